@@ -1,0 +1,17 @@
+"""`make bench` / `python -m bench [--quick]`: every benchmark of the project, each printing
+ratios measured side by side in one run (absolute times drift on a shared machine)."""
+
+from __future__ import annotations
+
+import sys
+
+from bench import emulator_bench
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    return emulator_bench.main(argv) or 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
