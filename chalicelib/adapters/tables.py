@@ -1,0 +1,153 @@
+"""The DynamoDB tables, as PynamoDB models.
+
+These classes are the single source of truth for every table's name, keys and indexes:
+`chalicelib/resources.py` derives table definitions from them, and both the CDK stack
+(`infrastructure/`) and the local stack (`chalicelib/local`) provision from those definitions.
+Models hold data; the rules that decide what to write live in `chalicelib/domain`.
+"""
+
+from __future__ import annotations
+
+from pynamodb.attributes import (
+    MapAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    UnicodeSetAttribute,
+    UTCDateTimeAttribute,
+    VersionAttribute,
+)
+from pynamodb.models import Model
+
+from chalicelib.settings import resource_prefix
+
+
+def table_name(short_name: str) -> str:
+    return f"{resource_prefix()}-{short_name}"
+
+
+class _Meta:
+    billing_mode = "PAY_PER_REQUEST"
+    max_pool_connections = 64
+
+
+class ResidentRecord(Model):
+    """The authority's registry: who holds which permit, valid until when, living where."""
+
+    class Meta(_Meta):
+        table_name = table_name("residents")
+
+    document_number = UnicodeAttribute(hash_key=True)
+    permit_status = UnicodeAttribute()
+    permit_valid_until = UnicodeAttribute()  # YYYY-MM-DD
+    province = UnicodeAttribute()  # plate code "01".."81"
+    updated_at = UTCDateTimeAttribute()
+
+
+class Applicant(Model):
+    """An applicant's account: the person's identity as registered at sign-up.
+
+    `applicant_id` is the Cognito `sub` of the account, so a verified token leads here with one
+    GetItem. Province and permit status are not copied here: the registry is their source.
+    """
+
+    class Meta(_Meta):
+        table_name = table_name("applicants")
+
+    applicant_id = UnicodeAttribute(hash_key=True)
+    status = UnicodeAttribute()  # pending_verification | active
+    document_type = UnicodeAttribute()
+    document_number = UnicodeAttribute()
+    nationality = UnicodeAttribute()
+    given_name = UnicodeAttribute()
+    family_name = UnicodeAttribute()
+    birth_date = UnicodeAttribute()  # YYYY-MM-DD
+    email = UnicodeAttribute()
+    phone = UnicodeAttribute()  # E.164
+    language = UnicodeAttribute()
+    verification_code_hash = UnicodeAttribute(null=True)
+    verification_expires_at = UTCDateTimeAttribute(null=True)
+    verification_attempts = NumberAttribute(default=0)
+    locked_until = UTCDateTimeAttribute(null=True)
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+    version = VersionAttribute()
+
+
+class IdentityClaim(Model):
+    """One item per person (their registry document): the conditional put that makes
+    "one account per person" hold under concurrent sign-ups."""
+
+    class Meta(_Meta):
+        table_name = table_name("identity-claims")
+
+    claim = UnicodeAttribute(hash_key=True)  # "document:<NUMBER>"
+    applicant_id = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+
+
+class StaffMember(Model):
+    """A staff account's binding to the one directorate it works for."""
+
+    class Meta(_Meta):
+        table_name = table_name("staff")
+
+    account_id = UnicodeAttribute(hash_key=True)  # Cognito sub
+    directorate_id = UnicodeAttribute()
+    email = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+
+
+class AuditRecord(Model):
+    """Who changed what, when, from what to what, and why. Append-only."""
+
+    class Meta(_Meta):
+        table_name = table_name("audit")
+
+    subject = UnicodeAttribute(hash_key=True)  # "applicant:<id>"
+    entry = UnicodeAttribute(range_key=True)  # "<ISO time>#<uuid>": newest last
+    action = UnicodeAttribute()
+    actor_id = UnicodeAttribute()
+    actor_role = UnicodeAttribute()
+    reason = UnicodeAttribute(null=True)
+    before = MapAttribute(null=True)
+    after = MapAttribute(null=True)
+    at = UTCDateTimeAttribute()
+
+
+class Slot(Model):
+    """A bookable half hour at a directorate, with its capacity and how much of it is taken."""
+
+    class Meta(_Meta):
+        table_name = table_name("slots")
+
+    directorate_id = UnicodeAttribute(hash_key=True)
+    start = UnicodeAttribute(range_key=True)  # Istanbul wall time "YYYY-MM-DDTHH:MM": sorts by time
+    end = UnicodeAttribute()
+    capacity = NumberAttribute()
+    booked = NumberAttribute(default=0)
+    services = UnicodeSetAttribute()
+
+
+class DirectorateDay(Model):
+    """A calendar day of a directorate: written once, in the same transaction as its slots,
+    so that rolling the horizon forward never regenerates (and so never resets) a day."""
+
+    class Meta(_Meta):
+        table_name = table_name("directorate-days")
+
+    directorate_id = UnicodeAttribute(hash_key=True)
+    day = UnicodeAttribute(range_key=True)  # YYYY-MM-DD
+    status = UnicodeAttribute()  # open | closed
+    slot_count = NumberAttribute()
+    generated_at = UTCDateTimeAttribute()
+
+
+ALL_TABLES: tuple[type[Model], ...] = (
+    ResidentRecord,
+    Applicant,
+    IdentityClaim,
+    StaffMember,
+    AuditRecord,
+    Slot,
+    DirectorateDay,
+)

@@ -1,0 +1,132 @@
+"""What a valid identity looks like: documents, nationality, names, contact details, passwords.
+
+Pure functions, no I/O. Each `normalize_*` returns the canonical form or raises ValueError with
+a sentence a person can act on; the pydantic request models call them, so the same rule serves
+the API, the OpenAPI document and (later) the portal.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass
+from datetime import date
+
+import phonenumbers
+import pycountry
+from email_validator import EmailNotValidError, validate_email
+from stdnum.tr import tckimlik
+
+
+class DocumentType(str, enum.Enum):
+    FOREIGN_ID = "foreign_id"  # "yabancı kimlik numarası": 11 digits, starts with 99
+    PASSPORT = "passport"
+
+
+_PASSPORT = re.compile(r"^[A-Z0-9]{6,20}$")
+_NAME = re.compile(r"^[^\W\d_]+(?:[ '\-.][^\W\d_]+)*\.?$")
+MAX_NAME_LENGTH = 64
+MAX_AGE_YEARS = 120
+
+
+def normalize_document_number(document_type: DocumentType, raw: str) -> str:
+    number = re.sub(r"[\s-]", "", raw).upper()
+    if document_type is DocumentType.FOREIGN_ID:
+        if not (number.isdigit() and len(number) == 11 and number.startswith("99")):
+            raise ValueError("a foreigner ID number has 11 digits and starts with 99")
+        if not tckimlik.is_valid(number):
+            raise ValueError("this foreigner ID number is not valid (its check digits do not match)")
+        return number
+    if not _PASSPORT.match(number):
+        raise ValueError("a passport number has 6 to 20 letters and digits")
+    return number
+
+
+def normalize_nationality(raw: str) -> str:
+    """ISO 3166-1 alpha-2 or alpha-3 in, alpha-3 out (as printed in a passport's MRZ)."""
+    code = raw.strip().upper()
+    country = None
+    if len(code) == 2:
+        country = pycountry.countries.get(alpha_2=code)
+    elif len(code) == 3:
+        country = pycountry.countries.get(alpha_3=code)
+    if country is None:
+        raise ValueError("use an ISO 3166 country code, such as SY or SYR")
+    if country.alpha_3 == "TUR":
+        raise ValueError("this service is for foreign nationals; Turkish citizens use e-Devlet")
+    return country.alpha_3
+
+
+def normalize_name(raw: str) -> str:
+    name = " ".join(raw.split())
+    if not name or len(name) > MAX_NAME_LENGTH or not _NAME.match(name):
+        raise ValueError(f"use 1 to {MAX_NAME_LENGTH} letters; spaces, hyphens and apostrophes may join them")
+    return name
+
+
+def check_birth_date(born: date, today: date) -> date:
+    if born > today:
+        raise ValueError("the birth date is in the future")
+    if today.year - born.year > MAX_AGE_YEARS:
+        raise ValueError(f"the birth date is more than {MAX_AGE_YEARS} years ago")
+    return born
+
+
+def normalize_email(raw: str) -> str:
+    try:
+        return validate_email(raw.strip(), check_deliverability=False).normalized.lower()
+    except EmailNotValidError as error:
+        raise ValueError(str(error)) from None
+
+
+def normalize_turkish_mobile(raw: str) -> str:
+    """A Turkish mobile number in any common spelling in, E.164 out (+905XXXXXXXXX)."""
+    try:
+        number = phonenumbers.parse(raw, "TR")
+    except phonenumbers.NumberParseException:
+        raise ValueError("write a Turkish mobile number, such as 0532 123 45 67") from None
+    if (
+        phonenumbers.region_code_for_number(number) != "TR"
+        or not phonenumbers.is_valid_number(number)
+        or phonenumbers.number_type(number) != phonenumbers.PhoneNumberType.MOBILE
+    ):
+        raise ValueError("write a Turkish mobile number, such as 0532 123 45 67")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def normalize_language(raw: str) -> str:
+    code = raw.strip().lower()
+    if len(code) != 2 or pycountry.languages.get(alpha_2=code) is None:
+        raise ValueError("use a two-letter ISO 639-1 language code, such as tr, en or ar")
+    return code
+
+
+@dataclass(frozen=True)
+class PasswordPolicy:
+    """One policy, enforced here for a clear message and by Cognito (same numbers)."""
+
+    min_length: int = 10
+    max_length: int = 128
+    require_lowercase: bool = True
+    require_uppercase: bool = True
+    require_digits: bool = True
+    require_symbols: bool = False
+
+    def check(self, password: str) -> str:
+        problems = []
+        if not self.min_length <= len(password) <= self.max_length:
+            problems.append(f"{self.min_length} to {self.max_length} characters")
+        if self.require_lowercase and not re.search(r"[a-z]", password):
+            problems.append("a lowercase letter")
+        if self.require_uppercase and not re.search(r"[A-Z]", password):
+            problems.append("an uppercase letter")
+        if self.require_digits and not re.search(r"[0-9]", password):
+            problems.append("a digit")
+        if password != password.strip():
+            problems.append("no spaces at the start or end")
+        if problems:
+            raise ValueError("the password needs " + ", ".join(problems))
+        return password
+
+
+PASSWORD_POLICY = PasswordPolicy()

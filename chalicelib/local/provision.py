@@ -1,0 +1,177 @@
+"""Creates, in the emulator, every resource `chalicelib.resources` describes.
+
+The CDK stack (`infrastructure/stacks/appointments.py`) builds the same resources in AWS from
+the same descriptions; `tests/infrastructure/test_stack.py` checks that both agree on tables
+(keys, attributes, indexes) and on the password policy.
+
+Provisioning is a pure function of its input: the same `Resources` into a fresh emulator give
+the same resources, and nothing that is not described is created. What the local stack cannot
+or need not reproduce is listed here rather than left out silently:
+- tables: billing, PITR, encryption and deletion protection are AWS concerns (the emulator
+  accepts on-demand billing and nothing else is asked for);
+- the user pool: account recovery and deletion protection (nothing is ever recovered or
+  deleted by hand locally);
+- queues: created by name with the emulator's defaults (the stack sets a visibility timeout
+  of six times the function timeout).
+
+Usage::
+
+    with Emulator() as emulator:
+        local = provision(boto3.Session(region_name="eu-central-1"), resources(),
+                          endpoint_url=emulator.endpoint_url)
+        os.environ.update(local.environment())
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+
+from chalicelib.domain.identity import PasswordPolicy
+from chalicelib.resources import Resources, UserPoolDefinition
+from chalicelib.settings import resource_prefix
+
+DEFAULT_REGION = "eu-central-1"
+
+
+@dataclass(frozen=True)
+class LocalResources:
+    """What was provisioned, and the environment the app needs to use it."""
+
+    endpoint_url: str
+    region: str
+    resource_prefix: str
+    table_names: tuple[str, ...]
+    user_pool_id: str
+    user_pool_client_id: str
+    groups: tuple[str, ...]
+    email_sender: str
+    sms_sender_id: str
+    queue_urls: tuple[str, ...] = ()
+
+    @property
+    def jwks_url(self) -> str:
+        # moto serves each pool's keys here; its tokens verify against them (stack-notes 4).
+        return f"{self.endpoint_url}/{self.user_pool_id}/.well-known/jwks.json"
+
+    def environment(self) -> dict[str, str]:
+        """The variables `chalicelib.settings` reads (the CDK stack sets the same in AWS)."""
+        return {
+            "RESOURCE_PREFIX": self.resource_prefix,
+            "USER_POOL_ID": self.user_pool_id,
+            "USER_POOL_CLIENT_ID": self.user_pool_client_id,
+            "JWKS_URL": self.jwks_url,
+            "EMAIL_SENDER": self.email_sender,
+            "SMS_SENDER_ID": self.sms_sender_id,
+        }
+
+
+def provision(
+    session: boto3.session.Session | None,
+    resources: Resources,
+    *,
+    endpoint_url: str,
+    region: str | None = None,
+) -> LocalResources:
+    """Create every table, the user pool with its groups and app client, the verified SES
+    sender, the SNS SMS settings and the queues of `resources` at `endpoint_url`.
+
+    `session` supplies credentials and region (any credentials do for the emulator); without
+    one, a session with dummy credentials is used. `region` overrides the session's region.
+    Every client is pointed at `endpoint_url` explicitly, so this never reaches real AWS.
+    Meant for a fresh emulator: an existing resource of the same name is an error.
+    """
+    if session is None:
+        session = boto3.session.Session(
+            aws_access_key_id="testing", aws_secret_access_key="testing", region_name=region or DEFAULT_REGION
+        )
+    region = region or session.region_name or DEFAULT_REGION
+    prefix = _resource_prefix(resources)
+
+    def client(service: str) -> Any:
+        return session.client(service, endpoint_url=endpoint_url, region_name=region)
+
+    table_names = _create_tables(client("dynamodb"), resources)
+    user_pool_id, user_pool_client_id = _create_user_pool(client("cognito-idp"), resources.user_pool)
+    messaging = resources.messaging
+    client("ses").verify_email_identity(EmailAddress=messaging.email_sender)
+    client("sns").set_sms_attributes(
+        attributes={"DefaultSMSType": messaging.sms_type, "DefaultSenderID": messaging.sms_sender_id}
+    )
+    sqs = client("sqs")
+    queue_urls = tuple(sqs.create_queue(QueueName=name)["QueueUrl"] for name in resources.queues)
+
+    return LocalResources(
+        endpoint_url=endpoint_url,
+        region=region,
+        resource_prefix=prefix,
+        table_names=table_names,
+        user_pool_id=user_pool_id,
+        user_pool_client_id=user_pool_client_id,
+        groups=tuple(resources.user_pool.groups),
+        email_sender=messaging.email_sender,
+        sms_sender_id=messaging.sms_sender_id,
+        queue_urls=queue_urls,
+    )
+
+
+def _create_tables(dynamodb: Any, resources: Resources) -> tuple[str, ...]:
+    for definition in resources.tables:
+        dynamodb.create_table(**definition.create_table_kwargs())
+    names = tuple(definition.name for definition in resources.tables)
+    waiter = dynamodb.get_waiter("table_exists")
+    for name in names:
+        waiter.wait(TableName=name, WaiterConfig={"Delay": 0.05, "MaxAttempts": 100})
+    return names
+
+
+def cognito_password_policy(policy: PasswordPolicy) -> dict[str, Any]:
+    """`Policies.PasswordPolicy` of Cognito's CreateUserPool for `policy`.
+
+    Cognito has no maximum length (it accepts up to 256 characters); `max_length` is enforced
+    by the application only.
+    """
+    return {
+        "MinimumLength": policy.min_length,
+        "RequireUppercase": policy.require_uppercase,
+        "RequireLowercase": policy.require_lowercase,
+        "RequireNumbers": policy.require_digits,
+        "RequireSymbols": policy.require_symbols,
+    }
+
+
+def _create_user_pool(cognito: Any, definition: UserPoolDefinition) -> tuple[str, str]:
+    pool = cognito.create_user_pool(
+        PoolName=definition.name,
+        UsernameAttributes=list(definition.username_attributes),
+        Policies={"PasswordPolicy": cognito_password_policy(definition.password_policy)},
+        # The backend calls SignUp (self sign-up); Cognito verifies nothing itself: the
+        # application verifies the phone with its own SMS code.
+        AdminCreateUserConfig={"AllowAdminCreateUserOnly": False},
+        AutoVerifiedAttributes=[],
+    )["UserPool"]
+    pool_id = pool["Id"]
+    for group in definition.groups:
+        cognito.create_group(GroupName=group, UserPoolId=pool_id)
+    app_client = cognito.create_user_pool_client(
+        UserPoolId=pool_id,
+        ClientName=definition.client_name,
+        GenerateSecret=False,
+        ExplicitAuthFlows=list(definition.auth_flows),
+        AccessTokenValidity=definition.access_token_minutes,
+        TokenValidityUnits={"AccessToken": "minutes"},
+    )["UserPoolClient"]
+    return pool_id, app_client["ClientId"]
+
+
+def _resource_prefix(resources: Resources) -> str:
+    """RESOURCE_PREFIX, which every table name must carry: table names are fixed when
+    `chalicelib.adapters.tables` is imported, and an app given another prefix would look for
+    tables that do not exist."""
+    prefix = resource_prefix()
+    wrong = [t.name for t in resources.tables if not t.name.startswith(prefix + "-")]
+    if wrong:
+        raise ValueError(f"tables {wrong} do not carry RESOURCE_PREFIX {prefix!r}")
+    return prefix

@@ -1,0 +1,153 @@
+"""Every AWS resource the application uses, described once.
+
+`infrastructure/` (CDK, for AWS) and `chalicelib/local/provision.py` (the embedded emulator)
+both build their resources from these descriptions, so the two can never drift apart; a test
+synthesizes the CDK stack and compares it with what the local stack provisions.
+
+Table definitions are derived from the PynamoDB models in `chalicelib/adapters/tables.py`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pynamodb.models import Model
+
+from chalicelib.adapters.tables import ALL_TABLES
+from chalicelib.domain.identity import PASSWORD_POLICY, PasswordPolicy
+from chalicelib.settings import resource_prefix
+
+@dataclass(frozen=True)
+class KeyAttribute:
+    name: str
+    type: str  # "S" | "N" | "B"
+
+
+@dataclass(frozen=True)
+class IndexDefinition:
+    name: str
+    partition_key: KeyAttribute
+    sort_key: KeyAttribute | None
+    projection: str = "ALL"
+
+
+@dataclass(frozen=True)
+class TableDefinition:
+    short_name: str  # e.g. "applicants": the CDK construct id and the suffix of the physical name
+    name: str  # physical table name
+    partition_key: KeyAttribute
+    sort_key: KeyAttribute | None
+    global_indexes: tuple[IndexDefinition, ...] = ()
+
+    def create_table_kwargs(self) -> dict:
+        """The boto3 `create_table` arguments (on-demand billing), used by the local stack."""
+        attributes = {self.partition_key}
+        if self.sort_key:
+            attributes.add(self.sort_key)
+        for index in self.global_indexes:
+            attributes.add(index.partition_key)
+            if index.sort_key:
+                attributes.add(index.sort_key)
+        kwargs: dict = {
+            "TableName": self.name,
+            "BillingMode": "PAY_PER_REQUEST",
+            "KeySchema": _key_schema(self.partition_key, self.sort_key),
+            "AttributeDefinitions": [
+                {"AttributeName": a.name, "AttributeType": a.type}
+                for a in sorted(attributes, key=lambda a: a.name)
+            ],
+        }
+        if self.global_indexes:
+            kwargs["GlobalSecondaryIndexes"] = [
+                {
+                    "IndexName": index.name,
+                    "KeySchema": _key_schema(index.partition_key, index.sort_key),
+                    "Projection": {"ProjectionType": index.projection},
+                }
+                for index in self.global_indexes
+            ]
+        return kwargs
+
+
+def _key_schema(partition: KeyAttribute, sort: KeyAttribute | None) -> list[dict]:
+    schema = [{"AttributeName": partition.name, "KeyType": "HASH"}]
+    if sort:
+        schema.append({"AttributeName": sort.name, "KeyType": "RANGE"})
+    return schema
+
+
+def _key(model: type[Model], attr_name: str | None) -> KeyAttribute | None:
+    if attr_name is None:
+        return None
+    return KeyAttribute(attr_name, model.get_attributes()[attr_name].attr_type)
+
+
+def _table_definition(model: type[Model]) -> TableDefinition:
+    prefix = resource_prefix() + "-"
+    name = model.Meta.table_name
+    short_name = name[len(prefix):] if name.startswith(prefix) else name
+    indexes = []
+    for index in model._indexes.values():
+        meta = index.Meta
+        attributes = index._get_attributes()
+        hash_name = next(n for n, a in attributes.items() if a.is_hash_key)
+        range_name = next((n for n, a in attributes.items() if a.is_range_key), None)
+        indexes.append(
+            IndexDefinition(
+                name=meta.index_name,
+                partition_key=_key(model, hash_name),
+                sort_key=_key(model, range_name),
+                projection="ALL",
+            )
+        )
+    return TableDefinition(
+        short_name=short_name,
+        name=name,
+        partition_key=_key(model, model._hash_keyname),
+        sort_key=_key(model, model._range_keyname),
+        global_indexes=tuple(indexes),
+    )
+
+
+def table_definitions() -> tuple[TableDefinition, ...]:
+    return tuple(_table_definition(model) for model in ALL_TABLES)
+
+
+@dataclass(frozen=True)
+class UserPoolDefinition:
+    """Accounts. Sign-in with email; the phone is verified by the application's own SMS code
+    (so Cognito auto-verifies nothing and sends nothing itself)."""
+
+    name: str
+    client_name: str
+    username_attributes: tuple[str, ...] = ("email",)
+    groups: tuple[str, ...] = ("applicant", "staff", "admin")
+    password_policy: PasswordPolicy = PASSWORD_POLICY
+    auth_flows: tuple[str, ...] = ("ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH")
+    access_token_minutes: int = 60
+
+
+@dataclass(frozen=True)
+class MessagingDefinition:
+    """SES sender identity and the account's SNS SMS settings."""
+
+    email_sender: str
+    sms_sender_id: str
+    sms_type: str = "Transactional"
+
+
+@dataclass(frozen=True)
+class Resources:
+    tables: tuple[TableDefinition, ...]
+    user_pool: UserPoolDefinition
+    messaging: MessagingDefinition
+    queues: tuple[str, ...] = field(default=())
+
+
+def resources(email_sender: str = "no-reply@randevu.example.org", sms_sender_id: str = "GOCIDARESI") -> Resources:
+    prefix = resource_prefix()
+    return Resources(
+        tables=table_definitions(),
+        user_pool=UserPoolDefinition(name=f"{prefix}-accounts", client_name=f"{prefix}-api"),
+        messaging=MessagingDefinition(email_sender=email_sender, sms_sender_id=sms_sender_id),
+    )

@@ -1,0 +1,63 @@
+"""Run-time configuration, read from the environment once per process.
+
+In AWS the environment is set by the CDK stack (`infrastructure/`); on one machine the local
+stack (`chalicelib/local`) sets it before the app is imported. Nothing here talks to AWS.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+
+DEFAULT_PREFIX = "md-appointments"
+
+
+@dataclass(frozen=True)
+class Settings:
+    region: str
+    resource_prefix: str
+    user_pool_id: str
+    user_pool_client_id: str
+    jwks_url: str
+    sms_sender_id: str
+    email_sender: str
+    slot_horizon_days: int
+    verification_code_ttl_minutes: int
+    verification_max_attempts: int
+
+    @property
+    def issuer(self) -> str:
+        """The `iss` claim Cognito puts in every token of this pool."""
+        return f"https://cognito-idp.{self.region}.amazonaws.com/{self.user_pool_id}"
+
+
+def resource_prefix() -> str:
+    """Prefix of every physical resource name (tables, queues): one deployment per prefix."""
+    return os.environ.get("RESOURCE_PREFIX", DEFAULT_PREFIX)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    env = os.environ
+    region = env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "eu-central-1"
+    pool_id = env.get("USER_POOL_ID", "")
+    return Settings(
+        region=region,
+        resource_prefix=resource_prefix(),
+        user_pool_id=pool_id,
+        user_pool_client_id=env.get("USER_POOL_CLIENT_ID", ""),
+        # In AWS the key set lives under the issuer; the local stack points this at the emulator.
+        jwks_url=env.get("JWKS_URL")
+        or f"https://cognito-idp.{region}.amazonaws.com/{pool_id}/.well-known/jwks.json",
+        sms_sender_id=env.get("SMS_SENDER_ID", "GOCIDARESI"),
+        email_sender=env.get("EMAIL_SENDER", "no-reply@randevu.example.org"),
+        slot_horizon_days=int(env.get("SLOT_HORIZON_DAYS", "21")),
+        verification_code_ttl_minutes=int(env.get("VERIFICATION_CODE_TTL_MINUTES", "15")),
+        verification_max_attempts=int(env.get("VERIFICATION_MAX_ATTEMPTS", "5")),
+    )
+
+
+def reset_settings() -> None:
+    """Forget the cached settings (the local stack and tests change the environment)."""
+    get_settings.cache_clear()

@@ -1,0 +1,460 @@
+"""The appointment service in AWS: one CDK stack, built from `chalicelib.resources.resources()`.
+
+Everything the application uses is described once in `chalicelib/resources.py`; this stack
+loops over those descriptions (tables, user pool, messaging, queues) and never names a table
+itself. The local stack (`chalicelib/local/provision.py`) provisions from the same
+descriptions, and `tests/infrastructure/test_stack.py` compares the two.
+
+The Chalice app (`app.py` at the repository root) is packaged by `chalice.cdk.Chalice` into
+a SAM template that is included here (dependencies in a Lambda layer, so that a code change
+re-packages only the code). Added to that template afterwards:
+
+- one IAM role, owned by this stack, for every function of the app (least privilege: the
+  tables, the Cognito admin actions, SMS publishing, email from the sender identity, the
+  queues). Chalice is told not to manage roles at all.
+- the environment the functions read (`chalicelib/settings.py`).
+- API Gateway's own error answers (unknown route, 4XX, 5XX) in the service's error envelope,
+  and partial batch responses for SQS event sources (stack-notes 6).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any, Iterator
+
+import aws_cdk as cdk
+from aws_cdk import aws_cognito as cognito
+from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_ses as ses
+from aws_cdk import aws_sqs as sqs
+from aws_cdk import custom_resources as cr
+from chalice.cdk import Chalice
+from constructs import Construct
+
+from chalicelib.resources import KeyAttribute, Resources, TableDefinition, UserPoolDefinition
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+SERVICE_NAME = "md-appointments"
+
+# What the backend does with Cognito beyond the public SignUp/InitiateAuth calls.
+COGNITO_BACKEND_ACTIONS = (
+    "cognito-idp:AdminConfirmSignUp",
+    "cognito-idp:AdminGetUser",
+    "cognito-idp:AdminDeleteUser",
+    "cognito-idp:AdminAddUserToGroup",
+    "cognito-idp:AdminCreateUser",
+    "cognito-idp:AdminSetUserPassword",
+    "cognito-idp:AdminUpdateUserAttributes",
+    "cognito-idp:AdminInitiateAuth",
+    "cognito-idp:InitiateAuth",
+    "cognito-idp:SignUp",
+)
+
+# Chalice must be given *some* role ARN when it does not manage roles; every function's Role
+# is then overridden with the stack's role. A template that still holds this placeholder
+# after synthesis is a bug (the test checks it; a deployment would fail on it, loudly).
+_PLACEHOLDER_ROLE_ARN = "arn:aws:iam::000000000000:role/replaced-by-the-cdk-stack"
+
+SQS_PARTIAL_BATCH = ["ReportBatchItemFailures"]
+
+_ERROR_TEMPLATE = '{"error": {"code": "%s", "message": %s, "details": {}}}'
+_GATEWAY_MESSAGE = "$context.error.messageString"  # a VTL expression that yields a JSON string
+
+
+def _gateway_response_table() -> dict[str, tuple[int | None, str, str]]:
+    """API Gateway's own answers (no function involved): response type -> (status to answer,
+    or None to keep API Gateway's; contract code; message as a JSON/VTL expression).
+
+    Statuses and codes come from the service's one error table (`chalicelib/api/errors.py`).
+    """
+    from chalicelib.api.errors import ERROR_TABLE, INTERNAL
+    from chalicelib.domain import errors
+
+    def code(error: type[errors.DomainError]) -> str:
+        return ERROR_TABLE[error][1]
+
+    not_found_status, not_found_code = ERROR_TABLE[errors.NotFound]
+    return {
+        # API Gateway answers an unknown method or path with MISSING_AUTHENTICATION_TOKEN (403).
+        "MISSING_AUTHENTICATION_TOKEN": (
+            not_found_status,
+            not_found_code,
+            json.dumps("No route matches this method and path."),
+        ),
+        "UNAUTHORIZED": (None, code(errors.Unauthenticated), _GATEWAY_MESSAGE),
+        "ACCESS_DENIED": (None, code(errors.Forbidden), _GATEWAY_MESSAGE),
+        "THROTTLED": (None, code(errors.RateLimited), _GATEWAY_MESSAGE),
+        "DEFAULT_4XX": (None, code(errors.ValidationFailed), _GATEWAY_MESSAGE),
+        "DEFAULT_5XX": (None, INTERNAL[1], _GATEWAY_MESSAGE),
+    }
+
+
+def gateway_responses() -> dict[str, dict[str, Any]]:
+    """The `x-amazon-apigateway-gateway-responses` extension of the API definition.
+
+    Why in the API definition and not as `AWS::ApiGateway::GatewayResponse` resources: Chalice
+    emits a SAM `AWS::Serverless::Api`, and API Gateway drops separately created gateway
+    responses from every later deployment SAM makes (SAM issues #390, #623; the responses
+    still show in the console but are not served). Inside the definition they are part of
+    every deployment, and a change to them triggers a new one.
+    """
+    responses = {}
+    for response_type, (status, code, message) in _gateway_response_table().items():
+        response: dict[str, Any] = {
+            "responseTemplates": {"application/json": _ERROR_TEMPLATE % (code, message)},
+            "responseParameters": {"gatewayresponse.header.Content-Type": "'application/json'"},
+        }
+        if status is not None:
+            response["statusCode"] = str(status)
+        responses[response_type] = response
+    return responses
+
+
+def sqs_partial_batch_overrides(template: dict[str, Any]) -> list[tuple[str, str]]:
+    """Where to set `FunctionResponseTypes: [ReportBatchItemFailures]` in a Chalice template.
+
+    Returns (logical id, property path) pairs for every SQS event source: SQS events of
+    `AWS::Serverless::Function` resources (what `chalice package` emits for
+    `@app.on_sqs_message`) and `AWS::Lambda::EventSourceMapping` resources reading a queue.
+    Without it, one failing record makes Lambda retry the whole batch (stack-notes 6).
+    """
+    resources = template.get("Resources", {})
+    overrides = []
+    for logical_id, resource in sorted(resources.items()):
+        properties = resource.get("Properties", {})
+        if resource.get("Type") == "AWS::Serverless::Function":
+            for event_name, event in sorted((properties.get("Events") or {}).items()):
+                if event.get("Type") == "SQS":
+                    overrides.append((logical_id, f"Events.{event_name}.Properties.FunctionResponseTypes"))
+        elif resource.get("Type") == "AWS::Lambda::EventSourceMapping":
+            if _reads_sqs(properties.get("EventSourceArn"), resources):
+                overrides.append((logical_id, "FunctionResponseTypes"))
+    return overrides
+
+
+def _reads_sqs(source_arn: Any, resources: dict[str, Any]) -> bool:
+    if isinstance(source_arn, dict) and "Fn::GetAtt" in source_arn:
+        target = source_arn["Fn::GetAtt"]
+        target_id = target[0] if isinstance(target, list) else str(target).split(".")[0]
+        return resources.get(target_id, {}).get("Type") == "AWS::SQS::Queue"
+    return ":sqs:" in json.dumps(source_arn)
+
+
+def _sqs_event_queue_names(template: dict[str, Any]) -> Iterator[tuple[str, str, str]]:
+    """(function logical id, event name, queue name) for SQS events given as a queue *name*
+    (Chalice writes `Fn::Sub arn:...:sqs:${AWS::Region}:${AWS::AccountId}:<name>`)."""
+    for logical_id, resource in sorted(template.get("Resources", {}).items()):
+        if resource.get("Type") != "AWS::Serverless::Function":
+            continue
+        for event_name, event in sorted((resource["Properties"].get("Events") or {}).items()):
+            queue = event.get("Properties", {}).get("Queue")
+            if event.get("Type") == "SQS" and isinstance(queue, dict) and "Fn::Sub" in queue:
+                yield logical_id, event_name, str(queue["Fn::Sub"]).rsplit(":", 1)[-1]
+
+
+def _resources_of_type(template: dict[str, Any], resource_type: str) -> list[str]:
+    return sorted(
+        logical_id
+        for logical_id, resource in template.get("Resources", {}).items()
+        if resource.get("Type") == resource_type
+    )
+
+
+def _attribute(key: KeyAttribute | None) -> dynamodb.Attribute | None:
+    if key is None:
+        return None
+    return dynamodb.Attribute(name=key.name, type=_ATTRIBUTE_TYPES[key.type])
+
+
+# DynamoDB's type letters (as in `create_table`) to CDK's attribute types.
+_ATTRIBUTE_TYPES = {
+    "S": dynamodb.AttributeType.STRING,
+    "N": dynamodb.AttributeType.NUMBER,
+    "B": dynamodb.AttributeType.BINARY,
+}
+
+
+def durable_table(scope: Construct, definition: TableDefinition) -> dynamodb.Table:
+    """The table of `definition` (construct id: its short name; physical name: its name),
+    on-demand, with point-in-time recovery, encrypted with an AWS-managed KMS key, protected
+    from deletion and retained when the stack lets go of it."""
+    table = dynamodb.Table(
+        scope,
+        definition.short_name,
+        table_name=definition.name,
+        partition_key=_attribute(definition.partition_key),
+        sort_key=_attribute(definition.sort_key),
+        billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
+        point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
+            point_in_time_recovery_enabled=True
+        ),
+        encryption=dynamodb.TableEncryption.AWS_MANAGED,
+        deletion_protection=True,
+        removal_policy=cdk.RemovalPolicy.RETAIN,
+    )
+    for index in definition.global_indexes:
+        if index.projection not in ("ALL", "KEYS_ONLY"):
+            raise ValueError(
+                f"{definition.name}/{index.name}: projection {index.projection!r} needs the "
+                "projected attributes, which IndexDefinition does not carry yet"
+            )
+        table.add_global_secondary_index(
+            index_name=index.name,
+            partition_key=_attribute(index.partition_key),
+            sort_key=_attribute(index.sort_key),
+            projection_type=dynamodb.ProjectionType(index.projection),
+        )
+    return table
+
+
+def read_chalice_stage_config(source_dir: Path, chalice_stage: str) -> dict[str, Any]:
+    """The settings of `chalice_stage` in `.chalice/config.json`.
+
+    The Chalice construct packages with the *stack's* name as Chalice stage, so the stage
+    settings in config.json (API Gateway stage, timeout, memory, ...) would not apply on their
+    own; they are passed explicitly.
+    """
+    config = json.loads((source_dir / ".chalice" / "config.json").read_text())
+    stages = config.get("stages", {})
+    if chalice_stage not in stages:
+        raise ValueError(f"no stage {chalice_stage!r} in .chalice/config.json (has: {sorted(stages)})")
+    return dict(stages[chalice_stage])
+
+
+class AppointmentsStack(cdk.Stack):
+    """Tables, accounts, messaging, queues and the Chalice API of one deployment (`prefix`)."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        resources: Resources,
+        prefix: str,
+        source_dir: Path = REPO_ROOT,
+        chalice_stage: str = "dev",
+        log_level: str = "INFO",
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        self.resources = resources
+        self.prefix = prefix
+        _check_prefix(resources, prefix)
+
+        self.tables = {definition.short_name: durable_table(self, definition) for definition in resources.tables}
+        self.user_pool, self.user_pool_client = self._user_pool(resources.user_pool)
+        self.email_identity = ses.EmailIdentity(
+            self, "EmailSender", identity=ses.Identity.email(resources.messaging.email_sender)
+        )
+        self.sms_settings = self._sms_settings()
+
+        stage_config = read_chalice_stage_config(Path(source_dir), chalice_stage)
+        lambda_timeout = int(stage_config.get("lambda_timeout", 60))
+        self.queues = {name: self._queue(name, lambda_timeout) for name in resources.queues}
+
+        self.function_role = self._function_role()
+        self.chalice = self._chalice(Path(source_dir), stage_config, log_level)
+
+        # The API's EndpointURL is an output of the Chalice template already.
+        cdk.CfnOutput(self, "UserPoolId", value=self.user_pool.user_pool_id)
+        cdk.CfnOutput(self, "UserPoolClientId", value=self.user_pool_client.user_pool_client_id)
+
+        cdk.Tags.of(self).add("service", SERVICE_NAME)
+        cdk.Tags.of(self).add("deployment", prefix)
+
+    # -- Cognito ----------------------------------------------------------------------------
+
+    def _user_pool(self, definition: UserPoolDefinition) -> tuple[cognito.UserPool, cognito.UserPoolClient]:
+        policy = definition.password_policy
+        pool = cognito.UserPool(
+            self,
+            "UserPool",
+            user_pool_name=definition.name,
+            sign_in_aliases=cognito.SignInAliases(
+                email="email" in definition.username_attributes,
+                phone="phone_number" in definition.username_attributes,
+                username=False,
+            ),
+            # The backend calls SignUp; Cognito sends nothing and verifies nothing itself (the
+            # application verifies the phone with its own SMS code).
+            self_sign_up_enabled=True,
+            auto_verify=cognito.AutoVerifiedAttrs(email=False, phone=False),
+            password_policy=cognito.PasswordPolicy(
+                min_length=policy.min_length,
+                require_lowercase=policy.require_lowercase,
+                require_uppercase=policy.require_uppercase,
+                require_digits=policy.require_digits,
+                require_symbols=policy.require_symbols,
+            ),
+            account_recovery=cognito.AccountRecovery.EMAIL_ONLY,
+            deletion_protection=True,
+            removal_policy=cdk.RemovalPolicy.RETAIN,
+        )
+        for group in definition.groups:
+            cognito.CfnUserPoolGroup(
+                self, f"Group-{group}", user_pool_id=pool.user_pool_id, group_name=group
+            )
+        client = pool.add_client(
+            "ApiClient",
+            user_pool_client_name=definition.client_name,
+            generate_secret=False,
+            disable_o_auth=True,
+            access_token_validity=cdk.Duration.minutes(definition.access_token_minutes),
+        )
+        # Exactly the flows of the definition (the L2 flags cannot express every flow name).
+        client_resource: cognito.CfnUserPoolClient = client.node.default_child  # type: ignore[assignment]
+        client_resource.explicit_auth_flows = list(definition.auth_flows)
+        return pool, client
+
+    # -- SNS SMS settings (no CloudFormation resource exists) ---------------------------------
+
+    def _sms_settings(self) -> cr.AwsCustomResource:
+        messaging = self.resources.messaging
+        call = cr.AwsSdkCall(
+            service="SNS",
+            action="setSMSAttributes",
+            parameters={
+                "attributes": {
+                    "DefaultSMSType": messaging.sms_type,
+                    "DefaultSenderID": messaging.sms_sender_id,
+                }
+            },
+            physical_resource_id=cr.PhysicalResourceId.of(f"{self.prefix}-sms-settings"),
+        )
+        return cr.AwsCustomResource(
+            self,
+            "SmsSettings",
+            on_create=call,
+            on_update=call,
+            policy=cr.AwsCustomResourcePolicy.from_sdk_calls(
+                resources=cr.AwsCustomResourcePolicy.ANY_RESOURCE
+            ),
+            install_latest_aws_sdk=False,
+        )
+
+    # -- SQS --------------------------------------------------------------------------------
+
+    def _queue(self, name: str, lambda_timeout: int) -> sqs.Queue:
+        return sqs.Queue(
+            self,
+            f"Queue-{name}",
+            queue_name=name,
+            encryption=sqs.QueueEncryption.SQS_MANAGED,
+            enforce_ssl=True,
+            # AWS's advice for Lambda event sources: at least six times the function timeout.
+            visibility_timeout=cdk.Duration.seconds(6 * lambda_timeout),
+        )
+
+    # -- The functions' role ----------------------------------------------------------------
+
+    def _function_role(self) -> iam.Role:
+        role = iam.Role(
+            self,
+            "FunctionRole",
+            assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+            description=f"Functions of {self.prefix}: its tables, accounts, messages and queues",
+            managed_policies=[
+                iam.ManagedPolicy.from_aws_managed_policy_name("service-role/AWSLambdaBasicExecutionRole")
+            ],
+        )
+        for table in self.tables.values():
+            table.grant_read_write_data(role)
+        self.user_pool.grant(role, *COGNITO_BACKEND_ACTIONS)
+        self.email_identity.grant_send_email(role)
+        # SMS goes straight to a phone number: such a Publish has no resource ARN, hence "*".
+        # Publishing to topics is denied, so the grant covers SMS only.
+        role.add_to_policy(iam.PolicyStatement(actions=["sns:Publish"], resources=["*"]))
+        role.add_to_policy(
+            iam.PolicyStatement(
+                effect=iam.Effect.DENY,
+                actions=["sns:Publish"],
+                resources=[f"arn:{cdk.Aws.PARTITION}:sns:*:*:*"],
+            )
+        )
+        for queue in self.queues.values():
+            queue.grant_send_messages(role)
+            queue.grant_consume_messages(role)
+        return role
+
+    # -- The Chalice app --------------------------------------------------------------------
+
+    def static_environment(self, log_level: str) -> dict[str, str]:
+        messaging = self.resources.messaging
+        return {
+            "RESOURCE_PREFIX": self.prefix,
+            "EMAIL_SENDER": messaging.email_sender,
+            "SMS_SENDER_ID": messaging.sms_sender_id,
+            "POWERTOOLS_SERVICE_NAME": SERVICE_NAME,
+            "LOG_LEVEL": log_level,
+        }
+
+    def _chalice(self, source_dir: Path, stage_config: dict[str, Any], log_level: str) -> Chalice:
+        config = dict(stage_config)
+        config["environment_variables"] = {
+            **stage_config.get("environment_variables", {}),
+            **self.static_environment(log_level),
+        }
+        config.setdefault("automatic_layer", True)
+        config["manage_iam_role"] = False
+        config["iam_role_arn"] = _PLACEHOLDER_ROLE_ARN
+        chalice = Chalice(self, "Api", source_dir=str(source_dir), stage_config=config)
+        # Chalice packages into ./chalice.out/<uuid>/ (40 MB a synth); see remove_chalice_package.
+        self.chalice_package_dir = Path(chalice._sam_package_dir)
+        template = json.loads((self.chalice_package_dir / "sam.json").read_text())
+        self.chalice_template = template
+
+        dynamic_environment = {
+            "USER_POOL_ID": self.user_pool.user_pool_id,
+            "USER_POOL_CLIENT_ID": self.user_pool_client.user_pool_client_id,
+        }
+        for function_id in _resources_of_type(template, "AWS::Serverless::Function"):
+            function = chalice.get_resource(function_id)
+            function.add_property_override("Role", self.function_role.role_arn)
+            for key, value in dynamic_environment.items():
+                function.add_property_override(f"Environment.Variables.{key}", value)
+            # The role's policy must exist before the function can be invoked or poll a queue
+            # (the role itself is a dependency already, through the Role reference).
+            function.node.add_dependency(self.function_role.node.find_child("DefaultPolicy"))
+
+        # SQS event sources naming a queue of this stack read it by reference (creation order).
+        for function_id, event_name, queue_name in _sqs_event_queue_names(template):
+            if queue_name in self.queues:
+                chalice.get_resource(function_id).add_property_override(
+                    f"Events.{event_name}.Properties.Queue", self.queues[queue_name].queue_arn
+                )
+        for logical_id, path in sqs_partial_batch_overrides(template):
+            chalice.get_resource(logical_id).add_property_override(path, SQS_PARTIAL_BATCH)
+
+        if "RestAPI" in template.get("Resources", {}):
+            chalice.get_resource("RestAPI").add_property_override(
+                "DefinitionBody.x-amazon-apigateway-gateway-responses", gateway_responses()
+            )
+        return chalice
+
+
+    def remove_chalice_package(self) -> None:
+        """Delete what Chalice packaged for this stack, once the app is synthesized (the
+        assembly holds its own copy of the code). Without this every synth leaves a
+        deployment package in ./chalice.out."""
+        package_dir = self.chalice_package_dir
+        shutil.rmtree(package_dir, ignore_errors=True)
+        package_dir.with_name(package_dir.name + ".sam_with_assets.json").unlink(missing_ok=True)
+        try:
+            package_dir.parent.rmdir()  # chalice.out, if nothing else is in it
+        except OSError:
+            pass
+
+
+def _check_prefix(resources: Resources, prefix: str) -> None:
+    """Table names are fixed when `chalicelib.adapters.tables` is imported (RESOURCE_PREFIX);
+    a stack for another prefix would silently manage the wrong tables."""
+    wrong = [t.name for t in resources.tables if not t.name.startswith(prefix + "-")]
+    if wrong:
+        raise ValueError(
+            f"tables {wrong} do not carry the prefix {prefix!r}: set RESOURCE_PREFIX={prefix} "
+            "before importing chalicelib (infrastructure/app.py does this from `-c prefix=...`)"
+        )

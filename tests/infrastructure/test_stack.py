@@ -1,0 +1,534 @@
+"""The CDK stack, synthesized offline once for the module, and its agreement with the local stack.
+
+The key check: for every table, the keys, attribute definitions and indexes in the template
+are the ones `chalicelib/local/provision.py` creates in the emulator (both are built from
+`chalicelib.resources`; this proves neither of them drifts).
+
+Synthesis packages the real Chalice app (`app.py`) with its dependencies; the first run in a
+checkout downloads Lambda wheels from PyPI (Chalice caches them in .chalice/deployments).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import sys
+import time
+import uuid
+from dataclasses import dataclass, replace
+from typing import Any
+
+os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")  # before jsii starts
+
+import aws_cdk as cdk  # noqa: E402
+import boto3  # noqa: E402
+import pytest  # noqa: E402
+from aws_cdk.assertions import Match, Template  # noqa: E402
+
+from chalicelib.domain.identity import PASSWORD_POLICY  # noqa: E402
+from chalicelib.local.emulator import Emulator  # noqa: E402
+from chalicelib.local.provision import LocalResources, cognito_password_policy, provision  # noqa: E402
+from chalicelib.resources import (  # noqa: E402
+    IndexDefinition,
+    KeyAttribute,
+    Resources,
+    TableDefinition,
+    resources,
+)
+from chalicelib.settings import reset_settings, resource_prefix  # noqa: E402
+from infrastructure.stacks.appointments import (  # noqa: E402
+    _PLACEHOLDER_ROLE_ARN,
+    COGNITO_BACKEND_ACTIONS,
+    AppointmentsStack,
+    _sqs_event_queue_names,
+    durable_table,
+    sqs_partial_batch_overrides,
+)
+
+REGION = "eu-central-1"
+FUNCTION_ENVIRONMENT = {
+    "RESOURCE_PREFIX",
+    "USER_POOL_ID",
+    "USER_POOL_CLIENT_ID",
+    "EMAIL_SENDER",
+    "SMS_SENDER_ID",
+    "POWERTOOLS_SERVICE_NAME",
+    "LOG_LEVEL",
+}
+
+
+@dataclass(frozen=True)
+class Synthesized:
+    stack: AppointmentsStack
+    template: Template
+    json: dict[str, Any]
+    resources: Resources
+    prefix: str
+    seconds: float
+
+    def of_type(self, resource_type: str) -> dict[str, dict[str, Any]]:
+        return self.template.find_resources(resource_type)
+
+    def logical_id(self, construct: Any) -> str:
+        return self.stack.get_logical_id(construct.node.default_child)
+
+
+@pytest.fixture(scope="module")
+def described() -> Resources:
+    # The service's resources, plus a queue when it has none yet, so that the queue path of
+    # the stack (and of provisioning) is synthesized and compared too.
+    real = resources()
+    if real.queues:
+        return real
+    return replace(real, queues=(f"{resource_prefix()}-probe",))
+
+
+@pytest.fixture(scope="module")
+def synthesized(described: Resources, tmp_path_factory) -> Synthesized:
+    """One synthesis for the whole module (packaging the app is the slow part)."""
+    workdir = tmp_path_factory.mktemp("cdk")
+    # Chalice packaging imports the service's `app` module and exports the stage's variables
+    # into this process: both are undone afterwards, for the tests that run after this module.
+    saved_environment = dict(os.environ)
+    app_was_imported = "app" in sys.modules
+    prefix = resource_prefix()
+    started = time.monotonic()
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.chdir(workdir)  # Chalice packages into ./chalice.out
+            patch.setenv("AWS_DEFAULT_REGION", REGION)  # its packager asks boto3 for a region
+            app = cdk.App(outdir=str(workdir / "cdk.out"))
+            stack = AppointmentsStack(app, prefix, resources=described, prefix=prefix)
+            template = Template.from_stack(stack)
+            stack.remove_chalice_package()
+    finally:
+        os.environ.clear()
+        os.environ.update(saved_environment)
+        if not app_was_imported:
+            sys.modules.pop("app", None)
+        reset_settings()
+    return Synthesized(stack, template, template.to_json(), described, prefix, time.monotonic() - started)
+
+
+def fresh_account_session() -> boto3.session.Session:
+    """A session whose requests go to a new, empty moto account: moto's state is per process,
+    shared by every emulator of the test run, so a fresh account is what a fresh emulator is."""
+    account = str(uuid.uuid4().int)[:12].rjust(12, "1")
+    session = boto3.session.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name=REGION)
+    session.events.register(
+        "before-send", lambda request, **_: request.headers.__setitem__("x-moto-account-id", account)
+    )
+    return session
+
+
+@pytest.fixture(scope="module")
+def emulator():
+    with Emulator(port=0) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def local(described: Resources, emulator) -> tuple[boto3.session.Session, LocalResources, str]:
+    """The same resources, provisioned in the emulator."""
+    session = fresh_account_session()
+    return session, provision(session, described, endpoint_url=emulator.endpoint_url), emulator.endpoint_url
+
+
+# -- tables -------------------------------------------------------------------------------
+
+
+def _tables_by_name(synthesized: Synthesized) -> dict[str, dict[str, Any]]:
+    return {t["Properties"]["TableName"]: t for t in synthesized.of_type("AWS::DynamoDB::Table").values()}
+
+
+def table_shape(table: dict[str, Any]) -> dict[str, Any]:
+    """Keys, attribute definitions and global indexes (keys and projection) of a table, from a
+    CloudFormation template, a `create_table` call or a `describe_table` answer, in one order."""
+
+    def projection(index: dict[str, Any]) -> dict[str, Any]:
+        spec = index.get("Projection") or {}
+        return {
+            "ProjectionType": spec.get("ProjectionType", "ALL"),
+            "NonKeyAttributes": sorted(spec.get("NonKeyAttributes") or []),
+        }
+
+    return {
+        "KeySchema": table["KeySchema"],
+        "AttributeDefinitions": sorted(table["AttributeDefinitions"], key=lambda a: a["AttributeName"]),
+        "GlobalSecondaryIndexes": sorted(
+            (
+                {"IndexName": i["IndexName"], "KeySchema": i["KeySchema"], "Projection": projection(i)}
+                for i in table.get("GlobalSecondaryIndexes") or []
+            ),
+            key=lambda i: i["IndexName"],
+        ),
+    }
+
+
+def test_there_is_one_table_per_definition(synthesized):
+    assert sorted(_tables_by_name(synthesized)) == sorted(t.name for t in synthesized.resources.tables)
+
+
+def test_every_table_is_on_demand_recoverable_encrypted_protected_and_retained(synthesized):
+    for name, table in _tables_by_name(synthesized).items():
+        properties = table["Properties"]
+        assert properties["BillingMode"] == "PAY_PER_REQUEST", name
+        assert properties["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}, name
+        assert properties["SSESpecification"]["SSEEnabled"] is True, name
+        assert properties["DeletionProtectionEnabled"] is True, name
+        assert table["DeletionPolicy"] == table["UpdateReplacePolicy"] == "Retain", name
+
+
+def test_the_template_tables_are_the_definitions(synthesized):
+    tables = _tables_by_name(synthesized)
+    for definition in synthesized.resources.tables:
+        assert table_shape(tables[definition.name]["Properties"]) == table_shape(definition.create_table_kwargs())
+
+
+def test_the_template_tables_are_the_tables_the_local_stack_provisions(synthesized, local):
+    session, provisioned, endpoint_url = local
+    dynamodb = session.client("dynamodb", endpoint_url=endpoint_url)
+    tables = _tables_by_name(synthesized)
+
+    assert sorted(dynamodb.list_tables()["TableNames"]) == sorted(tables)
+    assert sorted(provisioned.table_names) == sorted(tables)
+    for name, table in tables.items():
+        described = dynamodb.describe_table(TableName=name)["Table"]
+        assert table_shape(table["Properties"]) == table_shape(described), name
+
+
+# The service has no global index yet; this one proves that indexes, when they come, are built
+# the same way by the stack and by the local stack (no packaging needed: the table alone).
+INDEXED_TABLE = TableDefinition(
+    short_name="appointments",
+    name="md-appointments-appointments",
+    partition_key=KeyAttribute("appointment_id", "S"),
+    sort_key=None,
+    global_indexes=(
+        IndexDefinition("by-applicant", KeyAttribute("applicant_id", "S"), KeyAttribute("start", "S")),
+        IndexDefinition("by-slot", KeyAttribute("slot_key", "S"), KeyAttribute("position", "N"), projection="KEYS_ONLY"),
+    ),
+)
+
+
+def test_global_indexes_are_built_alike_by_the_stack_and_the_local_stack(emulator):
+    session, endpoint_url = fresh_account_session(), emulator.endpoint_url
+    stack = cdk.Stack(cdk.App(), "IndexedTable")
+    durable_table(stack, INDEXED_TABLE)
+    [table] = Template.from_stack(stack).find_resources("AWS::DynamoDB::Table").values()
+    dynamodb = session.client("dynamodb", endpoint_url=endpoint_url)
+    dynamodb.create_table(**INDEXED_TABLE.create_table_kwargs())  # what provision() does per table
+
+    described = dynamodb.describe_table(TableName=INDEXED_TABLE.name)["Table"]
+    assert table_shape(table["Properties"]) == table_shape(described) == table_shape(INDEXED_TABLE.create_table_kwargs())
+    assert [i["Projection"]["ProjectionType"] for i in table_shape(described)["GlobalSecondaryIndexes"]] == ["ALL", "KEYS_ONLY"]
+
+
+# -- accounts -----------------------------------------------------------------------------
+
+
+def _user_pool(synthesized: Synthesized) -> tuple[str, dict[str, Any]]:
+    [(logical_id, pool)] = synthesized.of_type("AWS::Cognito::UserPool").items()
+    return logical_id, pool
+
+
+def test_the_user_pool_signs_in_with_email_and_verifies_nothing_itself(synthesized):
+    _, pool = _user_pool(synthesized)
+    properties = pool["Properties"]
+    definition = synthesized.resources.user_pool
+
+    assert properties["UserPoolName"] == definition.name
+    assert properties["UsernameAttributes"] == list(definition.username_attributes)
+    assert not properties.get("AutoVerifiedAttributes")
+    assert properties["AdminCreateUserConfig"]["AllowAdminCreateUserOnly"] is False  # self sign-up
+    assert properties["AccountRecoverySetting"]["RecoveryMechanisms"] == [{"Name": "verified_email", "Priority": 1}]
+    assert properties["DeletionProtection"] == "ACTIVE"
+    assert pool["DeletionPolicy"] == pool["UpdateReplacePolicy"] == "Retain"
+
+
+def test_the_password_policy_is_the_applications_and_the_local_pools(synthesized, local):
+    _, pool = _user_pool(synthesized)
+    session, provisioned, endpoint_url = local
+    cognito = session.client("cognito-idp", endpoint_url=endpoint_url)
+    in_template = pool["Properties"]["Policies"]["PasswordPolicy"]
+
+    assert in_template == cognito_password_policy(PASSWORD_POLICY)
+    assert in_template == cognito.describe_user_pool(UserPoolId=provisioned.user_pool_id)["UserPool"]["Policies"]["PasswordPolicy"]
+
+
+def test_every_group_exists_in_the_pool(synthesized):
+    pool_id, _ = _user_pool(synthesized)
+    groups = synthesized.of_type("AWS::Cognito::UserPoolGroup").values()
+
+    assert sorted(g["Properties"]["GroupName"] for g in groups) == sorted(synthesized.resources.user_pool.groups)
+    assert all(g["Properties"]["UserPoolId"] == {"Ref": pool_id} for g in groups)
+
+
+def test_the_app_client_has_the_described_flows_no_secret_and_no_oauth(synthesized):
+    pool_id, _ = _user_pool(synthesized)
+    definition = synthesized.resources.user_pool
+    synthesized.template.resource_count_is("AWS::Cognito::UserPoolClient", 1)
+    synthesized.template.has_resource_properties(
+        "AWS::Cognito::UserPoolClient",
+        {
+            "UserPoolId": {"Ref": pool_id},
+            "ClientName": definition.client_name,
+            "ExplicitAuthFlows": list(definition.auth_flows),
+            "GenerateSecret": False,
+            "AllowedOAuthFlowsUserPoolClient": False,
+            "AccessTokenValidity": definition.access_token_minutes,
+            "TokenValidityUnits": {"AccessToken": "minutes"},
+        },
+    )
+
+
+# -- messaging ----------------------------------------------------------------------------
+
+
+def test_the_email_sender_is_an_ses_identity(synthesized):
+    synthesized.template.resource_count_is("AWS::SES::EmailIdentity", 1)
+    synthesized.template.has_resource_properties(
+        "AWS::SES::EmailIdentity", {"EmailIdentity": synthesized.resources.messaging.email_sender}
+    )
+
+
+def test_the_sms_settings_are_set_by_a_custom_resource_allowed_to_do_only_that(synthesized):
+    messaging = synthesized.resources.messaging
+    [(logical_id, settings)] = synthesized.of_type("Custom::AWS").items()
+    for phase in ("Create", "Update"):
+        call = json.loads(settings["Properties"][phase])
+        assert (call["service"], call["action"]) == ("SNS", "setSMSAttributes")
+        assert call["parameters"]["attributes"] == {
+            "DefaultSMSType": messaging.sms_type,
+            "DefaultSenderID": messaging.sms_sender_id,
+        }
+    [policy_id] = settings["DependsOn"]
+    statements = synthesized.json["Resources"][policy_id]["Properties"]["PolicyDocument"]["Statement"]
+    assert [(s["Effect"], s["Action"]) for s in statements] == [("Allow", "sns:SetSMSAttributes")]
+
+
+# -- the functions ------------------------------------------------------------------------
+
+
+def _functions(synthesized: Synthesized) -> dict[str, dict[str, Any]]:
+    functions = synthesized.of_type("AWS::Serverless::Function")
+    assert functions, "the Chalice app packaged no function"
+    return functions
+
+
+def test_every_function_gets_the_environment_the_app_reads(synthesized):
+    stack = synthesized.stack
+    pool_ref = {"Ref": synthesized.logical_id(stack.user_pool)}
+    client_ref = {"Ref": synthesized.logical_id(stack.user_pool_client)}
+    messaging = synthesized.resources.messaging
+
+    for name, function in _functions(synthesized).items():
+        variables = function["Properties"]["Environment"]["Variables"]
+        assert FUNCTION_ENVIRONMENT <= set(variables), name
+        assert variables["RESOURCE_PREFIX"] == synthesized.prefix
+        assert variables["USER_POOL_ID"] == pool_ref
+        assert variables["USER_POOL_CLIENT_ID"] == client_ref
+        assert variables["EMAIL_SENDER"] == messaging.email_sender
+        assert variables["SMS_SENDER_ID"] == messaging.sms_sender_id
+        assert variables["POWERTOOLS_SERVICE_NAME"] and variables["LOG_LEVEL"] == "INFO"
+
+
+def test_every_function_runs_as_the_stacks_role_and_chalice_made_no_role(synthesized):
+    role = synthesized.stack.function_role
+    role_id = synthesized.logical_id(role)
+    policy_id = synthesized.stack.get_logical_id(role.node.find_child("DefaultPolicy").node.default_child)
+
+    for name, function in _functions(synthesized).items():
+        assert function["Properties"]["Role"] == {"Fn::GetAtt": [role_id, "Arn"]}, name
+        assert policy_id in function["DependsOn"], name  # permissions before the first invocation
+    assert _PLACEHOLDER_ROLE_ARN not in json.dumps(synthesized.json)
+    roles = synthesized.of_type("AWS::IAM::Role")
+    assert {logical_id for logical_id in roles if "chalice" in logical_id.lower()} == set()
+
+
+def _role_statements(synthesized: Synthesized) -> list[dict[str, Any]]:
+    role_ref = {"Ref": synthesized.logical_id(synthesized.stack.function_role)}
+    statements = []
+    for policy in synthesized.of_type("AWS::IAM::Policy").values():
+        if role_ref in policy["Properties"]["Roles"]:
+            statements.extend(policy["Properties"]["PolicyDocument"]["Statement"])
+    return statements
+
+
+def _actions(statement: dict[str, Any]) -> set[str]:
+    actions = statement["Action"]
+    return {actions} if isinstance(actions, str) else set(actions)
+
+
+def _allowed(statements: list[dict[str, Any]], resource: Any) -> set[str]:
+    allowed = set()
+    for statement in statements:
+        resources = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+        if statement["Effect"] == "Allow" and resource in resources:
+            allowed |= _actions(statement)
+    return allowed
+
+
+def test_the_role_may_do_what_the_app_does_and_no_more(synthesized):
+    stack = synthesized.stack
+    statements = _role_statements(synthesized)
+
+    for table in stack.tables.values():
+        allowed = _allowed(statements, {"Fn::GetAtt": [synthesized.logical_id(table), "Arn"]})
+        assert {"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
+                "dynamodb:Query", "dynamodb:ConditionCheckItem", "dynamodb:BatchWriteItem"} <= allowed
+    pool_arn = {"Fn::GetAtt": [synthesized.logical_id(stack.user_pool), "Arn"]}
+    assert set(COGNITO_BACKEND_ACTIONS) <= _allowed(statements, pool_arn)
+    assert {"ses:SendEmail", "ses:SendRawEmail"} <= set().union(
+        *(_actions(s) for s in statements if "identity/" in json.dumps(s["Resource"]))
+    )
+    assert _allowed(statements, "*") == {"sns:Publish"}  # SMS has no resource ARN
+    denied = [s for s in statements if s["Effect"] == "Deny"]
+    assert [_actions(s) for s in denied] == [{"sns:Publish"}] and ":sns:*:*:*" in json.dumps(denied[0]["Resource"])
+    assert not any(a.endswith(":*") or a == "*" for s in statements for a in _actions(s))
+    managed = synthesized.of_type("AWS::IAM::Role")[synthesized.logical_id(stack.function_role)]
+    assert "AWSLambdaBasicExecutionRole" in json.dumps(managed["Properties"]["ManagedPolicyArns"])
+
+
+# -- queues -------------------------------------------------------------------------------
+
+
+def test_every_queue_exists_encrypted_and_the_functions_may_use_it(synthesized, local):
+    session, provisioned, endpoint_url = local
+    queues = synthesized.of_type("AWS::SQS::Queue")
+    by_name = {q["Properties"]["QueueName"]: (logical_id, q) for logical_id, q in queues.items()}
+    statements = _role_statements(synthesized)
+
+    assert sorted(by_name) == sorted(synthesized.resources.queues)
+    assert sorted(by_name) == sorted(url.rsplit("/", 1)[-1] for url in provisioned.queue_urls)
+    for name, (logical_id, queue) in by_name.items():
+        assert queue["Properties"]["SqsManagedSseEnabled"] is True
+        assert {"sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage"} <= _allowed(
+            statements, {"Fn::GetAtt": [logical_id, "Arn"]}
+        )
+
+
+def test_every_sqs_event_source_reports_partial_batch_failures(synthesized):
+    resources_ = synthesized.json["Resources"]
+    for logical_id, path in sqs_partial_batch_overrides(synthesized.json):
+        node = resources_[logical_id]["Properties"]
+        for key in path.split("."):
+            node = node[key]
+        assert node == ["ReportBatchItemFailures"]
+
+
+FAKE_CHALICE_TEMPLATE = {
+    "Resources": {
+        "Outbox": {
+            "Type": "AWS::Serverless::Function",
+            "Properties": {
+                "Events": {
+                    "OutboxSqsEventSource": {
+                        "Type": "SQS",
+                        "Properties": {
+                            "Queue": {"Fn::Sub": "arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:md-outbox"},
+                            "BatchSize": 10,
+                        },
+                    },
+                    "Nightly": {"Type": "Schedule", "Properties": {"Schedule": "rate(1 day)"}},
+                }
+            },
+        },
+        "Nightly": {"Type": "AWS::Serverless::Function", "Properties": {}},
+        "Jobs": {"Type": "AWS::SQS::Queue", "Properties": {}},
+        "JobsMapping": {
+            "Type": "AWS::Lambda::EventSourceMapping",
+            "Properties": {"EventSourceArn": {"Fn::GetAtt": ["Jobs", "Arn"]}, "FunctionName": {"Ref": "Nightly"}},
+        },
+        "ImportedQueueMapping": {
+            "Type": "AWS::Lambda::EventSourceMapping",
+            "Properties": {"EventSourceArn": "arn:aws:sqs:eu-central-1:123456789012:elsewhere"},
+        },
+        "StreamMapping": {
+            "Type": "AWS::Lambda::EventSourceMapping",
+            "Properties": {"EventSourceArn": {"Fn::GetAtt": ["Stream", "Arn"]}},
+        },
+        "Stream": {"Type": "AWS::Kinesis::Stream", "Properties": {}},
+    }
+}
+
+
+def test_partial_batch_responses_are_set_on_sqs_event_sources_only():
+    template = copy.deepcopy(FAKE_CHALICE_TEMPLATE)
+
+    assert sqs_partial_batch_overrides(template) == [
+        ("ImportedQueueMapping", "FunctionResponseTypes"),
+        ("JobsMapping", "FunctionResponseTypes"),
+        ("Outbox", "Events.OutboxSqsEventSource.Properties.FunctionResponseTypes"),
+    ]
+    assert template == FAKE_CHALICE_TEMPLATE  # it only reads
+    assert list(_sqs_event_queue_names(template)) == [("Outbox", "OutboxSqsEventSource", "md-outbox")]
+
+
+# -- API Gateway ------------------------------------------------------------------------------
+
+
+EXPECTED_GATEWAY_RESPONSES = {
+    # response type: (status answered, or None for API Gateway's own; contract code)
+    "MISSING_AUTHENTICATION_TOKEN": ("404", "NOT_FOUND"),  # unknown route
+    "UNAUTHORIZED": (None, "UNAUTHENTICATED"),
+    "ACCESS_DENIED": (None, "FORBIDDEN"),
+    "THROTTLED": (None, "RATE_LIMITED"),
+    "DEFAULT_4XX": (None, "VALIDATION_FAILED"),
+    "DEFAULT_5XX": (None, "INTERNAL"),
+}
+
+
+def test_api_gateways_own_errors_use_the_service_error_envelope(synthesized):
+    api = synthesized.json["Resources"]["RestAPI"]
+    responses = api["Properties"]["DefinitionBody"]["x-amazon-apigateway-gateway-responses"]
+
+    assert set(responses) == set(EXPECTED_GATEWAY_RESPONSES)
+    for response_type, (status, code) in EXPECTED_GATEWAY_RESPONSES.items():
+        response = responses[response_type]
+        assert response.get("statusCode") == status, response_type
+        # API Gateway substitutes $context variables; messageString is a quoted JSON string.
+        body = response["responseTemplates"]["application/json"].replace(
+            "$context.error.messageString", json.dumps("Some message")
+        )
+        error = json.loads(body)["error"]
+        assert set(error) == {"code", "message", "details"} and error["code"] == code and error["details"] == {}
+        assert response["responseParameters"]["gatewayresponse.header.Content-Type"] == "'application/json'"
+
+
+def test_the_api_is_served_by_the_api_handler(synthesized):
+    synthesized.template.has_resource("AWS::Serverless::Api", {"Properties": Match.object_like({"StageName": Match.any_value()})})
+    assert "APIHandler" in _functions(synthesized)
+
+
+# -- the whole stack ------------------------------------------------------------------------
+
+
+def test_resources_are_tagged_with_service_and_deployment(synthesized):
+    for name, table in _tables_by_name(synthesized).items():
+        tags = {t["Key"]: t["Value"] for t in table["Properties"]["Tags"]}
+        assert tags["deployment"] == synthesized.prefix and tags["service"], name
+    for name, function in _functions(synthesized).items():
+        assert function["Properties"]["Tags"]["deployment"] == synthesized.prefix, name
+
+
+def test_a_stack_for_another_prefix_than_the_tables_carry_is_refused(described):
+    with pytest.raises(ValueError, match="prefix"):
+        AppointmentsStack(cdk.App(), "other", resources=described, prefix="another-deployment")
+
+
+def test_cfn_lint_finds_no_error_in_the_template(synthesized):
+    # cfn-lint (a moto dependency) checks the CloudFormation resources against their schemas;
+    # SAM resources are not expanded here (no samtranslator), so it does not see inside them.
+    from cfnlint.api import ManualArgs, lint
+
+    matches = lint(json.dumps(synthesized.json), config=ManualArgs(regions=[REGION]))
+    errors = [f"{m.rule.id} {m.message} ({m.path})" for m in matches if m.rule.id.startswith("E")]
+    assert errors == []
+
+
+def test_synthesis_stays_fast_enough_to_run_with_the_tests(synthesized):
+    # Measured here: ~8 s with Chalice's dependency layer cached, ~25 s on the first run of a
+    # checkout (wheels are downloaded). Fails loudly when packaging starts to drag.
+    assert synthesized.seconds < 120, f"synthesis took {synthesized.seconds:.0f} s"
