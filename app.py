@@ -1,0 +1,49 @@
+"""Appointments at Türkiye's Migration Directorates: the table of contents of the service.
+
+Each line binds a route, an event or a schedule to the endpoint or use case that serves it;
+everything else lives in `chalicelib/` (endpoints in `chalicelib/api`, use cases in
+`chalicelib/services`, rules in `chalicelib/domain`, AWS adapters in `chalicelib/adapters`).
+"""
+
+from chalice import Chalice
+
+from chalicelib.api import accounts, admin, catalogue, profile, staff
+from chalicelib.api.http import HttpApi
+from chalicelib.services import auth
+from chalicelib.services import catalogue as catalogue_jobs
+
+app = Chalice(app_name="md-appointments")
+api = HttpApi(app, authenticate=auth.authenticate)
+
+# Public
+api.get("/v1/health", catalogue.health)
+api.get("/v1/openapi.json", api.openapi(title="Migration Directorate appointments", version="1.0.0"))
+api.get("/v1/provinces", catalogue.provinces)
+api.get("/v1/directorates", catalogue.directorates)
+api.get("/v1/services", catalogue.services)
+
+# Accounts
+api.post("/v1/auth/signup", accounts.signup)
+api.post("/v1/auth/confirm", accounts.confirm)
+api.post("/v1/auth/resend-code", accounts.resend_code)
+api.post("/v1/auth/login", accounts.login)
+
+# Applicant
+api.get("/v1/me", profile.me)
+api.patch("/v1/me", profile.amend_me)
+
+# Staff
+api.get("/v1/staff/applicants", staff.find_applicant)
+api.get("/v1/staff/applicants/{applicant_id}", staff.get_applicant)
+api.patch("/v1/staff/applicants/{applicant_id}", staff.amend_applicant)
+api.get("/v1/staff/applicants/{applicant_id}/audit", staff.applicant_audit)
+
+# Admin
+api.post("/v1/admin/residents", admin.import_residents)
+api.post("/v1/admin/staff", admin.create_staff)
+
+
+# Schedules: midnight in Istanbul (21:00 UTC), open the day that enters the booking horizon.
+@app.schedule("cron(0 21 * * ? *)")
+def extend_slot_horizon(event):
+    return catalogue_jobs.extend_slot_horizon()

@@ -1,0 +1,134 @@
+"""Cognito user pool: accounts, passwords, groups and tokens.
+
+Translates Cognito's API and exceptions into a small vocabulary the use cases understand; it
+decides nothing about who may have an account.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+class EmailTaken(Exception):
+    pass
+
+
+class PasswordRejected(Exception):
+    pass
+
+
+class InvalidCredentials(Exception):
+    pass
+
+
+class NotConfirmed(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class CognitoUser:
+    sub: str
+    status: str  # UNCONFIRMED | CONFIRMED | FORCE_CHANGE_PASSWORD | ...
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Tokens:
+    access_token: str
+    expires_in: int
+
+
+class CognitoAccounts:
+    def __init__(self, client, user_pool_id: str, client_id: str) -> None:
+        self._client = client
+        self._pool = user_pool_id
+        self._client_id = client_id
+        self._errors = client.exceptions
+
+    def sign_up(self, email: str, password: str) -> str:
+        """An unconfirmed account; returns its `sub`. Cognito sends nothing (no auto-verify)."""
+        try:
+            response = self._client.sign_up(ClientId=self._client_id, Username=email, Password=password)
+        except self._errors.UsernameExistsException:
+            raise EmailTaken() from None
+        except self._errors.InvalidPasswordException as error:
+            raise PasswordRejected(error.response["Error"].get("Message", "")) from None
+        return response["UserSub"]
+
+    def find(self, email: str) -> CognitoUser | None:
+        try:
+            user = self._client.admin_get_user(UserPoolId=self._pool, Username=email)
+        except self._errors.UserNotFoundException:
+            return None
+        attributes = {a["Name"]: a["Value"] for a in user.get("UserAttributes", [])}
+        return CognitoUser(
+            sub=attributes.get("sub", user["Username"]),
+            status=user["UserStatus"],
+            created_at=user["UserCreateDate"],
+        )
+
+    def delete(self, email: str) -> None:
+        try:
+            self._client.admin_delete_user(UserPoolId=self._pool, Username=email)
+        except self._errors.UserNotFoundException:
+            pass
+
+    def confirm(self, email: str) -> None:
+        self._client.admin_confirm_sign_up(UserPoolId=self._pool, Username=email)
+
+    def add_to_group(self, email: str, group: str) -> None:
+        self._client.admin_add_user_to_group(UserPoolId=self._pool, Username=email, GroupName=group)
+
+    def create_confirmed(self, email: str, password: str, group: str) -> str:
+        """A ready-to-use account created by an administrator (staff, admin); returns its `sub`."""
+        try:
+            self._client.admin_create_user(
+                UserPoolId=self._pool,
+                Username=email,
+                UserAttributes=[
+                    {"Name": "email", "Value": email},
+                    {"Name": "email_verified", "Value": "true"},
+                ],
+                MessageAction="SUPPRESS",
+            )
+        except self._errors.UsernameExistsException:
+            raise EmailTaken() from None
+        try:
+            self._client.admin_set_user_password(
+                UserPoolId=self._pool, Username=email, Password=password, Permanent=True
+            )
+        except self._errors.InvalidPasswordException as error:
+            self.delete(email)
+            raise PasswordRejected(error.response["Error"].get("Message", "")) from None
+        self.add_to_group(email, group)
+        user = self.find(email)
+        assert user is not None
+        return user.sub
+
+    def change_email(self, old_email: str, new_email: str) -> None:
+        try:
+            self._client.admin_update_user_attributes(
+                UserPoolId=self._pool,
+                Username=old_email,
+                UserAttributes=[
+                    {"Name": "email", "Value": new_email},
+                    {"Name": "email_verified", "Value": "true"},
+                ],
+            )
+        except (self._errors.AliasExistsException, self._errors.UsernameExistsException):
+            raise EmailTaken() from None
+
+    def login(self, email: str, password: str) -> Tokens:
+        try:
+            response = self._client.initiate_auth(
+                ClientId=self._client_id,
+                AuthFlow="USER_PASSWORD_AUTH",
+                AuthParameters={"USERNAME": email, "PASSWORD": password},
+            )
+        except self._errors.UserNotConfirmedException:
+            raise NotConfirmed() from None
+        except (self._errors.NotAuthorizedException, self._errors.UserNotFoundException):
+            raise InvalidCredentials() from None
+        result = response["AuthenticationResult"]
+        return Tokens(access_token=result["AccessToken"], expires_in=int(result["ExpiresIn"]))

@@ -1,0 +1,41 @@
+"""Account endpoints: sign-up, phone confirmation, sign-in."""
+
+from __future__ import annotations
+
+from chalicelib.api.http import endpoint
+from chalicelib.api.schemas import (
+    Accepted,
+    ConfirmRequest,
+    ConfirmResponse,
+    LoginRequest,
+    LoginResponse,
+    ResendCodeRequest,
+    SignupRequest,
+    SignupResponse,
+)
+from chalicelib.domain.errors import DuplicateAccount, NotEligible, RateLimited, Unauthenticated, ValidationFailed
+from chalicelib.services import accounts
+
+
+@endpoint(
+    "Create an applicant account; a code is sent by SMS to the phone",
+    status=201,
+    errors=(ValidationFailed, NotEligible, DuplicateAccount),
+)
+def signup(body: SignupRequest) -> SignupResponse:
+    return accounts.sign_up(body)
+
+
+@endpoint("Confirm the phone number with the SMS code", errors=(ValidationFailed,))
+def confirm(body: ConfirmRequest) -> ConfirmResponse:
+    return accounts.confirm(body)
+
+
+@endpoint("Send a new SMS code to a pending account", status=202, errors=(ValidationFailed, RateLimited))
+def resend_code(body: ResendCodeRequest) -> Accepted:
+    return accounts.resend_code(body)
+
+
+@endpoint("Sign in; returns a bearer access token", errors=(ValidationFailed, Unauthenticated))
+def login(body: LoginRequest) -> LoginResponse:
+    return accounts.login(body)

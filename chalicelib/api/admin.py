@@ -1,0 +1,25 @@
+"""Administration: the registry feed and staff accounts."""
+
+from __future__ import annotations
+
+from chalicelib.api.http import endpoint
+from chalicelib.api.schemas import CreateStaffRequest, ImportResidentsRequest, ImportResidentsResponse, StaffAccount
+from chalicelib.domain.errors import DuplicateAccount, ValidationFailed
+from chalicelib.domain.roles import Role
+from chalicelib.services import accounts, registry
+
+ADMIN = frozenset({Role.ADMIN})
+
+
+@endpoint(
+    "Import residents-registry records (upsert by document number)",
+    roles=ADMIN,
+    errors=(ValidationFailed,),
+)
+def import_residents(body: ImportResidentsRequest) -> ImportResidentsResponse:
+    return registry.import_residents(body)
+
+
+@endpoint("Create a staff account bound to one directorate", status=201, roles=ADMIN, errors=(ValidationFailed, DuplicateAccount))
+def create_staff(body: CreateStaffRequest) -> StaffAccount:
+    return accounts.create_staff(body)

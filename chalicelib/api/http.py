@@ -1,0 +1,224 @@
+"""The small piece of framework between Chalice and the endpoints.
+
+An endpoint is a plain function whose signature says what it needs:
+`body: SomeModel` (the JSON body, validated by pydantic), `query: SomeModel` (the query string),
+`caller: Caller` (a verified token), any other parameter is a path parameter; its return
+annotation is the response model. `HttpApi` registers it on the Chalice app, and on each call
+authenticates, validates, calls, serialises, and turns every `DomainError` into the contract's
+envelope through the one error table. The OpenAPI document is generated from the same metadata
+(`chalicelib/api/openapi.py`), so the document and the behaviour cannot disagree.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import json
+import typing
+import uuid
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from chalice import Chalice, Response
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from chalicelib.api.errors import (
+    FRAMEWORK_ERRORS,
+    envelope,
+    error_response,
+    internal_error_response,
+)
+from chalicelib.domain.errors import DomainError, Forbidden, Unauthenticated, ValidationFailed
+from chalicelib.domain.roles import Caller, Role
+from chalicelib.observability import logger
+
+PUBLIC: frozenset[Role] = frozenset()
+ANY_ACCOUNT = frozenset(Role)
+CORRELATION_HEADER = "X-Correlation-Id"
+MAX_BODY_BYTES = 1_000_000
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    func: Callable[..., Any]
+    summary: str
+    status: int
+    roles: frozenset[Role]  # empty: public
+    body_model: type[BaseModel] | None
+    query_model: type[BaseModel] | None
+    response_type: Any
+    path_params: tuple[str, ...]
+    wants_caller: bool
+    errors: tuple[type[DomainError], ...]
+    tag: str
+
+    @property
+    def name(self) -> str:
+        return self.func.__name__
+
+
+def endpoint(
+    summary: str,
+    *,
+    status: int = 200,
+    roles: frozenset[Role] = PUBLIC,
+    errors: tuple[type[DomainError], ...] = (),
+    tag: str = "",
+) -> Callable[[Callable[..., Any]], Endpoint]:
+    """Describe a function as an HTTP endpoint (see the module docstring)."""
+
+    def describe(func: Callable[..., Any]) -> Endpoint:
+        hints = typing.get_type_hints(func)
+        parameters = inspect.signature(func).parameters
+        reserved = {"body", "query", "caller"}
+        return Endpoint(
+            func=func,
+            summary=summary,
+            status=status,
+            roles=roles,
+            body_model=hints.get("body"),
+            query_model=hints.get("query"),
+            response_type=hints.get("return"),
+            path_params=tuple(p for p in parameters if p not in reserved),
+            wants_caller="caller" in parameters,
+            errors=errors,
+            tag=tag or func.__module__.rsplit(".", 1)[-1],
+        )
+
+    return describe
+
+
+def _validation_details(error: ValidationError) -> dict[str, Any]:
+    fields = []
+    for problem in error.errors(include_url=False, include_input=False):
+        location = ".".join(str(part) for part in problem["loc"]) or "body"
+        message = problem["msg"].removeprefix("Value error, ")
+        fields.append({"field": location, "message": message})
+    return {"fields": fields}
+
+
+def parse_model(model: type[BaseModel], data: Any) -> BaseModel:
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        raise ValidationFailed(details=_validation_details(error)) from None
+
+
+def _read_json_body(raw: bytes | None) -> Any:
+    if not raw:
+        raise ValidationFailed("The request needs a JSON body.")
+    if len(raw) > MAX_BODY_BYTES:
+        raise ValidationFailed("The request body is too large.")
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise ValidationFailed("The request body is not valid JSON.") from None
+
+
+class HttpApi:
+    """Registers endpoints on a Chalice app and runs them (one line per route in app.py)."""
+
+    def __init__(self, app: Chalice, authenticate: Callable[[str | None], Caller]) -> None:
+        self.app = app
+        self._authenticate = authenticate
+        self.endpoints: dict[tuple[str, str], Endpoint] = {}
+        app.register_middleware(self._framework_errors_as_envelope, "http")
+
+    def get(self, path: str, ep: Endpoint) -> None:
+        self._register("GET", path, ep)
+
+    def post(self, path: str, ep: Endpoint) -> None:
+        self._register("POST", path, ep)
+
+    def put(self, path: str, ep: Endpoint) -> None:
+        self._register("PUT", path, ep)
+
+    def patch(self, path: str, ep: Endpoint) -> None:
+        self._register("PATCH", path, ep)
+
+    def delete(self, path: str, ep: Endpoint) -> None:
+        self._register("DELETE", path, ep)
+
+    def openapi(self, title: str, version: str) -> Endpoint:
+        """An endpoint serving the OpenAPI document of every route registered on this API."""
+
+        def openapi_document() -> dict[str, Any]:
+            from chalicelib.api import openapi
+
+            return openapi.document(self.endpoints, title, version)
+
+        return endpoint("The OpenAPI 3 description of every route", tag="meta")(openapi_document)
+
+    def _register(self, method: str, path: str, ep: Endpoint) -> None:
+        def view(**path_params: str) -> Response:
+            return self._dispatch(ep, path_params)
+
+        name = f"{method.lower()}_{ep.name}"
+        view.__name__ = name
+        self.app.route(path, methods=[method], name=name, content_types=["*/*"])(view)
+        self.endpoints[(method, path)] = ep
+
+    def _dispatch(self, ep: Endpoint, path_params: dict[str, str]) -> Response:
+        request = self.app.current_request
+        correlation_id = _correlation_id(request)
+        headers = {CORRELATION_HEADER: correlation_id}
+        logger.set_correlation_id(correlation_id)
+        logger.append_keys(endpoint=ep.name, method=request.method)
+        try:
+            kwargs: dict[str, Any] = dict(path_params)
+            if ep.roles or ep.wants_caller:
+                caller = self._authenticate(request.headers.get("authorization"))
+                if ep.roles and not caller.has_any(ep.roles):
+                    raise Forbidden()
+                if ep.wants_caller:
+                    kwargs["caller"] = caller
+            if ep.body_model is not None:
+                kwargs["body"] = parse_model(ep.body_model, _read_json_body(request.raw_body))
+            if ep.query_model is not None:
+                kwargs["query"] = parse_model(ep.query_model, dict(request.query_params or {}))
+            result = ep.func(**kwargs)
+            body = None if result is None else _serialise(ep.response_type, result)
+            logger.info("request served", extra={"status": ep.status})
+            return Response(body=body, status_code=ep.status, headers=headers)
+        except DomainError as error:
+            response = error_response(error, headers)
+            level = logger.warning if isinstance(error, Unauthenticated) else logger.info
+            level("request refused", extra={"status": response.status_code, "error": type(error).__name__})
+            return response
+        except Exception:
+            logger.exception("request failed")
+            return internal_error_response(headers)
+        finally:
+            logger.remove_keys(["endpoint", "method"])
+
+    @staticmethod
+    def _framework_errors_as_envelope(event: Any, get_response: Callable[[Any], Response]) -> Response:
+        """Chalice's own refusals (405, 415, unknown route, its 500) in the contract's envelope."""
+        response = get_response(event)
+        body = response.body
+        if response.status_code >= 400 and isinstance(body, dict) and "Code" in body:
+            status, code, message = FRAMEWORK_ERRORS.get(
+                response.status_code, (500, "INTERNAL", "Something went wrong on our side.")
+            )
+            response.status_code = status
+            response.body = envelope(code, message)
+        return response
+
+
+def _serialise(response_type: Any, result: Any) -> Any:
+    if response_type is None or response_type is Any:
+        return result
+    return _adapter(response_type).dump_python(result, mode="json", by_alias=True)
+
+
+@functools.lru_cache(maxsize=None)
+def _adapter(response_type: Any) -> TypeAdapter:
+    return TypeAdapter(response_type)
+
+
+def _correlation_id(request: Any) -> str:
+    supplied = request.headers.get(CORRELATION_HEADER.lower(), "")
+    if supplied and len(supplied) <= 64 and supplied.replace("-", "").isalnum():
+        return supplied
+    request_id = (request.context or {}).get("requestId")
+    return request_id or str(uuid.uuid4())

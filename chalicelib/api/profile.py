@@ -1,0 +1,25 @@
+"""The applicant's own details: readable, never amendable online."""
+
+from __future__ import annotations
+
+from chalicelib.api.http import endpoint
+from chalicelib.api.schemas import AnyBody, ApplicantProfile
+from chalicelib.domain.errors import NotFound, ProfileLocked
+from chalicelib.domain.roles import Caller, Role
+from chalicelib.services import profile
+
+APPLICANT = frozenset({Role.APPLICANT})
+
+
+@endpoint("My profile: identity, province, permit status and lock", roles=APPLICANT, errors=(NotFound,))
+def me(caller: Caller) -> ApplicantProfile:
+    return profile.my_profile(caller)
+
+
+@endpoint(
+    "Always refused: personal details are amended only in person at a directorate",
+    roles=APPLICANT,
+    errors=(ProfileLocked,),
+)
+def amend_me(caller: Caller, body: AnyBody) -> None:
+    profile.refuse_self_amendment(caller)

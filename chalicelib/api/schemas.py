@@ -1,0 +1,244 @@
+"""Request and response bodies of the public API (pydantic models).
+
+The same models validate requests, serialise responses and generate the OpenAPI document.
+Field rules come from `chalicelib/domain/identity.py`, so a rule is written once.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+from chalicelib.clock import clock
+from chalicelib.domain import identity
+from chalicelib.domain.catalogue import PermitStatus, find_directorate, find_province
+from chalicelib.domain.identity import PASSWORD_POLICY, DocumentType
+
+
+def _birth_date(value: date) -> date:
+    return identity.check_birth_date(value, clock.today())
+
+
+def _province(code: str) -> str:
+    if find_province(code) is None:
+        raise ValueError("use a province plate code from 01 to 81")
+    return code
+
+
+def _directorate(directorate_id: str) -> str:
+    if find_directorate(directorate_id) is None:
+        raise ValueError("no directorate has this id (see GET /v1/directorates)")
+    return directorate_id
+
+
+def _bounded(max_length: int) -> StringConstraints:
+    return StringConstraints(min_length=1, max_length=max_length)
+
+
+Email = Annotated[str, _bounded(254), AfterValidator(identity.normalize_email)]
+TurkishMobile = Annotated[str, _bounded(32), AfterValidator(identity.normalize_turkish_mobile)]
+PersonName = Annotated[str, _bounded(200), AfterValidator(identity.normalize_name)]
+Nationality = Annotated[str, _bounded(3), AfterValidator(identity.normalize_nationality)]
+Language = Annotated[str, _bounded(8), AfterValidator(identity.normalize_language)]
+BirthDate = Annotated[date, AfterValidator(_birth_date)]
+Password = Annotated[str, StringConstraints(max_length=PASSWORD_POLICY.max_length), AfterValidator(PASSWORD_POLICY.check)]
+ProvinceCode = Annotated[str, _bounded(2), AfterValidator(_province)]
+DirectorateId = Annotated[str, _bounded(64), AfterValidator(_directorate)]
+RawDocumentNumber = Annotated[str, _bounded(32)]
+
+
+class Strict(BaseModel):
+    """Request bodies refuse unknown fields: a typo is an error, not silently ignored."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+# --- public catalogue -------------------------------------------------------------------------
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+
+
+class ProvinceOut(BaseModel):
+    code: str
+    name: str
+
+
+class DirectorateOut(BaseModel):
+    id: str
+    province: str
+    name: str
+    address: str
+    services: list[str]
+
+
+class DirectoratesQuery(Strict):
+    province: ProvinceCode | None = None
+
+
+class ServiceOut(BaseModel):
+    code: str
+    name: str
+    names: dict[str, str]
+    duration_minutes: int
+    eligible_statuses: list[PermitStatus]
+
+
+# --- accounts -----------------------------------------------------------------------------------
+
+
+class SignupRequest(Strict):
+    document_type: DocumentType
+    document_number: RawDocumentNumber
+    nationality: Nationality
+    given_name: PersonName
+    family_name: PersonName
+    birth_date: BirthDate
+    email: Email
+    phone: TurkishMobile
+    password: Password
+    language: Language
+
+    @field_validator("document_number")
+    @classmethod
+    def _document_number(cls, value: str, info: Any) -> str:
+        document_type = info.data.get("document_type")
+        if document_type is None:
+            return value  # the document_type error is reported on its own
+        return identity.normalize_document_number(document_type, value)
+
+
+class SignupResponse(BaseModel):
+    applicant_id: str
+    status: Literal["pending_verification"]
+
+
+class ConfirmRequest(Strict):
+    email: Email
+    code: Annotated[str, StringConstraints(pattern=r"^[0-9]{6}$")]
+
+
+class ConfirmResponse(BaseModel):
+    applicant_id: str
+    status: Literal["active"]
+
+
+class ResendCodeRequest(Strict):
+    email: Email
+
+
+class Accepted(BaseModel):
+    status: Literal["accepted"]
+
+
+class LoginRequest(Strict):
+    email: Email
+    password: Annotated[str, StringConstraints(min_length=1, max_length=256)]
+
+
+class LoginResponse(BaseModel):
+    access_token: str
+    token_type: Literal["Bearer"]
+    expires_in: int
+
+
+# --- profile --------------------------------------------------------------------------------------
+
+
+class ApplicantProfile(BaseModel):
+    applicant_id: str
+    status: str
+    document_type: DocumentType
+    document_number: str
+    nationality: str
+    given_name: str
+    family_name: str
+    birth_date: date
+    email: str
+    phone: str
+    language: str
+    province: str | None = Field(description="Plate code of the registered province of residence")
+    province_name: str | None
+    permit_status: PermitStatus | None
+    permit_valid_until: date | None
+    locked_until: datetime | None = Field(description="No new booking before this time; null when free to book")
+
+
+class AnyBody(BaseModel):
+    """Whatever is sent: the answer does not depend on it."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+class AmendApplicantRequest(Strict):
+    reason: Annotated[str, StringConstraints(min_length=5, max_length=500)]
+    given_name: PersonName | None = None
+    family_name: PersonName | None = None
+    birth_date: BirthDate | None = None
+    nationality: Nationality | None = None
+    document_type: DocumentType | None = None
+    document_number: RawDocumentNumber | None = None
+    email: Email | None = None
+    phone: TurkishMobile | None = None
+    language: Language | None = None
+
+
+class AuditEntry(BaseModel):
+    entry_id: str
+    action: str
+    actor_id: str
+    actor_role: str
+    reason: str | None
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    at: datetime
+
+
+class AmendmentResult(BaseModel):
+    profile: ApplicantProfile
+    audit: AuditEntry
+
+
+class ApplicantLookupQuery(Strict):
+    document_number: RawDocumentNumber
+
+
+# --- administration ---------------------------------------------------------------------------
+
+
+class ResidentRecordIn(Strict):
+    document_number: RawDocumentNumber
+    permit_status: PermitStatus
+    permit_valid_until: date
+    province: ProvinceCode
+
+    @field_validator("document_number")
+    @classmethod
+    def _canonical(cls, value: str) -> str:
+        number = "".join(value.split()).upper()
+        if not number.isalnum() or not 6 <= len(number) <= 20:
+            raise ValueError("a document number has 6 to 20 letters and digits")
+        return number
+
+
+class ImportResidentsRequest(Strict):
+    records: Annotated[list[ResidentRecordIn], Field(min_length=1, max_length=1000)]
+
+
+class ImportResidentsResponse(BaseModel):
+    imported: int
+
+
+class CreateStaffRequest(Strict):
+    email: Email
+    password: Password
+    directorate_id: DirectorateId
+
+
+class StaffAccount(BaseModel):
+    account_id: str
+    email: str
+    directorate_id: str

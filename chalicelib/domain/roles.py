@@ -1,0 +1,21 @@
+"""Who is calling: an account and the roles (Cognito groups) its verified token carries."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class Role(str, enum.Enum):
+    APPLICANT = "applicant"
+    STAFF = "staff"  # bound to one directorate (see StaffMember)
+    ADMIN = "admin"
+
+
+@dataclass(frozen=True)
+class Caller:
+    account_id: str
+    roles: frozenset[Role]
+
+    def has_any(self, roles: frozenset[Role]) -> bool:
+        return bool(self.roles & roles)

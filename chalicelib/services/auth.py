@@ -1,0 +1,35 @@
+"""Who is calling: the bearer token, verified, turned into a Caller with roles."""
+
+from __future__ import annotations
+
+from chalicelib import wiring
+from chalicelib.adapters.tables import StaffMember
+from chalicelib.adapters.tokens import InvalidToken
+from chalicelib.domain.catalogue import Directorate, find_directorate
+from chalicelib.domain.errors import Forbidden, Unauthenticated
+from chalicelib.domain.roles import Caller, Role
+
+_ROLES = {role.value: role for role in Role}
+
+
+def authenticate(authorization: str | None) -> Caller:
+    scheme, _, token = (authorization or "").strip().partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthenticated()
+    try:
+        verified = wiring.token_verifier().verify(token.strip())
+    except InvalidToken:
+        raise Unauthenticated() from None
+    roles = frozenset(_ROLES[group] for group in verified.groups if group in _ROLES)
+    return Caller(account_id=verified.sub, roles=roles)
+
+
+def staff_directorate(caller: Caller) -> Directorate | None:
+    """The directorate a staff account works for (None for an admin without one)."""
+    try:
+        member = StaffMember.get(caller.account_id)
+    except StaffMember.DoesNotExist:
+        if Role.ADMIN in caller.roles:
+            return None
+        raise Forbidden("This staff account is not assigned to a directorate.") from None
+    return find_directorate(member.directorate_id)

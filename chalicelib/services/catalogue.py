@@ -1,0 +1,97 @@
+"""Use cases of the catalogue: what exists (provinces, directorates, services) and the rolling
+horizon of bookable slots."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pynamodb.exceptions import TransactWriteError
+
+from chalicelib.adapters.dynamo import condition_failed, transaction
+from chalicelib.adapters.tables import DirectorateDay, Slot
+from chalicelib.api.schemas import DirectorateOut, DirectoratesQuery, ProvinceOut, ServiceOut
+from chalicelib.clock import clock
+from chalicelib.domain import calendar
+from chalicelib.domain.catalogue import DIRECTORATES, PROVINCES, SERVICES, Directorate, directorates_in
+from chalicelib.observability import logger
+from chalicelib.settings import get_settings
+
+SLOT_KEY_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+def provinces() -> list[ProvinceOut]:
+    return [ProvinceOut(code=p.code, name=p.name) for p in PROVINCES]
+
+
+def directorates(query: DirectoratesQuery) -> list[DirectorateOut]:
+    chosen = directorates_in(query.province) if query.province else DIRECTORATES
+    return [
+        DirectorateOut(id=d.id, province=d.province, name=d.name, address=d.address, services=sorted(d.services))
+        for d in chosen
+    ]
+
+
+def services() -> list[ServiceOut]:
+    return [
+        ServiceOut(
+            code=s.code,
+            name=s.name,
+            names=dict(s.names),
+            duration_minutes=s.duration_minutes,
+            eligible_statuses=sorted(s.eligible_statuses, key=lambda status: status.value),
+        )
+        for s in SERVICES
+    ]
+
+
+def extend_slot_horizon(today: date | None = None, only: tuple[Directorate, ...] | None = None) -> int:
+    """Open the days that have entered the booking horizon; returns how many days were opened.
+
+    Each (directorate, day) is written once, in one transaction with its slots, conditional on
+    the day being new: running this twice, or concurrently, never regenerates a day and so never
+    resets the capacity already taken on it.
+    """
+    today = today or clock.today()
+    days = calendar.horizon_days(today, get_settings().slot_horizon_days)
+    if not days:
+        return 0
+    opened = 0
+    for directorate in only or DIRECTORATES:
+        existing = {
+            item.day
+            for item in DirectorateDay.query(
+                directorate.id, DirectorateDay.day.between(days[0].isoformat(), days[-1].isoformat())
+            )
+        }
+        for day in days:
+            if day.isoformat() not in existing and _open_day(directorate, day):
+                opened += 1
+    logger.info("slot horizon extended", extra={"days_opened": opened})
+    return opened
+
+
+def _open_day(directorate: Directorate, day: date) -> bool:
+    specs = calendar.slots_for_day(directorate, day)
+    now = clock.now()
+    try:
+        with transaction() as write:
+            write.save(
+                DirectorateDay(directorate.id, day.isoformat(), status="open", slot_count=len(specs), generated_at=now),
+                condition=DirectorateDay.day.does_not_exist(),
+            )
+            for spec in specs:
+                write.save(
+                    Slot(
+                        directorate.id,
+                        spec.start.strftime(SLOT_KEY_FORMAT),
+                        end=spec.end.strftime(SLOT_KEY_FORMAT),
+                        capacity=spec.capacity,
+                        booked=0,
+                        services=set(spec.services),
+                    )
+                )
+    except TransactWriteError as error:
+        if condition_failed(error):
+            return False  # another run opened it first
+        raise
+    return True

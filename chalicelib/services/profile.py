@@ -1,0 +1,176 @@
+"""Use cases of personal details: reading them, and the in-person amendment by staff."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+
+from pynamodb.exceptions import TransactWriteError
+
+from chalicelib import wiring
+from chalicelib.adapters.cognito import EmailTaken
+from chalicelib.adapters.dynamo import condition_failed, transaction
+from chalicelib.adapters.tables import Applicant, AuditRecord, IdentityClaim
+from chalicelib.api.schemas import AmendApplicantRequest, AmendmentResult, ApplicantProfile, AuditEntry
+from chalicelib.clock import clock
+from chalicelib.domain import identity, profile
+from chalicelib.domain.catalogue import find_province
+from chalicelib.domain.errors import DuplicateAccount, NotFound, ValidationFailed
+from chalicelib.domain.lockout import lock_in_force
+from chalicelib.domain.roles import Caller, Role
+from chalicelib.services.accounts import identity_claim
+from chalicelib.services.auth import staff_directorate
+from chalicelib.services.registry import find_residency
+
+
+def my_profile(caller: Caller) -> ApplicantProfile:
+    applicant = _applicant(caller.account_id, "No applicant profile belongs to this account.")
+    return _profile(applicant)
+
+
+def refuse_self_amendment(caller: Caller) -> None:
+    profile.refuse_online_amendment()
+
+
+def find_by_document(caller: Caller, document_number: str) -> ApplicantProfile:
+    number = "".join(document_number.split()).upper()
+    try:
+        claim = IdentityClaim.get(identity_claim(number))
+    except IdentityClaim.DoesNotExist:
+        raise NotFound("No applicant has signed up with this document.") from None
+    return view_applicant(caller, claim.applicant_id)
+
+
+def view_applicant(caller: Caller, applicant_id: str) -> ApplicantProfile:
+    applicant = _reachable_applicant(caller, applicant_id)
+    return _profile(applicant)
+
+
+def audit_trail(caller: Caller, applicant_id: str) -> list[AuditEntry]:
+    _reachable_applicant(caller, applicant_id)
+    records = AuditRecord.query(_subject(applicant_id), scan_index_forward=False, limit=100)
+    return [_audit_entry(record) for record in records]
+
+
+def amend(caller: Caller, applicant_id: str, request: AmendApplicantRequest) -> AmendmentResult:
+    applicant = _reachable_applicant(caller, applicant_id)
+    requested = _requested_changes(applicant, request)
+    before, after = profile.amendment(_amendable_view(applicant), requested)
+    now = clock.now()
+    role = Role.ADMIN if Role.ADMIN in caller.roles else Role.STAFF
+    audit = AuditRecord(
+        _subject(applicant_id),
+        f"{now.isoformat()}#{uuid.uuid4()}",
+        action="profile.amended",
+        actor_id=caller.account_id,
+        actor_role=role.value,
+        reason=request.reason,
+        before=before,
+        after=after,
+        at=now,
+    )
+    email_changed = "email" in after
+    if email_changed:
+        try:
+            wiring.accounts().change_email(applicant.email, after["email"])
+        except EmailTaken:
+            raise DuplicateAccount("Another account already uses this email address.") from None
+    try:
+        with transaction() as write:
+            actions = [getattr(Applicant, field).set(value) for field, value in after.items()]
+            actions.append(Applicant.updated_at.set(now))
+            write.update(applicant, actions=actions)
+            write.save(audit)
+            if "document_number" in after:
+                write.delete(
+                    IdentityClaim(identity_claim(applicant.document_number)),
+                    condition=IdentityClaim.applicant_id == applicant_id,
+                )
+                write.save(
+                    IdentityClaim(identity_claim(after["document_number"]), applicant_id=applicant_id, created_at=now),
+                    condition=IdentityClaim.claim.does_not_exist(),
+                )
+    except TransactWriteError as error:
+        if email_changed:
+            wiring.accounts().change_email(after["email"], applicant.email)
+        if condition_failed(error) and "document_number" in after:
+            raise DuplicateAccount("Another account already uses this document number.") from None
+        if condition_failed(error):
+            raise ValidationFailed("The record changed while you were amending it. Reload it and try again.") from None
+        raise
+    refreshed = _applicant(applicant_id, "The applicant no longer exists.")
+    return AmendmentResult(profile=_profile(refreshed), audit=_audit_entry(audit))
+
+
+def _requested_changes(applicant: Applicant, request: AmendApplicantRequest) -> dict[str, Any]:
+    changes = request.model_dump(exclude={"reason"}, exclude_none=True, mode="json")
+    if "document_number" in changes or "document_type" in changes:
+        document_type = identity.DocumentType(changes.get("document_type", applicant.document_type))
+        number = changes.get("document_number", applicant.document_number)
+        try:
+            changes["document_number"] = identity.normalize_document_number(document_type, number)
+        except ValueError as problem:
+            raise ValidationFailed(details={"fields": [{"field": "document_number", "message": str(problem)}]}) from None
+    return changes
+
+
+def _amendable_view(applicant: Applicant) -> dict[str, Any]:
+    return {field: getattr(applicant, field) for field in profile.AMENDABLE_FIELDS}
+
+
+def _reachable_applicant(caller: Caller, applicant_id: str) -> Applicant:
+    applicant = _applicant(applicant_id, "No applicant with this id is registered in your directorate's province.")
+    directorate = staff_directorate(caller)
+    residency = find_residency(applicant.document_number)
+    profile.require_staff_reach(
+        caller, directorate.province if directorate else None, residency.province if residency else None
+    )
+    return applicant
+
+
+def _applicant(applicant_id: str, message: str) -> Applicant:
+    try:
+        return Applicant.get(applicant_id, consistent_read=True)
+    except Applicant.DoesNotExist:
+        raise NotFound(message) from None
+
+
+def _profile(applicant: Applicant) -> ApplicantProfile:
+    residency = find_residency(applicant.document_number)
+    province = find_province(residency.province) if residency else None
+    return ApplicantProfile(
+        applicant_id=applicant.applicant_id,
+        status=applicant.status,
+        document_type=applicant.document_type,
+        document_number=applicant.document_number,
+        nationality=applicant.nationality,
+        given_name=applicant.given_name,
+        family_name=applicant.family_name,
+        birth_date=date.fromisoformat(applicant.birth_date),
+        email=applicant.email,
+        phone=applicant.phone,
+        language=applicant.language,
+        province=residency.province if residency else None,
+        province_name=province.name if province else None,
+        permit_status=residency.permit_status if residency else None,
+        permit_valid_until=residency.valid_until if residency else None,
+        locked_until=lock_in_force(applicant.locked_until, clock.now()),
+    )
+
+
+def _subject(applicant_id: str) -> str:
+    return f"applicant:{applicant_id}"
+
+
+def _audit_entry(record: AuditRecord) -> AuditEntry:
+    return AuditEntry(
+        entry_id=record.entry,
+        action=record.action,
+        actor_id=record.actor_id,
+        actor_role=record.actor_role,
+        reason=record.reason,
+        before=record.before.as_dict() if record.before is not None and hasattr(record.before, "as_dict") else record.before,
+        after=record.after.as_dict() if record.after is not None and hasattr(record.after, "as_dict") else record.after,
+        at=record.at,
+    )

@@ -1,0 +1,49 @@
+"""Builds the adapters once per process, lazily (cold start pays only for what a call uses).
+
+Use cases ask for their collaborators here instead of constructing them; tests and the local
+stack call `reset()` after changing the environment.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import boto3
+from botocore.config import Config
+
+from chalicelib.adapters import dynamo
+from chalicelib.adapters.cognito import CognitoAccounts
+from chalicelib.adapters.sms import SmsSender
+from chalicelib.adapters.tokens import TokenVerifier
+from chalicelib.settings import get_settings, reset_settings
+
+_BOTO_CONFIG = Config(retries={"mode": "standard", "max_attempts": 3}, max_pool_connections=64)
+
+
+@lru_cache(maxsize=None)
+def _client(service: str):
+    return boto3.session.Session().client(service, region_name=get_settings().region, config=_BOTO_CONFIG)
+
+
+@lru_cache(maxsize=1)
+def accounts() -> CognitoAccounts:
+    settings = get_settings()
+    return CognitoAccounts(_client("cognito-idp"), settings.user_pool_id, settings.user_pool_client_id)
+
+
+@lru_cache(maxsize=1)
+def sms() -> SmsSender:
+    return SmsSender(_client("sns"), get_settings().sms_sender_id)
+
+
+@lru_cache(maxsize=1)
+def token_verifier() -> TokenVerifier:
+    settings = get_settings()
+    return TokenVerifier(settings.jwks_url, settings.issuer, settings.user_pool_client_id)
+
+
+def reset() -> None:
+    reset_settings()
+    dynamo.reset()
+    for cached in (_client, accounts, sms, token_verifier):
+        cached.cache_clear()
