@@ -1,0 +1,120 @@
+"""The whole service on one machine: emulated AWS, provisioned resources, seed data, the event
+pump and the HTTP server — what `make run` starts and what the HTTP tests run against.
+
+Everything lives in this process's memory and is gone when it stops.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import threading
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import Any
+
+import boto3
+
+from chalicelib import wiring
+from chalicelib.clock import clock
+from chalicelib.local.emulator import Emulator, configure_environment
+from chalicelib.local.outbox import Outbox
+from chalicelib.local.provision import provision
+from chalicelib.local.pump import EventPump
+from chalicelib.local.residents import synthetic_residents
+from chalicelib.local.server import make_server
+from chalicelib.resources import resources
+
+REGION = "eu-central-1"
+DEFAULT_ADMIN_EMAIL = "admin@example.org"
+DEFAULT_ADMIN_PASSWORD = "LocalAdmin123!"
+
+
+@dataclass
+class LocalStack:
+    emulator: Emulator
+    app_module: ModuleType
+    outbox: Outbox
+    pump: EventPump
+    server: Any
+    url: str
+    admin_email: str
+    admin_password: str
+    environment: dict[str, str] = field(default_factory=dict)
+    _thread: threading.Thread | None = None
+
+    def serve_in_background(self) -> "LocalStack":
+        self._thread = threading.Thread(target=self.server.serve_forever, name="local-http", daemon=True)
+        self._thread.start()
+        return self
+
+    def serve_forever(self) -> None:
+        self.server.serve_forever()
+
+    def stop(self) -> None:
+        self.pump.stop()
+        self.server.shutdown()
+        self.emulator.stop()
+
+
+def start(
+    port: int = 8000,
+    *,
+    host: str = "127.0.0.1",
+    seed_residents: bool = True,
+    pump_interval: float | None = 1.0,
+) -> LocalStack:
+    """Start the emulator, provision every resource from `chalicelib.resources`, import the app
+    against it, seed the catalogue's slots, the registry and the admin account."""
+    emulator = Emulator(port=0).start()
+    configure_environment(emulator.endpoint_url, REGION)
+    session = boto3.session.Session(region_name=REGION)
+    provisioned = provision(session, resources(), endpoint_url=emulator.endpoint_url)
+    environment = provisioned.environment()
+    os.environ.update(environment)
+    wiring.reset()
+
+    outbox = Outbox(REGION, now=clock.now)
+    emulator.after_request(outbox.collect)
+    app_module = importlib.import_module("app")
+
+    admin_email = os.environ.get("LOCAL_ADMIN_EMAIL", DEFAULT_ADMIN_EMAIL)
+    admin_password = os.environ.get("LOCAL_ADMIN_PASSWORD", DEFAULT_ADMIN_PASSWORD)
+    _seed(admin_email, admin_password, seed_residents)
+
+    pump = EventPump(app_module.app, session.client("sqs"), clock=clock.now)
+    server = make_server(
+        app_module.app,
+        host,
+        port,
+        local_routes={
+            ("GET", "/local/outbox"): outbox.entries,
+            ("GET", "/local/residents"): lambda: [r.as_record() | {"document_type": r.document_type} for r in synthetic_residents()],
+            ("POST", "/local/pump"): lambda: {name: vars(run) for name, run in pump.run_once().items()},
+        },
+    )
+    if pump_interval:
+        pump.start(pump_interval)
+    bound_port = server.server.server_address[1]
+    return LocalStack(
+        emulator=emulator,
+        app_module=app_module,
+        outbox=outbox,
+        pump=pump,
+        server=server,
+        url=f"http://{host}:{bound_port}",
+        admin_email=admin_email,
+        admin_password=admin_password,
+        environment=environment,
+    )
+
+
+def _seed(admin_email: str, admin_password: str, seed_residents: bool) -> None:
+    from chalicelib.api.schemas import ImportResidentsRequest
+    from chalicelib.services import accounts, catalogue, registry
+
+    accounts.ensure_admin(admin_email, admin_password)
+    if seed_residents:
+        records = [r.as_record() for r in synthetic_residents()]
+        registry.import_residents(ImportResidentsRequest.model_validate({"records": records}))
+    catalogue.extend_slot_horizon()

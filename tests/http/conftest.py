@@ -1,0 +1,73 @@
+"""HTTP tests run against the real local stack, started as `make run` starts it, in its own
+process on a free port, with its log captured to a file (stack-notes 5: concurrency goes over
+real HTTP)."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.http.client import Api
+
+ROOT = Path(__file__).resolve().parents[2]
+STARTUP_SECONDS = 180
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def server_log(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("local-stack") / "server.log"
+
+
+@pytest.fixture(scope="session")
+def base_url(server_log: Path):
+    port = _free_port()
+    env = {**os.environ, "PORT": str(port), "PYTHONUNBUFFERED": "1"}
+    with server_log.open("w") as log:
+        process = subprocess.Popen([sys.executable, "-m", "chalicelib.local"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while True:
+        if process.poll() is not None:
+            pytest.fail(f"the local stack exited during start:\n{server_log.read_text()[-4000:]}")
+        try:
+            if requests.get(f"{url}/v1/health", timeout=1).status_code == 200:
+                break
+        except requests.ConnectionError:
+            pass
+        if time.monotonic() > deadline:
+            process.kill()
+            pytest.fail(f"the local stack did not answer within {STARTUP_SECONDS} s")
+        time.sleep(0.2)  # polling for readiness, not papering over a race
+    yield url
+    process.terminate()
+    process.wait(timeout=30)
+
+
+@pytest.fixture(scope="session")
+def api(base_url) -> Api:
+    return Api(base_url)
+
+
+@pytest.fixture(scope="session")
+def admin_token(api: Api) -> str:
+    return api.login("admin@example.org", "LocalAdmin123!")
+
+
+def sms_code_for(api: Api, phone_e164: str) -> str:
+    messages = [m for m in api.get("/local/outbox").json() if m["channel"] == "sms" and m["to"] == phone_e164]
+    assert messages, "no SMS reached this phone"
+    return re.search(r"\b(\d{6})\b", messages[-1]["body"]).group(1)
