@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from pynamodb.attributes import TTLAttribute
 from pynamodb.models import Model
 
 from chalicelib.adapters.tables import ALL_TABLES
@@ -38,6 +39,7 @@ class TableDefinition:
     partition_key: KeyAttribute
     sort_key: KeyAttribute | None
     global_indexes: tuple[IndexDefinition, ...] = ()
+    ttl_attribute: str | None = None  # epoch seconds after which DynamoDB deletes the item
 
     def create_table_kwargs(self) -> dict:
         """The boto3 `create_table` arguments (on-demand billing), used by the local stack."""
@@ -106,6 +108,9 @@ def _table_definition(model: type[Model]) -> TableDefinition:
         partition_key=_key(model, model._hash_keyname),
         sort_key=_key(model, model._range_keyname),
         global_indexes=tuple(indexes),
+        ttl_attribute=next(
+            (name for name, attribute in model.get_attributes().items() if isinstance(attribute, TTLAttribute)), None
+        ),
     )
 
 

@@ -11,7 +11,7 @@ from functools import lru_cache
 import boto3
 from botocore.config import Config
 
-from chalicelib.adapters import dynamo
+from chalicelib.adapters import dynamo, idempotency
 from chalicelib.adapters.cognito import CognitoAccounts
 from chalicelib.adapters.sms import SmsSender
 from chalicelib.adapters.tokens import TokenVerifier
@@ -45,5 +45,6 @@ def token_verifier() -> TokenVerifier:
 def reset() -> None:
     reset_settings()
     dynamo.reset()
+    idempotency.reset()
     for cached in (_client, accounts, sms, token_verifier):
         cached.cache_clear()

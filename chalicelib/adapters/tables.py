@@ -11,6 +11,7 @@ from __future__ import annotations
 from pynamodb.attributes import (
     MapAttribute,
     NumberAttribute,
+    TTLAttribute,
     UnicodeAttribute,
     UnicodeSetAttribute,
     UTCDateTimeAttribute,
@@ -142,6 +143,22 @@ class DirectorateDay(Model):
     generated_at = UTCDateTimeAttribute()
 
 
+class IdempotencyRecord(Model):
+    """Results of write calls sent with an `Idempotency-Key`, written and read by Powertools
+    Idempotency (`chalicelib/adapters/idempotency.py`); declared here so that the table is
+    provisioned like every other. DynamoDB's TTL removes expired records."""
+
+    class Meta(_Meta):
+        table_name = table_name("idempotency")
+
+    id = UnicodeAttribute(hash_key=True)
+    expiration = TTLAttribute(null=True)
+    in_progress_expiration = NumberAttribute(null=True)
+    status = UnicodeAttribute(null=True)
+    data = UnicodeAttribute(null=True)
+    validation = UnicodeAttribute(null=True)
+
+
 ALL_TABLES: tuple[type[Model], ...] = (
     ResidentRecord,
     Applicant,
@@ -150,4 +167,5 @@ ALL_TABLES: tuple[type[Model], ...] = (
     AuditRecord,
     Slot,
     DirectorateDay,
+    IdempotencyRecord,
 )

@@ -22,19 +22,24 @@ from typing import Any, Callable
 from chalice import Chalice, Response
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from chalicelib.adapters import idempotency
 from chalicelib.api.errors import (
     FRAMEWORK_ERRORS,
     envelope,
     error_response,
     internal_error_response,
 )
-from chalicelib.domain.errors import DomainError, Forbidden, Unauthenticated, ValidationFailed
+from chalicelib.domain.errors import DomainError, Forbidden, ValidationFailed
 from chalicelib.domain.roles import Caller, Role
 from chalicelib.observability import logger
 
 PUBLIC: frozenset[Role] = frozenset()
 ANY_ACCOUNT = frozenset(Role)
 CORRELATION_HEADER = "X-Correlation-Id"
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+REPLAYED_HEADER = "Idempotent-Replayed"
+MAX_IDEMPOTENCY_KEY = 255
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 MAX_BODY_BYTES = 1_000_000
 
 
@@ -166,6 +171,7 @@ class HttpApi:
         logger.append_keys(endpoint=ep.name, method=request.method)
         try:
             kwargs: dict[str, Any] = dict(path_params)
+            caller: Caller | None = None
             if ep.roles or ep.wants_caller:
                 caller = self._authenticate(request.headers.get("authorization"))
                 if ep.roles and not caller.has_any(ep.roles):
@@ -176,14 +182,21 @@ class HttpApi:
                 kwargs["body"] = parse_model(ep.body_model, _read_json_body(request.raw_body))
             if ep.query_model is not None:
                 kwargs["query"] = parse_model(ep.query_model, dict(request.query_params or {}))
-            result = ep.func(**kwargs)
-            body = None if result is None else _serialise(ep.response_type, result)
-            logger.info("request served", extra={"status": ep.status})
-            return Response(body=body, status_code=ep.status, headers=headers)
+            key = request.headers.get(IDEMPOTENCY_HEADER.lower())
+            if key is not None and request.method in WRITE_METHODS:
+                scope = f"{caller.account_id if caller else 'public'} {request.method} {request.path} {_checked_key(key)}"
+                outcome, replayed = idempotency.once(
+                    scope, request.raw_body, lambda: _outcome(ep, kwargs), self.app.lambda_context
+                )
+                if replayed:
+                    headers[REPLAYED_HEADER] = "true"
+            else:
+                outcome = _outcome(ep, kwargs)
+            _log_outcome(outcome["status"], outcome.get("error"))
+            return Response(body=outcome["body"], status_code=outcome["status"], headers=headers)
         except DomainError as error:
             response = error_response(error, headers)
-            level = logger.warning if isinstance(error, Unauthenticated) else logger.info
-            level("request refused", extra={"status": response.status_code, "error": type(error).__name__})
+            _log_outcome(response.status_code, type(error).__name__)
             return response
         except Exception:
             logger.exception("request failed")
@@ -203,6 +216,33 @@ class HttpApi:
             response.status_code = status
             response.body = envelope(code, message)
         return response
+
+
+def _outcome(ep: Endpoint, kwargs: dict[str, Any]) -> dict[str, Any]:
+    """Call the endpoint; its answer or refusal as a storable outcome. Unexpected exceptions
+    propagate: they are never stored as the answer to an idempotent call."""
+    try:
+        result = ep.func(**kwargs)
+    except DomainError as error:
+        response = error_response(error)
+        return {"status": response.status_code, "body": response.body, "error": type(error).__name__}
+    body = None if result is None else _serialise(ep.response_type, result)
+    return {"status": ep.status, "body": body}
+
+
+def _log_outcome(status: int, error: str | None) -> None:
+    if error is None:
+        logger.info("request served", extra={"status": status})
+    elif status == 401:
+        logger.warning("request refused", extra={"status": status, "error": error})
+    else:
+        logger.info("request refused", extra={"status": status, "error": error})
+
+
+def _checked_key(key: str) -> str:
+    if not 1 <= len(key) <= MAX_IDEMPOTENCY_KEY or not key.isprintable():
+        raise ValidationFailed(f"An Idempotency-Key has 1 to {MAX_IDEMPOTENCY_KEY} printable characters.")
+    return key
 
 
 def _serialise(response_type: Any, result: Any) -> Any:

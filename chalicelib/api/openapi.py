@@ -9,11 +9,19 @@ from pydantic import BaseModel, TypeAdapter
 from pydantic.json_schema import models_json_schema
 
 from chalicelib.api.errors import ERROR_TABLE
-from chalicelib.api.http import Endpoint
+from chalicelib.api.http import IDEMPOTENCY_HEADER, MAX_IDEMPOTENCY_KEY, WRITE_METHODS, Endpoint
 from chalicelib.domain.errors import Unauthenticated, ValidationFailed
 
 REF = "#/components/schemas/{model}"
 _PATH_PARAM = re.compile(r"{([^}]+)}")
+
+IDEMPOTENCY_PARAMETER = {
+    "name": IDEMPOTENCY_HEADER,
+    "in": "header",
+    "required": False,
+    "description": "A retry with the same key and body returns the first result and changes nothing more.",
+    "schema": {"type": "string", "minLength": 1, "maxLength": MAX_IDEMPOTENCY_KEY},
+}
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -106,6 +114,8 @@ def document(endpoints: dict[tuple[str, str], Endpoint], title: str, version: st
         }
         if ep.query_model:
             operation["parameters"] += _query_parameters(ep.query_model, definitions)
+        if method in WRITE_METHODS:
+            operation["parameters"].append(IDEMPOTENCY_PARAMETER)
         if ep.body_model:
             operation["requestBody"] = {
                 "required": True,

@@ -124,6 +124,13 @@ def _create_tables(dynamodb: Any, resources: Resources) -> tuple[str, ...]:
     waiter = dynamodb.get_waiter("table_exists")
     for name in names:
         waiter.wait(TableName=name, WaiterConfig={"Delay": 0.05, "MaxAttempts": 100})
+    for definition in resources.tables:
+        if definition.ttl_attribute:
+            # moto records TTL but never expires items (stack-notes 10): code compares times itself.
+            dynamodb.update_time_to_live(
+                TableName=definition.name,
+                TimeToLiveSpecification={"Enabled": True, "AttributeName": definition.ttl_attribute},
+            )
     return names
 
 

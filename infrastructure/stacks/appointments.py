@@ -195,6 +195,7 @@ def durable_table(scope: Construct, definition: TableDefinition) -> dynamodb.Tab
         encryption=dynamodb.TableEncryption.AWS_MANAGED,
         deletion_protection=True,
         removal_policy=cdk.RemovalPolicy.RETAIN,
+        time_to_live_attribute=definition.ttl_attribute,
     )
     for index in definition.global_indexes:
         if index.projection not in ("ALL", "KEYS_ONLY"):

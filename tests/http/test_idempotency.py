@@ -1,0 +1,61 @@
+"""Write calls with an Idempotency-Key: a retry gets the first answer and changes nothing more."""
+
+from __future__ import annotations
+
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+
+from tests.http.client import Api, new_person
+from tests.http.test_accounts import register
+
+
+def test_a_retried_sign_up_returns_the_first_answer_and_creates_nothing_more(api: Api, admin_token: str):
+    person = new_person()
+    register(api, admin_token, person)
+    key = {"Idempotency-Key": str(uuid.uuid4())}
+    first = api.post("/v1/auth/signup", person.signup_body(), headers=dict(key))
+    retry = api.post("/v1/auth/signup", person.signup_body(), headers=dict(key))
+    assert first.status_code == retry.status_code == 201
+    assert retry.json() == first.json()
+    assert retry.headers.get("Idempotent-Replayed") == "true" and "Idempotent-Replayed" not in first.headers
+    sms = [m for m in api.get("/local/outbox").json() if m["to"] == person.phone]
+    assert len(sms) == 1, "the retry must not send a second code"
+    without_key = api.post("/v1/auth/signup", person.signup_body())
+    assert without_key.status_code == 409  # a new request, not a retry: the account exists
+
+
+def test_the_same_key_with_another_body_is_refused(api: Api, admin_token: str):
+    person = new_person()
+    register(api, admin_token, person)
+    key = {"Idempotency-Key": str(uuid.uuid4())}
+    assert api.post("/v1/auth/signup", person.signup_body(), headers=dict(key)).status_code == 201
+    other = api.post("/v1/auth/signup", person.signup_body(language="tr"), headers=dict(key))
+    assert other.status_code == 400 and other.json()["error"]["code"] == "VALIDATION_FAILED"
+
+
+def test_concurrent_retries_with_one_key_all_get_the_one_answer(api: Api, admin_token: str):
+    person = new_person()
+    register(api, admin_token, person)
+    key = str(uuid.uuid4())
+
+    def attempt(_):
+        response = api.post("/v1/auth/signup", person.signup_body(), headers={"Idempotency-Key": key})
+        return response.status_code, response.json()
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(attempt, range(8)))
+    assert {status for status, _ in answers} == {201}
+    assert len({body["applicant_id"] for _, body in answers}) == 1
+    assert len([m for m in api.get("/local/outbox").json() if m["to"] == person.phone]) == 1
+
+
+def test_refusals_are_replayed_too_and_keys_are_per_caller(api: Api, admin_token: str):
+    unknown = new_person()
+    key = {"Idempotency-Key": str(uuid.uuid4())}
+    first = api.post("/v1/auth/signup", unknown.signup_body(), headers=dict(key))
+    assert first.status_code == 403
+    register(api, admin_token, unknown)
+    retry = api.post("/v1/auth/signup", unknown.signup_body(), headers=dict(key))
+    assert retry.status_code == 403 and retry.headers.get("Idempotent-Replayed") == "true"
+    bad_key = api.post("/v1/auth/signup", unknown.signup_body(), headers={"Idempotency-Key": "x" * 300})
+    assert bad_key.status_code == 400
