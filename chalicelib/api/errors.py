@@ -1,6 +1,6 @@
 """The one table that turns a domain error into an HTTP status and a contract error code.
 
-Every refusal the API gives goes through `error_response`, so the envelope
+Every refusal the API gives goes through `refusal`, so the envelope
 `{"error": {"code", "message", "details"}}` and the status codes of `api-contract.md`
 are decided here and nowhere else.
 """
@@ -8,8 +8,6 @@ are decided here and nowhere else.
 from __future__ import annotations
 
 from typing import Any
-
-from chalice import Response
 
 from chalicelib.domain import errors
 
@@ -55,15 +53,12 @@ def envelope(code: str, message: str, details: dict[str, Any] | None = None) -> 
     return {"error": {"code": code, "message": message, "details": details or {}}}
 
 
-def error_response(error: errors.DomainError, headers: dict[str, str] | None = None) -> Response:
+def refusal(error: errors.DomainError) -> tuple[int, dict[str, Any]]:
+    """The status and envelope that answer `error`."""
     status, code = status_and_code(error)
-    return Response(body=envelope(code, error.message, error.details), status_code=status, headers=headers or {})
+    return status, envelope(code, error.message, error.details)
 
 
-def internal_error_response(headers: dict[str, str] | None = None) -> Response:
+def internal_error() -> tuple[int, dict[str, Any]]:
     status, code = INTERNAL
-    return Response(
-        body=envelope(code, "Something went wrong on our side. Nothing was changed; please try again."),
-        status_code=status,
-        headers=headers or {},
-    )
+    return status, envelope(code, "Something went wrong on our side. Nothing was changed; please try again.")

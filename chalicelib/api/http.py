@@ -23,12 +23,7 @@ from chalice import Chalice, Response
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from chalicelib.adapters import idempotency
-from chalicelib.api.errors import (
-    FRAMEWORK_ERRORS,
-    envelope,
-    error_response,
-    internal_error_response,
-)
+from chalicelib.api.errors import FRAMEWORK_ERRORS, envelope, internal_error, refusal
 from chalicelib.domain.errors import DomainError, Forbidden, ValidationFailed
 from chalicelib.domain.roles import Caller, Role
 from chalicelib.observability import logger
@@ -193,14 +188,14 @@ class HttpApi:
             else:
                 outcome = _outcome(ep, kwargs)
             _log_outcome(outcome["status"], outcome.get("error"))
-            return Response(body=outcome["body"], status_code=outcome["status"], headers=headers)
+            return _json_response(outcome["status"], outcome["body"], headers)
         except DomainError as error:
-            response = error_response(error, headers)
-            _log_outcome(response.status_code, type(error).__name__)
-            return response
+            status, body = refusal(error)
+            _log_outcome(status, type(error).__name__)
+            return _json_response(status, body, headers)
         except Exception:
             logger.exception("request failed")
-            return internal_error_response(headers)
+            return _json_response(*internal_error(), headers)
         finally:
             logger.remove_keys(["endpoint", "method"])
 
@@ -224,10 +219,21 @@ def _outcome(ep: Endpoint, kwargs: dict[str, Any]) -> dict[str, Any]:
     try:
         result = ep.func(**kwargs)
     except DomainError as error:
-        response = error_response(error)
-        return {"status": response.status_code, "body": response.body, "error": type(error).__name__}
+        status, body = refusal(error)
+        return {"status": status, "body": body, "error": type(error).__name__}
     body = None if result is None else _serialise(ep.response_type, result)
     return {"status": ep.status, "body": body}
+
+
+def _json_response(status: int, body: Any, headers: dict[str, str]) -> Response:
+    """JSON in UTF-8 as it is (İstanbul, not \\u0130stanbul): readable by people and tools alike."""
+    if body is None:
+        return Response(body="", status_code=status, headers=headers)
+    return Response(
+        body=json.dumps(body, ensure_ascii=False, separators=(",", ":")),
+        status_code=status,
+        headers={**headers, "Content-Type": "application/json; charset=utf-8"},
+    )
 
 
 def _log_outcome(status: int, error: str | None) -> None:

@@ -9,10 +9,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer, StringConstraints, field_validator
 
 from chalicelib.clock import clock
 from chalicelib.domain import identity
+from chalicelib.domain.calendar import ISTANBUL
 from chalicelib.domain.catalogue import PermitStatus, find_directorate, find_province
 from chalicelib.domain.identity import PASSWORD_POLICY, DocumentType
 
@@ -37,6 +38,8 @@ def _bounded(max_length: int) -> StringConstraints:
     return StringConstraints(min_length=1, max_length=max_length)
 
 
+# Times go out in the service's display zone, Europe/Istanbul, with their offset.
+IstanbulTime = Annotated[datetime, PlainSerializer(lambda moment: moment.astimezone(ISTANBUL).isoformat(), return_type=str)]
 Email = Annotated[str, _bounded(254), AfterValidator(identity.normalize_email)]
 TurkishMobile = Annotated[str, _bounded(32), AfterValidator(identity.normalize_turkish_mobile)]
 PersonName = Annotated[str, _bounded(200), AfterValidator(identity.normalize_name)]
@@ -164,7 +167,7 @@ class ApplicantProfile(BaseModel):
     province_name: str | None
     permit_status: PermitStatus | None
     permit_valid_until: date | None
-    locked_until: datetime | None = Field(description="No new booking before this time; null when free to book")
+    locked_until: IstanbulTime | None = Field(description="No new booking before this time; null when free to book")
 
 
 class AnyBody(BaseModel):
@@ -194,7 +197,7 @@ class AuditEntry(BaseModel):
     reason: str | None
     before: dict[str, Any] | None
     after: dict[str, Any] | None
-    at: datetime
+    at: IstanbulTime
 
 
 class AmendmentResult(BaseModel):

@@ -1,4 +1,4 @@
-from chalicelib.api.errors import ERROR_TABLE, error_response
+from chalicelib.api.errors import ERROR_TABLE, refusal
 from chalicelib.domain import errors
 
 CONTRACT = {
@@ -16,9 +16,9 @@ def test_every_domain_error_has_exactly_the_contract_status_and_code():
 
 
 def test_the_envelope_carries_code_message_and_details():
-    response = error_response(errors.LockedOut(locked_until="2026-12-27T10:00:00+03:00"))
-    assert response.status_code == 409
-    assert response.body == {
+    status, body = refusal(errors.LockedOut(locked_until="2026-12-27T10:00:00+03:00"))
+    assert status == 409
+    assert body == {
         "error": {
             "code": "LOCKED_OUT",
             "message": errors.LockedOut.default_message,
