@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import date
 from typing import Any
 
@@ -11,7 +10,7 @@ from pynamodb.exceptions import TransactWriteError
 from chalicelib import wiring
 from chalicelib.adapters.cognito import EmailTaken
 from chalicelib.adapters.dynamo import condition_failed, transaction
-from chalicelib.adapters.tables import Applicant, AuditRecord, IdentityClaim
+from chalicelib.adapters.tables import Applicant, IdentityClaim
 from chalicelib.api.schemas import AmendApplicantRequest, AmendmentResult, ApplicantProfile, AuditEntry
 from chalicelib.clock import clock
 from chalicelib.domain import identity, profile
@@ -19,6 +18,7 @@ from chalicelib.domain.catalogue import find_province
 from chalicelib.domain.errors import DuplicateAccount, NotFound, ValidationFailed
 from chalicelib.domain.lockout import lock_in_force
 from chalicelib.domain.roles import Caller, Role
+from chalicelib.services import audit
 from chalicelib.services.accounts import identity_claim
 from chalicelib.services.auth import staff_directorate
 from chalicelib.services.registry import find_residency
@@ -49,8 +49,7 @@ def view_applicant(caller: Caller, applicant_id: str) -> ApplicantProfile:
 
 def audit_trail(caller: Caller, applicant_id: str) -> list[AuditEntry]:
     _reachable_applicant(caller, applicant_id)
-    records = AuditRecord.query(_subject(applicant_id), scan_index_forward=False, limit=100)
-    return [_audit_entry(record) for record in records]
+    return audit.trail(audit.applicant_subject(applicant_id))
 
 
 def amend(caller: Caller, applicant_id: str, request: AmendApplicantRequest) -> AmendmentResult:
@@ -59,16 +58,15 @@ def amend(caller: Caller, applicant_id: str, request: AmendApplicantRequest) -> 
     before, after = profile.amendment(_amendable_view(applicant), requested)
     now = clock.now()
     role = Role.ADMIN if Role.ADMIN in caller.roles else Role.STAFF
-    audit = AuditRecord(
-        _subject(applicant_id),
-        f"{now.isoformat()}#{uuid.uuid4()}",
-        action="profile.amended",
+    amendment_record = audit.record(
+        audit.applicant_subject(applicant_id),
+        "profile.amended",
         actor_id=caller.account_id,
         actor_role=role.value,
+        at=now,
         reason=request.reason,
         before=before,
         after=after,
-        at=now,
     )
     email_changed = "email" in after
     if email_changed:
@@ -81,7 +79,7 @@ def amend(caller: Caller, applicant_id: str, request: AmendApplicantRequest) -> 
             actions = [getattr(Applicant, field).set(value) for field, value in after.items()]
             actions.append(Applicant.updated_at.set(now))
             write.update(applicant, actions=actions)
-            write.save(audit)
+            write.save(amendment_record)
             if "document_number" in after:
                 write.delete(
                     IdentityClaim(identity_claim(applicant.document_number)),
@@ -100,7 +98,7 @@ def amend(caller: Caller, applicant_id: str, request: AmendApplicantRequest) -> 
             raise ValidationFailed("The record changed while you were amending it. Reload it and try again.") from None
         raise
     refreshed = _applicant(applicant_id, "The applicant no longer exists.")
-    return AmendmentResult(profile=_profile(refreshed), audit=_audit_entry(audit))
+    return AmendmentResult(profile=_profile(refreshed), audit=audit.as_entry(amendment_record))
 
 
 def _requested_changes(applicant: Applicant, request: AmendApplicantRequest) -> dict[str, Any]:
@@ -156,21 +154,4 @@ def _profile(applicant: Applicant) -> ApplicantProfile:
         permit_status=residency.permit_status if residency else None,
         permit_valid_until=residency.valid_until if residency else None,
         locked_until=lock_in_force(applicant.locked_until, clock.now()),
-    )
-
-
-def _subject(applicant_id: str) -> str:
-    return f"applicant:{applicant_id}"
-
-
-def _audit_entry(record: AuditRecord) -> AuditEntry:
-    return AuditEntry(
-        entry_id=record.entry,
-        action=record.action,
-        actor_id=record.actor_id,
-        actor_role=record.actor_role,
-        reason=record.reason,
-        before=record.before.as_dict() if record.before is not None and hasattr(record.before, "as_dict") else record.before,
-        after=record.after.as_dict() if record.after is not None and hasattr(record.after, "as_dict") else record.after,
-        at=record.at,
     )

@@ -15,7 +15,6 @@ import json
 import os
 import sys
 import time
-import uuid
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -37,6 +36,7 @@ from chalicelib.resources import (  # noqa: E402
     resources,
 )
 from chalicelib.settings import reset_settings, resource_prefix  # noqa: E402
+from tests.aws import fresh_account_session  # noqa: E402
 from infrastructure.stacks.appointments import (  # noqa: E402
     _PLACEHOLDER_ROLE_ARN,
     COGNITO_BACKEND_ACTIONS,
@@ -109,17 +109,6 @@ def synthesized(described: Resources, tmp_path_factory) -> Synthesized:
             sys.modules.pop("app", None)
         reset_settings()
     return Synthesized(stack, template, template.to_json(), described, prefix, time.monotonic() - started)
-
-
-def fresh_account_session() -> boto3.session.Session:
-    """A session whose requests go to a new, empty moto account: moto's state is per process,
-    shared by every emulator of the test run, so a fresh account is what a fresh emulator is."""
-    account = str(uuid.uuid4().int)[:12].rjust(12, "1")
-    session = boto3.session.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name=REGION)
-    session.events.register(
-        "before-send", lambda request, **_: request.headers.__setitem__("x-moto-account-id", account)
-    )
-    return session
 
 
 @pytest.fixture(scope="module")

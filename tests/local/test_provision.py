@@ -8,7 +8,6 @@ header), which is as fresh as a new emulator.
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import replace
 from typing import Any
 
@@ -20,18 +19,9 @@ from chalicelib.local.emulator import Emulator
 from chalicelib.local.provision import LocalResources, cognito_password_policy, provision
 from chalicelib.resources import Resources, resources
 from chalicelib.settings import resource_prefix
+from tests.aws import fresh_account_session
 
 REGION = "eu-central-1"
-
-
-def fresh_account_session(region: str = REGION) -> boto3.session.Session:
-    """A session whose requests go to a new, empty moto account."""
-    account = str(uuid.uuid4().int)[:12].rjust(12, "1")
-    session = boto3.session.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name=region)
-    session.events.register(
-        "before-send", lambda request, **_: request.headers.__setitem__("x-moto-account-id", account)
-    )
-    return session
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,63 @@
+"""The audit trail: every state change leaves a record of who, when, what before, what after
+and why. Records are written in the same transaction as the change they describe."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from chalicelib.adapters.tables import AuditRecord
+from chalicelib.api.schemas import AuditEntry
+
+
+def applicant_subject(applicant_id: str) -> str:
+    return f"applicant:{applicant_id}"
+
+
+def record(
+    subject: str,
+    action: str,
+    *,
+    actor_id: str,
+    actor_role: str,
+    at: datetime,
+    reason: str | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditRecord:
+    """A new audit record (not yet saved: put it in the change's transaction)."""
+    return AuditRecord(
+        subject,
+        f"{at.isoformat()}#{uuid.uuid4()}",
+        action=action,
+        actor_id=actor_id,
+        actor_role=actor_role,
+        reason=reason,
+        before=before,
+        after=after,
+        at=at,
+    )
+
+
+def trail(subject: str, limit: int = 100) -> list[AuditEntry]:
+    """The newest `limit` records of `subject`, newest first."""
+    return [as_entry(r) for r in AuditRecord.query(subject, scan_index_forward=False, limit=limit)]
+
+
+def as_entry(audit: AuditRecord) -> AuditEntry:
+    return AuditEntry(
+        entry_id=audit.entry,
+        action=audit.action,
+        actor_id=audit.actor_id,
+        actor_role=audit.actor_role,
+        reason=audit.reason,
+        before=_plain(audit.before),
+        after=_plain(audit.after),
+        at=audit.at,
+    )
+
+
+def _plain(value: Any) -> dict[str, Any] | None:
+    """A raw MapAttribute read back from DynamoDB, or the dict it was written from."""
+    return value.as_dict() if hasattr(value, "as_dict") else value
