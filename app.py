@@ -7,8 +7,9 @@ everything else lives in `chalicelib/` (endpoints in `chalicelib/api`, use cases
 
 from chalice import Chalice
 
-from chalicelib.api import accounts, admin, catalogue, profile, staff
+from chalicelib.api import accounts, admin, booking, catalogue, profile, staff
 from chalicelib.api.http import HttpApi
+from chalicelib.services import attendance as attendance_jobs
 from chalicelib.services import auth
 from chalicelib.services import catalogue as catalogue_jobs
 
@@ -31,19 +32,33 @@ api.post("/v1/auth/login", accounts.login)
 # Applicant
 api.get("/v1/me", profile.me)
 api.patch("/v1/me", profile.amend_me)
+api.get("/v1/me/appointments", booking.my_appointments)
+api.get("/v1/availability", booking.availability)
+api.post("/v1/appointments", booking.book)
+api.get("/v1/appointments/{appointment_id}", booking.get_appointment)
+api.delete("/v1/appointments/{appointment_id}", booking.cancel_appointment)
+api.patch("/v1/appointments/{appointment_id}", booking.change_appointment)
 
 # Staff
 api.get("/v1/staff/applicants", staff.find_applicant)
 api.get("/v1/staff/applicants/{applicant_id}", staff.get_applicant)
 api.patch("/v1/staff/applicants/{applicant_id}", staff.amend_applicant)
 api.get("/v1/staff/applicants/{applicant_id}/audit", staff.applicant_audit)
+api.post("/v1/staff/appointments/{appointment_id}/attendance", staff.record_attendance)
 
 # Admin
 api.post("/v1/admin/residents", admin.import_residents)
 api.post("/v1/admin/staff", admin.create_staff)
+api.put("/v1/admin/directorates/{directorate_id}/slots/{start}/capacity", admin.set_slot_capacity)
 
 
 # Schedules: midnight in Istanbul (21:00 UTC), open the day that enters the booking horizon.
 @app.schedule("cron(0 21 * * ? *)")
 def extend_slot_horizon(event):
     return catalogue_jobs.extend_slot_horizon()
+
+
+# 18:30 in Istanbul (15:30 UTC), after closing: what is still unrecorded today is a no-show.
+@app.schedule("cron(30 15 * * ? *)")
+def sweep_no_shows(event):
+    return attendance_jobs.sweep_no_shows()

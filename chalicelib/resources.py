@@ -90,16 +90,14 @@ def _table_definition(model: type[Model]) -> TableDefinition:
     short_name = name[len(prefix):] if name.startswith(prefix) else name
     indexes = []
     for index in model._indexes.values():
-        meta = index.Meta
-        attributes = index._get_attributes()
-        hash_name = next(n for n, a in attributes.items() if a.is_hash_key)
-        range_name = next((n for n, a in attributes.items() if a.is_range_key), None)
+        schema = index._get_schema()
+        keys = {k["KeyType"]: k["AttributeName"] for k in schema["key_schema"]}
         indexes.append(
             IndexDefinition(
-                name=meta.index_name,
-                partition_key=_key(model, hash_name),
-                sort_key=_key(model, range_name),
-                projection="ALL",
+                name=schema["index_name"],
+                partition_key=_key(model, keys["HASH"]),
+                sort_key=_key(model, keys.get("RANGE")),
+                projection=schema["projection"]["ProjectionType"],
             )
         )
     return TableDefinition(

@@ -25,14 +25,57 @@ def condition_failed(error: TransactWriteError) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _connection() -> Connection:
+def connection() -> Connection:
+    """The connection transactions are sent on (models keep their own)."""
     return Connection(region=get_settings().region, max_pool_connections=64)
 
 
 def transaction(client_request_token: str | None = None) -> TransactWrite:
     """A DynamoDB transaction (all-or-nothing, up to 100 items) on the shared connection."""
-    return TransactWrite(connection=_connection(), client_request_token=client_request_token)
+    return TransactWrite(connection=connection(), client_request_token=client_request_token)
 
 
 def reset() -> None:
-    _connection.cache_clear()
+    connection.cache_clear()
+
+
+class NamedTransaction:
+    """A transaction whose items have names, so a cancellation says which conditions failed.
+
+    PynamoDB sends condition checks, then deletes, then puts, then updates — not in call order
+    (PynamoDB #1284, stack-notes 7) — and DynamoDB reports one cancellation reason per item in
+    the order sent. This class keeps the names in that same order."""
+
+    _ORDER = ("condition_check", "delete", "save", "update")
+
+    def __init__(self, client_request_token: str | None = None) -> None:
+        self._write = transaction(client_request_token)
+        self._names: dict[str, list[str]] = {kind: [] for kind in self._ORDER}
+
+    def __enter__(self) -> "NamedTransaction":
+        self._write.__enter__()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._write.__exit__(*exc_info)
+
+    def condition_check(self, name: str, model_cls, hash_key, range_key=None, condition=None) -> None:
+        self._names["condition_check"].append(name)
+        self._write.condition_check(model_cls, hash_key, range_key=range_key, condition=condition)
+
+    def delete(self, name: str, model, condition=None) -> None:
+        self._names["delete"].append(name)
+        self._write.delete(model, condition=condition)
+
+    def save(self, name: str, model, condition=None) -> None:
+        self._names["save"].append(name)
+        self._write.save(model, condition=condition)
+
+    def update(self, name: str, model, actions, condition=None) -> None:
+        self._names["update"].append(name)
+        self._write.update(model, actions=actions, condition=condition)
+
+    def failed(self, error: TransactWriteError) -> set[str]:
+        """The names of the items whose condition failed in this cancelled transaction."""
+        sent = [name for kind in self._ORDER for name in self._names[kind]]
+        return {name for name, failed in zip(sent, failed_conditions(error)) if failed}

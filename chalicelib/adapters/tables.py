@@ -9,14 +9,15 @@ Models hold data; the rules that decide what to write live in `chalicelib/domain
 from __future__ import annotations
 
 from pynamodb.attributes import (
+    BooleanAttribute,
     MapAttribute,
     NumberAttribute,
     TTLAttribute,
     UnicodeAttribute,
     UnicodeSetAttribute,
     UTCDateTimeAttribute,
-    VersionAttribute,
 )
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from chalicelib.settings import resource_prefix
@@ -48,7 +49,8 @@ class Applicant(Model):
     """An applicant's account: the person's identity as registered at sign-up.
 
     `applicant_id` is the Cognito `sub` of the account, so a verified token leads here with one
-    GetItem. Province and permit status are not copied here: the registry is their source.
+    GetItem. `province`, `permit_status` and `permit_valid_until` are a copy of the person's
+    registry record, refreshed by every registry import, so that a booking reads one item.
     """
 
     class Meta(_Meta):
@@ -65,13 +67,15 @@ class Applicant(Model):
     email = UnicodeAttribute()
     phone = UnicodeAttribute()  # E.164
     language = UnicodeAttribute()
+    province = UnicodeAttribute(null=True)
+    permit_status = UnicodeAttribute(null=True)
+    permit_valid_until = UnicodeAttribute(null=True)  # YYYY-MM-DD
     verification_code_hash = UnicodeAttribute(null=True)
     verification_expires_at = UTCDateTimeAttribute(null=True)
     verification_attempts = NumberAttribute(default=0)
     locked_until = UTCDateTimeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
-    updated_at = UTCDateTimeAttribute()
-    version = VersionAttribute()
+    updated_at = UTCDateTimeAttribute()  # writers that must not lose an update condition on it
 
 
 class IdentityClaim(Model):
@@ -127,6 +131,7 @@ class Slot(Model):
     capacity = NumberAttribute()
     booked = NumberAttribute(default=0)
     services = UnicodeSetAttribute()
+    is_open = BooleanAttribute(default=True)  # false once the authority closes the day
 
 
 class DirectorateDay(Model):
@@ -141,6 +146,67 @@ class DirectorateDay(Model):
     status = UnicodeAttribute()  # open | closed
     slot_count = NumberAttribute()
     generated_at = UTCDateTimeAttribute()
+
+
+class AppointmentsByApplicant(GlobalSecondaryIndex):
+    """An applicant's appointments by start time: "my appointments", newest first."""
+
+    class Meta:
+        index_name = "by-applicant"
+        projection = AllProjection()
+
+    applicant_id = UnicodeAttribute(hash_key=True)
+    start = UTCDateTimeAttribute(range_key=True)
+
+
+class AppointmentsByDirectorate(GlobalSecondaryIndex):
+    """A directorate's appointments by start time: a day's list, a closure's victims."""
+
+    class Meta:
+        index_name = "by-directorate"
+        projection = AllProjection()
+
+    directorate_id = UnicodeAttribute(hash_key=True)
+    start = UTCDateTimeAttribute(range_key=True)
+
+
+class UnmarkedAppointmentsByDay(GlobalSecondaryIndex):
+    """Sparse: only appointments whose attendance is not recorded yet, by their Istanbul date,
+    so the end-of-day no-show sweep reads exactly what it must mark, never the whole table."""
+
+    class Meta:
+        index_name = "unmarked-by-day"
+        projection = AllProjection()
+
+    unmarked_day = UnicodeAttribute(hash_key=True)
+    start = UTCDateTimeAttribute(range_key=True)
+
+
+class Appointment(Model):
+    """A confirmed appointment. Never deleted and never moved: only attendance is recorded on
+    it, or the authority cancels it (a closure)."""
+
+    class Meta(_Meta):
+        table_name = table_name("appointments")
+
+    appointment_id = UnicodeAttribute(hash_key=True)
+    reference = UnicodeAttribute()  # shown to people and staff, e.g. "GOC-7K3Q9XPA"
+    applicant_id = UnicodeAttribute()
+    directorate_id = UnicodeAttribute()
+    slot_start = UnicodeAttribute()  # the slot's key: Istanbul wall time "YYYY-MM-DDTHH:MM"
+    start = UTCDateTimeAttribute()
+    end = UTCDateTimeAttribute()
+    service = UnicodeAttribute()
+    status = UnicodeAttribute()  # confirmed | cancelled_by_authority
+    lock_before = UTCDateTimeAttribute(null=True)  # the applicant's lock before this booking
+    attendance = UnicodeAttribute(null=True)  # attended | no_show
+    attendance_at = UTCDateTimeAttribute(null=True)
+    unmarked_day = UnicodeAttribute(null=True)  # Istanbul date while attendance is unrecorded
+    created_at = UTCDateTimeAttribute()
+
+    by_applicant = AppointmentsByApplicant()
+    by_directorate = AppointmentsByDirectorate()
+    unmarked_by_day = UnmarkedAppointmentsByDay()
 
 
 class IdempotencyRecord(Model):
@@ -167,5 +233,6 @@ ALL_TABLES: tuple[type[Model], ...] = (
     AuditRecord,
     Slot,
     DirectorateDay,
+    Appointment,
     IdempotencyRecord,
 )

@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 from chalicelib.api.http import endpoint
-from chalicelib.api.schemas import CreateStaffRequest, ImportResidentsRequest, ImportResidentsResponse, StaffAccount
-from chalicelib.domain.errors import DuplicateAccount, ValidationFailed
+from chalicelib.api.schemas import (
+    CreateStaffRequest,
+    ImportResidentsRequest,
+    ImportResidentsResponse,
+    SlotCapacity,
+    SlotCapacityRequest,
+    StaffAccount,
+)
+from chalicelib.domain.errors import DuplicateAccount, NotFound, ValidationFailed
 from chalicelib.domain.roles import Role
-from chalicelib.services import accounts, registry
+from chalicelib.services import accounts, booking, registry
 
 ADMIN = frozenset({Role.ADMIN})
 
@@ -23,3 +30,12 @@ def import_residents(body: ImportResidentsRequest) -> ImportResidentsResponse:
 @endpoint("Create a staff account bound to one directorate", status=201, roles=ADMIN, errors=(ValidationFailed, DuplicateAccount))
 def create_staff(body: CreateStaffRequest) -> StaffAccount:
     return accounts.create_staff(body)
+
+
+@endpoint(
+    "Change a slot's capacity (start: Istanbul wall time YYYY-MM-DDTHH:MM); never below what is booked",
+    roles=ADMIN,
+    errors=(ValidationFailed, NotFound),
+)
+def set_slot_capacity(directorate_id: str, start: str, body: SlotCapacityRequest) -> SlotCapacity:
+    return booking.set_slot_capacity(directorate_id, start, body)

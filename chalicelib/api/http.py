@@ -33,9 +33,18 @@ ANY_ACCOUNT = frozenset(Role)
 CORRELATION_HEADER = "X-Correlation-Id"
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
+NEXT_CURSOR_HEADER = "X-Next-Cursor"
 MAX_IDEMPOTENCY_KEY = 255
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 MAX_BODY_BYTES = 1_000_000
+
+
+class Page(list):
+    """A page of results: the items are the body, the cursor of the next page a header."""
+
+    def __init__(self, items: list[Any], next_cursor: str | None) -> None:
+        super().__init__(items)
+        self.next_cursor = next_cursor
 
 
 @dataclass(frozen=True)
@@ -188,7 +197,7 @@ class HttpApi:
             else:
                 outcome = _outcome(ep, kwargs)
             _log_outcome(outcome["status"], outcome.get("error"))
-            return _json_response(outcome["status"], outcome["body"], headers)
+            return _json_response(outcome["status"], outcome["body"], {**headers, **outcome.get("headers", {})})
         except DomainError as error:
             status, body = refusal(error)
             _log_outcome(status, type(error).__name__)
@@ -222,7 +231,10 @@ def _outcome(ep: Endpoint, kwargs: dict[str, Any]) -> dict[str, Any]:
         status, body = refusal(error)
         return {"status": status, "body": body, "error": type(error).__name__}
     body = None if result is None else _serialise(ep.response_type, result)
-    return {"status": ep.status, "body": body}
+    outcome: dict[str, Any] = {"status": ep.status, "body": body}
+    if isinstance(result, Page) and result.next_cursor:
+        outcome["headers"] = {NEXT_CURSOR_HEADER: result.next_cursor}
+    return outcome
 
 
 def _json_response(status: int, body: Any, headers: dict[str, str]) -> Response:

@@ -245,3 +245,80 @@ class StaffAccount(BaseModel):
     account_id: str
     email: str
     directorate_id: str
+
+
+# --- booking ----------------------------------------------------------------------------------------
+
+
+def _service(code: str) -> str:
+    from chalicelib.domain.catalogue import find_service
+
+    if find_service(code) is None:
+        raise ValueError("no service has this code (see GET /v1/services)")
+    return code
+
+
+ServiceCode = Annotated[str, _bounded(64), AfterValidator(_service)]
+SlotId = Annotated[str, _bounded(96)]
+
+
+class AvailabilityQuery(Strict):
+    directorate: DirectorateId
+    service: ServiceCode
+    from_: date | None = Field(default=None, alias="from", description="First day (YYYY-MM-DD); default today")
+    days: Annotated[int, Field(ge=1, le=31)] = 7
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, populate_by_name=True)
+
+
+class SlotOut(BaseModel):
+    slot_id: str
+    start: IstanbulTime
+    end: IstanbulTime
+    remaining: int
+
+
+class Availability(BaseModel):
+    mode: Literal["open", "assigned"]
+    directorate: str
+    service: str
+    slots: list[SlotOut]
+
+
+class BookingRequest(Strict):
+    slot_id: SlotId
+    service: ServiceCode
+
+
+class AppointmentOut(BaseModel):
+    appointment_id: str
+    reference: str
+    status: str
+    start: IstanbulTime
+    end: IstanbulTime
+    directorate: str
+    directorate_name: str
+    directorate_address: str
+    service: str
+    applicant_id: str
+    attendance: str | None
+    created_at: IstanbulTime
+
+
+class AppointmentPageQuery(Strict):
+    limit: Annotated[int, Field(ge=1, le=100)] = 20
+    cursor: Annotated[str, StringConstraints(max_length=2000)] | None = None
+
+
+class AttendanceRequest(Strict):
+    outcome: Literal["attended", "no_show"]
+
+
+class SlotCapacityRequest(Strict):
+    capacity: Annotated[int, Field(ge=0, le=500)]
+
+
+class SlotCapacity(BaseModel):
+    slot_id: str
+    capacity: int
+    booked: int

@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 from chalicelib.api.http import endpoint
-from chalicelib.api.schemas import AmendApplicantRequest, AmendmentResult, ApplicantLookupQuery, ApplicantProfile, AuditEntry
-from chalicelib.domain.errors import DuplicateAccount, NotFound, ValidationFailed
+from chalicelib.api.schemas import (
+    AmendApplicantRequest,
+    AmendmentResult,
+    ApplicantLookupQuery,
+    ApplicantProfile,
+    AppointmentOut,
+    AttendanceRequest,
+    AuditEntry,
+)
+from chalicelib.domain.errors import AppointmentFinal, DuplicateAccount, NotFound, ValidationFailed
 from chalicelib.domain.roles import Caller, Role
-from chalicelib.services import profile
+from chalicelib.services import attendance, profile
 
 STAFF = frozenset({Role.STAFF, Role.ADMIN})
 
@@ -33,3 +41,12 @@ def amend_applicant(caller: Caller, applicant_id: str, body: AmendApplicantReque
 @endpoint("An applicant's audit trail, newest first", roles=STAFF, errors=(NotFound,))
 def applicant_audit(caller: Caller, applicant_id: str) -> list[AuditEntry]:
     return profile.audit_trail(caller, applicant_id)
+
+
+@endpoint(
+    "Record attendance (attended / no-show) once the appointment has started, once",
+    roles=STAFF,
+    errors=(ValidationFailed, NotFound, AppointmentFinal),
+)
+def record_attendance(caller: Caller, appointment_id: str, body: AttendanceRequest) -> AppointmentOut:
+    return attendance.record(caller, appointment_id, body)

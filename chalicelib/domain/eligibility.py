@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from chalicelib.domain.catalogue import PermitStatus
-from chalicelib.domain.errors import NotEligible
+from chalicelib.domain.catalogue import Directorate, PermitStatus, Service
+from chalicelib.domain.errors import NotEligible, WrongProvince
 
 
 @dataclass(frozen=True)
@@ -34,3 +34,32 @@ def require_permit_in_force(residency: Residency | None, today: date) -> Residen
             valid_until=residency.valid_until.isoformat(),
         )
     return residency
+
+
+def require_eligible_for(service: Service, residency: Residency | None, appointment_day: date) -> None:
+    """A service is for the permit statuses it names, and the permit must still be valid on the
+    day of the appointment."""
+    if residency is None:
+        raise NotEligible()
+    if residency.permit_status not in service.eligible_statuses:
+        raise NotEligible(
+            f"The service '{service.name}' is not available with your status "
+            f"({residency.permit_status.value.replace('_', ' ')}).",
+            permit_status=residency.permit_status.value,
+        )
+    if not residency.in_force_on(appointment_day):
+        raise NotEligible(
+            f"Your permit expires on {residency.valid_until.isoformat()}, before the appointment day. "
+            "Choose an earlier day or renew your permit first.",
+            valid_until=residency.valid_until.isoformat(),
+        )
+
+
+def require_in_province(directorate: Directorate, residency: Residency | None) -> None:
+    """Appointments only at a directorate of the province of registered residence."""
+    if residency is None or directorate.province != residency.province:
+        raise WrongProvince(
+            "You can only book at a migration directorate in the province where you are registered"
+            + (f" ({residency.province})." if residency else "."),
+            province=residency.province if residency else None,
+        )

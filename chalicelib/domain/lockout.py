@@ -1,8 +1,11 @@
-"""The 30-day lockout: after a confirmed appointment (or a no-show) no new booking of any kind."""
+"""The 30-day lockout: once an appointment is confirmed, no new booking of any kind for 30 days;
+a no-show means a 30-day wait too (counted from the missed appointment)."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+
+from chalicelib.domain.errors import LockedOut
 
 LOCK_PERIOD = timedelta(days=30)
 
@@ -12,3 +15,24 @@ def lock_in_force(locked_until: datetime | None, now: datetime) -> datetime | No
     if locked_until is not None and locked_until > now:
         return locked_until
     return None
+
+
+def require_not_locked(locked_until: datetime | None, now: datetime) -> None:
+    until = lock_in_force(locked_until, now)
+    if until is not None:
+        raise LockedOut(
+            "You have a confirmed appointment or a missed one: you can book again from "
+            f"{until.isoformat()}.",
+            locked_until=until.isoformat(),
+        )
+
+
+def lock_after_booking(confirmed_at: datetime) -> datetime:
+    """Confirming an appointment locks the person out of booking for 30 days from confirmation."""
+    return confirmed_at + LOCK_PERIOD
+
+
+def lock_after_no_show(current_lock: datetime | None, appointment_start: datetime) -> datetime:
+    """A no-show locks for 30 days from the missed appointment: it extends a lock, never shortens it."""
+    candidate = appointment_start + LOCK_PERIOD
+    return max(candidate, current_lock) if current_lock is not None else candidate

@@ -34,7 +34,7 @@ from chalicelib.domain.errors import (
 from chalicelib.domain.roles import Role
 from chalicelib.i18n import text
 from chalicelib.observability import logger
-from chalicelib.services.registry import find_residency
+from chalicelib.services.registry import find_residency, identity_claim
 from chalicelib.settings import get_settings
 
 PENDING = "pending_verification"
@@ -45,13 +45,9 @@ ABANDONED_SIGNUP_AGE = timedelta(minutes=10)
 RESEND_INTERVAL = timedelta(seconds=60)
 
 
-def identity_claim(document_number: str) -> str:
-    return f"document:{document_number}"
-
-
 def sign_up(request: SignupRequest) -> SignupResponse:
     now = clock.now()
-    require_permit_in_force(find_residency(request.document_number), clock.today())
+    residency = require_permit_in_force(find_residency(request.document_number), clock.today())
     accounts = wiring.accounts()
     applicant_id = _create_login(request.email, request.password)
     code = verification.new_code()
@@ -67,6 +63,9 @@ def sign_up(request: SignupRequest) -> SignupResponse:
         email=request.email,
         phone=request.phone,
         language=request.language,
+        province=residency.province,
+        permit_status=residency.permit_status.value,
+        permit_valid_until=residency.valid_until.isoformat(),
         verification_code_hash=verification.code_digest(applicant_id, code),
         verification_expires_at=verification.expiry(now, get_settings().verification_code_ttl_minutes),
         verification_attempts=0,

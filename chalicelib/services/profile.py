@@ -19,9 +19,8 @@ from chalicelib.domain.errors import DuplicateAccount, NotFound, ValidationFaile
 from chalicelib.domain.lockout import lock_in_force
 from chalicelib.domain.roles import Caller, Role
 from chalicelib.services import audit
-from chalicelib.services.accounts import identity_claim
 from chalicelib.services.auth import staff_directorate
-from chalicelib.services.registry import find_residency
+from chalicelib.services.registry import find_residency, identity_claim, residency_copy, residency_of
 
 
 def my_profile(caller: Caller) -> ApplicantProfile:
@@ -78,7 +77,11 @@ def amend(caller: Caller, applicant_id: str, request: AmendApplicantRequest) -> 
         with transaction() as write:
             actions = [getattr(Applicant, field).set(value) for field, value in after.items()]
             actions.append(Applicant.updated_at.set(now))
-            write.update(applicant, actions=actions)
+            if "document_number" in after and (renewed := find_residency(after["document_number"])):
+                # A new document the registry knows: the account follows the registry's record of it.
+                actions += residency_copy(renewed.province, renewed.permit_status.value, renewed.valid_until.isoformat())
+            # Conditional on the record read: an amendment never overwrites one made meanwhile.
+            write.update(applicant, actions=actions, condition=Applicant.updated_at == applicant.updated_at)
             write.save(amendment_record)
             if "document_number" in after:
                 write.delete(
@@ -120,7 +123,7 @@ def _amendable_view(applicant: Applicant) -> dict[str, Any]:
 def _reachable_applicant(caller: Caller, applicant_id: str) -> Applicant:
     applicant = _applicant(applicant_id, "No applicant with this id is registered in your directorate's province.")
     directorate = staff_directorate(caller)
-    residency = find_residency(applicant.document_number)
+    residency = residency_of(applicant)
     profile.require_staff_reach(
         caller, directorate.province if directorate else None, residency.province if residency else None
     )
@@ -135,7 +138,7 @@ def _applicant(applicant_id: str, message: str) -> Applicant:
 
 
 def _profile(applicant: Applicant) -> ApplicantProfile:
-    residency = find_residency(applicant.document_number)
+    residency = residency_of(applicant)
     province = find_province(residency.province) if residency else None
     return ApplicantProfile(
         applicant_id=applicant.applicant_id,

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from chalicelib.adapters.tables import ResidentRecord
+from pynamodb.exceptions import UpdateError
+
+from chalicelib.adapters.tables import Applicant, IdentityClaim, ResidentRecord
 from chalicelib.api.schemas import ImportResidentsRequest, ImportResidentsResponse
 from chalicelib.clock import clock
 from chalicelib.domain.catalogue import PermitStatus
@@ -12,7 +14,8 @@ from chalicelib.domain.eligibility import Residency
 
 
 def import_residents(request: ImportResidentsRequest) -> ImportResidentsResponse:
-    """Upsert by document number: importing the same feed twice leaves the same registry."""
+    """Upsert by document number: importing the same feed twice leaves the same registry.
+    People who already have an account get their copy of the record refreshed."""
     now = clock.now()
     latest = {record.document_number: record for record in request.records}
     with ResidentRecord.batch_write() as batch:
@@ -26,7 +29,51 @@ def import_residents(request: ImportResidentsRequest) -> ImportResidentsResponse
                     updated_at=now,
                 )
             )
+    _refresh_account_copies(latest)
     return ImportResidentsResponse(imported=len(latest))
+
+
+def _refresh_account_copies(records: dict) -> None:
+    claims = [identity_claim(number) for number in records]
+    for start in range(0, len(claims), 100):
+        for claim in IdentityClaim.batch_get(claims[start:start + 100]):
+            record = records[claim.claim.removeprefix(CLAIM_PREFIX)]
+            actions = residency_copy(record.province, record.permit_status.value, record.permit_valid_until.isoformat())
+            try:
+                Applicant(claim.applicant_id).update(actions=actions, condition=Applicant.applicant_id.exists())
+            except UpdateError as error:
+                # A claim without its account (a sign-up that failed half-way) has nothing to refresh.
+                if error.cause_response_code != "ConditionalCheckFailedException":
+                    raise
+
+
+def residency_copy(province: str, permit_status: str, valid_until: str) -> list:
+    """The update actions that copy a registry record onto an account."""
+    return [
+        Applicant.province.set(province),
+        Applicant.permit_status.set(permit_status),
+        Applicant.permit_valid_until.set(valid_until),
+    ]
+
+
+def residency_of(applicant: Applicant) -> Residency | None:
+    """The registry record as copied onto the account (refreshed by every import)."""
+    if not (applicant.province and applicant.permit_status and applicant.permit_valid_until):
+        return None
+    return Residency(
+        document_number=applicant.document_number,
+        permit_status=PermitStatus(applicant.permit_status),
+        valid_until=date.fromisoformat(applicant.permit_valid_until),
+        province=applicant.province,
+    )
+
+
+CLAIM_PREFIX = "document:"
+
+
+def identity_claim(document_number: str) -> str:
+    """The key of the item that reserves a person's document for exactly one account."""
+    return f"{CLAIM_PREFIX}{document_number}"
 
 
 def find_residency(document_number: str) -> Residency | None:

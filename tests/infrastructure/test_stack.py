@@ -342,11 +342,14 @@ def test_every_function_runs_as_the_stacks_role_and_chalice_made_no_role(synthes
 
 
 def _role_statements(synthesized: Synthesized) -> list[dict[str, Any]]:
+    """Every statement granted to the functions' role: its inline policies and the managed
+    policies CDK adds when an inline policy outgrows IAM's size limit."""
     role_ref = {"Ref": synthesized.logical_id(synthesized.stack.function_role)}
     statements = []
-    for policy in synthesized.of_type("AWS::IAM::Policy").values():
-        if role_ref in policy["Properties"]["Roles"]:
-            statements.extend(policy["Properties"]["PolicyDocument"]["Statement"])
+    for policy_type in ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"):
+        for policy in synthesized.of_type(policy_type).values():
+            if role_ref in policy["Properties"].get("Roles", []):
+                statements.extend(policy["Properties"]["PolicyDocument"]["Statement"])
     return statements
 
 

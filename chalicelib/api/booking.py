@@ -1,0 +1,61 @@
+"""Booking endpoints: availability, booking, the appointment's finality, reading appointments."""
+
+from __future__ import annotations
+
+from chalicelib.api.http import ANY_ACCOUNT, endpoint
+from chalicelib.api.schemas import (
+    AnyBody,
+    AppointmentOut,
+    AppointmentPageQuery,
+    Availability,
+    AvailabilityQuery,
+    BookingRequest,
+)
+from chalicelib.domain.errors import (
+    AppointmentFinal,
+    LockedOut,
+    NotEligible,
+    NotFound,
+    SlotFull,
+    ValidationFailed,
+    WrongProvince,
+)
+from chalicelib.domain.roles import Caller, Role
+from chalicelib.services import booking
+
+APPLICANT = frozenset({Role.APPLICANT})
+
+
+@endpoint("Bookable slots of a directorate for a service, with remaining capacity", roles=ANY_ACCOUNT)
+def availability(caller: Caller, query: AvailabilityQuery) -> Availability:
+    return booking.availability(caller, query)
+
+
+@endpoint(
+    "Book a slot: one unit of capacity, and no new booking for 30 days",
+    status=201,
+    roles=APPLICANT,
+    errors=(ValidationFailed, SlotFull, LockedOut, WrongProvince, NotEligible, NotFound),
+)
+def book(caller: Caller, body: BookingRequest) -> AppointmentOut:
+    return booking.book(caller, body)
+
+
+@endpoint("An appointment (its applicant, or staff of its directorate)", roles=ANY_ACCOUNT, errors=(NotFound,))
+def get_appointment(caller: Caller, appointment_id: str) -> AppointmentOut:
+    return booking.get_appointment(caller, appointment_id)
+
+
+@endpoint("Always refused: a confirmed appointment cannot be cancelled", roles=ANY_ACCOUNT, errors=(AppointmentFinal, NotFound))
+def cancel_appointment(caller: Caller, appointment_id: str) -> None:
+    booking.refuse_change(caller, appointment_id)
+
+
+@endpoint("Always refused: a confirmed appointment cannot be rescheduled", roles=ANY_ACCOUNT, errors=(AppointmentFinal, NotFound))
+def change_appointment(caller: Caller, appointment_id: str, body: AnyBody) -> None:
+    booking.refuse_change(caller, appointment_id)
+
+
+@endpoint("My appointments, newest first (next page: the X-Next-Cursor header)", roles=APPLICANT)
+def my_appointments(caller: Caller, query: AppointmentPageQuery) -> list[AppointmentOut]:
+    return booking.my_appointments(caller, query)

@@ -1,0 +1,33 @@
+"""Attendance: recorded by staff once the appointment has started, once; what is not recorded
+by the end of the appointment's day is a no-show."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from chalicelib.domain.calendar import ISTANBUL, WORKING_HOURS
+from chalicelib.domain.errors import AppointmentFinal, ValidationFailed
+
+CONFIRMED = "confirmed"
+CANCELLED_BY_AUTHORITY = "cancelled_by_authority"
+
+
+class Outcome(str, enum.Enum):
+    ATTENDED = "attended"
+    NO_SHOW = "no_show"
+
+
+def require_recordable(status: str, attendance: str | None, start: datetime, now: datetime) -> None:
+    if status != CONFIRMED:
+        raise AppointmentFinal("This appointment was cancelled by the directorate; there is no attendance to record.")
+    if attendance is not None:
+        raise AppointmentFinal(f"Attendance is already recorded for this appointment ({attendance}).", attendance=attendance)
+    if now < start:
+        raise ValidationFailed("The appointment has not started yet; record attendance once it has.")
+
+
+def day_is_over(day: date, now: datetime) -> bool:
+    """Working hours of `day` (Istanbul) have ended: its unrecorded appointments are no-shows."""
+    closing = datetime.combine(day, WORKING_HOURS.afternoon.end, tzinfo=ISTANBUL)
+    return now >= closing

@@ -1,0 +1,81 @@
+"""What makes a slot bookable, and the order in which a booking is refused.
+
+Each rule is one function; `check_booking` names them in the order a person should hear about
+them (what they asked for is wrong, then where, then who, then when, then how full).
+The same rules hold atomically in the booking transaction's conditions (capacity left, lock
+not in force); these checks give the early, precise refusal.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from chalicelib.domain.calendar import ISTANBUL
+from chalicelib.domain.catalogue import Directorate, Service
+from chalicelib.domain.eligibility import Residency, require_eligible_for, require_in_province
+from chalicelib.domain.errors import SlotFull, ValidationFailed
+from chalicelib.domain.lockout import require_not_locked
+
+REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
+
+
+@dataclass(frozen=True)
+class SlotState:
+    directorate_id: str
+    start: datetime
+    end: datetime
+    capacity: int
+    booked: int
+    services: frozenset[str]
+    is_open: bool
+
+    @property
+    def remaining(self) -> int:
+        return max(self.capacity - self.booked, 0)
+
+
+def require_bookable_slot(slot: SlotState | None, service: Service, now: datetime, horizon_end: date) -> SlotState:
+    """The slot exists, is open, lies in the future and inside the booking horizon, and offers the service."""
+    if slot is None or not slot.is_open:
+        raise ValidationFailed("This time slot does not exist or is closed.", field="slot_id")
+    if slot.start <= now:
+        raise ValidationFailed("This time slot has already started.", field="slot_id")
+    if slot.start.astimezone(ISTANBUL).date() > horizon_end:
+        raise ValidationFailed("This time slot is not open for booking yet.", field="slot_id")
+    if service.code not in slot.services:
+        raise ValidationFailed(f"This directorate does not offer '{service.name}' at this time.", field="service")
+    return slot
+
+
+def require_capacity(slot: SlotState) -> None:
+    if slot.remaining <= 0:
+        raise SlotFull()
+
+
+def check_booking(
+    *,
+    directorate: Directorate,
+    service: Service,
+    slot: SlotState | None,
+    residency: Residency | None,
+    locked_until: datetime | None,
+    now: datetime,
+    horizon_end: date,
+) -> SlotState:
+    bookable = require_bookable_slot(slot, service, now, horizon_end)
+    require_in_province(directorate, residency)
+    require_eligible_for(service, residency, bookable.start.astimezone(ISTANBUL).date())
+    require_not_locked(locked_until, now)
+    require_capacity(bookable)
+    return bookable
+
+
+def horizon_end(today: date, horizon_days: int) -> date:
+    return today + timedelta(days=horizon_days)
+
+
+def new_reference() -> str:
+    """A short code people can read out at the counter and type without confusion."""
+    return "GOC-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))

@@ -1,0 +1,132 @@
+"""Use cases of attendance: staff record it, and whatever is still unrecorded when the day is
+over is a no-show, which locks the person out for 30 days from the missed appointment."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from pynamodb.exceptions import TransactWriteError
+
+from chalicelib.adapters.dynamo import NamedTransaction
+from chalicelib.adapters.tables import Applicant, Appointment
+from chalicelib.api.schemas import AppointmentOut, AttendanceRequest
+from chalicelib.clock import clock
+from chalicelib.domain import attendance
+from chalicelib.domain.attendance import CONFIRMED, Outcome
+from chalicelib.domain.calendar import ISTANBUL
+from chalicelib.domain.errors import AppointmentFinal, NotFound
+from chalicelib.domain.lockout import lock_after_no_show
+from chalicelib.domain.roles import Caller, Role
+from chalicelib.observability import logger
+from chalicelib.services import audit
+from chalicelib.services.auth import staff_directorate
+from chalicelib.services.booking import appointment_out
+
+SYSTEM_ACTOR = "system:no-show-sweep"
+# How far back the sweep looks, so that a missed run (an outage) is caught up by the next one.
+SWEEP_LOOKBACK_DAYS = 7
+MAX_ATTEMPTS = 3
+
+
+def record(caller: Caller, appointment_id: str, request: AttendanceRequest) -> AppointmentOut:
+    """Staff of the appointment's directorate record attended / no-show, once it has started, once."""
+    appointment = _appointment_at_callers_directorate(caller, appointment_id)
+    role = Role.ADMIN if Role.ADMIN in caller.roles else Role.STAFF
+    updated = _record(appointment, Outcome(request.outcome), caller.account_id, role.value)
+    return appointment_out(updated)
+
+
+def sweep_no_shows(now: datetime | None = None) -> int:
+    """Mark every appointment still unrecorded at the end of its day as a no-show.
+
+    Reads only the sparse index of unrecorded appointments, day by day (never a Scan); marking
+    is conditional on attendance being unrecorded, so running twice, or alongside staff, never
+    marks anything twice."""
+    now = now or clock.now()
+    today = now.astimezone(ISTANBUL).date()
+    marked = 0
+    for back in range(SWEEP_LOOKBACK_DAYS, -1, -1):
+        day = today - timedelta(days=back)
+        if not attendance.day_is_over(day, now):
+            continue
+        for appointment in Appointment.unmarked_by_day.query(day.isoformat()):
+            try:
+                _record(appointment, Outcome.NO_SHOW, SYSTEM_ACTOR, "system", now=now)
+                marked += 1
+            except AppointmentFinal:
+                pass  # recorded by staff meanwhile, or cancelled by the authority
+    logger.info("no-show sweep done", extra={"marked": marked})
+    return marked
+
+
+def _record(appointment: Appointment, outcome: Outcome, actor_id: str, actor_role: str, now: datetime | None = None) -> Appointment:
+    """One transaction: the appointment's attendance (condition: still unrecorded), on a no-show
+    the applicant's lock (condition: unchanged since read, so no lock is ever shortened), and
+    the audit record. Retried when the applicant's lock moved in between."""
+    now = now or clock.now()
+    for _ in range(MAX_ATTEMPTS):
+        attendance.require_recordable(appointment.status, appointment.attendance, appointment.start, now)
+        write = NamedTransaction()
+        try:
+            with write:
+                write.update(
+                    "appointment",
+                    appointment,
+                    actions=[
+                        Appointment.attendance.set(outcome.value),
+                        Appointment.attendance_at.set(now),
+                        Appointment.unmarked_day.remove(),
+                    ],
+                    condition=Appointment.attendance.does_not_exist() & (Appointment.status == CONFIRMED),
+                )
+                before = after = None
+                if outcome is Outcome.NO_SHOW:
+                    applicant = Applicant.get(appointment.applicant_id, consistent_read=True)
+                    new_lock = lock_after_no_show(applicant.locked_until, appointment.start)
+                    unchanged = (
+                        Applicant.locked_until.does_not_exist()
+                        if applicant.locked_until is None
+                        else Applicant.locked_until == applicant.locked_until
+                    )
+                    write.update("applicant", applicant, actions=[Applicant.locked_until.set(new_lock)], condition=unchanged)
+                    before = {"locked_until": applicant.locked_until.isoformat() if applicant.locked_until else None}
+                    after = {"locked_until": new_lock.isoformat()}
+                write.save(
+                    "audit",
+                    audit.record(
+                        audit.applicant_subject(appointment.applicant_id),
+                        f"appointment.{outcome.value}",
+                        actor_id=actor_id,
+                        actor_role=actor_role,
+                        at=now,
+                        before={"appointment_id": appointment.appointment_id, **(before or {})},
+                        after={"attendance": outcome.value, **(after or {})},
+                    ),
+                )
+        except TransactWriteError as error:
+            failed = write.failed(error)
+            appointment = Appointment.get(appointment.appointment_id, consistent_read=True)
+            if "appointment" in failed:
+                continue  # re-checked above: now recorded or cancelled → AppointmentFinal
+            if "applicant" in failed:
+                continue  # the lock moved meanwhile: read it again
+            raise
+        appointment.attendance, appointment.attendance_at = outcome.value, now
+        logger.info("attendance recorded", extra={"appointment_id": appointment.appointment_id, "outcome": outcome.value})
+        return appointment
+    attendance.require_recordable(appointment.status, appointment.attendance, appointment.start, now)
+    raise AppointmentFinal("The appointment changed while attendance was being recorded. Please try again.")
+
+
+def _appointment_at_callers_directorate(caller: Caller, appointment_id: str) -> Appointment:
+    not_found = NotFound("There is no appointment with this id at your directorate.")
+    try:
+        appointment = Appointment.get(appointment_id, consistent_read=True)
+    except Appointment.DoesNotExist:
+        raise not_found from None
+    if Role.ADMIN in caller.roles:
+        return appointment
+    directorate = staff_directorate(caller)
+    if directorate is None or directorate.id != appointment.directorate_id:
+        raise not_found
+    return appointment

@@ -1,0 +1,288 @@
+"""Use cases of booking: availability, booking, finality, reading appointments.
+
+A booking costs one read (the applicant and the slot, in one TransactGetItems) and one
+transaction: take a unit of the slot's capacity (condition: capacity left, day open), lock the
+applicant for 30 days (condition: no lock in force), write the appointment and its audit
+record. Either all of it happens or none of it does, under any concurrency.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import uuid
+from datetime import date, datetime, timedelta
+
+from pynamodb.exceptions import TransactWriteError, UpdateError
+from pynamodb.transactions import TransactGet
+
+from chalicelib.adapters.dynamo import NamedTransaction, connection
+from chalicelib.adapters.tables import Applicant, Appointment, Slot
+from chalicelib.api.http import Page
+from chalicelib.api.schemas import (
+    AppointmentOut,
+    AppointmentPageQuery,
+    Availability,
+    AvailabilityQuery,
+    BookingRequest,
+    SlotCapacity,
+    SlotCapacityRequest,
+    SlotOut,
+)
+from chalicelib.clock import clock
+from chalicelib.domain import booking, calendar
+from chalicelib.domain.attendance import CONFIRMED
+from chalicelib.domain.catalogue import Directorate, find_directorate, find_service
+from chalicelib.domain.errors import AppointmentFinal, LockedOut, NotFound, SlotFull, ValidationFailed
+from chalicelib.domain.lockout import lock_after_booking, lock_in_force, require_not_locked
+from chalicelib.domain.roles import Caller, Role
+from chalicelib.observability import logger
+from chalicelib.services import audit
+from chalicelib.services.auth import staff_directorate
+from chalicelib.services.registry import residency_of
+from chalicelib.settings import get_settings
+
+SLOT_KEY = "%Y-%m-%dT%H:%M"  # a slot's sort key: Istanbul wall time
+
+
+def availability(caller: Caller, query: AvailabilityQuery) -> Availability:
+    """The bookable slots of a directorate for a service: one Query for the whole page."""
+    directorate = find_directorate(query.directorate)
+    service = find_service(query.service)
+    assert directorate is not None and service is not None  # validated by the query model
+    now = clock.now()
+    today = clock.today()
+    first = max(query.from_ or today, today)
+    last = min(first + timedelta(days=query.days - 1), booking.horizon_end(today, get_settings().slot_horizon_days))
+    slots = []
+    if first <= last and service.code in directorate.services:
+        items = Slot.query(
+            directorate.id,
+            Slot.start.between(first.isoformat(), f"{last.isoformat()}T99:99"),
+            filter_condition=Slot.services.contains(service.code) & (Slot.is_open == True),  # noqa: E712
+        )
+        for item in items:
+            state = _slot_state(item)
+            if state.start > now and state.remaining > 0:
+                slots.append(
+                    SlotOut(
+                        slot_id=calendar.slot_id_for(directorate.id, state.start),
+                        start=state.start,
+                        end=state.end,
+                        remaining=state.remaining,
+                    )
+                )
+    return Availability(mode="open", directorate=directorate.id, service=service.code, slots=slots)
+
+
+def book(caller: Caller, request: BookingRequest) -> AppointmentOut:
+    now = clock.now()
+    parsed = calendar.parse_slot_id(request.slot_id)
+    directorate = find_directorate(parsed[0]) if parsed else None
+    if parsed is None or directorate is None:
+        raise ValidationFailed("This time slot does not exist.", field="slot_id")
+    service = find_service(request.service)
+    assert service is not None  # validated by the request model
+    slot_key = parsed[1].astimezone(calendar.ISTANBUL).strftime(SLOT_KEY)
+
+    applicant, slot = _read_applicant_and_slot(caller.account_id, directorate.id, slot_key)
+    if applicant is None:
+        raise NotFound("No applicant profile belongs to this account.")
+    bookable = booking.check_booking(
+        directorate=directorate,
+        service=service,
+        slot=_slot_state(slot) if slot else None,
+        residency=residency_of(applicant),
+        locked_until=applicant.locked_until,
+        now=now,
+        horizon_end=booking.horizon_end(clock.today(), get_settings().slot_horizon_days),
+    )
+    appointment = Appointment(
+        str(uuid.uuid4()),
+        reference=booking.new_reference(),
+        applicant_id=applicant.applicant_id,
+        directorate_id=directorate.id,
+        slot_start=slot_key,
+        start=bookable.start,
+        end=bookable.start + timedelta(minutes=service.duration_minutes),
+        service=service.code,
+        status=CONFIRMED,
+        lock_before=applicant.locked_until,
+        unmarked_day=bookable.start.astimezone(calendar.ISTANBUL).date().isoformat(),
+        created_at=now,
+    )
+    booked = audit.record(
+        audit.applicant_subject(applicant.applicant_id),
+        "appointment.booked",
+        actor_id=caller.account_id,
+        actor_role=Role.APPLICANT.value,
+        at=now,
+        after={"appointment_id": appointment.appointment_id, "slot_id": request.slot_id, "service": service.code},
+    )
+    write = NamedTransaction()
+    try:
+        with write:
+            write.update(
+                "slot",
+                slot,
+                actions=[Slot.booked.add(1)],
+                condition=(Slot.booked < Slot.capacity) & (Slot.is_open == True),  # noqa: E712
+            )
+            write.update(
+                "applicant",
+                applicant,
+                actions=[Applicant.locked_until.set(lock_after_booking(now))],
+                condition=(Applicant.status == "active")
+                & (Applicant.locked_until.does_not_exist() | (Applicant.locked_until < now)),
+            )
+            write.save("appointment", appointment, condition=Appointment.appointment_id.does_not_exist())
+            write.save("audit", booked)
+    except TransactWriteError as error:
+        failed = write.failed(error)
+        if "applicant" in failed:
+            _refuse_for_lock(applicant.applicant_id, now)
+        if "slot" in failed:
+            raise SlotFull() from None
+        raise
+    logger.info("appointment booked", extra={"appointment_id": appointment.appointment_id, "directorate_id": directorate.id})
+    return appointment_out(appointment)
+
+
+def _refuse_for_lock(applicant_id: str, now: datetime) -> None:
+    """The applicant item's condition failed: say until when the lock runs (a fresh read)."""
+    current = Applicant.get(applicant_id, consistent_read=True)
+    require_not_locked(current.locked_until, now)
+    raise LockedOut("Your account cannot book right now. Please try again.")  # not active any more
+
+
+def _read_applicant_and_slot(applicant_id: str, directorate_id: str, slot_key: str) -> tuple[Applicant | None, Slot | None]:
+    with TransactGet(connection=connection()) as get:
+        applicant_future = get.get(Applicant, applicant_id)
+        slot_future = get.get(Slot, directorate_id, slot_key)
+    return _resolved(applicant_future, Applicant), _resolved(slot_future, Slot)
+
+
+def _resolved(future, model_cls):
+    try:
+        return future.get()
+    except model_cls.DoesNotExist:
+        return None
+
+
+def _slot_state(slot: Slot) -> booking.SlotState:
+    start = datetime.strptime(slot.start, SLOT_KEY).replace(tzinfo=calendar.ISTANBUL)
+    end = datetime.strptime(slot.end, SLOT_KEY).replace(tzinfo=calendar.ISTANBUL)
+    return booking.SlotState(
+        directorate_id=slot.directorate_id,
+        start=start,
+        end=end,
+        capacity=int(slot.capacity),
+        booked=int(slot.booked),
+        services=frozenset(slot.services or ()),
+        is_open=bool(slot.is_open),
+    )
+
+
+def refuse_change(caller: Caller, appointment_id: str) -> None:
+    """Confirmed appointments are final for the applicant: never cancelled, never moved."""
+    _visible_appointment(caller, appointment_id)
+    raise AppointmentFinal(
+        "A confirmed appointment cannot be cancelled or changed online. If you cannot come, "
+        "you do not need to do anything, but a missed appointment blocks new bookings for 30 days. "
+        "If the directorate has to close, it cancels the appointment itself and tells you.",
+    )
+
+
+def get_appointment(caller: Caller, appointment_id: str) -> AppointmentOut:
+    return appointment_out(_visible_appointment(caller, appointment_id))
+
+
+def my_appointments(caller: Caller, query: AppointmentPageQuery) -> Page:
+    last_key = _decode_cursor(query.cursor, caller.account_id)
+    results = Appointment.by_applicant.query(
+        caller.account_id, scan_index_forward=False, limit=query.limit, last_evaluated_key=last_key
+    )
+    items = [appointment_out(a) for a in results]
+    return Page(items, next_cursor=_encode_cursor(results.last_evaluated_key))
+
+
+def set_slot_capacity(directorate_id: str, start: str, request: SlotCapacityRequest) -> SlotCapacity:
+    """Change a slot's capacity; never below what is already booked."""
+    directorate = find_directorate(directorate_id)
+    try:
+        slot = Slot.get(directorate_id, start, consistent_read=True) if directorate else None
+    except Slot.DoesNotExist:
+        slot = None
+    if slot is None:
+        raise NotFound("There is no such slot.")
+    try:
+        slot.update(actions=[Slot.capacity.set(request.capacity)], condition=Slot.booked <= request.capacity)
+    except UpdateError as error:
+        if error.cause_response_code == "ConditionalCheckFailedException":
+            raise ValidationFailed("The capacity cannot be lower than the appointments already booked.", booked=int(slot.booked)) from None
+        raise
+    state = _slot_state(slot)
+    return SlotCapacity(slot_id=calendar.slot_id_for(directorate_id, state.start), capacity=int(slot.capacity), booked=int(slot.booked))
+
+
+def _visible_appointment(caller: Caller, appointment_id: str) -> Appointment:
+    """The appointment, for its owner or staff of its directorate; anyone else learns nothing
+    (404, as if it did not exist)."""
+    not_found = NotFound("There is no appointment with this id.")
+    try:
+        appointment = Appointment.get(appointment_id)
+    except Appointment.DoesNotExist:
+        raise not_found from None
+    if appointment.applicant_id == caller.account_id:
+        return appointment
+    if Role.ADMIN in caller.roles:
+        return appointment
+    if Role.STAFF in caller.roles:
+        directorate = staff_directorate(caller)
+        if directorate is not None and directorate.id == appointment.directorate_id:
+            return appointment
+    raise not_found
+
+
+def appointment_out(appointment: Appointment) -> AppointmentOut:
+    directorate: Directorate | None = find_directorate(appointment.directorate_id)
+    return AppointmentOut(
+        appointment_id=appointment.appointment_id,
+        reference=appointment.reference,
+        status=appointment.status,
+        start=appointment.start,
+        end=appointment.end,
+        directorate=appointment.directorate_id,
+        directorate_name=directorate.name if directorate else appointment.directorate_id,
+        directorate_address=directorate.address if directorate else "",
+        service=appointment.service,
+        applicant_id=appointment.applicant_id,
+        attendance=appointment.attendance,
+        created_at=appointment.created_at,
+    )
+
+
+def _encode_cursor(key: dict | None) -> str | None:
+    return base64.urlsafe_b64encode(json.dumps(key).encode()).decode() if key else None
+
+
+_CURSOR_KEYS = {"appointment_id", "applicant_id", "start"}
+
+
+def _decode_cursor(cursor: str | None, applicant_id: str) -> dict | None:
+    """The position a previous page ended at; only a cursor this service gave this caller."""
+    if not cursor:
+        return None
+    refused = ValidationFailed("The cursor is not one this service gave out.", field="cursor")
+    try:
+        key = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+    except (ValueError, UnicodeDecodeError):
+        raise refused from None
+    well_formed = (
+        isinstance(key, dict)
+        and set(key) == _CURSOR_KEYS
+        and all(isinstance(v, dict) and set(v) == {"S"} and isinstance(v["S"], str) for v in key.values())
+    )
+    if not well_formed or key["applicant_id"]["S"] != applicant_id:
+        raise refused
+    return key
