@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from chalicelib.domain.calendar import ISTANBUL
 from chalicelib.domain.errors import LockedOut
 
 LOCK_PERIOD = timedelta(days=30)
@@ -20,10 +21,11 @@ def lock_in_force(locked_until: datetime | None, now: datetime) -> datetime | No
 def require_not_locked(locked_until: datetime | None, now: datetime) -> None:
     until = lock_in_force(locked_until, now)
     if until is not None:
+        local = until.astimezone(ISTANBUL)
         raise LockedOut(
-            "You have a confirmed appointment or a missed one: you can book again from "
-            f"{until.isoformat()}.",
-            locked_until=until.isoformat(),
+            "You have a confirmed appointment, or missed one, within the last 30 days: you can book "
+            f"again from {local:%d.%m.%Y %H:%M} (Istanbul time).",
+            locked_until=local.isoformat(timespec="seconds"),
         )
 
 

@@ -17,7 +17,8 @@ from chalice.local import ChaliceRequestHandler, LocalChalice, LocalDevServer, L
 
 from chalicelib.api.errors import FRAMEWORK_ERRORS, envelope
 
-LocalRoutes = dict[tuple[str, str], Callable[[], Any]]
+# A local route gets the request's JSON body (None when empty) and returns what to answer.
+LocalRoutes = dict[tuple[str, str], Callable[[Any], Any]]
 
 
 class LocalRequestHandler(ChaliceRequestHandler):
@@ -34,12 +35,15 @@ class LocalRequestHandler(ChaliceRequestHandler):
             self._send_json(400, envelope("VALIDATION_FAILED", "The request could not be read."))
 
     def _handle_local(self, path: str) -> None:
-        self._parse_payload()  # drain the body
+        _, raw = self._parse_payload()
         route = self.local_routes.get((self.command, path))
         if route is None:
             self._send_json(404, envelope("NOT_FOUND", "There is no such local route."))
             return
-        self._send_json(200, route())
+        try:
+            self._send_json(200, route(json.loads(raw) if raw else None))
+        except (ValueError, TypeError, KeyError) as problem:
+            self._send_json(400, envelope("VALIDATION_FAILED", str(problem)))
 
     def _send_error_response(self, error: LocalGatewayException) -> None:
         status, code, message = FRAMEWORK_ERRORS.get(error.CODE, (500, "INTERNAL", "Something went wrong."))

@@ -10,6 +10,7 @@ import importlib
 import os
 import threading
 from dataclasses import dataclass, field
+from datetime import datetime
 from types import ModuleType
 from typing import Any
 
@@ -17,6 +18,7 @@ import boto3
 
 from chalicelib import wiring
 from chalicelib.clock import clock
+from chalicelib.domain.calendar import ISTANBUL
 from chalicelib.local.emulator import Emulator, configure_environment
 from chalicelib.local.outbox import Outbox
 from chalicelib.local.provision import provision
@@ -88,9 +90,11 @@ def start(
         host,
         port,
         local_routes={
-            ("GET", "/local/outbox"): outbox.entries,
-            ("GET", "/local/residents"): lambda: [r.as_record() | {"document_type": r.document_type} for r in synthetic_residents()],
-            ("POST", "/local/pump"): lambda: {name: vars(run) for name, run in pump.run_once().items()},
+            ("GET", "/local/outbox"): lambda _: outbox.entries(),
+            ("GET", "/local/residents"): lambda _: [r.as_record() | {"document_type": r.document_type} for r in synthetic_residents()],
+            ("POST", "/local/pump"): lambda _: {name: vars(run) for name, run in pump.run_once().items()},
+            ("GET", "/local/clock"): lambda _: {"now": clock.now().astimezone(ISTANBUL).isoformat()},
+            ("POST", "/local/clock"): lambda body: _move_clock(body, pump),
         },
     )
     if pump_interval:
@@ -107,6 +111,22 @@ def start(
         admin_password=admin_password,
         environment=environment,
     )
+
+
+def _move_clock(body: Any, pump: EventPump) -> dict[str, Any]:
+    """Move the service's clock forward to `{"to": "<ISO time>"}` (local only; time never goes
+    back), then run whatever the move made due: schedules fire as they would have in AWS."""
+    if not isinstance(body, dict) or not isinstance(body.get("to"), str):
+        raise ValueError('send {"to": "<ISO-8601 time with offset>"}')
+    target = datetime.fromisoformat(body["to"])
+    if target.tzinfo is None:
+        raise ValueError("give the time with its offset, e.g. 2026-12-01T09:10:00+03:00")
+    now = clock.now()
+    if target < now:
+        raise ValueError("the clock only moves forward")
+    clock.travel(target - now)
+    runs = pump.run_once()
+    return {"now": clock.now().astimezone(ISTANBUL).isoformat(), "ran": {n: vars(r) for n, r in runs.items() if r.invocations}}
 
 
 def _seed(admin_email: str, admin_password: str, seed_residents: bool) -> None:
