@@ -6,12 +6,12 @@ stack call `reset()` after changing the environment.
 
 from __future__ import annotations
 
+import sys
 from functools import lru_cache
 
-import boto3
 from botocore.config import Config
 
-from chalicelib.adapters import dynamo, idempotency
+from chalicelib.adapters import dynamo
 from chalicelib.adapters.cognito import CognitoAccounts
 from chalicelib.adapters.sms import SmsSender
 from chalicelib.adapters.tokens import TokenVerifier
@@ -22,6 +22,8 @@ _BOTO_CONFIG = Config(retries={"mode": "standard", "max_attempts": 3}, max_pool_
 
 @lru_cache(maxsize=None)
 def _client(service: str):
+    import boto3  # on first use, not at cold start
+
     return boto3.session.Session().client(service, region_name=get_settings().region, config=_BOTO_CONFIG)
 
 
@@ -45,6 +47,7 @@ def token_verifier() -> TokenVerifier:
 def reset() -> None:
     reset_settings()
     dynamo.reset()
-    idempotency.reset()
+    if "chalicelib.adapters.idempotency" in sys.modules:
+        sys.modules["chalicelib.adapters.idempotency"].reset()
     for cached in (_client, accounts, sms, token_verifier):
         cached.cache_clear()

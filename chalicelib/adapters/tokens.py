@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import jwt
-
 ALGORITHMS = ["RS256"]
 LEEWAY_SECONDS = 5
 
@@ -28,12 +26,16 @@ class VerifiedToken:
 
 class TokenVerifier:
     def __init__(self, jwks_url: str, issuer: str, client_id: str) -> None:
+        import jwt  # with `cryptography`: loaded when the first token arrives, not at cold start
+
         # The key set is fetched on first use and cached for the life of the process.
         self._keys = jwt.PyJWKClient(jwks_url, cache_keys=True, lifespan=3600, timeout=5)
         self._issuer = issuer
         self._client_id = client_id
 
     def verify(self, token: str) -> VerifiedToken:
+        import jwt
+
         try:
             header = jwt.get_unverified_header(token)
             if header.get("alg") not in ALGORITHMS:

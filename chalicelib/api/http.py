@@ -22,7 +22,6 @@ from typing import Any, Callable
 from chalice import Chalice, Response
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from chalicelib.adapters import idempotency
 from chalicelib.api.errors import FRAMEWORK_ERRORS, envelope, internal_error, refusal
 from chalicelib.domain.errors import DomainError, Forbidden, ValidationFailed
 from chalicelib.domain.roles import Caller, Role
@@ -188,6 +187,8 @@ class HttpApi:
                 kwargs["query"] = parse_model(ep.query_model, dict(request.query_params or {}))
             key = request.headers.get(IDEMPOTENCY_HEADER.lower())
             if key is not None and request.method in WRITE_METHODS:
+                from chalicelib.adapters import idempotency  # only keyed writes pay for its import
+
                 scope = f"{caller.account_id if caller else 'public'} {request.method} {request.path} {_checked_key(key)}"
                 outcome, replayed = idempotency.once(
                     scope, request.raw_body, lambda: _outcome(ep, kwargs), self.app.lambda_context

@@ -26,7 +26,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-import holidays
 
 from chalicelib.domain.catalogue import Directorate
 
@@ -114,6 +113,8 @@ def _holidays_in(year: int) -> _YearHolidays:
     and 28 October). They are asked for separately so the two never mix.
     Frozen sets keep the cached value immutable and safe to share.
     """
+    import holidays  # loaded on first use: only slot generation needs the holiday calendar
+
     public = holidays.country_holidays("TR", years=year, categories=("public",))
     half = holidays.country_holidays("TR", years=year, categories=("half_day",))
     return _YearHolidays(public=frozenset(public), half_days=frozenset(half))

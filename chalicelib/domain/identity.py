@@ -2,7 +2,8 @@
 
 Pure functions, no I/O. Each `normalize_*` returns the canonical form or raises ValueError with
 a sentence a person can act on; the pydantic request models call them, so the same rule serves
-the API, the OpenAPI document and (later) the portal.
+the API, the OpenAPI document and (later) the portal. The validation libraries are imported on
+first use: most requests never validate a phone number, and a cold start should not pay for it.
 """
 
 from __future__ import annotations
@@ -12,10 +13,6 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-import phonenumbers
-import pycountry
-from email_validator import EmailNotValidError, validate_email
-from stdnum.tr import tckimlik
 
 
 class DocumentType(str, enum.Enum):
@@ -34,6 +31,8 @@ def normalize_document_number(document_type: DocumentType, raw: str) -> str:
     if document_type is DocumentType.FOREIGN_ID:
         if not (number.isdigit() and len(number) == 11 and number.startswith("99")):
             raise ValueError("a foreigner ID number has 11 digits and starts with 99")
+        from stdnum.tr import tckimlik
+
         if not tckimlik.is_valid(number):
             raise ValueError("this foreigner ID number is not valid (its check digits do not match)")
         return number
@@ -44,6 +43,8 @@ def normalize_document_number(document_type: DocumentType, raw: str) -> str:
 
 def normalize_nationality(raw: str) -> str:
     """ISO 3166-1 alpha-2 or alpha-3 in, alpha-3 out (as printed in a passport's MRZ)."""
+    import pycountry
+
     code = raw.strip().upper()
     country = None
     if len(code) == 2:
@@ -73,6 +74,8 @@ def check_birth_date(born: date, today: date) -> date:
 
 
 def normalize_email(raw: str) -> str:
+    from email_validator import EmailNotValidError, validate_email
+
     try:
         return validate_email(raw.strip(), check_deliverability=False).normalized.lower()
     except EmailNotValidError as error:
@@ -81,6 +84,8 @@ def normalize_email(raw: str) -> str:
 
 def normalize_turkish_mobile(raw: str) -> str:
     """A Turkish mobile number in any common spelling in, E.164 out (+905XXXXXXXXX)."""
+    import phonenumbers
+
     try:
         number = phonenumbers.parse(raw, "TR")
     except phonenumbers.NumberParseException:
@@ -95,6 +100,8 @@ def normalize_turkish_mobile(raw: str) -> str:
 
 
 def normalize_language(raw: str) -> str:
+    import pycountry
+
     code = raw.strip().lower()
     if len(code) != 2 or pycountry.languages.get(alpha_2=code) is None:
         raise ValueError("use a two-letter ISO 639-1 language code, such as tr, en or ar")
