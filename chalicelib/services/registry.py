@@ -58,13 +58,18 @@ def residency_copy(province: str, permit_status: str, valid_until: str) -> list:
 
 def residency_of(applicant: Applicant) -> Residency | None:
     """The registry record as copied onto the account (refreshed by every import)."""
-    if not (applicant.province and applicant.permit_status and applicant.permit_valid_until):
+    return _residency(applicant)
+
+
+def _residency(item: Applicant | ResidentRecord) -> Residency | None:
+    """Both items carry the registry's fields under the same names."""
+    if not (item.province and item.permit_status and item.permit_valid_until):
         return None
     return Residency(
-        document_number=applicant.document_number,
-        permit_status=PermitStatus(applicant.permit_status),
-        valid_until=date.fromisoformat(applicant.permit_valid_until),
-        province=applicant.province,
+        document_number=item.document_number,
+        permit_status=PermitStatus(item.permit_status),
+        valid_until=date.fromisoformat(item.permit_valid_until),
+        province=item.province,
     )
 
 
@@ -78,12 +83,6 @@ def identity_claim(document_number: str) -> str:
 
 def find_residency(document_number: str) -> Residency | None:
     try:
-        record = ResidentRecord.get(document_number)
+        return _residency(ResidentRecord.get(document_number))
     except ResidentRecord.DoesNotExist:
         return None
-    return Residency(
-        document_number=record.document_number,
-        permit_status=PermitStatus(record.permit_status),
-        valid_until=date.fromisoformat(record.permit_valid_until),
-        province=record.province,
-    )
