@@ -315,7 +315,7 @@ class AttendanceRequest(Strict):
 
 
 class SlotCapacityRequest(Strict):
-    capacity: Annotated[int, Field(ge=0, le=500)]
+    capacity: Annotated[int, Field(ge=0, le=500, strict=True)]
 
 
 class SlotCapacity(BaseModel):

@@ -36,13 +36,30 @@ class SlotState:
         return max(self.capacity - self.booked, 0)
 
 
-def require_bookable_slot(slot: SlotState | None, service: Service, now: datetime, horizon_end: date) -> SlotState:
-    """The slot exists, is open, lies in the future and inside the booking horizon, and offers the service."""
+@dataclass(frozen=True)
+class BookingWindow:
+    """The days that can be booked: from tomorrow (staff prepare each day's list the day
+    before) through the end of the rolling horizon."""
+
+    first_day: date
+    last_day: date
+
+    def contains(self, day: date) -> bool:
+        return self.first_day <= day <= self.last_day
+
+
+def booking_window(today: date, horizon_days: int) -> BookingWindow:
+    return BookingWindow(first_day=today + timedelta(days=1), last_day=today + timedelta(days=horizon_days))
+
+
+def require_bookable_slot(slot: SlotState | None, service: Service, now: datetime, window: BookingWindow) -> SlotState:
+    """The slot exists, is open, lies inside the booking window, and offers the service."""
     if slot is None or not slot.is_open:
         raise ValidationFailed("This time slot does not exist or is closed.", field="slot_id")
-    if slot.start <= now:
-        raise ValidationFailed("This time slot has already started.", field="slot_id")
-    if slot.start.astimezone(ISTANBUL).date() > horizon_end:
+    day = slot.start.astimezone(ISTANBUL).date()
+    if slot.start <= now or day < window.first_day:
+        raise ValidationFailed("Appointments can be booked from tomorrow on; this time slot is too soon.", field="slot_id")
+    if day > window.last_day:
         raise ValidationFailed("This time slot is not open for booking yet.", field="slot_id")
     if service.code not in slot.services:
         raise ValidationFailed(f"This directorate does not offer '{service.name}' at this time.", field="service")
@@ -62,18 +79,14 @@ def check_booking(
     residency: Residency | None,
     locked_until: datetime | None,
     now: datetime,
-    horizon_end: date,
+    window: BookingWindow,
 ) -> SlotState:
-    bookable = require_bookable_slot(slot, service, now, horizon_end)
+    bookable = require_bookable_slot(slot, service, now, window)
     require_in_province(directorate, residency)
     require_eligible_for(service, residency, bookable.start.astimezone(ISTANBUL).date())
     require_not_locked(locked_until, now)
     require_capacity(bookable)
     return bookable
-
-
-def horizon_end(today: date, horizon_days: int) -> date:
-    return today + timedelta(days=horizon_days)
 
 
 def new_reference() -> str:

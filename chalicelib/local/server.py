@@ -13,7 +13,7 @@ from typing import Any, Callable
 from urllib.parse import urlsplit
 
 from chalice.config import Config
-from chalice.local import ChaliceRequestHandler, LocalChalice, LocalDevServer, LocalGatewayException
+from chalice.local import ChaliceRequestHandler, LocalChalice, LocalDevServer, LocalGatewayException, ThreadedHTTPServer
 
 from chalicelib.api.errors import FRAMEWORK_ERRORS, envelope
 
@@ -70,6 +70,12 @@ class LocalRequestHandler(ChaliceRequestHandler):
         pass  # the app logs every request itself (structured, masked)
 
 
+class _Server(ThreadedHTTPServer):
+    # A burst of new connections (32+ concurrent clients) must queue, not be reset: the
+    # socket module's default backlog is 5.
+    request_queue_size = 128
+
+
 def make_server(app: Any, host: str, port: int, local_routes: LocalRoutes) -> LocalDevServer:
     """A threaded server for `app`, each request with its own `current_request` (as chalice local)."""
 
@@ -80,4 +86,4 @@ def make_server(app: Any, host: str, port: int, local_routes: LocalRoutes) -> Lo
     if not isinstance(app, LocalChalice):
         app.__class__ = type("LocalApp", (LocalChalice, app.__class__), {})
     config = Config(chalice_stage="local", config_from_disk={"version": "2.0", "app_name": app.app_name})
-    return LocalDevServer(app, config, host, port, handler_cls=Handler)
+    return LocalDevServer(app, config, host, port, handler_cls=Handler, server_cls=_Server)

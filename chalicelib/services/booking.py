@@ -51,11 +51,12 @@ def availability(caller: Caller, query: AvailabilityQuery) -> Availability:
     service = find_service(query.service)
     assert directorate is not None and service is not None  # validated by the query model
     now = clock.now()
-    today = clock.today()
-    first = max(query.from_ or today, today)
-    last = min(first + timedelta(days=query.days - 1), booking.horizon_end(today, get_settings().slot_horizon_days))
+    window = booking.booking_window(clock.today(), get_settings().slot_horizon_days)
+    asked_from = query.from_ or clock.today()
+    first = max(asked_from, window.first_day)  # the days asked for, within the booking window
     slots = []
-    if first <= last and service.code in directorate.services:
+    if first <= window.last_day and service.code in directorate.services:
+        last = min(asked_from + timedelta(days=query.days - 1), window.last_day)
         items = Slot.query(
             directorate.id,
             Slot.start.between(first.isoformat(), f"{last.isoformat()}T99:99"),
@@ -95,7 +96,7 @@ def book(caller: Caller, request: BookingRequest) -> AppointmentOut:
         residency=residency_of(applicant),
         locked_until=applicant.locked_until,
         now=now,
-        horizon_end=booking.horizon_end(clock.today(), get_settings().slot_horizon_days),
+        window=booking.booking_window(clock.today(), get_settings().slot_horizon_days),
     )
     appointment = Appointment(
         str(uuid.uuid4()),
@@ -281,7 +282,7 @@ def _decode_cursor(cursor: str | None, applicant_id: str) -> dict | None:
     well_formed = (
         isinstance(key, dict)
         and set(key) == _CURSOR_KEYS
-        and all(isinstance(v, dict) and set(v) == {"S"} and isinstance(v["S"], str) for v in key.values())
+        and all(isinstance(v, dict) and set(v) == {"S"} and isinstance(v["S"], str) and v["S"] for v in key.values())
     )
     if not well_formed or key["applicant_id"]["S"] != applicant_id:
         raise refused

@@ -188,3 +188,13 @@ def test_my_appointments_are_newest_first_and_paginated():
     assert len(starts) == 3 and starts == sorted(starts, reverse=True)
     with pytest.raises(ValidationFailed):
         booking.my_appointments(applicant(), AppointmentPageQuery(cursor=first.next_cursor))  # not theirs
+
+
+def test_today_is_never_bookable_even_when_its_slots_were_opened_earlier():
+    person = applicant()
+    slot = free_slots(person)[0]
+    day_start = slot.start.replace(hour=0, minute=5)  # 00:05 Istanbul on the slot's own day
+    clock.travel(day_start - clock.now())
+    assert all(s.start.date() > day_start.date() for s in free_slots(person))
+    with pytest.raises(ValidationFailed):
+        book(person, slot.slot_id)
