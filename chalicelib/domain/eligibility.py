@@ -57,9 +57,10 @@ def require_eligible_for(service: Service, residency: Residency | None, appointm
 
 def require_in_province(directorate: Directorate, residency: Residency | None) -> None:
     """Appointments only at a directorate of the province of registered residence."""
-    if residency is None or directorate.province != residency.province:
+    if residency is None:
+        raise NotEligible()  # the registry does not know the person at all
+    if directorate.province != residency.province:
         raise WrongProvince(
-            "You can only book at a migration directorate in the province where you are registered"
-            + (f" ({residency.province})." if residency else "."),
-            province=residency.province if residency else None,
+            f"You can only book at a migration directorate in the province where you are registered ({residency.province}).",
+            province=residency.province,
         )

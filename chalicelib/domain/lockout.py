@@ -22,10 +22,12 @@ def require_not_locked(locked_until: datetime | None, now: datetime) -> None:
     until = lock_in_force(locked_until, now)
     if until is not None:
         local = until.astimezone(ISTANBUL)
+        # The message shows the next whole minute: never a time at which booking is still refused.
+        shown = (local + timedelta(minutes=1)).replace(second=0, microsecond=0) if local.second or local.microsecond else local
         raise LockedOut(
             "You have a confirmed appointment, or missed one, within the last 30 days: you can book "
-            f"again from {local:%d.%m.%Y %H:%M} (Istanbul time).",
-            locked_until=local.isoformat(timespec="seconds"),
+            f"again from {shown:%d.%m.%Y %H:%M} (Istanbul time).",
+            locked_until=local.isoformat(),
         )
 
 

@@ -134,7 +134,8 @@ def book(caller: Caller, request: BookingRequest) -> AppointmentOut:
                 applicant,
                 actions=[Applicant.locked_until.set(lock_after_booking(now))],
                 condition=(Applicant.status == "active")
-                & (Applicant.locked_until.does_not_exist() | (Applicant.locked_until < now)),
+                # No lock in force: the same boundary as lockout.lock_in_force (a lock ending now is over).
+                & (Applicant.locked_until.does_not_exist() | (Applicant.locked_until <= now)),
             )
             write.save("appointment", appointment, condition=Appointment.appointment_id.does_not_exist())
             write.save("audit", booked)
