@@ -140,11 +140,27 @@ class MessagingDefinition:
 
 
 @dataclass(frozen=True)
+class QueueDefinition:
+    """An SQS queue feeding an `@app.on_sqs_message` handler, with its dead-letter queue: a
+    message that fails `max_receive_count` times is set aside there (and alarms) instead of
+    being retried forever or lost."""
+
+    name: str
+    max_receive_count: int = 5
+    # Locally a failed message comes back after this many seconds (in AWS: 6x the function timeout).
+    local_visibility_timeout_seconds: int = 2
+
+    @property
+    def dead_letter_name(self) -> str:
+        return f"{self.name}-dlq"
+
+
+@dataclass(frozen=True)
 class Resources:
     tables: tuple[TableDefinition, ...]
     user_pool: UserPoolDefinition
     messaging: MessagingDefinition
-    queues: tuple[str, ...] = field(default=())
+    queues: tuple[QueueDefinition, ...] = field(default=())
 
 
 def resources(email_sender: str = "no-reply@randevu.example.org", sms_sender_id: str = "GOCIDARESI") -> Resources:
@@ -153,4 +169,10 @@ def resources(email_sender: str = "no-reply@randevu.example.org", sms_sender_id:
         tables=table_definitions(),
         user_pool=UserPoolDefinition(name=f"{prefix}-accounts", client_name=f"{prefix}-api"),
         messaging=MessagingDefinition(email_sender=email_sender, sms_sender_id=sms_sender_id),
+        queues=(QueueDefinition(notifications_queue_name()),),
     )
+
+
+def notifications_queue_name() -> str:
+    """The queue of notifications to deliver (SMS and email), read by the sender."""
+    return f"{resource_prefix()}-notifications"

@@ -2,7 +2,8 @@
 
 The CDK stack (`infrastructure/stacks/appointments.py`) builds the same resources in AWS from
 the same descriptions; `tests/infrastructure/test_stack.py` checks that both agree on tables
-(keys, attributes, indexes) and on the password policy.
+(keys, attributes, indexes), on the password policy and on the queues (each with its
+dead-letter queue and the same `maxReceiveCount`).
 
 Provisioning is a pure function of its input: the same `Resources` into a fresh emulator give
 the same resources, and nothing that is not described is created. What the local stack cannot
@@ -11,8 +12,13 @@ or need not reproduce is listed here rather than left out silently:
   accepts on-demand billing and nothing else is asked for);
 - the user pool: account recovery and deletion protection (nothing is ever recovered or
   deleted by hand locally);
-- queues: created by name with the emulator's defaults (the stack sets a visibility timeout
-  of six times the function timeout).
+- queues: each is created with its dead-letter queue and the same RedrivePolicy as in AWS
+  (`maxReceiveCount` of its definition; moto moves a message to the dead-letter queue on the
+  receive after the last allowed one). Not reproduced: the visibility timeout, which is the
+  definition's `local_visibility_timeout_seconds` (a failed message comes back within seconds)
+  where the stack sets six times the function timeout; encryption, TLS-only access and the
+  dead-letter queues' 14-day retention (the emulator's default applies); and the alarm on a
+  non-empty dead-letter queue (no CloudWatch locally: look into the dead-letter queue instead).
 
 Usage::
 
@@ -24,13 +30,14 @@ Usage::
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
 import boto3
 
 from chalicelib.domain.identity import PasswordPolicy
-from chalicelib.resources import Resources, UserPoolDefinition
+from chalicelib.resources import QueueDefinition, Resources, UserPoolDefinition
 from chalicelib.settings import resource_prefix
 
 DEFAULT_REGION = "eu-central-1"
@@ -49,7 +56,8 @@ class LocalResources:
     groups: tuple[str, ...]
     email_sender: str
     sms_sender_id: str
-    queue_urls: tuple[str, ...] = ()
+    queue_urls: tuple[str, ...] = ()  # the queues of the definitions, in their order
+    dead_letter_queue_urls: tuple[str, ...] = ()  # their dead-letter queues, in the same order
 
     @property
     def jwks_url(self) -> str:
@@ -76,7 +84,8 @@ def provision(
     region: str | None = None,
 ) -> LocalResources:
     """Create every table, the user pool with its groups and app client, the verified SES
-    sender, the SNS SMS settings and the queues of `resources` at `endpoint_url`.
+    sender, the SNS SMS settings and the queues of `resources`, each with its dead-letter
+    queue, at `endpoint_url`.
 
     `session` supplies credentials and region (any credentials do for the emulator); without
     one, a session with dummy credentials is used. `region` overrides the session's region.
@@ -101,7 +110,7 @@ def provision(
         attributes={"DefaultSMSType": messaging.sms_type, "DefaultSenderID": messaging.sms_sender_id}
     )
     sqs = client("sqs")
-    queue_urls = tuple(sqs.create_queue(QueueName=name)["QueueUrl"] for name in resources.queues)
+    queues = [_create_queue(sqs, definition) for definition in resources.queues]
 
     return LocalResources(
         endpoint_url=endpoint_url,
@@ -113,7 +122,8 @@ def provision(
         groups=tuple(resources.user_pool.groups),
         email_sender=messaging.email_sender,
         sms_sender_id=messaging.sms_sender_id,
-        queue_urls=queue_urls,
+        queue_urls=tuple(url for url, _ in queues),
+        dead_letter_queue_urls=tuple(dead_letter_url for _, dead_letter_url in queues),
     )
 
 
@@ -132,6 +142,24 @@ def _create_tables(dynamodb: Any, resources: Resources) -> tuple[str, ...]:
                 TimeToLiveSpecification={"Enabled": True, "AttributeName": definition.ttl_attribute},
             )
     return names
+
+
+def _create_queue(sqs: Any, definition: QueueDefinition) -> tuple[str, str]:
+    """The dead-letter queue of `definition`, then the queue redriving to it; their URLs."""
+    dead_letter_url = sqs.create_queue(QueueName=definition.dead_letter_name)["QueueUrl"]
+    dead_letter_arn = sqs.get_queue_attributes(QueueUrl=dead_letter_url, AttributeNames=["QueueArn"])[
+        "Attributes"
+    ]["QueueArn"]
+    url = sqs.create_queue(
+        QueueName=definition.name,
+        Attributes={
+            "VisibilityTimeout": str(definition.local_visibility_timeout_seconds),
+            "RedrivePolicy": json.dumps(
+                {"deadLetterTargetArn": dead_letter_arn, "maxReceiveCount": str(definition.max_receive_count)}
+            ),
+        },
+    )["QueueUrl"]
+    return url, dead_letter_url
 
 
 def cognito_password_policy(policy: PasswordPolicy) -> dict[str, Any]:

@@ -2,7 +2,8 @@
 
 Everything the application uses is described once in `chalicelib/resources.py`; this stack
 loops over those descriptions (tables, user pool, messaging, queues) and never names a table
-itself. The local stack (`chalicelib/local/provision.py`) provisions from the same
+itself. Every queue comes with a dead-letter queue (after `max_receive_count` failed receives)
+and an alarm that goes off as soon as a message lands there. The local stack (`chalicelib/local/provision.py`) provisions from the same
 descriptions, and `tests/infrastructure/test_stack.py` compares the two.
 
 The Chalice app (`app.py` at the repository root) is packaged by `chalice.cdk.Chalice` into
@@ -11,10 +12,12 @@ re-packages only the code). Added to that template afterwards:
 
 - one IAM role, owned by this stack, for every function of the app (least privilege: the
   tables, the Cognito admin actions, SMS publishing, email from the sender identity, the
-  queues). Chalice is told not to manage roles at all.
+  queues; nothing on the dead-letter queues, which SQS itself fills). Chalice is told not to
+  manage roles at all.
 - the environment the functions read (`chalicelib/settings.py`).
 - API Gateway's own error answers (unknown route, 4XX, 5XX) in the service's error envelope,
-  and partial batch responses for SQS event sources (stack-notes 6).
+  and partial batch responses for SQS event sources (stack-notes 6); SQS event sources that
+  name a queue of this stack read it by reference.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import aws_cdk as cdk
+from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
@@ -34,7 +38,13 @@ from aws_cdk import custom_resources as cr
 from chalice.cdk import Chalice
 from constructs import Construct
 
-from chalicelib.resources import KeyAttribute, Resources, TableDefinition, UserPoolDefinition
+from chalicelib.resources import (
+    KeyAttribute,
+    QueueDefinition,
+    Resources,
+    TableDefinition,
+    UserPoolDefinition,
+)
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -60,6 +70,9 @@ COGNITO_BACKEND_ACTIONS = (
 _PLACEHOLDER_ROLE_ARN = "arn:aws:iam::000000000000:role/replaced-by-the-cdk-stack"
 
 SQS_PARTIAL_BATCH = ["ReportBatchItemFailures"]
+
+# A dead-letter queue keeps a message for SQS's maximum, to leave time to look at it and redrive.
+DEAD_LETTER_RETENTION = cdk.Duration.days(14)
 
 _ERROR_TEMPLATE = '{"error": {"code": "%s", "message": %s, "details": {}}}'
 _GATEWAY_MESSAGE = "$context.error.messageString"  # a VTL expression that yields a JSON string
@@ -255,7 +268,15 @@ class AppointmentsStack(cdk.Stack):
 
         stage_config = read_chalice_stage_config(Path(source_dir), chalice_stage)
         lambda_timeout = int(stage_config.get("lambda_timeout", 60))
-        self.queues = {name: self._queue(name, lambda_timeout) for name in resources.queues}
+        # Keyed by the (main) queue's name, as are the dead-letter queues and their alarms.
+        self.queues: dict[str, sqs.Queue] = {}
+        self.dead_letter_queues: dict[str, sqs.Queue] = {}
+        self.dead_letter_alarms: dict[str, cloudwatch.Alarm] = {}
+        for definition in resources.queues:
+            dead_letter_queue = self._dead_letter_queue(definition)
+            self.dead_letter_queues[definition.name] = dead_letter_queue
+            self.queues[definition.name] = self._queue(definition, dead_letter_queue, lambda_timeout)
+            self.dead_letter_alarms[definition.name] = self._dead_letter_alarm(definition, dead_letter_queue)
 
         self.function_role = self._function_role()
         self.chalice = self._chalice(Path(source_dir), stage_config, log_level)
@@ -339,15 +360,51 @@ class AppointmentsStack(cdk.Stack):
 
     # -- SQS --------------------------------------------------------------------------------
 
-    def _queue(self, name: str, lambda_timeout: int) -> sqs.Queue:
+    def _queue(self, definition: QueueDefinition, dead_letter_queue: sqs.Queue, lambda_timeout: int) -> sqs.Queue:
         return sqs.Queue(
             self,
-            f"Queue-{name}",
-            queue_name=name,
+            f"Queue-{definition.name}",
+            queue_name=definition.name,
             encryption=sqs.QueueEncryption.SQS_MANAGED,
             enforce_ssl=True,
             # AWS's advice for Lambda event sources: at least six times the function timeout.
             visibility_timeout=cdk.Duration.seconds(6 * lambda_timeout),
+            dead_letter_queue=sqs.DeadLetterQueue(
+                max_receive_count=definition.max_receive_count, queue=dead_letter_queue
+            ),
+        )
+
+    def _dead_letter_queue(self, definition: QueueDefinition) -> sqs.Queue:
+        """Where SQS moves a message of `definition`'s queue after `max_receive_count` failed
+        receives. SQS fills it itself: the functions are granted nothing on it."""
+        return sqs.Queue(
+            self,
+            f"DeadLetterQueue-{definition.name}",
+            queue_name=definition.dead_letter_name,
+            encryption=sqs.QueueEncryption.SQS_MANAGED,
+            enforce_ssl=True,
+            retention_period=DEAD_LETTER_RETENTION,
+        )
+
+    def _dead_letter_alarm(self, definition: QueueDefinition, dead_letter_queue: sqs.Queue) -> cloudwatch.Alarm:
+        """Goes off when a message is in the dead-letter queue (checked every 5 minutes); no
+        data (SQS reports nothing for an idle queue) is not a failure."""
+        return cloudwatch.Alarm(
+            self,
+            f"DeadLetterAlarm-{definition.name}",
+            alarm_name=f"{definition.dead_letter_name}-not-empty",
+            alarm_description=(
+                f"Messages of {definition.name} failed {definition.max_receive_count} times and wait "
+                f"in {definition.dead_letter_name}: look at them, fix the cause, then redrive them."
+            ),
+            metric=dead_letter_queue.metric_approximate_number_of_messages_visible(
+                period=cdk.Duration.minutes(5), statistic=cloudwatch.Stats.MAXIMUM
+            ),
+            threshold=1,
+            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            evaluation_periods=1,
+            datapoints_to_alarm=1,
+            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
         )
 
     # -- The functions' role ----------------------------------------------------------------

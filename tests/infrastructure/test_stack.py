@@ -31,8 +31,10 @@ from chalicelib.local.provision import LocalResources, cognito_password_policy, 
 from chalicelib.resources import (  # noqa: E402
     IndexDefinition,
     KeyAttribute,
+    QueueDefinition,
     Resources,
     TableDefinition,
+    notifications_queue_name,
     resources,
 )
 from chalicelib.settings import reset_settings, resource_prefix  # noqa: E402
@@ -40,9 +42,11 @@ from tests.aws import fresh_account_session  # noqa: E402
 from infrastructure.stacks.appointments import (  # noqa: E402
     _PLACEHOLDER_ROLE_ARN,
     COGNITO_BACKEND_ACTIONS,
+    REPO_ROOT,
     AppointmentsStack,
     _sqs_event_queue_names,
     durable_table,
+    read_chalice_stage_config,
     sqs_partial_batch_overrides,
 )
 
@@ -76,12 +80,11 @@ class Synthesized:
 
 @pytest.fixture(scope="module")
 def described() -> Resources:
-    # The service's resources, plus a queue when it has none yet, so that the queue path of
-    # the stack (and of provisioning) is synthesized and compared too.
+    # The service's resources, plus a queue whose settings are not QueueDefinition's defaults,
+    # so that what the stack (and provisioning) builds is seen to come from each definition.
     real = resources()
-    if real.queues:
-        return real
-    return replace(real, queues=(f"{resource_prefix()}-probe",))
+    probe = QueueDefinition(f"{resource_prefix()}-probe", max_receive_count=3, local_visibility_timeout_seconds=0)
+    return replace(real, queues=real.queues + (probe,))
 
 
 @pytest.fixture(scope="module")
@@ -391,19 +394,131 @@ def test_the_role_may_do_what_the_app_does_and_no_more(synthesized):
 # -- queues -------------------------------------------------------------------------------
 
 
-def test_every_queue_exists_encrypted_and_the_functions_may_use_it(synthesized, local):
-    session, provisioned, endpoint_url = local
+def _queues_by_name(synthesized: Synthesized) -> dict[str, tuple[str, dict[str, Any]]]:
     queues = synthesized.of_type("AWS::SQS::Queue")
-    by_name = {q["Properties"]["QueueName"]: (logical_id, q) for logical_id, q in queues.items()}
+    return {q["Properties"]["QueueName"]: (logical_id, q) for logical_id, q in queues.items()}
+
+
+def _arn(logical_id: str) -> dict[str, Any]:
+    return {"Fn::GetAtt": [logical_id, "Arn"]}
+
+
+def test_the_deployed_queues_are_the_local_ones_each_with_its_dead_letter_queue(synthesized, local):
+    session, provisioned, endpoint_url = local
+    described = synthesized.resources.queues
+    expected = sorted([q.name for q in described] + [q.dead_letter_name for q in described])
+
+    assert sorted(_queues_by_name(synthesized)) == expected
+    local_names = [url.rsplit("/", 1)[-1] for url in session.client("sqs", endpoint_url=endpoint_url).list_queues()["QueueUrls"]]
+    assert sorted(local_names) == expected
+    assert [url.rsplit("/", 1)[-1] for url in provisioned.queue_urls] == [q.name for q in described]
+    assert [url.rsplit("/", 1)[-1] for url in provisioned.dead_letter_queue_urls] == [q.dead_letter_name for q in described]
+    assert any(q.name == notifications_queue_name() for q in described)
+
+
+def test_every_queue_redrives_to_its_dead_letter_queue_as_the_local_one_does(synthesized, local):
+    session, provisioned, endpoint_url = local
+    sqs = session.client("sqs", endpoint_url=endpoint_url)
+    by_name = _queues_by_name(synthesized)
+
+    for definition, url, dead_letter_url in zip(
+        synthesized.resources.queues, provisioned.queue_urls, provisioned.dead_letter_queue_urls, strict=True
+    ):
+        dead_letter_id, _ = by_name[definition.dead_letter_name]
+        _, queue = by_name[definition.name]
+        assert queue["Properties"]["RedrivePolicy"] == {
+            "deadLetterTargetArn": _arn(dead_letter_id),
+            "maxReceiveCount": definition.max_receive_count,
+        }, definition.name
+
+        local_policy = json.loads(
+            sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["RedrivePolicy"])["Attributes"]["RedrivePolicy"]
+        )
+        local_dead_letter_arn = sqs.get_queue_attributes(QueueUrl=dead_letter_url, AttributeNames=["QueueArn"])[
+            "Attributes"
+        ]["QueueArn"]
+        assert local_policy["deadLetterTargetArn"] == local_dead_letter_arn
+        assert local_dead_letter_arn.endswith(":" + definition.dead_letter_name)
+        assert int(local_policy["maxReceiveCount"]) == definition.max_receive_count
+
+
+def test_every_queue_is_encrypted_tls_only_and_outlives_six_function_timeouts(synthesized):
+    by_name = _queues_by_name(synthesized)
+    policies = synthesized.of_type("AWS::SQS::QueuePolicy").values()
+    lambda_timeout = int(read_chalice_stage_config(REPO_ROOT, "dev").get("lambda_timeout", 60))
+
+    for definition in synthesized.resources.queues:
+        for name in (definition.name, definition.dead_letter_name):
+            logical_id, queue = by_name[name]
+            assert queue["Properties"]["SqsManagedSseEnabled"] is True, name
+            tls_only = [
+                s
+                for p in policies
+                if {"Ref": logical_id} in p["Properties"]["Queues"]
+                for s in p["Properties"]["PolicyDocument"]["Statement"]
+                if s["Effect"] == "Deny" and s["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+            ]
+            assert tls_only, name
+        _, queue = by_name[definition.name]
+        assert queue["Properties"]["VisibilityTimeout"] == 6 * lambda_timeout
+        _, dead_letter = by_name[definition.dead_letter_name]
+        assert dead_letter["Properties"]["MessageRetentionPeriod"] == 14 * 24 * 3600
+        assert "RedrivePolicy" not in dead_letter["Properties"]
+
+
+def test_a_message_in_a_dead_letter_queue_sets_off_its_alarm(synthesized):
+    by_name = _queues_by_name(synthesized)
+    alarms = synthesized.of_type("AWS::CloudWatch::Alarm")
+    assert len(alarms) == len(synthesized.resources.queues)
+
+    for definition in synthesized.resources.queues:
+        dead_letter_id, _ = by_name[definition.dead_letter_name]
+        dimensions = [{"Name": "QueueName", "Value": {"Fn::GetAtt": [dead_letter_id, "QueueName"]}}]
+        [alarm] = [a["Properties"] for a in alarms.values() if a["Properties"].get("Dimensions") == dimensions]
+        assert {k: alarm[k] for k in (
+            "Namespace", "MetricName", "Statistic", "Period", "EvaluationPeriods", "DatapointsToAlarm",
+            "Threshold", "ComparisonOperator", "TreatMissingData",
+        )} == {
+            "Namespace": "AWS/SQS",
+            "MetricName": "ApproximateNumberOfMessagesVisible",
+            "Statistic": "Maximum",
+            "Period": 300,
+            "EvaluationPeriods": 1,
+            "DatapointsToAlarm": 1,
+            "Threshold": 1,
+            "ComparisonOperator": "GreaterThanOrEqualToThreshold",
+            "TreatMissingData": "notBreaching",
+        }, definition.name
+
+
+def test_the_functions_may_use_every_queue_and_nothing_on_the_dead_letter_queues(synthesized):
+    by_name = _queues_by_name(synthesized)
     statements = _role_statements(synthesized)
 
-    assert sorted(by_name) == sorted(synthesized.resources.queues)
-    assert sorted(by_name) == sorted(url.rsplit("/", 1)[-1] for url in provisioned.queue_urls)
-    for name, (logical_id, queue) in by_name.items():
-        assert queue["Properties"]["SqsManagedSseEnabled"] is True
-        assert {"sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage"} <= _allowed(
-            statements, {"Fn::GetAtt": [logical_id, "Arn"]}
-        )
+    for definition in synthesized.resources.queues:
+        logical_id, _ = by_name[definition.name]
+        assert {"sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"} <= _allowed(
+            statements, _arn(logical_id)
+        ), definition.name
+        dead_letter_id, _ = by_name[definition.dead_letter_name]
+        assert dead_letter_id not in json.dumps(statements), definition.name
+
+
+def test_sqs_event_sources_read_the_stacks_queues_by_reference(synthesized):
+    by_name = _queues_by_name(synthesized)
+    main_queues = {by_name[q.name][0] for q in synthesized.resources.queues}
+    sources = [
+        (function_id, event_name, event["Properties"]["Queue"])
+        for function_id, function in _functions(synthesized).items()
+        for event_name, event in (function["Properties"].get("Events") or {}).items()
+        if event["Type"] == "SQS"
+    ]
+    for function_id, event_name, queue in sources:
+        if isinstance(queue, dict) and "Fn::GetAtt" in queue:
+            assert queue["Fn::GetAtt"][0] in main_queues, (function_id, event_name)
+        else:  # an ARN (or Fn::Sub of one) naming a queue: not one of this stack's
+            arn = queue["Fn::Sub"] if isinstance(queue, dict) and "Fn::Sub" in queue else queue
+            assert isinstance(arn, str) and arn.rsplit(":", 1)[-1] not in by_name, (function_id, event_name)
 
 
 def test_every_sqs_event_source_reports_partial_batch_failures(synthesized):

@@ -8,6 +8,7 @@ header), which is as fresh as a new emulator.
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from typing import Any
 
@@ -17,7 +18,7 @@ import requests
 
 from chalicelib.local.emulator import Emulator
 from chalicelib.local.provision import LocalResources, cognito_password_policy, provision
-from chalicelib.resources import Resources, resources
+from chalicelib.resources import QueueDefinition, Resources, resources
 from chalicelib.settings import resource_prefix
 from tests.aws import fresh_account_session
 
@@ -32,9 +33,11 @@ def emulator():
 
 @pytest.fixture(scope="module")
 def definitions() -> Resources:
-    # One queue more than the service has today, so that the queue path is exercised too.
+    # One queue more than the service has today, with settings other than QueueDefinition's
+    # defaults, so that what is provisioned is seen to come from each definition.
     described = resources()
-    return replace(described, queues=described.queues + (f"{described.user_pool.name}-probe",))
+    probe = QueueDefinition(f"{described.user_pool.name}-probe", max_receive_count=2, local_visibility_timeout_seconds=7)
+    return replace(described, queues=described.queues + (probe,))
 
 
 @pytest.fixture(scope="module")
@@ -130,17 +133,62 @@ def test_email_from_the_sender_is_accepted_and_from_anyone_else_refused(emulator
         ses.send_email(Source="someone-else@example.org", Destination={"ToAddresses": ["a@example.org"]}, Message=message)
 
 
-def test_sms_settings_and_queues_are_set(emulator, definitions, provisioned):
-    session, local = provisioned
-    client = clients(session, emulator)
+def test_sms_settings_are_set(emulator, definitions, provisioned):
+    session, _ = provisioned
     messaging = definitions.messaging
 
-    assert client("sns").get_sms_attributes()["attributes"] == {
+    assert clients(session, emulator)("sns").get_sms_attributes()["attributes"] == {
         "DefaultSMSType": messaging.sms_type,
         "DefaultSenderID": messaging.sms_sender_id,
     }
-    assert sorted(client("sqs").list_queues().get("QueueUrls", [])) == sorted(local.queue_urls)
-    assert [url.rsplit("/", 1)[-1] for url in local.queue_urls] == list(definitions.queues)
+
+
+def test_every_queue_and_its_dead_letter_queue_exist_and_nothing_else(emulator, definitions, provisioned):
+    session, local = provisioned
+    sqs = clients(session, emulator)("sqs")
+
+    assert sorted(sqs.list_queues().get("QueueUrls", [])) == sorted(local.queue_urls + local.dead_letter_queue_urls)
+    assert [_name(url) for url in local.queue_urls] == [q.name for q in definitions.queues]
+    assert [_name(url) for url in local.dead_letter_queue_urls] == [q.dead_letter_name for q in definitions.queues]
+    assert definitions.queues[0] == resources().queues[0]  # the service's own queue is among them
+
+
+def test_every_queue_redrives_to_its_dead_letter_queue_after_its_max_receive_count(emulator, definitions, provisioned):
+    session, local = provisioned
+    sqs = clients(session, emulator)("sqs")
+
+    for definition, url, dead_letter_url in zip(
+        definitions.queues, local.queue_urls, local.dead_letter_queue_urls, strict=True
+    ):
+        attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
+        dead_letter = sqs.get_queue_attributes(QueueUrl=dead_letter_url, AttributeNames=["All"])["Attributes"]
+        policy = json.loads(attributes["RedrivePolicy"])
+        assert policy["deadLetterTargetArn"] == dead_letter["QueueArn"], definition.name
+        assert int(policy["maxReceiveCount"]) == definition.max_receive_count, definition.name
+        assert int(attributes["VisibilityTimeout"]) == definition.local_visibility_timeout_seconds, definition.name
+        assert "RedrivePolicy" not in dead_letter, definition.name
+
+
+def test_a_message_received_max_receive_count_times_without_deletion_is_dead_lettered(emulator, definitions):
+    # A queue of its own (fresh account), so that no other test sees the message; receiving
+    # with VisibilityTimeout=0 makes the undeleted message visible again at once.
+    session = fresh_account_session()
+    local = provision(session, definitions, endpoint_url=emulator.endpoint_url)
+    sqs = clients(session, emulator)("sqs")
+
+    for definition, url, dead_letter_url in zip(
+        definitions.queues, local.queue_urls, local.dead_letter_queue_urls, strict=True
+    ):
+        sqs.send_message(QueueUrl=url, MessageBody=f"poison for {definition.name}")
+        for attempt in range(definition.max_receive_count):
+            received = sqs.receive_message(QueueUrl=url, VisibilityTimeout=0, AttributeNames=["ApproximateReceiveCount"])
+            [message] = received["Messages"]  # not deleted: the handler "failed"
+            assert int(message["Attributes"]["ApproximateReceiveCount"]) == attempt + 1, definition.name
+        # moto moves the message on the next receive, as SQS does once maxReceiveCount is reached.
+        assert sqs.receive_message(QueueUrl=url, VisibilityTimeout=0).get("Messages", []) == [], definition.name
+
+        dead = sqs.receive_message(QueueUrl=dead_letter_url, MaxNumberOfMessages=10)["Messages"]
+        assert [m["Body"] for m in dead] == [f"poison for {definition.name}"], definition.name
 
 
 def test_the_environment_names_what_was_provisioned(emulator, definitions, provisioned):
@@ -206,8 +254,13 @@ def _without_ids(local: LocalResources) -> dict[str, Any]:
     fields = dict(vars(local))
     for generated in ("user_pool_id", "user_pool_client_id"):
         assert fields.pop(generated)
-    fields["queue_urls"] = [url.rsplit("/", 1)[-1] for url in fields["queue_urls"]]  # URLs name the account
+    for urls in ("queue_urls", "dead_letter_queue_urls"):
+        fields[urls] = [_name(url) for url in fields[urls]]  # URLs name the account
     return fields
+
+
+def _name(queue_url: str) -> str:
+    return queue_url.rsplit("/", 1)[-1]
 
 
 def _inventory(session: boto3.session.Session, emulator: Emulator) -> dict[str, Any]:
@@ -249,5 +302,21 @@ def _inventory(session: boto3.session.Session, emulator: Emulator) -> dict[str, 
         "user_pools": pools,
         "email_identities": client("ses").list_identities()["Identities"],
         "sms": client("sns").get_sms_attributes()["attributes"],
-        "queues": sorted(url.rsplit("/", 1)[-1] for url in client("sqs").list_queues().get("QueueUrls", [])),
+        "queues": _queue_inventory(client("sqs")),
     }
+
+
+def _queue_inventory(sqs: Any) -> dict[str, dict[str, Any]]:
+    """Each queue's settings, with the dead-letter target by name (ARNs name the account)."""
+    queues = {}
+    for url in sqs.list_queues().get("QueueUrls", []):
+        attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
+        redrive = json.loads(attributes.get("RedrivePolicy", "null"))
+        queues[_name(url)] = {
+            "VisibilityTimeout": attributes["VisibilityTimeout"],
+            "RedrivePolicy": redrive and {
+                "deadLetterTarget": redrive["deadLetterTargetArn"].rsplit(":", 1)[-1],
+                "maxReceiveCount": int(redrive["maxReceiveCount"]),
+            },
+        }
+    return queues
