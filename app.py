@@ -12,6 +12,8 @@ from chalicelib.api.http import HttpApi
 from chalicelib.services import attendance as attendance_jobs
 from chalicelib.services import auth
 from chalicelib.services import catalogue as catalogue_jobs
+from chalicelib.services import notifications
+from chalicelib.resources import notifications_queue_name
 
 app = Chalice(app_name="md-appointments")
 api = HttpApi(app, authenticate=auth.authenticate)
@@ -50,6 +52,18 @@ api.post("/v1/staff/appointments/{appointment_id}/attendance", staff.record_atte
 api.post("/v1/admin/residents", admin.import_residents)
 api.post("/v1/admin/staff", admin.create_staff)
 api.put("/v1/admin/directorates/{directorate_id}/slots/{start}/capacity", admin.set_slot_capacity)
+
+
+# Events: deliver the SMS and email owed for appointments (partial batch failures reported).
+@app.on_sqs_message(queue=notifications_queue_name(), batch_size=10)
+def deliver_notifications(event):
+    return notifications.handle_queue_batch(event.to_dict(), app.lambda_context)
+
+
+# Every 5 minutes: re-queue notifications whose queue message was lost.
+@app.schedule("rate(5 minutes)")
+def requeue_notifications(event):
+    return notifications.requeue_undelivered()
 
 
 # Schedules: midnight in Istanbul (21:00 UTC), open the day that enters the booking horizon.

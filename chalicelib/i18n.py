@@ -5,6 +5,36 @@ from __future__ import annotations
 FALLBACK = "en"
 
 MESSAGES: dict[str, dict[str, str]] = {
+    "sms.appointment_confirmed": {
+        "tr": "Randevunuz onaylandı: {when}, {directorate}, {address}. Hizmet: {service}. Referans: {reference}. Yanınızda: {bring}. Randevu iptal edilemez veya değiştirilemez.",
+        "en": "Your appointment is confirmed: {when}, {directorate}, {address}. Service: {service}. Reference: {reference}. Bring: {bring}. It cannot be cancelled or changed.",
+        "ar": "تم تأكيد موعدك: {when}، {directorate}، {address}. الخدمة: {service}. الرقم المرجعي: {reference}. أحضر معك: {bring}. لا يمكن إلغاء الموعد أو تغييره.",
+    },
+    "email.appointment_confirmed.subject": {
+        "tr": "Randevunuz onaylandı – {when} – {reference}",
+        "en": "Your appointment is confirmed – {when} – {reference}",
+        "ar": "تم تأكيد موعدك – {when} – {reference}",
+    },
+    "email.appointment_confirmed.body": {
+        "tr": "Merhaba {name},\n\nRandevunuz onaylandı.\n\nTarih ve saat: {when} (İstanbul saati)\nYer: {directorate}\nAdres: {address}\nHizmet: {service}\nReferans kodu: {reference}\n\nYanınızda getirin: {bring}.\n\nOnaylanmış bir randevu iptal edilemez veya değiştirilemez ve 30 gün boyunca yeni randevu alınmasını engeller. Gelmezseniz 30 gün boyunca yeni randevu alamazsınız.\n\nTakvim davetini ekte bulabilirsiniz.\n\nİl Göç İdaresi Müdürlüğü",
+        "en": "Hello {name},\n\nYour appointment is confirmed.\n\nDate and time: {when} (Istanbul time)\nPlace: {directorate}\nAddress: {address}\nService: {service}\nReference: {reference}\n\nPlease bring: {bring}.\n\nA confirmed appointment cannot be cancelled or changed, and no new appointment can be booked for 30 days. If you do not come, you cannot book again for 30 days.\n\nThe calendar invitation is attached.\n\nProvincial Directorate of Migration Management",
+        "ar": "مرحباً {name}،\n\nتم تأكيد موعدك.\n\nالتاريخ والوقت: {when} (بتوقيت إسطنبول)\nالمكان: {directorate}\nالعنوان: {address}\nالخدمة: {service}\nالرقم المرجعي: {reference}\n\nيرجى إحضار: {bring}.\n\nلا يمكن إلغاء الموعد المؤكد أو تغييره، ولا يمكن حجز موعد جديد لمدة 30 يوماً. إذا لم تحضر فلن تتمكن من الحجز مجدداً لمدة 30 يوماً.\n\nدعوة التقويم مرفقة.\n\nمديرية إدارة الهجرة في الولاية",
+    },
+    "bring.default": {
+        "tr": "pasaportunuz veya yabancı kimlik kartınız, ikamet izni kartınız ve bu referans kodu",
+        "en": "your passport or foreigner ID card, your permit card and this reference code",
+        "ar": "جواز سفرك أو بطاقة هوية الأجانب، وبطاقة الإقامة أو الحماية، وهذا الرقم المرجعي",
+    },
+    "bring.address_registration": {
+        "tr": "pasaportunuz veya yabancı kimlik kartınız, kira sözleşmesi veya tapu belgesi ve bu referans kodu",
+        "en": "your passport or foreigner ID card, your rental contract or title deed, and this reference code",
+        "ar": "جواز سفرك أو بطاقة هوية الأجانب، وعقد الإيجار أو سند الملكية، وهذا الرقم المرجعي",
+    },
+    "bring.passport_number_update": {
+        "tr": "yeni ve eski pasaportunuz, yabancı kimlik kartınız ve bu referans kodu",
+        "en": "your new and old passports, your foreigner ID card and this reference code",
+        "ar": "جواز سفرك الجديد والقديم، وبطاقة هوية الأجانب، وهذا الرقم المرجعي",
+    },
     "sms.verification_code": {
         "tr": "Göç İdaresi randevu sistemi doğrulama kodunuz: {code}. Kod {minutes} dakika geçerlidir. Kimseyle paylaşmayın.",
         "en": "Your Migration Directorate appointments verification code: {code}. Valid for {minutes} minutes. Do not share it.",

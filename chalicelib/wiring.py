@@ -13,6 +13,7 @@ from botocore.config import Config
 
 from chalicelib.adapters import dynamo
 from chalicelib.adapters.cognito import CognitoAccounts
+from chalicelib.adapters.email import EmailSender
 from chalicelib.adapters.sms import SmsSender
 from chalicelib.adapters.tokens import TokenVerifier
 from chalicelib.settings import get_settings, reset_settings
@@ -39,6 +40,16 @@ def sms() -> SmsSender:
 
 
 @lru_cache(maxsize=1)
+def email() -> EmailSender:
+    return EmailSender(_client("ses"), get_settings().email_sender)
+
+
+@lru_cache(maxsize=1)
+def sqs():
+    return _client("sqs")
+
+
+@lru_cache(maxsize=1)
 def token_verifier() -> TokenVerifier:
     settings = get_settings()
     return TokenVerifier(settings.jwks_url, settings.issuer, settings.user_pool_client_id)
@@ -49,5 +60,5 @@ def reset() -> None:
     dynamo.reset()
     if "chalicelib.adapters.idempotency" in sys.modules:
         sys.modules["chalicelib.adapters.idempotency"].reset()
-    for cached in (_client, accounts, sms, token_verifier):
+    for cached in (_client, accounts, sms, email, sqs, token_verifier):
         cached.cache_clear()

@@ -209,6 +209,46 @@ class Appointment(Model):
     unmarked_by_day = UnmarkedAppointmentsByDay()
 
 
+class UndeliveredNotificationsByDay(GlobalSecondaryIndex):
+    """Sparse: notifications with a channel not yet delivered, by the day they were written, so a
+    schedule can re-queue any whose queue message was lost (never a Scan)."""
+
+    class Meta:
+        index_name = "undelivered-by-day"
+        projection = AllProjection()
+
+    undelivered_day = UnicodeAttribute(hash_key=True)
+    created_at = UTCDateTimeAttribute(range_key=True)
+
+
+class Notification(Model):
+    """A message owed to a person about their appointment, by SMS and by email.
+
+    Written in the same transaction as the change it announces (the intent can't be lost), then
+    delivered by the queue-driven sender; each channel moves pending → sending → sent under
+    conditions, so a redelivered or duplicated queue message never sends it twice."""
+
+    class Meta(_Meta):
+        table_name = table_name("notifications")
+
+    notification_id = UnicodeAttribute(hash_key=True)
+    kind = UnicodeAttribute()  # appointment.confirmed | ...
+    appointment_id = UnicodeAttribute()
+    applicant_id = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    sms_status = UnicodeAttribute(default="pending")  # pending | sending | sent
+    sms_claimed_at = UTCDateTimeAttribute(null=True)
+    sms_sent_at = UTCDateTimeAttribute(null=True)
+    email_status = UnicodeAttribute(default="pending")
+    email_claimed_at = UTCDateTimeAttribute(null=True)
+    email_sent_at = UTCDateTimeAttribute(null=True)
+    attempts = NumberAttribute(default=0)
+    last_error = UnicodeAttribute(null=True)  # an error type, never message text (no personal data)
+    undelivered_day = UnicodeAttribute(null=True)
+
+    undelivered_by_day = UndeliveredNotificationsByDay()
+
+
 class IdempotencyRecord(Model):
     """Results of write calls sent with an `Idempotency-Key`, written and read by Powertools
     Idempotency (`chalicelib/adapters/idempotency.py`); declared here so that the table is
@@ -234,5 +274,6 @@ ALL_TABLES: tuple[type[Model], ...] = (
     Slot,
     DirectorateDay,
     Appointment,
+    Notification,
     IdempotencyRecord,
 )

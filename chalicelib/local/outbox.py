@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from datetime import datetime, timezone
+from email import message_from_string, policy
 from typing import Any, Callable
 
 from moto.core import DEFAULT_ACCOUNT_ID
@@ -53,9 +54,26 @@ def _email_entries(message: Any, sent_at: str) -> list[dict[str, Any]]:
     else:
         recipients = list(destinations)
     raw = getattr(message, "raw_data", None)
-    subject = getattr(message, "subject", None)
-    body = getattr(message, "body", None) if raw is None else raw
-    return [
-        {"channel": "email", "to": to, "subject": subject, "body": body, "sent_at": sent_at}
-        for to in recipients or [None]
-    ]
+    entry: dict[str, Any] = {"channel": "email", "subject": getattr(message, "subject", None), "body": getattr(message, "body", None)}
+    if raw is not None:
+        entry.update(_readable(raw))
+    # moto lists a raw message's recipient once per Destinations entry and once per To header.
+    return [{**entry, "to": to, "sent_at": sent_at} for to in dict.fromkeys(recipients) or [None]]
+
+
+def _readable(raw: str) -> dict[str, Any]:
+    """A raw MIME message as a person reads it: subject, text, and its attachments (an .ics
+    invitation shown as its text)."""
+    parsed = message_from_string(raw, policy=policy.default)
+    text = parsed.get_body(("plain",))
+    attachments = []
+    for part in parsed.iter_attachments():
+        content = part.get_content()
+        attachments.append(
+            {
+                "filename": part.get_filename(),
+                "content_type": part.get_content_type(),
+                "content": content.decode(errors="replace") if isinstance(content, bytes) else content,
+            }
+        )
+    return {"subject": str(parsed["Subject"]), "body": text.get_content() if text else raw, "attachments": attachments}

@@ -2,8 +2,9 @@
 
 A booking costs one read (the applicant and the slot, in one TransactGetItems) and one
 transaction: take a unit of the slot's capacity (condition: capacity left, day open), lock the
-applicant for 30 days (condition: no lock in force), write the appointment and its audit
-record. Either all of it happens or none of it does, under any concurrency.
+applicant for 30 days (condition: no lock in force), write the appointment, its audit record and
+the notification owed for it. Either all of it happens or none of it does, under any
+concurrency. The notification is then queued for the sender.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from chalicelib.domain.errors import AppointmentFinal, LockedOut, NotFound, Slot
 from chalicelib.domain.lockout import lock_after_booking, lock_in_force, require_not_locked
 from chalicelib.domain.roles import Caller, Role
 from chalicelib.observability import logger
-from chalicelib.services import audit
+from chalicelib.services import audit, notifications
 from chalicelib.services.auth import staff_directorate
 from chalicelib.services.registry import residency_of
 from chalicelib.settings import get_settings
@@ -120,6 +121,7 @@ def book(caller: Caller, request: BookingRequest) -> AppointmentOut:
         at=now,
         after={"appointment_id": appointment.appointment_id, "slot_id": request.slot_id, "service": service.code},
     )
+    notice = notifications.confirmation_for(appointment, now)
     write = NamedTransaction()
     try:
         with write:
@@ -139,6 +141,7 @@ def book(caller: Caller, request: BookingRequest) -> AppointmentOut:
             )
             write.save("appointment", appointment, condition=Appointment.appointment_id.does_not_exist())
             write.save("audit", booked)
+            write.save("notification", notice)
     except TransactWriteError as error:
         failed = write.failed(error)
         if "applicant" in failed:
@@ -147,6 +150,7 @@ def book(caller: Caller, request: BookingRequest) -> AppointmentOut:
             raise SlotFull() from None
         raise
     logger.info("appointment booked", extra={"appointment_id": appointment.appointment_id, "directorate_id": directorate.id})
+    notifications.enqueue([notice.notification_id])
     return appointment_out(appointment)
 
 

@@ -553,3 +553,19 @@ def test_availability_far_in_the_future_is_a_refusal_or_an_empty_list_never_a_5x
     answer = availability(api, person.token, "34-merkez", **{"from": "9999-12-31", "days": 31})
     assert answer.status_code < 500, answer.text
     assert answer.status_code == 400 or answer.json()["slots"] == []
+
+
+def test_a_booking_is_announced_by_sms_and_by_email_with_a_calendar_invitation(api: Api, base_url: str):
+    person = one(base_url)
+    slot = availability(api, person.token, "34-esenyurt", days=14).json()["slots"][-1]
+    appointment = api.post(
+        "/v1/appointments", {"slot_id": slot["slot_id"], "service": SERVICE}, token=person.token
+    ).json()
+    api.post("/local/pump")  # deliver now rather than within the pump's next second
+    outbox = api.get("/local/outbox").json()
+    [sms] = [m for m in outbox if m["channel"] == "sms" and m["to"] == person.phone and appointment["reference"] in m["body"]]
+    [email] = [m for m in outbox if m["channel"] == "email" and m["to"] == person.email]
+    assert appointment["reference"] in email["subject"]
+    [invite] = email["attachments"]
+    assert invite["content_type"] == "text/calendar" and "METHOD:REQUEST" in invite["content"]
+    assert "TZID=Europe/Istanbul" in invite["content"]

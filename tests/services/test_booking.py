@@ -3,16 +3,14 @@ attendance, the end-of-day sweep, eligibility and province refusals."""
 
 from __future__ import annotations
 
-import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
 from chalicelib.adapters.tables import Applicant, AuditRecord, Slot
-from chalicelib.api.schemas import AppointmentPageQuery, AttendanceRequest, AvailabilityQuery, BookingRequest, SlotCapacityRequest
+from chalicelib.api.schemas import AppointmentPageQuery, AttendanceRequest, SlotCapacityRequest
 from chalicelib.clock import clock
 from chalicelib.domain import calendar
-from chalicelib.domain.catalogue import find_directorate
 from chalicelib.domain.errors import (
     AppointmentFinal,
     LockedOut,
@@ -22,48 +20,16 @@ from chalicelib.domain.errors import (
     ValidationFailed,
     WrongProvince,
 )
-from chalicelib.domain.roles import Caller, Role
 from chalicelib.services import attendance, booking
 from chalicelib.services.catalogue import extend_slot_horizon
+from tests.services.world import FATIH, MERKEZ, applicant, book, free_slots, staff_of
 
-FATIH = find_directorate("34-fatih")
-MERKEZ = find_directorate("34-merkez")
 
 
 @pytest.fixture(autouse=True)
 def open_horizon(aws, frozen_clock):
     extend_slot_horizon(only=(FATIH, MERKEZ))
     yield
-
-
-def applicant(province="34", status="residence_permit", valid_days=400) -> Caller:
-    applicant_id = str(uuid.uuid4())
-    now = clock.now()
-    Applicant(
-        applicant_id, status="active", document_type="foreign_id", document_number=f"99{uuid.uuid4().int % 10**9:09d}",
-        nationality="SYR", given_name="Test", family_name="Person", birth_date="1990-01-01",
-        email=f"{applicant_id}@example.net", phone="+905551234567", language="en", province=province,
-        permit_status=status, permit_valid_until=(clock.today() + timedelta(days=valid_days)).isoformat(),
-        created_at=now, updated_at=now,
-    ).save()
-    return Caller(applicant_id, frozenset({Role.APPLICANT}))
-
-
-def staff_of(directorate) -> Caller:
-    from chalicelib.adapters.tables import StaffMember
-
-    account_id = str(uuid.uuid4())
-    StaffMember(account_id, directorate_id=directorate.id, email="s@example.org", created_at=clock.now()).save()
-    return Caller(account_id, frozenset({Role.STAFF}))
-
-
-def free_slots(caller, directorate=FATIH, service="address_registration", days=14):
-    query = AvailabilityQuery.model_validate({"directorate": directorate.id, "service": service, "days": days})
-    return booking.availability(caller, query).slots
-
-
-def book(caller, slot_id, service="address_registration"):
-    return booking.book(caller, BookingRequest(slot_id=slot_id, service=service))
 
 
 def test_a_booking_takes_one_unit_locks_for_30_days_and_is_audited():

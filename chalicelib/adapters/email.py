@@ -1,0 +1,31 @@
+"""Email through Amazon SES: a plain-text message with a calendar invitation attached."""
+
+from __future__ import annotations
+
+from email.message import EmailMessage
+
+
+class EmailSender:
+    def __init__(self, client, sender: str) -> None:
+        self._client = client
+        self._sender = sender
+
+    @property
+    def sender(self) -> str:
+        return self._sender
+
+    def send(self, to: str, subject: str, body: str, calendar: bytes | None = None) -> str:
+        message = EmailMessage()
+        message["From"] = self._sender
+        message["To"] = to
+        message["Subject"] = subject
+        message.set_content(body)
+        if calendar is not None:
+            # method=REQUEST makes mail clients offer to add the appointment to the calendar.
+            message.add_attachment(
+                calendar, maintype="text", subtype="calendar", filename="appointment.ics", params={"method": "REQUEST"}
+            )
+        response = self._client.send_raw_email(
+            Source=self._sender, Destinations=[to], RawMessage={"Data": message.as_bytes()}
+        )
+        return response["MessageId"]

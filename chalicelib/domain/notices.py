@@ -1,0 +1,83 @@
+"""What a person is told about their appointment, in their language: the SMS, the email and the
+calendar invitation. Pure: it renders text and bytes, and sends nothing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from chalicelib.domain.calendar import ISTANBUL
+from chalicelib.domain.catalogue import Directorate, Service
+from chalicelib.i18n import FALLBACK, MESSAGES, text
+
+CALENDAR_PRODUCT = "-//Migration Directorate appointments//EN"
+
+
+@dataclass(frozen=True)
+class AppointmentFacts:
+    appointment_id: str
+    reference: str
+    booked_at: datetime
+    start: datetime
+    end: datetime
+    directorate: Directorate
+    service: Service
+    given_name: str
+    email: str
+    language: str
+
+
+@dataclass(frozen=True)
+class Notice:
+    sms: str
+    email_subject: str
+    email_body: str
+    calendar: bytes  # an iCalendar invitation (METHOD:REQUEST)
+
+
+def confirmation(facts: AppointmentFacts, organizer_email: str) -> Notice:
+    language = facts.language if facts.language in MESSAGES["sms.appointment_confirmed"] else FALLBACK
+    values = {
+        "when": f"{facts.start.astimezone(ISTANBUL):%d.%m.%Y %H:%M}",
+        "directorate": facts.directorate.name,
+        "address": facts.directorate.address,
+        "service": facts.service.name_in(language),
+        "reference": facts.reference,
+        "bring": _what_to_bring(facts.service.code, language),
+        "name": facts.given_name,
+    }
+    return Notice(
+        sms=text("sms.appointment_confirmed", language, **values),
+        email_subject=text("email.appointment_confirmed.subject", language, **values),
+        email_body=text("email.appointment_confirmed.body", language, **values),
+        calendar=invitation(facts, organizer_email, summary=f"{values['service']} – {facts.reference}"),
+    )
+
+
+def _what_to_bring(service_code: str, language: str) -> str:
+    key = f"bring.{service_code}"
+    return text(key if key in MESSAGES else "bring.default", language)
+
+
+def invitation(facts: AppointmentFacts, organizer_email: str, summary: str) -> bytes:
+    from icalendar import Calendar, Event, vCalAddress
+
+    calendar = Calendar()
+    calendar.add("prodid", CALENDAR_PRODUCT)
+    calendar.add("version", "2.0")
+    calendar.add("method", "REQUEST")
+    event = Event()
+    event.add("uid", f"{facts.appointment_id}@md-appointments")
+    event.add("dtstamp", facts.booked_at)
+    event.add("dtstart", facts.start.astimezone(ISTANBUL))
+    event.add("dtend", facts.end.astimezone(ISTANBUL))
+    event.add("summary", summary)
+    event.add("location", f"{facts.directorate.name}, {facts.directorate.address}")
+    event.add("description", f"{facts.reference}")
+    event.add("organizer", vCalAddress(f"mailto:{organizer_email}"))
+    attendee = vCalAddress(f"mailto:{facts.email}")
+    attendee.params["ROLE"] = "REQ-PARTICIPANT"
+    event.add("attendee", attendee)
+    calendar.add_component(event)
+    calendar.add_missing_timezones()
+    return calendar.to_ical()

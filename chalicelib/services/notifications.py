@@ -1,0 +1,200 @@
+"""Use cases of notifications: every confirmed appointment is announced by SMS and by email.
+
+The intent (a Notification item) is written in the same transaction as the appointment, so it
+cannot be lost. Its id then goes on the notifications queue; the sender delivers each channel
+at most once: a channel is claimed (pending → sending, conditional) before it is sent and
+marked sent after. When SNS or SES fail, the claim is released and the message comes back from
+the queue later (after `max_receive_count` failures it rests in the dead-letter queue, which
+alarms); a schedule re-queues notifications whose queue message never arrived.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from pynamodb.exceptions import UpdateError
+
+from chalicelib import wiring
+from chalicelib.adapters.tables import Applicant, Appointment, Notification
+from chalicelib.clock import clock
+from chalicelib.domain import notices
+from chalicelib.domain.calendar import ISTANBUL
+from chalicelib.domain.catalogue import find_directorate, find_service
+from chalicelib.observability import logger
+from chalicelib.resources import notifications_queue_name
+
+CONFIRMED = "appointment.confirmed"
+CHANNELS = ("sms", "email")
+# A claim older than this is taken to be from a sender that died mid-way: the channel may be claimed again.
+CLAIM_LEASE = timedelta(minutes=5)
+# Notifications still undelivered this long after being written are re-queued by the schedule.
+REQUEUE_AFTER = timedelta(minutes=2)
+REQUEUE_LOOKBACK_DAYS = 2
+
+
+def confirmation_for(appointment: Appointment, now: datetime) -> Notification:
+    """The notification owed for a newly confirmed appointment (save it in the booking's transaction)."""
+    return Notification(
+        str(uuid.uuid4()),
+        kind=CONFIRMED,
+        appointment_id=appointment.appointment_id,
+        applicant_id=appointment.applicant_id,
+        created_at=now,
+        undelivered_day=now.astimezone(ISTANBUL).date().isoformat(),
+    )
+
+
+def enqueue(notification_ids: list[str]) -> None:
+    """Put notifications on the sender's queue. Best effort: if this fails, the re-queue
+    schedule finds them (they are written already) and nothing is lost."""
+    try:
+        queue_url = wiring.sqs().get_queue_url(QueueName=notifications_queue_name())["QueueUrl"]
+        for start in range(0, len(notification_ids), 10):
+            wiring.sqs().send_message_batch(
+                QueueUrl=queue_url,
+                Entries=[{"Id": str(i), "MessageBody": json.dumps({"notification_id": n})} for i, n in enumerate(notification_ids[start:start + 10])],
+            )
+    except Exception:
+        logger.exception("notifications not queued; the re-queue schedule will pick them up", extra={"count": len(notification_ids)})
+
+
+def handle_queue_batch(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
+    """The SQS handler: each record is one notification to deliver; failed records are
+    reported as partial batch failures so only they come back (stack-notes 6)."""
+    from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+
+    def deliver_record(record: Any) -> None:
+        deliver(json.loads(record.body)["notification_id"])
+
+    return process_partial_response(event=event, record_handler=deliver_record, processor=BatchProcessor(event_type=EventType.SQS), context=context)
+
+
+def deliver(notification_id: str) -> None:
+    """Send every channel of the notification that is not sent yet; raise if any failed."""
+    try:
+        notification = Notification.get(notification_id, consistent_read=True)
+    except Notification.DoesNotExist:
+        logger.warning("notification not found", extra={"notification_id": notification_id})
+        return
+    pending = [c for c in CHANNELS if getattr(notification, f"{c}_status") != "sent"]
+    if not pending:
+        return
+    outgoing = _prepare(notification)
+    failures = []
+    for channel in pending:
+        now = clock.now()
+        if not _claim(notification, channel, now):
+            continue  # another sender holds it, or it was sent meanwhile
+        try:
+            _send(channel, outgoing)
+        except Exception as error:  # SNS or SES refused or failed: release, retry later
+            _release(notification, channel, now, type(error).__name__)
+            failures.append(channel)
+            continue
+        _mark_sent(notification, channel, now)
+    if failures:
+        raise DeliveryFailed(notification_id, failures)
+    _close_if_delivered(notification_id)
+
+
+class DeliveryFailed(Exception):
+    def __init__(self, notification_id: str, channels: list[str]) -> None:
+        super().__init__(f"notification {notification_id}: {', '.join(channels)} not delivered; will retry")
+
+
+def requeue_undelivered(now: datetime | None = None) -> int:
+    """Re-queue notifications still undelivered a while after they were written (their queue
+    message was lost, or is resting in the dead-letter queue after an outage)."""
+    now = now or clock.now()
+    today = now.astimezone(ISTANBUL).date()
+    ids = []
+    for back in range(REQUEUE_LOOKBACK_DAYS, -1, -1):
+        day = (today - timedelta(days=back)).isoformat()
+        for item in Notification.undelivered_by_day.query(day, Notification.created_at <= now - REQUEUE_AFTER):
+            ids.append(item.notification_id)
+    if ids:
+        enqueue(ids)
+    logger.info("undelivered notifications re-queued", extra={"count": len(ids)})
+    return len(ids)
+
+
+@dataclass(frozen=True)
+class _Outgoing:
+    notice: notices.Notice
+    phone: str
+    email: str
+
+
+def _prepare(notification: Notification) -> _Outgoing:
+    appointment = Appointment.get(notification.appointment_id)
+    applicant = Applicant.get(notification.applicant_id)
+    facts = notices.AppointmentFacts(
+        appointment_id=appointment.appointment_id,
+        reference=appointment.reference,
+        booked_at=appointment.created_at,
+        start=appointment.start,
+        end=appointment.end,
+        directorate=find_directorate(appointment.directorate_id),
+        service=find_service(appointment.service),
+        given_name=applicant.given_name,
+        email=applicant.email,
+        language=applicant.language,
+    )
+    return _Outgoing(notices.confirmation(facts, wiring.email().sender), applicant.phone, applicant.email)
+
+
+def _send(channel: str, outgoing: _Outgoing) -> None:
+    notice = outgoing.notice
+    if channel == "sms":
+        wiring.sms().send(outgoing.phone, notice.sms)
+    else:
+        wiring.email().send(outgoing.email, notice.email_subject, notice.email_body, notice.calendar)
+
+
+def _claim(notification: Notification, channel: str, now: datetime) -> bool:
+    status = getattr(Notification, f"{channel}_status")
+    claimed_at = getattr(Notification, f"{channel}_claimed_at")
+    try:
+        notification.update(
+            actions=[status.set("sending"), claimed_at.set(now)],
+            condition=(status == "pending") | ((status == "sending") & (claimed_at < now - CLAIM_LEASE)),
+        )
+    except UpdateError as error:
+        if error.cause_response_code == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True
+
+
+def _release(notification: Notification, channel: str, claimed: datetime, error_type: str) -> None:
+    status = getattr(Notification, f"{channel}_status")
+    claimed_at = getattr(Notification, f"{channel}_claimed_at")
+    notification.update(
+        actions=[status.set("pending"), Notification.attempts.add(1), Notification.last_error.set(f"{channel}: {error_type}")],
+        condition=(status == "sending") & (claimed_at == claimed),
+    )
+    logger.warning("notification channel failed", extra={"notification_id": notification.notification_id, "channel": channel, "error": error_type})
+
+
+def _mark_sent(notification: Notification, channel: str, claimed: datetime) -> None:
+    notification.update(
+        actions=[getattr(Notification, f"{channel}_status").set("sent"), getattr(Notification, f"{channel}_sent_at").set(clock.now())],
+        condition=getattr(Notification, f"{channel}_claimed_at") == claimed,
+    )
+    logger.info("notification channel sent", extra={"notification_id": notification.notification_id, "channel": channel})
+
+
+def _close_if_delivered(notification_id: str) -> None:
+    """Leave the undelivered index once every channel is sent."""
+    try:
+        Notification(notification_id).update(
+            actions=[Notification.undelivered_day.remove()],
+            condition=(Notification.sms_status == "sent") & (Notification.email_status == "sent"),
+        )
+    except UpdateError as error:
+        if error.cause_response_code != "ConditionalCheckFailedException":
+            raise

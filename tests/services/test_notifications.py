@@ -1,0 +1,130 @@
+"""Every confirmed appointment is announced by SMS and email (with a calendar invitation), in the
+person's language; redelivered queue messages and SNS outages never lose or duplicate one."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from email import message_from_string
+from email.policy import default
+
+import pytest
+from moto.core import DEFAULT_ACCOUNT_ID
+from moto.ses.models import ses_backends
+from moto.sns.models import sns_backends
+
+from chalicelib import wiring
+from chalicelib.adapters.tables import Applicant, Notification
+from chalicelib.clock import clock
+from chalicelib.domain.calendar import ISTANBUL
+from chalicelib.services import notifications
+from chalicelib.services.catalogue import extend_slot_horizon
+from tests.services.conftest import REGION
+from tests.services.world import FATIH, applicant, book, free_slots
+
+
+@pytest.fixture(autouse=True)
+def open_horizon(aws, frozen_clock):
+    extend_slot_horizon(only=(FATIH,))
+
+
+def sms_to(phone: str) -> list[str]:
+    return [body for to, body in sns_backends[DEFAULT_ACCOUNT_ID][REGION].sms_messages.values() if to == phone]
+
+
+def emails_to(address: str) -> list[str]:
+    return [m.raw_data for m in ses_backends[DEFAULT_ACCOUNT_ID][REGION].sent_messages if address in m.destinations]
+
+
+def owed_for(appointment_id: str) -> Notification:
+    today = clock.now().astimezone(ISTANBUL).date().isoformat()
+    [owed] = [n for n in Notification.undelivered_by_day.query(today) if n.appointment_id == appointment_id]
+    return owed
+
+
+def booked(language="en"):
+    caller = applicant(language=language)
+    appointment = book(caller, free_slots(caller)[0].slot_id)
+    return Applicant.get(caller.account_id), appointment
+
+
+def test_a_booking_owes_one_sms_and_one_email_with_an_invitation_and_redelivery_sends_nothing_twice(aws):
+    person, appointment = booked(language="ar")
+    owed = owed_for(appointment.appointment_id)  # written in the booking's own transaction
+
+    notifications.deliver(owed.notification_id)
+    notifications.deliver(owed.notification_id)  # the queue delivered the message twice
+
+    [sms] = sms_to(person.phone)
+    assert appointment.reference in sms and "تم تأكيد موعدك" in sms
+    assert f"{appointment.start.astimezone(ISTANBUL):%d.%m.%Y %H:%M}" in sms
+    [raw] = emails_to(person.email)
+    email = message_from_string(raw, policy=default)
+    assert appointment.reference in email["Subject"]
+    [invite] = [part for part in email.iter_attachments() if part.get_content_type() == "text/calendar"]
+    ics = invite.get_content() if isinstance(invite.get_content(), str) else invite.get_content().decode()
+    assert invite.get_filename() == "appointment.ics" and invite.get_param("method") == "REQUEST"
+    assert "METHOD:REQUEST" in ics and f"DTSTART;TZID=Europe/Istanbul:{appointment.start.astimezone(ISTANBUL):%Y%m%dT%H%M%S}" in ics
+    assert appointment.reference in email.get_body(("plain",)).get_content()
+    done = Notification.get(owed.notification_id)
+    assert (done.sms_status, done.email_status, done.undelivered_day) == ("sent", "sent", None)
+
+
+def test_unknown_languages_read_english(aws):
+    person, appointment = booked(language="de")
+    notifications.deliver(owed_for(appointment.appointment_id).notification_id)
+    [sms] = sms_to(person.phone)
+    assert sms.startswith("Your appointment is confirmed")
+
+
+class Outage:
+    def send(self, *args, **kwargs):
+        raise ConnectionError("SNS is down")
+
+
+def test_an_sns_outage_loses_nothing_and_recovery_sends_each_channel_once(aws, monkeypatch):
+    person, appointment = booked()
+    owed = owed_for(appointment.appointment_id)
+    with monkeypatch.context() as outage:
+        outage.setattr(wiring, "sms", lambda: Outage())
+        for _ in range(3):  # the queue retries while SNS is down
+            with pytest.raises(notifications.DeliveryFailed):
+                notifications.deliver(owed.notification_id)
+    waiting = Notification.get(owed.notification_id)
+    assert (waiting.sms_status, waiting.email_status, waiting.attempts) == ("pending", "sent", 3)
+    assert sms_to(person.phone) == [] and len(emails_to(person.email)) == 1
+
+    notifications.deliver(owed.notification_id)  # SNS is back
+    assert len(sms_to(person.phone)) == 1 and len(emails_to(person.email)) == 1
+
+
+def test_the_queue_handler_reports_only_the_failed_records(aws, monkeypatch):
+    _, ok = booked()
+    _, failing = booked()
+    ok_id, failing_id = owed_for(ok.appointment_id).notification_id, owed_for(failing.appointment_id).notification_id
+    real_deliver = notifications.deliver
+
+    def deliver(notification_id):
+        if notification_id == failing_id:
+            raise notifications.DeliveryFailed(notification_id, ["sms"])
+        real_deliver(notification_id)
+
+    monkeypatch.setattr(notifications, "deliver", deliver)
+    event = {"Records": [
+        {"messageId": m, "receiptHandle": m, "body": json.dumps({"notification_id": n}), "attributes": {},
+         "messageAttributes": {}, "md5OfBody": "", "eventSource": "aws:sqs", "eventSourceARN": "arn:aws:sqs:eu-west-3:123456789012:q", "awsRegion": REGION}
+        for m, n in (("m-ok", ok_id), ("m-failing", failing_id))
+    ]}
+    assert notifications.handle_queue_batch(event) == {"batchItemFailures": [{"itemIdentifier": "m-failing"}]}
+
+
+def test_notifications_whose_queue_message_was_lost_are_requeued(aws, monkeypatch):
+    _, appointment = booked()
+    owed = owed_for(appointment.appointment_id)
+    queued = []
+    monkeypatch.setattr(notifications, "enqueue", lambda ids: queued.extend(ids))
+    notifications.requeue_undelivered()
+    assert owed.notification_id not in queued  # too fresh: its own message is still on its way
+    clock.travel(timedelta(minutes=3))
+    notifications.requeue_undelivered()
+    assert owed.notification_id in queued

@@ -1,0 +1,45 @@
+"""A small world for service-level tests: applicants, staff, free slots, bookings."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+from chalicelib.adapters.tables import Applicant, StaffMember
+from chalicelib.api.schemas import AvailabilityQuery, BookingRequest
+from chalicelib.clock import clock
+from chalicelib.domain.catalogue import find_directorate
+from chalicelib.domain.roles import Caller, Role
+from chalicelib.services import booking
+
+FATIH = find_directorate("34-fatih")
+MERKEZ = find_directorate("34-merkez")
+
+
+def applicant(province="34", status="residence_permit", valid_days=400, language="en") -> Caller:
+    applicant_id = str(uuid.uuid4())
+    now = clock.now()
+    Applicant(
+        applicant_id, status="active", document_type="foreign_id", document_number=f"99{uuid.uuid4().int % 10**9:09d}",
+        nationality="SYR", given_name="Test", family_name="Person", birth_date="1990-01-01",
+        email=f"{applicant_id}@example.net", phone=f"+90555{uuid.uuid4().int % 10**7:07d}", language=language,
+        province=province, permit_status=status,
+        permit_valid_until=(clock.today() + timedelta(days=valid_days)).isoformat(),
+        created_at=now, updated_at=now,
+    ).save()
+    return Caller(applicant_id, frozenset({Role.APPLICANT}))
+
+
+def staff_of(directorate) -> Caller:
+    account_id = str(uuid.uuid4())
+    StaffMember(account_id, directorate_id=directorate.id, email="s@example.org", created_at=clock.now()).save()
+    return Caller(account_id, frozenset({Role.STAFF}))
+
+
+def free_slots(caller, directorate=FATIH, service="address_registration", days=14):
+    query = AvailabilityQuery.model_validate({"directorate": directorate.id, "service": service, "days": days})
+    return booking.availability(caller, query).slots
+
+
+def book(caller, slot_id, service="address_registration"):
+    return booking.book(caller, BookingRequest(slot_id=slot_id, service=service))
