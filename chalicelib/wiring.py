@@ -49,6 +49,12 @@ def sqs():
     return _client("sqs")
 
 
+@lru_cache(maxsize=None)
+def queue_url(name: str) -> str:
+    """A queue's URL, looked up once per process."""
+    return sqs().get_queue_url(QueueName=name)["QueueUrl"]
+
+
 @lru_cache(maxsize=1)
 def token_verifier() -> TokenVerifier:
     settings = get_settings()
@@ -60,5 +66,5 @@ def reset() -> None:
     dynamo.reset()
     if "chalicelib.adapters.idempotency" in sys.modules:
         sys.modules["chalicelib.adapters.idempotency"].reset()
-    for cached in (_client, accounts, sms, email, sqs, token_verifier):
+    for cached in (_client, accounts, sms, email, sqs, queue_url, token_verifier):
         cached.cache_clear()

@@ -55,7 +55,9 @@ class LocalStack:
 
     def stop(self) -> None:
         self.pump.stop()
-        self.server.shutdown()
+        if self._thread is not None:  # shutdown() waits for a serve loop: only stop a running one
+            self.server.shutdown()
+        self.server.server.server_close()
         self.emulator.stop()
 
 

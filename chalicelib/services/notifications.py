@@ -52,7 +52,7 @@ def enqueue(notification_ids: list[str]) -> None:
     """Put notifications on the sender's queue. Best effort: if this fails, the re-queue
     schedule finds them (they are written already) and nothing is lost."""
     try:
-        queue_url = wiring.sqs().get_queue_url(QueueName=notifications_queue_name())["QueueUrl"]
+        queue_url = wiring.queue_url(notifications_queue_name())
         for start in range(0, len(notification_ids), 10):
             wiring.sqs().send_message_batch(
                 QueueUrl=queue_url,
