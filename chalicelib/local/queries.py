@@ -28,8 +28,12 @@ def _partition_items(table: Table, hash_key: Any) -> list[Any]:
     return [partition]
 
 
+_BEFORE_INDEX_NAME = 6  # moto passes range_comparison … projection_expressions, then index_name, by position
+
+
 def query(self: Table, hash_key: Any, *args: Any, **kwargs: Any) -> Any:
-    if kwargs.get("index_name") or hash_key is None:
+    index_name = args[_BEFORE_INDEX_NAME] if len(args) > _BEFORE_INDEX_NAME else kwargs.get("index_name")
+    if index_name or hash_key is None:
         return _original_query(self, hash_key, *args, **kwargs)
     self.all_items = lambda: _partition_items(self, hash_key)  # shadows the method for this call
     try:

@@ -18,7 +18,16 @@ def dynamodb():
             TableName="slots",
             BillingMode="PAY_PER_REQUEST",
             KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
-            AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}, {"AttributeName": "sk", "AttributeType": "S"}],
+            AttributeDefinitions=[
+                {"AttributeName": "pk", "AttributeType": "S"},
+                {"AttributeName": "sk", "AttributeType": "S"},
+                {"AttributeName": "n", "AttributeType": "N"},
+            ],
+            GlobalSecondaryIndexes=[{
+                "IndexName": "by-n",
+                "KeySchema": [{"AttributeName": "n", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+                "Projection": {"ProjectionType": "ALL"},
+            }],
         )
         for p in range(20):
             for s in range(30):
@@ -56,3 +65,12 @@ def test_answers_match_moto_in_order_paging_and_filters(dynamodb):
     filtered = query(dynamodb, FilterExpression="n = :n", values={":n": {"N": "1"}})
     assert filtered == [[f"{s:03d}" for s in range(5, 25) if s % 4 == 1]]
     assert dynamodb.query(TableName="slots", KeyConditionExpression="pk = :p", ExpressionAttributeValues={":p": {"S": "absent"}})["Items"] == []
+
+
+def test_index_queries_are_left_to_moto_and_still_answer(dynamodb):
+    response = dynamodb.query(
+        TableName="slots", IndexName="by-n",
+        KeyConditionExpression="n = :n AND sk = :s",
+        ExpressionAttributeValues={":n": {"N": "3"}, ":s": {"S": "007"}},
+    )
+    assert sorted(item["pk"]["S"] for item in response["Items"]) == [f"p{p:02d}" for p in range(20)]
