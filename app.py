@@ -60,6 +60,12 @@ def deliver_notifications(event):
     return notifications.handle_queue_batch(event.to_dict(), app.lambda_context)
 
 
+# 10:00 in Istanbul (07:00 UTC): remind tomorrow's appointments, with a check-in code each.
+@app.schedule("cron(0 7 * * ? *)")
+def send_reminders(event):
+    return notifications.send_reminders()
+
+
 # Every 5 minutes: re-queue notifications whose queue message was lost.
 @app.schedule("rate(5 minutes)")
 def requeue_notifications(event):

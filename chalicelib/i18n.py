@@ -20,6 +20,21 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Hello {name},\n\nYour appointment is confirmed.\n\nDate and time: {when} (Istanbul time)\nPlace: {directorate}\nAddress: {address}\nService: {service}\nReference: {reference}\n\nPlease bring: {bring}.\n\nA confirmed appointment cannot be cancelled or changed, and no new appointment can be booked for 30 days. If you do not come, you cannot book again for 30 days.\n\nThe calendar invitation is attached.\n\nProvincial Directorate of Migration Management",
         "ar": "مرحباً {name}،\n\nتم تأكيد موعدك.\n\nالتاريخ والوقت: {when} (بتوقيت إسطنبول)\nالمكان: {directorate}\nالعنوان: {address}\nالخدمة: {service}\nالرقم المرجعي: {reference}\n\nيرجى إحضار: {bring}.\n\nلا يمكن إلغاء الموعد المؤكد أو تغييره، ولا يمكن حجز موعد جديد لمدة 30 يوماً. إذا لم تحضر فلن تتمكن من الحجز مجدداً لمدة 30 يوماً.\n\nدعوة التقويم مرفقة.\n\nمديرية إدارة الهجرة في الولاية",
     },
+    "sms.appointment_reminder": {
+        "tr": "Hatırlatma: yarın {when} randevunuz var, {directorate}, {address}. Giriş kodu: {code}. Referans: {reference}. Yanınızda: {bring}.",
+        "en": "Reminder: your appointment is tomorrow, {when}, {directorate}, {address}. Check-in code: {code}. Reference: {reference}. Bring: {bring}.",
+        "ar": "تذكير: موعدك غداً {when}، {directorate}، {address}. رمز تسجيل الحضور: {code}. الرقم المرجعي: {reference}. أحضر معك: {bring}.",
+    },
+    "email.appointment_reminder.subject": {
+        "tr": "Hatırlatma: yarın {when} randevunuz – {reference}",
+        "en": "Reminder: your appointment tomorrow, {when} – {reference}",
+        "ar": "تذكير: موعدك غداً {when} – {reference}",
+    },
+    "email.appointment_reminder.body": {
+        "tr": "Merhaba {name},\n\nRandevunuz yarın.\n\nTarih ve saat: {when} (İstanbul saati)\nYer: {directorate}\nAdres: {address}\nHizmet: {service}\nReferans kodu: {reference}\nGiriş kodu: {code}\n\nGiriş kodunu görevliye söyleyin. Yanınızda getirin: {bring}.\n\nGelmezseniz 30 gün boyunca yeni randevu alamazsınız.\n\nİl Göç İdaresi Müdürlüğü",
+        "en": "Hello {name},\n\nYour appointment is tomorrow.\n\nDate and time: {when} (Istanbul time)\nPlace: {directorate}\nAddress: {address}\nService: {service}\nReference: {reference}\nCheck-in code: {code}\n\nTell the check-in code to the officer. Please bring: {bring}.\n\nIf you do not come, you cannot book again for 30 days.\n\nProvincial Directorate of Migration Management",
+        "ar": "مرحباً {name}،\n\nموعدك غداً.\n\nالتاريخ والوقت: {when} (بتوقيت إسطنبول)\nالمكان: {directorate}\nالعنوان: {address}\nالخدمة: {service}\nالرقم المرجعي: {reference}\nرمز تسجيل الحضور: {code}\n\nأخبر الموظف برمز تسجيل الحضور. يرجى إحضار: {bring}.\n\nإذا لم تحضر فلن تتمكن من الحجز مجدداً لمدة 30 يوماً.\n\nمديرية إدارة الهجرة في الولاية",
+    },
     "bring.default": {
         "tr": "pasaportunuz veya yabancı kimlik kartınız, ikamet izni kartınız ve bu referans kodu",
         "en": "your passport or foreigner ID card, your permit card and this reference code",

@@ -202,6 +202,7 @@ class Appointment(Model):
     attendance = UnicodeAttribute(null=True)  # attended | no_show
     attendance_at = UTCDateTimeAttribute(null=True)
     unmarked_day = UnicodeAttribute(null=True)  # Istanbul date while attendance is unrecorded
+    checkin_code_hash = UnicodeAttribute(null=True)  # set when the day-before reminder is written
     created_at = UTCDateTimeAttribute()
 
     by_applicant = AppointmentsByApplicant()
@@ -232,7 +233,7 @@ class Notification(Model):
         table_name = table_name("notifications")
 
     notification_id = UnicodeAttribute(hash_key=True)
-    kind = UnicodeAttribute()  # appointment.confirmed | ...
+    kind = UnicodeAttribute()  # appointment.confirmed | appointment.reminder
     appointment_id = UnicodeAttribute()
     applicant_id = UnicodeAttribute()
     created_at = UTCDateTimeAttribute()
@@ -244,6 +245,7 @@ class Notification(Model):
     email_sent_at = UTCDateTimeAttribute(null=True)
     attempts = NumberAttribute(default=0)
     last_error = UnicodeAttribute(null=True)  # an error type, never message text (no personal data)
+    checkin_code = UnicodeAttribute(null=True)  # a reminder's code, removed once delivered
     undelivered_day = UnicodeAttribute(null=True)
 
     undelivered_by_day = UndeliveredNotificationsByDay()

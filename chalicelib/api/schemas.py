@@ -312,6 +312,9 @@ class AppointmentPageQuery(Strict):
 
 class AttendanceRequest(Strict):
     outcome: Literal["attended", "no_show"]
+    checkin_code: Annotated[str, StringConstraints(pattern=r"^[0-9]{6}$")] | None = Field(
+        default=None, description="The code sent to the person the day before; refused when wrong"
+    )
 
 
 class SlotCapacityRequest(Strict):

@@ -4,10 +4,12 @@ by the end of the appointment's day is a no-show."""
 from __future__ import annotations
 
 import enum
+import hmac
 from datetime import date, datetime
 
 from chalicelib.domain.calendar import ISTANBUL, WORKING_HOURS
 from chalicelib.domain.errors import AppointmentFinal, ValidationFailed
+from chalicelib.domain.verification import code_digest
 
 CONFIRMED = "confirmed"
 CANCELLED_BY_AUTHORITY = "cancelled_by_authority"
@@ -31,3 +33,11 @@ def day_is_over(day: date, now: datetime) -> bool:
     """Working hours of `day` (Istanbul) have ended: its unrecorded appointments are no-shows."""
     closing = datetime.combine(day, WORKING_HOURS.afternoon.end, tzinfo=ISTANBUL)
     return now >= closing
+
+
+def require_checkin_code(given: str | None, stored_digest: str | None, appointment_id: str) -> None:
+    """Staff may pass the code the person received the day before; a wrong code is refused."""
+    if given is None:
+        return
+    if stored_digest is None or not hmac.compare_digest(stored_digest, code_digest(appointment_id, given)):
+        raise ValidationFailed("The check-in code is not correct.", field="checkin_code")

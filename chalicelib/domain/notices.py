@@ -36,7 +36,17 @@ class Notice:
 
 
 def confirmation(facts: AppointmentFacts, organizer_email: str) -> Notice:
-    language = facts.language if facts.language in MESSAGES["sms.appointment_confirmed"] else FALLBACK
+    """The appointment is confirmed: when, where, what for, the reference, what to bring."""
+    return _notice("appointment_confirmed", facts, organizer_email)
+
+
+def reminder(facts: AppointmentFacts, organizer_email: str, checkin_code: str) -> Notice:
+    """The day before: the same facts, and the one-time code to give at the counter."""
+    return _notice("appointment_reminder", facts, organizer_email, code=checkin_code)
+
+
+def _notice(kind: str, facts: AppointmentFacts, organizer_email: str, **extra: str) -> Notice:
+    language = facts.language if facts.language in MESSAGES[f"sms.{kind}"] else FALLBACK
     values = {
         "when": f"{facts.start.astimezone(ISTANBUL):%d.%m.%Y %H:%M}",
         "directorate": facts.directorate.name,
@@ -45,11 +55,12 @@ def confirmation(facts: AppointmentFacts, organizer_email: str) -> Notice:
         "reference": facts.reference,
         "bring": _what_to_bring(facts.service.code, language),
         "name": facts.given_name,
+        **extra,
     }
     return Notice(
-        sms=text("sms.appointment_confirmed", language, **values),
-        email_subject=text("email.appointment_confirmed.subject", language, **values),
-        email_body=text("email.appointment_confirmed.body", language, **values),
+        sms=text(f"sms.{kind}", language, **values),
+        email_subject=text(f"email.{kind}.subject", language, **values),
+        email_body=text(f"email.{kind}.body", language, **values),
         calendar=invitation(facts, organizer_email, summary=f"{values['service']} – {facts.reference}"),
     )
 

@@ -31,6 +31,7 @@ MAX_ATTEMPTS = 3
 def record(caller: Caller, appointment_id: str, request: AttendanceRequest) -> AppointmentOut:
     """Staff of the appointment's directorate record attended / no-show, once it has started, once."""
     appointment = _appointment_at_callers_directorate(caller, appointment_id)
+    attendance.require_checkin_code(request.checkin_code, appointment.checkin_code_hash, appointment.appointment_id)
     role = Role.ADMIN if Role.ADMIN in caller.roles else Role.STAFF
     updated = _record(appointment, Outcome(request.outcome), caller.account_id, role.value)
     return appointment_out(updated)

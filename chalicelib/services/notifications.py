@@ -16,18 +16,20 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from pynamodb.exceptions import UpdateError
+from pynamodb.exceptions import TransactWriteError, UpdateError
 
 from chalicelib import wiring
+from chalicelib.adapters.dynamo import condition_failed, transaction
 from chalicelib.adapters.tables import Applicant, Appointment, Notification
 from chalicelib.clock import clock
-from chalicelib.domain import notices
+from chalicelib.domain import notices, verification
 from chalicelib.domain.calendar import ISTANBUL
 from chalicelib.domain.catalogue import find_directorate, find_service
 from chalicelib.observability import logger
 from chalicelib.resources import notifications_queue_name
 
 CONFIRMED = "appointment.confirmed"
+REMINDER = "appointment.reminder"
 CHANNELS = ("sms", "email")
 # A claim older than this is taken to be from a sender that died mid-way: the channel may be claimed again.
 CLAIM_LEASE = timedelta(minutes=5)
@@ -46,6 +48,43 @@ def confirmation_for(appointment: Appointment, now: datetime) -> Notification:
         created_at=now,
         undelivered_day=now.astimezone(ISTANBUL).date().isoformat(),
     )
+
+
+def send_reminders(now: datetime | None = None) -> int:
+    """The day before: a reminder with a one-time check-in code for every appointment of
+    tomorrow. Each appointment gets one reminder however often this runs: the code and the
+    notification are written together, on condition that neither exists yet."""
+    now = now or clock.now()
+    tomorrow = (now.astimezone(ISTANBUL).date() + timedelta(days=1)).isoformat()
+    written = []
+    for appointment in Appointment.unmarked_by_day.query(tomorrow):
+        code = verification.new_code()
+        reminder = Notification(
+            f"reminder-{appointment.appointment_id}",
+            kind=REMINDER,
+            appointment_id=appointment.appointment_id,
+            applicant_id=appointment.applicant_id,
+            created_at=now,
+            checkin_code=code,
+            undelivered_day=now.astimezone(ISTANBUL).date().isoformat(),
+        )
+        try:
+            with transaction() as write:
+                write.update(
+                    appointment,
+                    actions=[Appointment.checkin_code_hash.set(verification.code_digest(appointment.appointment_id, code))],
+                    condition=Appointment.checkin_code_hash.does_not_exist() & (Appointment.status == "confirmed"),
+                )
+                write.save(reminder, condition=Notification.notification_id.does_not_exist())
+        except TransactWriteError as error:
+            if condition_failed(error):
+                continue  # reminded already (an earlier run), or cancelled meanwhile
+            raise
+        written.append(reminder.notification_id)
+    if written:
+        enqueue(written)
+    logger.info("reminders written", extra={"count": len(written)})
+    return len(written)
 
 
 def enqueue(notification_ids: list[str]) -> None:
@@ -144,7 +183,12 @@ def _prepare(notification: Notification) -> _Outgoing:
         email=applicant.email,
         language=applicant.language,
     )
-    return _Outgoing(notices.confirmation(facts, wiring.email().sender), applicant.phone, applicant.email)
+    sender = wiring.email().sender
+    if notification.kind == REMINDER:
+        notice = notices.reminder(facts, sender, notification.checkin_code)
+    else:
+        notice = notices.confirmation(facts, sender)
+    return _Outgoing(notice, applicant.phone, applicant.email)
 
 
 def _send(channel: str, outgoing: _Outgoing) -> None:
@@ -189,10 +233,11 @@ def _mark_sent(notification: Notification, channel: str, claimed: datetime) -> N
 
 
 def _close_if_delivered(notification_id: str) -> None:
-    """Leave the undelivered index once every channel is sent."""
+    """Leave the undelivered index once every channel is sent; a check-in code is kept no
+    longer than it takes to deliver it."""
     try:
         Notification(notification_id).update(
-            actions=[Notification.undelivered_day.remove()],
+            actions=[Notification.undelivered_day.remove(), Notification.checkin_code.remove()],
             condition=(Notification.sms_status == "sent") & (Notification.email_status == "sent"),
         )
     except UpdateError as error:

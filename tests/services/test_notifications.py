@@ -4,6 +4,7 @@ person's language; redelivered queue messages and SNS outages never lose or dupl
 from __future__ import annotations
 
 import json
+import re
 from datetime import timedelta
 from email import message_from_string
 from email.policy import default
@@ -15,12 +16,14 @@ from moto.sns.models import sns_backends
 
 from chalicelib import wiring
 from chalicelib.adapters.tables import Applicant, Notification
+from chalicelib.api.schemas import AttendanceRequest
+from chalicelib.domain.errors import ValidationFailed
 from chalicelib.clock import clock
 from chalicelib.domain.calendar import ISTANBUL
-from chalicelib.services import notifications
+from chalicelib.services import attendance, notifications
 from chalicelib.services.catalogue import extend_slot_horizon
 from tests.services.conftest import REGION
-from tests.services.world import FATIH, applicant, book, free_slots
+from tests.services.world import FATIH, applicant, book, free_slots, staff_of
 
 
 @pytest.fixture(autouse=True)
@@ -128,3 +131,32 @@ def test_notifications_whose_queue_message_was_lost_are_requeued(aws, monkeypatc
     clock.travel(timedelta(minutes=3))
     notifications.requeue_undelivered()
     assert owed.notification_id in queued
+
+
+def test_the_day_before_each_appointment_gets_one_reminder_with_a_check_in_code(aws, monkeypatch):
+    person, appointment = booked(language="tr")
+    queued = []
+    monkeypatch.setattr(notifications, "enqueue", lambda ids: queued.extend(ids))
+    day_before = appointment.start.astimezone(ISTANBUL).replace(hour=10, minute=0) - timedelta(days=1)
+    clock.travel(day_before - clock.now())
+
+    assert notifications.send_reminders() >= 1
+    reminder_id = f"reminder-{appointment.appointment_id}"
+    assert reminder_id in queued
+    queued.clear()
+    notifications.send_reminders()  # the schedule ran twice
+    assert reminder_id not in queued
+
+    notifications.deliver(reminder_id)
+    reminder_sms = [s for s in sms_to(person.phone) if s.startswith("Hatırlatma")]
+    assert len(reminder_sms) == 1 and appointment.reference in reminder_sms[0]
+    code = re.search(r"Giriş kodu: (\d{6})", reminder_sms[0]).group(1)
+    assert Notification.get(reminder_id).checkin_code is None  # not kept once delivered
+
+    clerk = staff_of(FATIH)
+    clock.travel(appointment.start - clock.now() + timedelta(minutes=2))
+    wrong = f"{(int(code) + 1) % 1_000_000:06d}"
+    with pytest.raises(ValidationFailed):
+        attendance.record(clerk, appointment.appointment_id, AttendanceRequest(outcome="attended", checkin_code=wrong))
+    recorded = attendance.record(clerk, appointment.appointment_id, AttendanceRequest(outcome="attended", checkin_code=code))
+    assert recorded.attendance == "attended"
