@@ -19,11 +19,13 @@ class EmailSender:
         message["From"] = self._sender
         message["To"] = to
         message["Subject"] = subject
-        message.set_content(body)
+        # base64 parts keep the message 7-bit clean: Turkish and Arabic text survive every relay.
+        message.set_content(body, cte="base64")
         if calendar is not None:
             # method=REQUEST makes mail clients offer to add the appointment to the calendar.
+            # Attached as UTF-8 text, so the directorate's Turkish name survives in every client.
             message.add_attachment(
-                calendar, maintype="text", subtype="calendar", filename="appointment.ics", params={"method": "REQUEST"}
+                calendar.decode("utf-8"), subtype="calendar", filename="appointment.ics", params={"method": "REQUEST"}, cte="base64"
             )
         response = self._client.send_raw_email(
             Source=self._sender, Destinations=[to], RawMessage={"Data": message.as_bytes()}

@@ -68,6 +68,7 @@ def test_a_booking_owes_one_sms_and_one_email_with_an_invitation_and_redelivery_
     ics = invite.get_content() if isinstance(invite.get_content(), str) else invite.get_content().decode()
     assert invite.get_filename() == "appointment.ics" and invite.get_param("method") == "REQUEST"
     assert "METHOD:REQUEST" in ics and f"DTSTART;TZID=Europe/Istanbul:{appointment.start.astimezone(ISTANBUL):%Y%m%dT%H%M%S}" in ics
+    assert "Akşemsettin Mah." in re.sub(r"\r?\n ", "", ics)  # the address in Turkish (lines unfolded)
     assert appointment.reference in email.get_body(("plain",)).get_content()
     done = Notification.get(owed.notification_id)
     assert (done.sms_status, done.email_status, done.undelivered_day) == ("sent", "sent", None)
