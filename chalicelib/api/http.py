@@ -189,7 +189,10 @@ class HttpApi:
             if key is not None and request.method in WRITE_METHODS:
                 from chalicelib.adapters import idempotency  # only keyed writes pay for its import
 
-                scope = f"{caller.account_id if caller else 'public'} {request.method} {request.path} {_checked_key(key)}"
+                # Per caller and per resource: request.path is the route's template, so the path's
+                # parameters are part of the scope too.
+                resource = request.path.format(**path_params)
+                scope = f"{caller.account_id if caller else 'public'} {request.method} {resource} {_checked_key(key)}"
                 outcome, replayed = idempotency.once(
                     scope, request.raw_body, lambda: _outcome(ep, kwargs), self.app.lambda_context
                 )

@@ -59,3 +59,24 @@ def test_refusals_are_replayed_too_and_keys_are_per_caller(api: Api, admin_token
     assert retry.status_code == 403 and retry.headers.get("Idempotent-Replayed") == "true"
     bad_key = api.post("/v1/auth/signup", unknown.signup_body(), headers={"Idempotency-Key": "x" * 300})
     assert bad_key.status_code == 400
+
+
+def test_one_key_on_two_resources_is_two_calls(api: Api, admin_token: str):
+    from tests.http.client import unique_email
+    from tests.http.test_accounts import signed_up_and_confirmed
+
+    first, _ = signed_up_and_confirmed(api, admin_token, province="16")
+    second, _ = signed_up_and_confirmed(api, admin_token, province="16")
+    clerk = unique_email("staff")
+    api.post("/v1/admin/staff", {"email": clerk, "password": "StaffPass123", "directorate_id": "16-merkez"}, token=admin_token)
+    staff_token = api.login(clerk, "StaffPass123")
+    ids = [
+        api.get("/v1/staff/applicants", token=staff_token, params={"document_number": p.document_number}).json()["applicant_id"]
+        for p in (first, second)
+    ]
+    key = {"Idempotency-Key": str(uuid.uuid4())}
+    body = {"language": "tr", "reason": "asked at the counter"}
+    answers = [api.patch(f"/v1/staff/applicants/{i}", body, token=staff_token, headers=dict(key)) for i in ids]
+    assert [a.status_code for a in answers] == [200, 200]
+    assert [a.json()["profile"]["applicant_id"] for a in answers] == ids
+    assert "Idempotent-Replayed" not in answers[1].headers
