@@ -94,6 +94,12 @@ class ServiceOut(BaseModel):
 
 
 class SignupRequest(Strict):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, json_schema_extra={"examples": [{
+        "document_type": "foreign_id", "document_number": "99706848764", "nationality": "SY",
+        "given_name": "Ahmad", "family_name": "Al-Hassan", "birth_date": "1990-05-17",
+        "email": "ahmad@example.net", "phone": "0532 123 45 67", "password": "Secret123pass", "language": "ar",
+    }]})
+
     document_type: DocumentType
     document_number: RawDocumentNumber
     nationality: Nationality
@@ -120,6 +126,8 @@ class SignupResponse(BaseModel):
 
 
 class ConfirmRequest(Strict):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, json_schema_extra={"examples": [{"email": "ahmad@example.net", "code": "123456"}]})
+
     email: Email
     code: Annotated[str, StringConstraints(pattern=r"^[0-9]{6}$")]
 
@@ -130,6 +138,8 @@ class ConfirmResponse(BaseModel):
 
 
 class ResendCodeRequest(Strict):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, json_schema_extra={"examples": [{"email": "ahmad@example.net"}]})
+
     email: Email
 
 
@@ -138,6 +148,8 @@ class Accepted(BaseModel):
 
 
 class LoginRequest(Strict):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, json_schema_extra={"examples": [{"email": "ahmad@example.net", "password": "Secret123pass"}]})
+
     email: Email
     password: Annotated[str, StringConstraints(min_length=1, max_length=256)]
 
@@ -177,6 +189,8 @@ class AnyBody(BaseModel):
 
 
 class AmendApplicantRequest(Strict):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, json_schema_extra={"examples": [{"phone": "0555 111 22 33", "reason": "New SIM card, shown in person"}]})
+
     reason: Annotated[str, StringConstraints(min_length=5, max_length=500)]
     given_name: PersonName | None = None
     family_name: PersonName | None = None
@@ -228,6 +242,8 @@ class ResidentRecordIn(Strict):
 
 
 class ImportResidentsRequest(Strict):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, json_schema_extra={"examples": [{"records": [{"document_number": "99706848764", "permit_status": "residence_permit", "permit_valid_until": "2028-06-30", "province": "34"}]}]})
+
     records: Annotated[list[ResidentRecordIn], Field(min_length=1, max_length=1000)]
 
 
@@ -236,6 +252,8 @@ class ImportResidentsResponse(BaseModel):
 
 
 class CreateStaffRequest(Strict):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, json_schema_extra={"examples": [{"email": "clerk@example.org", "password": "StaffPass123", "directorate_id": "34-fatih"}]})
+
     email: Email
     password: Password
     directorate_id: DirectorateId
@@ -286,6 +304,8 @@ class Availability(BaseModel):
 
 
 class BookingRequest(Strict):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, json_schema_extra={"examples": [{"slot_id": "34-fatih@2026-12-01T09:00", "service": "address_registration"}]})
+
     slot_id: SlotId
     service: ServiceCode
 
@@ -311,6 +331,8 @@ class AppointmentPageQuery(Strict):
 
 
 class AttendanceRequest(Strict):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, json_schema_extra={"examples": [{"outcome": "attended", "checkin_code": "123456"}]})
+
     outcome: Literal["attended", "no_show"]
     checkin_code: Annotated[str, StringConstraints(pattern=r"^[0-9]{6}$")] | None = Field(
         default=None, description="The code sent to the person the day before; refused when wrong"
@@ -318,6 +340,8 @@ class AttendanceRequest(Strict):
 
 
 class SlotCapacityRequest(Strict):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, json_schema_extra={"examples": [{"capacity": 5}]})
+
     capacity: Annotated[int, Field(ge=0, le=500, strict=True)]
 
 
