@@ -12,7 +12,7 @@ from __future__ import annotations
 import base64
 import json
 import uuid
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.transactions import TransactGet
@@ -35,7 +35,7 @@ from chalicelib.domain import booking, calendar
 from chalicelib.domain.attendance import CONFIRMED
 from chalicelib.domain.catalogue import Directorate, find_directorate, find_service
 from chalicelib.domain.errors import AppointmentFinal, LockedOut, NotFound, SlotFull, ValidationFailed
-from chalicelib.domain.lockout import lock_after_booking, lock_in_force, require_not_locked
+from chalicelib.domain.lockout import lock_after_booking, require_not_locked
 from chalicelib.domain.roles import Caller, Role
 from chalicelib.observability import logger
 from chalicelib.services import audit, notifications
