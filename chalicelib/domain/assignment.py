@@ -1,0 +1,135 @@
+"""Assignment under high demand: an order in which speed buys nothing.
+
+Requests that arrive within one window are equals: their order is a random permutation drawn
+from a seed that is recorded with the window, so anyone can re-draw it and check. Windows are
+served oldest first, and people whose appointment the authority cancelled (a closure) before
+everyone else. Each request then gets the earliest slot its preferences accept that still has
+capacity.
+
+Pure: the assigner (a use case, next to come) records the seed, executes the plan one booking
+transaction at a time and lets a failed condition move on to the next slot.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import secrets
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+
+from chalicelib.domain.booking import SlotState
+from chalicelib.domain.calendar import ISTANBUL, WORKING_HOURS, is_working_day
+
+PARTS_OF_DAY = ("any", "morning", "afternoon")
+
+
+@dataclass(frozen=True)
+class Preferences:
+    """What a person can accept; everything left open accepts any slot of the booking window."""
+
+    directorate_id: str | None = None
+    earliest: date | None = None
+    latest: date | None = None
+    part_of_day: str = "any"
+    weekdays: frozenset[int] = field(default_factory=lambda: frozenset(range(5)))  # Monday = 0
+
+    def accepts(self, slot: SlotState) -> bool:
+        local = slot.start.astimezone(ISTANBUL)
+        if self.directorate_id is not None and slot.directorate_id != self.directorate_id:
+            return False
+        if self.earliest is not None and local.date() < self.earliest:
+            return False
+        if self.latest is not None and local.date() > self.latest:
+            return False
+        if local.weekday() not in self.weekdays:
+            return False
+        morning = local.time() < WORKING_HOURS.morning.end
+        return self.part_of_day == "any" or (self.part_of_day == "morning") == morning
+
+
+@dataclass(frozen=True)
+class WaitingRequest:
+    request_id: str
+    received_at: datetime
+    service: str
+    preferences: Preferences = Preferences()
+    priority: bool = False  # a closure's victim: served before every window
+
+
+def window_of(received_at: datetime, window_minutes: int) -> datetime:
+    """The start of the window a request belongs to (UTC, aligned to the epoch)."""
+    seconds = window_minutes * 60
+    epoch = int(received_at.timestamp())
+    return datetime.fromtimestamp(epoch - epoch % seconds, tz=timezone.utc)
+
+
+def draw_seed() -> int:
+    """A fresh seed for a window; the assigner records it before using it."""
+    return secrets.randbits(63)
+
+
+def lottery_order(requests: Iterable[WaitingRequest], window_minutes: int, seeds: dict[datetime, int]) -> list[WaitingRequest]:
+    """Priority requests first, then windows oldest first; within a window, the permutation
+    drawn from that window's recorded seed. The order people arrived in within a window —
+    and so how fast they clicked — does not matter: the same set gives the same order."""
+    by_window: dict[tuple[bool, datetime], list[WaitingRequest]] = {}
+    for request in requests:
+        by_window.setdefault((not request.priority, window_of(request.received_at, window_minutes)), []).append(request)
+    ordered: list[WaitingRequest] = []
+    for (_, window), members in sorted(by_window.items()):
+        members.sort(key=lambda r: r.request_id)  # a canonical start, independent of arrival order
+        random.Random(_window_key(seeds[window], window)).shuffle(members)
+        ordered.extend(members)
+    return ordered
+
+
+def _window_key(seed: int, window: datetime) -> int:
+    digest = hashlib.sha256(f"{seed}:{window.isoformat()}".encode()).digest()
+    return int.from_bytes(digest[:8], "big")
+
+
+def choose_slot(request: WaitingRequest, slots: Sequence[SlotState]) -> SlotState | None:
+    """The earliest open slot offering the service, with capacity left, that the preferences accept."""
+    fitting = (
+        s for s in slots
+        if s.is_open and s.remaining > 0 and request.service in s.services and request.preferences.accepts(s)
+    )
+    return min(fitting, key=lambda s: s.start, default=None)
+
+
+@dataclass(frozen=True)
+class Assignment:
+    request_id: str
+    slot: SlotState
+
+
+def plan(ordered: Sequence[WaitingRequest], slots: Sequence[SlotState]) -> tuple[list[Assignment], list[WaitingRequest]]:
+    """Assign in lottery order against the capacity left; returns the assignments and the
+    requests that keep waiting (nothing fits them now)."""
+    remaining = {(s.directorate_id, s.start): s for s in slots}
+    assigned, waiting = [], []
+    for request in ordered:
+        slot = choose_slot(request, list(remaining.values()))
+        if slot is None:
+            waiting.append(request)
+            continue
+        assigned.append(Assignment(request.request_id, slot))
+        key = (slot.directorate_id, slot.start)
+        remaining[key] = SlotState(**{**slot.__dict__, "booked": slot.booked + 1})
+    return assigned, waiting
+
+
+def estimated_date(position: int, daily_capacity: int, first_day: date) -> date | None:
+    """A rough day for someone at `position` (1-based) in the queue, counting working days
+    from `first_day` at the directorate's capacity per day; None when capacity is unknown."""
+    if daily_capacity <= 0 or position < 1:
+        return None
+    day = first_day
+    full_days = (position - 1) // daily_capacity
+    while not is_working_day(day) or full_days > 0:
+        if is_working_day(day):
+            full_days -= 1
+        day += timedelta(days=1)
+    return day
