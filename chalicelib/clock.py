@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
-from chalicelib.domain.calendar import ISTANBUL
+from chalicelib.domain.calendar import local_day
 
 
 class Clock:
@@ -16,7 +16,7 @@ class Clock:
         return datetime.now(timezone.utc) + self._offset
 
     def today(self) -> date:
-        return self.now().astimezone(ISTANBUL).date()
+        return local_day(self.now())
 
     def travel(self, delta: timedelta) -> None:
         """Move this clock (tests and the local stack only; production never calls it)."""

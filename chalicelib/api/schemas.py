@@ -235,7 +235,7 @@ class ResidentRecordIn(Strict):
     @field_validator("document_number")
     @classmethod
     def _canonical(cls, value: str) -> str:
-        number = "".join(value.split()).upper()
+        number = identity.canonical_document_number(value)
         if not number.isalnum() or not 6 <= len(number) <= 20:
             raise ValueError("a document number has 6 to 20 letters and digits")
         return number

@@ -12,7 +12,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from chalicelib.domain.calendar import ISTANBUL
+from chalicelib.domain.calendar import local_day
 from chalicelib.domain.catalogue import Directorate, Service
 from chalicelib.domain.eligibility import Residency, require_eligible_for, require_in_province
 from chalicelib.domain.errors import SlotFull, ValidationFailed
@@ -56,7 +56,7 @@ def require_bookable_slot(slot: SlotState | None, service: Service, now: datetim
     """The slot exists, is open, lies inside the booking window, and offers the service."""
     if slot is None or not slot.is_open:
         raise ValidationFailed("This time slot does not exist or is closed.", field="slot_id")
-    day = slot.start.astimezone(ISTANBUL).date()
+    day = local_day(slot.start)
     if slot.start <= now or day < window.first_day:
         raise ValidationFailed("Appointments can be booked from tomorrow on; this time slot is too soon.", field="slot_id")
     if day > window.last_day:
@@ -83,7 +83,7 @@ def check_booking(
 ) -> SlotState:
     bookable = require_bookable_slot(slot, service, now, window)
     require_in_province(directorate, residency)
-    require_eligible_for(service, residency, bookable.start.astimezone(ISTANBUL).date())
+    require_eligible_for(service, residency, local_day(bookable.start))
     require_not_locked(locked_until, now)
     require_capacity(bookable)
     return bookable

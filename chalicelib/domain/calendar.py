@@ -183,6 +183,23 @@ class SlotSpec:
 
 
 _SLOT_TIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+def local_day(moment: datetime) -> date:
+    """The date in Istanbul at `moment`: the day an appointment, a notification or "today" belongs to."""
+    return moment.astimezone(ISTANBUL).date()
+
+
+def wall_time(moment: datetime) -> str:
+    """Istanbul wall time to the minute, "YYYY-MM-DDTHH:MM": how a slot is named and keyed
+    (it sorts by time, and an instant always gives the same text whatever its timezone)."""
+    return f"{moment.astimezone(ISTANBUL):{_SLOT_TIME_FORMAT}}"
+
+
+def from_wall_time(text: str) -> datetime:
+    """The aware instant of a `wall_time` text (stored keys; for untrusted input use parse_slot_id)."""
+    return datetime.strptime(text, _SLOT_TIME_FORMAT).replace(tzinfo=ISTANBUL)
+
 # Directorate ids are ASCII slugs ("34-fatih"); being strict here guarantees
 # the "@" separator can never be ambiguous.
 _DIRECTORATE_ID = r"[A-Za-z0-9][A-Za-z0-9_-]*"
@@ -210,7 +227,7 @@ def slot_id_for(directorate_id: str, start: datetime) -> str:
         raise ValueError(f"not a directorate id: {directorate_id!r}")
     if start.tzinfo is None or start.utcoffset() is None:
         raise ValueError("slot start must be a timezone-aware datetime")
-    return f"{directorate_id}@{start.astimezone(ISTANBUL):{_SLOT_TIME_FORMAT}}"
+    return f"{directorate_id}@{wall_time(start)}"
 
 
 def parse_slot_id(slot_id: str) -> tuple[str, datetime] | None:

@@ -26,8 +26,13 @@ MAX_NAME_LENGTH = 64
 MAX_AGE_YEARS = 120
 
 
+def canonical_document_number(raw: str) -> str:
+    """A document number as stored and looked up: no spaces or hyphens, upper case."""
+    return re.sub(r"[\s-]", "", raw).upper()
+
+
 def normalize_document_number(document_type: DocumentType, raw: str) -> str:
-    number = re.sub(r"[\s-]", "", raw).upper()
+    number = canonical_document_number(raw)
     if document_type is DocumentType.FOREIGN_ID:
         if not (number.isdigit() and len(number) == 11 and number.startswith("99")):
             raise ValueError("a foreigner ID number has 11 digits and starts with 99")

@@ -13,7 +13,7 @@ from chalicelib.api.schemas import AppointmentOut, AttendanceRequest
 from chalicelib.clock import clock
 from chalicelib.domain import attendance
 from chalicelib.domain.attendance import CONFIRMED, Outcome
-from chalicelib.domain.calendar import ISTANBUL
+from chalicelib.domain.calendar import local_day
 from chalicelib.domain.errors import AppointmentFinal, NotFound
 from chalicelib.domain.lockout import lock_after_no_show
 from chalicelib.domain.roles import Caller, Role
@@ -44,7 +44,7 @@ def sweep_no_shows(now: datetime | None = None) -> int:
     is conditional on attendance being unrecorded, so running twice, or alongside staff, never
     marks anything twice."""
     now = now or clock.now()
-    today = now.astimezone(ISTANBUL).date()
+    today = local_day(now)
     marked = 0
     for back in range(SWEEP_LOOKBACK_DAYS, -1, -1):
         day = today - timedelta(days=back)

@@ -39,12 +39,10 @@ from chalicelib.domain.lockout import lock_after_booking, require_not_locked
 from chalicelib.domain.roles import Caller, Role
 from chalicelib.observability import logger
 from chalicelib.services import audit, notifications
+from chalicelib.services.accounts import ACTIVE
 from chalicelib.services.auth import staff_directorate
 from chalicelib.services.registry import residency_of
 from chalicelib.settings import get_settings
-
-SLOT_KEY = "%Y-%m-%dT%H:%M"  # a slot's sort key: Istanbul wall time
-
 
 def availability(caller: Caller, query: AvailabilityQuery) -> Availability:
     """The bookable slots of a directorate for a service: one Query for the whole page."""
@@ -85,7 +83,7 @@ def book(caller: Caller, request: BookingRequest) -> AppointmentOut:
         raise ValidationFailed("This time slot does not exist.", field="slot_id")
     service = find_service(request.service)
     assert service is not None  # validated by the request model
-    slot_key = parsed[1].astimezone(calendar.ISTANBUL).strftime(SLOT_KEY)
+    slot_key = calendar.wall_time(parsed[1])
 
     applicant, slot = _read_applicant_and_slot(caller.account_id, directorate.id, slot_key)
     if applicant is None:
@@ -110,7 +108,7 @@ def book(caller: Caller, request: BookingRequest) -> AppointmentOut:
         service=service.code,
         status=CONFIRMED,
         lock_before=applicant.locked_until,
-        unmarked_day=bookable.start.astimezone(calendar.ISTANBUL).date().isoformat(),
+        unmarked_day=calendar.local_day(bookable.start).isoformat(),
         created_at=now,
     )
     booked = audit.record(
@@ -135,7 +133,7 @@ def book(caller: Caller, request: BookingRequest) -> AppointmentOut:
                 "applicant",
                 applicant,
                 actions=[Applicant.locked_until.set(lock_after_booking(now))],
-                condition=(Applicant.status == "active")
+                condition=(Applicant.status == ACTIVE)
                 # No lock in force: the same boundary as lockout.lock_in_force (a lock ending now is over).
                 & (Applicant.locked_until.does_not_exist() | (Applicant.locked_until <= now)),
             )
@@ -176,12 +174,10 @@ def _resolved(future, model_cls):
 
 
 def _slot_state(slot: Slot) -> booking.SlotState:
-    start = datetime.strptime(slot.start, SLOT_KEY).replace(tzinfo=calendar.ISTANBUL)
-    end = datetime.strptime(slot.end, SLOT_KEY).replace(tzinfo=calendar.ISTANBUL)
     return booking.SlotState(
         directorate_id=slot.directorate_id,
-        start=start,
-        end=end,
+        start=calendar.from_wall_time(slot.start),
+        end=calendar.from_wall_time(slot.end),
         capacity=int(slot.capacity),
         booked=int(slot.booked),
         services=frozenset(slot.services or ()),

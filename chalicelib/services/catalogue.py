@@ -16,8 +16,6 @@ from chalicelib.domain.catalogue import DIRECTORATES, PROVINCES, SERVICES, Direc
 from chalicelib.observability import logger
 from chalicelib.settings import get_settings
 
-SLOT_KEY_FORMAT = "%Y-%m-%dT%H:%M"
-
 
 def provinces() -> list[ProvinceOut]:
     return [ProvinceOut(code=p.code, name=p.name) for p in PROVINCES]
@@ -83,8 +81,8 @@ def _open_day(directorate: Directorate, day: date) -> bool:
                 write.save(
                     Slot(
                         directorate.id,
-                        spec.start.strftime(SLOT_KEY_FORMAT),
-                        end=spec.end.strftime(SLOT_KEY_FORMAT),
+                        calendar.wall_time(spec.start),
+                        end=calendar.wall_time(spec.end),
                         capacity=spec.capacity,
                         booked=0,
                         services=set(spec.services),

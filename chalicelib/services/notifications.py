@@ -23,7 +23,8 @@ from chalicelib.adapters.dynamo import condition_failed, transaction
 from chalicelib.adapters.tables import Applicant, Appointment, Notification
 from chalicelib.clock import clock
 from chalicelib.domain import notices, verification
-from chalicelib.domain.calendar import ISTANBUL
+from chalicelib.domain.attendance import CONFIRMED as CONFIRMED_STATUS
+from chalicelib.domain.calendar import local_day
 from chalicelib.domain.catalogue import find_directorate, find_service
 from chalicelib.observability import logger
 from chalicelib.resources import notifications_queue_name
@@ -46,7 +47,7 @@ def confirmation_for(appointment: Appointment, now: datetime) -> Notification:
         appointment_id=appointment.appointment_id,
         applicant_id=appointment.applicant_id,
         created_at=now,
-        undelivered_day=now.astimezone(ISTANBUL).date().isoformat(),
+        undelivered_day=local_day(now).isoformat(),
     )
 
 
@@ -55,7 +56,7 @@ def send_reminders(now: datetime | None = None) -> int:
     tomorrow. Each appointment gets one reminder however often this runs: the code and the
     notification are written together, on condition that neither exists yet."""
     now = now or clock.now()
-    tomorrow = (now.astimezone(ISTANBUL).date() + timedelta(days=1)).isoformat()
+    tomorrow = (local_day(now) + timedelta(days=1)).isoformat()
     written = []
     for appointment in Appointment.unmarked_by_day.query(tomorrow):
         code = verification.new_code()
@@ -66,14 +67,14 @@ def send_reminders(now: datetime | None = None) -> int:
             applicant_id=appointment.applicant_id,
             created_at=now,
             checkin_code=code,
-            undelivered_day=now.astimezone(ISTANBUL).date().isoformat(),
+            undelivered_day=local_day(now).isoformat(),
         )
         try:
             with transaction() as write:
                 write.update(
                     appointment,
                     actions=[Appointment.checkin_code_hash.set(verification.code_digest(appointment.appointment_id, code))],
-                    condition=Appointment.checkin_code_hash.does_not_exist() & (Appointment.status == "confirmed"),
+                    condition=Appointment.checkin_code_hash.does_not_exist() & (Appointment.status == CONFIRMED_STATUS),
                 )
                 write.save(reminder, condition=Notification.notification_id.does_not_exist())
         except TransactWriteError as error:
@@ -149,7 +150,7 @@ def requeue_undelivered(now: datetime | None = None) -> int:
     """Re-queue notifications still undelivered a while after they were written (their queue
     message was lost, or is resting in the dead-letter queue after an outage)."""
     now = now or clock.now()
-    today = now.astimezone(ISTANBUL).date()
+    today = local_day(now)
     ids = []
     for back in range(REQUEUE_LOOKBACK_DAYS, -1, -1):
         day = (today - timedelta(days=back)).isoformat()

@@ -33,9 +33,8 @@ def refuse_self_amendment(caller: Caller) -> None:
 
 
 def find_by_document(caller: Caller, document_number: str) -> ApplicantProfile:
-    number = "".join(document_number.split()).upper()
     try:
-        claim = IdentityClaim.get(identity_claim(number))
+        claim = IdentityClaim.get(identity_claim(identity.canonical_document_number(document_number)))
     except IdentityClaim.DoesNotExist:
         raise NotFound("No applicant has signed up with this document.") from None
     return view_applicant(caller, claim.applicant_id)

@@ -129,7 +129,7 @@ def test_province_eligibility_and_slot_rules_refuse_with_their_own_codes():
 def test_a_full_slot_refuses_and_capacity_never_drops_below_bookings():
     first_slot = next(s for s in free_slots(applicant()) if s.remaining == FATIH.desks)  # untouched by other tests
     directorate_id, start = calendar.parse_slot_id(first_slot.slot_id)
-    key = start.astimezone(calendar.ISTANBUL).strftime("%Y-%m-%dT%H:%M")
+    key = calendar.wall_time(start)
     booking.set_slot_capacity(directorate_id, key, SlotCapacityRequest(capacity=1))
     book(applicant(), first_slot.slot_id)
     with pytest.raises(SlotFull):

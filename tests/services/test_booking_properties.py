@@ -44,7 +44,6 @@ from chalicelib.settings import get_settings
 
 MERKEZ = find_directorate("35-merkez")  # İzmir's provincial directorate: no other service test books here
 THIRTY_DAYS = timedelta(days=30)
-SLOT_KEY = "%Y-%m-%dT%H:%M"
 MAX_SLOTS = 6
 MAX_TRAVEL = timedelta(days=100)
 # Mostly a service everyone may book; sometimes one that depends on the permit status.
@@ -60,7 +59,7 @@ def utc(moment: datetime) -> datetime:
 
 
 def slot_start(key: str) -> datetime:
-    return datetime.strptime(key, SLOT_KEY).replace(tzinfo=calendar.ISTANBUL)
+    return calendar.from_wall_time(key)
 
 
 def slot_id(key: str) -> str:
@@ -95,7 +94,7 @@ def claim_slot(pick: int, capacity: int) -> str:
         days = calendar.horizon_days(clock.today(), get_settings().slot_horizon_days)
         for offset in range(len(days)):
             day = days[(pick + offset) % len(days)]
-            keys = [spec.start.strftime(SLOT_KEY) for spec in calendar.slots_for_day(MERKEZ, day)]
+            keys = [calendar.wall_time(spec.start) for spec in calendar.slots_for_day(MERKEZ, day)]
             keys = [key for key in keys if key not in CLAIMED]
             if not keys:
                 continue
