@@ -7,13 +7,14 @@ everything else lives in `chalicelib/` (endpoints in `chalicelib/api`, use cases
 
 from chalice import Chalice
 
-from chalicelib.api import accounts, admin, booking, catalogue, profile, staff
+from chalicelib.api import accounts, admin, assignment, booking, catalogue, profile, staff
 from chalicelib.api.http import HttpApi
 from chalicelib.services import attendance as attendance_jobs
+from chalicelib.services import assignment as assigner
 from chalicelib.services import auth
 from chalicelib.services import catalogue as catalogue_jobs
-from chalicelib.services import notifications
-from chalicelib.resources import notifications_queue_name
+from chalicelib.services import demand, notifications
+from chalicelib.resources import assignments_queue_name, notifications_queue_name
 
 app = Chalice(app_name="md-appointments")
 api = HttpApi(app, authenticate=auth.authenticate)
@@ -40,6 +41,8 @@ api.post("/v1/appointments", booking.book)
 api.get("/v1/appointments/{appointment_id}", booking.get_appointment)
 api.delete("/v1/appointments/{appointment_id}", booking.cancel_appointment)
 api.patch("/v1/appointments/{appointment_id}", booking.change_appointment)
+api.post("/v1/assignment-requests", assignment.request_assignment)
+api.get("/v1/assignment-requests/{request_id}", assignment.get_assignment_request)
 
 # Staff
 api.get("/v1/staff/applicants", staff.find_applicant)
@@ -47,17 +50,37 @@ api.get("/v1/staff/applicants/{applicant_id}", staff.get_applicant)
 api.patch("/v1/staff/applicants/{applicant_id}", staff.amend_applicant)
 api.get("/v1/staff/applicants/{applicant_id}/audit", staff.applicant_audit)
 api.post("/v1/staff/appointments/{appointment_id}/attendance", staff.record_attendance)
+api.post("/v1/staff/directorates/{directorate_id}/closures", assignment.close_day)
 
 # Admin
 api.post("/v1/admin/residents", admin.import_residents)
 api.post("/v1/admin/staff", admin.create_staff)
 api.put("/v1/admin/directorates/{directorate_id}/slots/{start}/capacity", admin.set_slot_capacity)
+api.put("/v1/admin/directorates/{directorate_id}/services/{service_code}/mode", assignment.set_demand_mode)
 
 
 # Events: deliver the SMS and email owed for appointments (partial batch failures reported).
 @app.on_sqs_message(queue=notifications_queue_name(), batch_size=10)
 def deliver_notifications(event):
     return notifications.handle_queue_batch(event.to_dict(), app.lambda_context)
+
+
+# Events: serve a province's due assignment requests (a window closed, or a re-drive).
+@app.on_sqs_message(queue=assignments_queue_name(), batch_size=10)
+def assign_appointments(event):
+    return assigner.handle_queue_batch(event.to_dict(), app.lambda_context)
+
+
+# Every minute: send the provinces with due waiting requests to the assigner again.
+@app.schedule("rate(1 minute)")
+def redrive_assignments(event):
+    return assigner.redrive()
+
+
+# Every 5 minutes: the demand rule re-decides the mode of directorates left on `auto`.
+@app.schedule("rate(5 minutes)")
+def evaluate_demand(event):
+    return demand.evaluate()
 
 
 # 10:00 in Istanbul (07:00 UTC): remind tomorrow's appointments, with a check-in code each.

@@ -35,6 +35,21 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Hello {name},\n\nYour appointment is tomorrow.\n\nDate and time: {when} (Istanbul time)\nPlace: {directorate}\nAddress: {address}\nService: {service}\nReference: {reference}\nCheck-in code: {code}\n\nTell the check-in code to the officer. Please bring: {bring}.\n\nIf you do not come, you cannot book again for 30 days.\n\nProvincial Directorate of Migration Management",
         "ar": "مرحباً {name}،\n\nموعدك غداً.\n\nالتاريخ والوقت: {when} (بتوقيت إسطنبول)\nالمكان: {directorate}\nالعنوان: {address}\nالخدمة: {service}\nالرقم المرجعي: {reference}\nرمز تسجيل الحضور: {code}\n\nأخبر الموظف برمز تسجيل الحضور. يرجى إحضار: {bring}.\n\nإذا لم تحضر فلن تتمكن من الحجز مجدداً لمدة 30 يوماً.\n\nمديرية إدارة الهجرة في الولاية",
     },
+    "sms.appointment_cancelled": {
+        "tr": "Randevunuz göç idaresi tarafından iptal edildi: {when}, {directorate}. Neden: {reason}. Size öncelikli olarak yeni bir randevu verilecek ve SMS ile bildirilecek. bu randevunun başlattığı 30 günlük bekleme kaldırıldı. Referans: {reference}.",
+        "en": "Your appointment was cancelled by the directorate: {when}, {directorate}. Reason: {reason}. You will be given a new appointment first, and told by SMS. The 30-day wait this booking started is lifted. Reference: {reference}.",
+        "ar": "ألغت المديرية موعدك: {when}، {directorate}. السبب: {reason}. سيُمنح لك موعد جديد بالأولوية وستُبلَّغ برسالة نصية. رُفع الانتظار لمدة 30 يوماً الناتج عن هذا الموعد. الرقم المرجعي: {reference}.",
+    },
+    "email.appointment_cancelled.subject": {
+        "tr": "Randevunuz iptal edildi – {when} – {reference}",
+        "en": "Your appointment was cancelled – {when} – {reference}",
+        "ar": "أُلغي موعدك – {when} – {reference}",
+    },
+    "email.appointment_cancelled.body": {
+        "tr": "Merhaba {name},\n\n{when} (İstanbul saati) tarihindeki randevunuz {directorate} tarafından iptal edildi.\nNeden: {reason}\nHizmet: {service}\nReferans kodu: {reference}\n\nBu iptal size bağlı değildir: bu randevunun başlattığı 30 günlük bekleme kaldırıldı. Size öncelikli olarak yeni bir randevu verilecek; ayrıntılar SMS ve e-posta ile gelecek. Bir şey yapmanıza gerek yok.\n\nİl Göç İdaresi Müdürlüğü",
+        "en": "Hello {name},\n\nYour appointment on {when} (Istanbul time) was cancelled by {directorate}.\nReason: {reason}\nService: {service}\nReference: {reference}\n\nThis is not held against you: the 30-day wait this booking started is lifted. You will be given a new appointment before anyone else; its details will come by SMS and email. You do not need to do anything.\n\nProvincial Directorate of Migration Management",
+        "ar": "مرحباً {name}،\n\nألغت {directorate} موعدك في {when} (بتوقيت إسطنبول).\nالسبب: {reason}\nالخدمة: {service}\nالرقم المرجعي: {reference}\n\nهذا الإلغاء لا يُحتسب عليك: رُفع الانتظار لمدة 30 يوماً الناتج عن هذا الموعد. سيُمنح لك موعد جديد قبل غيرك، وستصلك تفاصيله برسالة نصية وبالبريد الإلكتروني. لا تحتاج إلى فعل أي شيء.\n\nمديرية إدارة الهجرة في الولاية",
+    },
     "bring.default": {
         "tr": "pasaportunuz veya yabancı kimlik kartınız, ikamet izni kartınız ve bu referans kodu",
         "en": "your passport or foreigner ID card, your permit card and this reference code",

@@ -169,10 +169,15 @@ def resources(email_sender: str = "no-reply@randevu.example.org", sms_sender_id:
         tables=table_definitions(),
         user_pool=UserPoolDefinition(name=f"{prefix}-accounts", client_name=f"{prefix}-api"),
         messaging=MessagingDefinition(email_sender=email_sender, sms_sender_id=sms_sender_id),
-        queues=(QueueDefinition(notifications_queue_name()),),
+        queues=(QueueDefinition(notifications_queue_name()), QueueDefinition(assignments_queue_name())),
     )
 
 
 def notifications_queue_name() -> str:
     """The queue of notifications to deliver (SMS and email), read by the sender."""
     return f"{resource_prefix()}-notifications"
+
+
+def assignments_queue_name() -> str:
+    """The queue of provinces whose waiting requests are due to be assigned, read by the assigner."""
+    return f"{resource_prefix()}-assignments"

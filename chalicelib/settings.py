@@ -10,6 +10,8 @@ import os
 from dataclasses import dataclass
 from functools import lru_cache
 
+from chalicelib.domain.demand import DemandPolicy
+
 DEFAULT_PREFIX = "md-appointments"
 
 
@@ -25,6 +27,8 @@ class Settings:
     slot_horizon_days: int
     verification_code_ttl_minutes: int
     verification_max_attempts: int
+    assignment_window_minutes: int
+    demand: DemandPolicy
 
     @property
     def issuer(self) -> str:
@@ -55,6 +59,14 @@ def get_settings() -> Settings:
         slot_horizon_days=int(env.get("SLOT_HORIZON_DAYS", "21")),
         verification_code_ttl_minutes=int(env.get("VERIFICATION_CODE_TTL_MINUTES", "15")),
         verification_max_attempts=int(env.get("VERIFICATION_MAX_ATTEMPTS", "5")),
+        # At most 15: a window's message waits on the queue (DelaySeconds ≤ 900) until it closes.
+        assignment_window_minutes=min(int(env.get("ASSIGNMENT_WINDOW_MINUTES", "10")), 15),
+        demand=DemandPolicy(
+            lookahead_days=int(env.get("DEMAND_LOOKAHEAD_DAYS", DemandPolicy.lookahead_days)),
+            assign_below_free_share=float(env.get("DEMAND_ASSIGN_BELOW_FREE_SHARE", DemandPolicy.assign_below_free_share)),
+            open_at_free_share=float(env.get("DEMAND_OPEN_AT_FREE_SHARE", DemandPolicy.open_at_free_share)),
+            max_bookings_per_minute=float(env.get("DEMAND_MAX_BOOKINGS_PER_MINUTE", DemandPolicy.max_bookings_per_minute)),
+        ),
     )
 
 

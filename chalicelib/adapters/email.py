@@ -22,11 +22,11 @@ class EmailSender:
         # base64 parts keep the message 7-bit clean: Turkish and Arabic text survive every relay.
         message.set_content(body, cte="base64")
         if calendar is not None:
-            # method=REQUEST makes mail clients offer to add the appointment to the calendar.
+            # The part's method (REQUEST: offer to add it; CANCEL: remove it) is the calendar's own.
             # Attached as UTF-8 text, so the directorate's Turkish name survives in every client.
-            message.add_attachment(
-                calendar.decode("utf-8"), subtype="calendar", filename="appointment.ics", params={"method": "REQUEST"}, cte="base64"
-            )
+            text = calendar.decode("utf-8")
+            method = "CANCEL" if "\nMETHOD:CANCEL" in text.replace("\r", "") else "REQUEST"
+            message.add_attachment(text, subtype="calendar", filename="appointment.ics", params={"method": method}, cte="base64")
         response = self._client.send_raw_email(
             Source=self._sender, Destinations=[to], RawMessage={"Data": message.as_bytes()}
         )

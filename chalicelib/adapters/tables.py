@@ -74,6 +74,7 @@ class Applicant(Model):
     verification_expires_at = UTCDateTimeAttribute(null=True)
     verification_attempts = NumberAttribute(default=0)
     locked_until = UTCDateTimeAttribute(null=True)
+    waiting_request = UnicodeAttribute(null=True)  # the one assignment request waiting, if any
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()  # writers that must not lose an update condition on it
 
@@ -144,8 +145,11 @@ class DirectorateDay(Model):
     directorate_id = UnicodeAttribute(hash_key=True)
     day = UnicodeAttribute(range_key=True)  # YYYY-MM-DD
     status = UnicodeAttribute()  # open | closed
-    slot_count = NumberAttribute()
-    generated_at = UTCDateTimeAttribute()
+    slot_count = NumberAttribute(default=0)
+    generated_at = UTCDateTimeAttribute(null=True)  # None: closed before it was ever opened
+    closed_reason = UnicodeAttribute(null=True)
+    closed_by = UnicodeAttribute(null=True)
+    closed_at = UTCDateTimeAttribute(null=True)
 
 
 class AppointmentsByApplicant(GlobalSecondaryIndex):
@@ -199,6 +203,8 @@ class Appointment(Model):
     service = UnicodeAttribute()
     status = UnicodeAttribute()  # confirmed | cancelled_by_authority
     lock_before = UTCDateTimeAttribute(null=True)  # the applicant's lock before this booking
+    cancelled_at = UTCDateTimeAttribute(null=True)
+    cancel_reason = UnicodeAttribute(null=True)
     attendance = UnicodeAttribute(null=True)  # attended | no_show
     attendance_at = UTCDateTimeAttribute(null=True)
     unmarked_day = UnicodeAttribute(null=True)  # Istanbul date while attendance is unrecorded
@@ -233,7 +239,7 @@ class Notification(Model):
         table_name = table_name("notifications")
 
     notification_id = UnicodeAttribute(hash_key=True)
-    kind = UnicodeAttribute()  # appointment.confirmed | appointment.reminder
+    kind = UnicodeAttribute()  # appointment.confirmed | appointment.reminder | appointment.cancelled
     appointment_id = UnicodeAttribute()
     applicant_id = UnicodeAttribute()
     created_at = UTCDateTimeAttribute()
@@ -246,9 +252,83 @@ class Notification(Model):
     attempts = NumberAttribute(default=0)
     last_error = UnicodeAttribute(null=True)  # an error type, never message text (no personal data)
     checkin_code = UnicodeAttribute(null=True)  # a reminder's code, removed once delivered
+    reason = UnicodeAttribute(null=True)  # a cancellation's reason, as the directorate gave it
     undelivered_day = UnicodeAttribute(null=True)
 
     undelivered_by_day = UndeliveredNotificationsByDay()
+
+
+class WaitingRequestsByProvince(GlobalSecondaryIndex):
+    """Sparse: the requests still waiting in a province, in queue order (closure victims first,
+    then by window); the assigner and the re-drive schedule read exactly these."""
+
+    class Meta:
+        index_name = "waiting-by-province"
+        projection = AllProjection()
+
+    waiting_province = UnicodeAttribute(hash_key=True)
+    queue_key = UnicodeAttribute(range_key=True)
+
+
+class AssignmentRequest(Model):
+    """A person's request to be given an appointment when the directorate assigns them.
+
+    Moves waiting → assigned (in the booking transaction of the appointment it gets) or
+    waiting → withdrawn, each under the condition that it is still waiting."""
+
+    class Meta(_Meta):
+        table_name = table_name("assignment-requests")
+
+    request_id = UnicodeAttribute(hash_key=True)
+    applicant_id = UnicodeAttribute()
+    province = UnicodeAttribute()
+    service = UnicodeAttribute()
+    directorate_id = UnicodeAttribute(null=True)  # None: any directorate of the province
+    earliest = UnicodeAttribute(null=True)  # YYYY-MM-DD
+    latest = UnicodeAttribute(null=True)
+    part_of_day = UnicodeAttribute(default="any")
+    weekdays = UnicodeAttribute(default="01234")  # Monday = 0
+    priority = BooleanAttribute(default=False)  # a closure's victim
+    status = UnicodeAttribute()  # waiting | assigned | withdrawn
+    received_at = UTCDateTimeAttribute()
+    window_start = UnicodeAttribute()  # ISO UTC: the lottery window it was drawn in
+    appointment_id = UnicodeAttribute(null=True)
+    reason = UnicodeAttribute(null=True)  # why it was withdrawn, or which closure created it
+    decided_at = UTCDateTimeAttribute(null=True)
+    waiting_province = UnicodeAttribute(null=True)  # set while waiting (the sparse index)
+    queue_key = UnicodeAttribute(null=True)  # "<0 priority|1>#<window_start>#<request_id>"
+
+    waiting_by_province = WaitingRequestsByProvince()
+
+
+class AssignmentWindow(Model):
+    """The recorded seed of one province's lottery window, drawn once when the window is first
+    served after it closed (conditional put): anyone can re-draw the order from it."""
+
+    class Meta(_Meta):
+        table_name = table_name("assignment-windows")
+
+    province = UnicodeAttribute(hash_key=True)
+    window_start = UnicodeAttribute(range_key=True)  # ISO UTC
+    seed = NumberAttribute()
+    drawn_at = UTCDateTimeAttribute()
+
+
+class DemandMode(Model):
+    """How a directorate gives out a service's appointments: chosen by an admin (`open`,
+    `assigned`) or left to the demand rule (`auto`, the default when no item exists)."""
+
+    class Meta(_Meta):
+        table_name = table_name("demand-modes")
+
+    directorate_id = UnicodeAttribute(hash_key=True)
+    service = UnicodeAttribute(range_key=True)
+    setting = UnicodeAttribute(default="auto")  # open | assigned | auto
+    auto_mode = UnicodeAttribute(default="open")  # what the demand rule decided last
+    booked_total = NumberAttribute(null=True)  # the directorate's booked units at the last evaluation
+    evaluated_at = UTCDateTimeAttribute(null=True)
+    updated_by = UnicodeAttribute(null=True)
+    updated_at = UTCDateTimeAttribute(null=True)
 
 
 class IdempotencyRecord(Model):
@@ -277,5 +357,8 @@ ALL_TABLES: tuple[type[Model], ...] = (
     DirectorateDay,
     Appointment,
     Notification,
+    AssignmentRequest,
+    AssignmentWindow,
+    DemandMode,
     IdempotencyRecord,
 )

@@ -349,3 +349,80 @@ class SlotCapacity(BaseModel):
     slot_id: str
     capacity: int
     booked: int
+
+
+# --- high demand: assignment requests, demand modes, closures ---------------------------------
+
+
+class AssignmentPreferences(Strict):
+    earliest: date | None = Field(default=None, description="No appointment before this day")
+    latest: date | None = Field(default=None, description="No appointment after this day")
+    part_of_day: Literal["any", "morning", "afternoon"] = "any"
+    weekdays: Annotated[list[Annotated[int, Field(ge=0, le=4, strict=True)]], Field(min_length=1, max_length=5)] | None = Field(
+        default=None, description="Acceptable weekdays, Monday = 0 … Friday = 4; default all"
+    )
+
+    @field_validator("latest")
+    @classmethod
+    def _not_before_earliest(cls, latest: date | None, info):
+        earliest = info.data.get("earliest")
+        if latest is not None and earliest is not None and latest < earliest:
+            raise ValueError("latest must not be before earliest")
+        return latest
+
+
+class AssignmentRequestIn(Strict):
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        json_schema_extra={"examples": [{"service": "address_registration", "directorate": "34-fatih", "preferences": {"part_of_day": "morning"}}]},
+    )
+
+    service: ServiceCode
+    directorate: DirectorateId | None = Field(default=None, description="Default: any directorate of your province")
+    preferences: AssignmentPreferences | None = None
+
+
+class AssignmentStatus(BaseModel):
+    request_id: str
+    status: Literal["waiting", "assigned", "withdrawn"]
+    service: str
+    directorate: str | None
+    priority: bool = Field(description="A request the authority filed after cancelling an appointment (served first)")
+    position: int | None = Field(description="While waiting: 1 + the requests served before this one (the worst case until the window's order is drawn)")
+    estimated_date: date | None
+    appointment_id: str | None
+    reason: str | None = Field(description="Why it was withdrawn, or which closure filed it")
+    received_at: IstanbulTime
+    window_start: IstanbulTime
+    window_closes_at: IstanbulTime
+    window_seed: str | None = Field(description="Once the window has closed: the recorded seed its order is drawn from")
+
+
+class DemandModeRequest(Strict):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, json_schema_extra={"examples": [{"mode": "assigned"}]})
+
+    mode: Literal["open", "assigned", "auto"]
+
+
+class DemandModeOut(BaseModel):
+    directorate: str
+    service: str
+    setting: Literal["open", "assigned", "auto"]
+    mode: Literal["open", "assigned"] = Field(description="The mode in force")
+    auto_mode: Literal["open", "assigned"] = Field(description="What the demand rule chose last")
+
+
+class ClosureRequest(Strict):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, json_schema_extra={"examples": [{"date": "2026-12-03", "reason": "Power cut in the building"}]})
+
+    date: date
+    reason: Annotated[str, _bounded(500)]
+
+
+class ClosureOut(BaseModel):
+    directorate: str
+    date: date
+    slots_closed: int
+    appointments_cancelled: int
+    requests_filed: int

@@ -6,8 +6,8 @@ served oldest first, and people whose appointment the authority cancelled (a clo
 everyone else. Each request then gets the earliest slot its preferences accept that still has
 capacity.
 
-Pure: the assigner (a use case, next to come) records the seed, executes the plan one booking
-transaction at a time and lets a failed condition move on to the next slot.
+Pure: the assigner (`chalicelib/services/assignment.py`) records the seed, executes the plan
+one booking transaction at a time and re-plans what a concurrent writer took meanwhile.
 """
 
 from __future__ import annotations
@@ -20,7 +20,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 
 from chalicelib.domain.booking import SlotState
-from chalicelib.domain.calendar import ISTANBUL, WORKING_HOURS, is_working_day
+from chalicelib.domain.calendar import ISTANBUL, WORKING_HOURS, is_working_day, slots_for_day
+from chalicelib.domain.catalogue import Directorate, Service, directorates_in
+from chalicelib.domain.eligibility import Residency, require_in_province
+from chalicelib.domain.errors import NotEligible, ValidationFailed
 
 PARTS_OF_DAY = ("any", "morning", "afternoon")
 
@@ -56,6 +59,10 @@ class WaitingRequest:
     service: str
     preferences: Preferences = Preferences()
     priority: bool = False  # a closure's victim: served before every window
+    window_start: datetime | None = None  # the window it was filed in, as recorded (else derived)
+
+    def window(self, window_minutes: int) -> datetime:
+        return self.window_start or window_of(self.received_at, window_minutes)
 
 
 def window_of(received_at: datetime, window_minutes: int) -> datetime:
@@ -76,7 +83,7 @@ def lottery_order(requests: Iterable[WaitingRequest], window_minutes: int, seeds
     and so how fast they clicked — does not matter: the same set gives the same order."""
     by_window: dict[tuple[bool, datetime], list[WaitingRequest]] = {}
     for request in requests:
-        by_window.setdefault((not request.priority, window_of(request.received_at, window_minutes)), []).append(request)
+        by_window.setdefault((not request.priority, request.window(window_minutes)), []).append(request)
     ordered: list[WaitingRequest] = []
     for (_, window), members in sorted(by_window.items()):
         members.sort(key=lambda r: r.request_id)  # a canonical start, independent of arrival order
@@ -119,6 +126,32 @@ def plan(ordered: Sequence[WaitingRequest], slots: Sequence[SlotState]) -> tuple
         key = (slot.directorate_id, slot.start)
         remaining[key] = SlotState(**{**slot.__dict__, "booked": slot.booked + 1})
     return assigned, waiting
+
+
+def directorates_for(service: Service, residency: Residency | None, chosen: Directorate | None) -> tuple[Directorate, ...]:
+    """Where a person may be assigned for a service: the directorate they chose, or any of
+    their province's that offers it (never another province's)."""
+    if residency is None:
+        raise NotEligible()
+    if chosen is not None:
+        require_in_province(chosen, residency)
+        candidates: tuple[Directorate, ...] = (chosen,)
+    else:
+        candidates = directorates_in(residency.province)
+    offering = tuple(d for d in candidates if service.code in d.services)
+    if not offering:
+        raise ValidationFailed(f"No directorate {'here' if chosen else 'in your province'} offers '{service.name}'.", field="service")
+    return offering
+
+
+def daily_capacity(directorates: Iterable[Directorate], service_code: str, day: date) -> int:
+    """How many appointments for the service the directorates give on a working day."""
+    return sum(
+        spec.capacity
+        for directorate in directorates
+        for spec in slots_for_day(directorate, day)
+        if service_code in spec.services
+    )
 
 
 def estimated_date(position: int, daily_capacity: int, first_day: date) -> date | None:

@@ -1,7 +1,8 @@
 """What makes a slot bookable, and the order in which a booking is refused.
 
 Each rule is one function; `check_booking` names them in the order a person should hear about
-them (what they asked for is wrong, then where, then who, then when, then how full).
+them (what they asked for is wrong, then where, then who, then when, then whether people pick
+slots here at the moment, then how full).
 The same rules hold atomically in the booking transaction's conditions (capacity left, lock
 not in force); these checks give the early, precise refusal.
 """
@@ -14,6 +15,7 @@ from datetime import date, datetime, timedelta
 
 from chalicelib.domain.calendar import local_day
 from chalicelib.domain.catalogue import Directorate, Service
+from chalicelib.domain.demand import Mode, require_open
 from chalicelib.domain.eligibility import Residency, require_eligible_for, require_in_province
 from chalicelib.domain.errors import SlotFull, ValidationFailed
 from chalicelib.domain.lockout import require_not_locked
@@ -78,6 +80,7 @@ def check_booking(
     slot: SlotState | None,
     residency: Residency | None,
     locked_until: datetime | None,
+    mode: Mode,
     now: datetime,
     window: BookingWindow,
 ) -> SlotState:
@@ -85,6 +88,7 @@ def check_booking(
     require_in_province(directorate, residency)
     require_eligible_for(service, residency, local_day(bookable.start))
     require_not_locked(locked_until, now)
+    require_open(mode)
     require_capacity(bookable)
     return bookable
 

@@ -40,3 +40,11 @@ def lock_after_no_show(current_lock: datetime | None, appointment_start: datetim
     """A no-show locks for 30 days from the missed appointment: it extends a lock, never shortens it."""
     candidate = appointment_start + LOCK_PERIOD
     return max(candidate, current_lock) if current_lock is not None else candidate
+
+
+def lock_after_cancellation(current_lock: datetime | None, set_by_booking: datetime, lock_before: datetime | None) -> datetime | None:
+    """The authority cancelled an appointment: the lock that booking set gives way to the one
+    the person had before it. A lock set since by something else (a no-show) stays."""
+    if current_lock is not None and current_lock == set_by_booking:
+        return lock_before
+    return current_lock

@@ -45,7 +45,14 @@ def reminder(facts: AppointmentFacts, organizer_email: str, checkin_code: str) -
     return _notice("appointment_reminder", facts, organizer_email, code=checkin_code)
 
 
-def _notice(kind: str, facts: AppointmentFacts, organizer_email: str, **extra: str) -> Notice:
+def cancellation(facts: AppointmentFacts, organizer_email: str, reason: str) -> Notice:
+    """The directorate cancelled the appointment (a closure): it does not count against the
+    person, and a new appointment is being assigned to them first. The invitation cancels the
+    calendar entry."""
+    return _notice("appointment_cancelled", facts, organizer_email, method="CANCEL", reason=reason)
+
+
+def _notice(kind: str, facts: AppointmentFacts, organizer_email: str, method: str = "REQUEST", **extra: str) -> Notice:
     language = facts.language if facts.language in MESSAGES[f"sms.{kind}"] else FALLBACK
     values = {
         "when": f"{facts.start.astimezone(ISTANBUL):%d.%m.%Y %H:%M}",
@@ -61,7 +68,7 @@ def _notice(kind: str, facts: AppointmentFacts, organizer_email: str, **extra: s
         sms=text(f"sms.{kind}", language, **values),
         email_subject=text(f"email.{kind}.subject", language, **values),
         email_body=text(f"email.{kind}.body", language, **values),
-        calendar=invitation(facts, organizer_email, summary=f"{values['service']} – {facts.reference}"),
+        calendar=invitation(facts, organizer_email, summary=f"{values['service']} – {facts.reference}", method=method),
     )
 
 
@@ -70,16 +77,20 @@ def _what_to_bring(service_code: str, language: str) -> str:
     return text(key if key in MESSAGES else "bring.default", language)
 
 
-def invitation(facts: AppointmentFacts, organizer_email: str, summary: str) -> bytes:
+def invitation(facts: AppointmentFacts, organizer_email: str, summary: str, method: str = "REQUEST") -> bytes:
+    """An iCalendar invitation (METHOD:REQUEST), or its cancellation (METHOD:CANCEL, same UID)."""
     from icalendar import Calendar, Event, vCalAddress
 
     calendar = Calendar()
     calendar.add("prodid", CALENDAR_PRODUCT)
     calendar.add("version", "2.0")
-    calendar.add("method", "REQUEST")
+    calendar.add("method", method)
     event = Event()
     event.add("uid", f"{facts.appointment_id}@md-appointments")
     event.add("dtstamp", facts.booked_at)
+    if method == "CANCEL":
+        event.add("status", "CANCELLED")
+        event.add("sequence", 1)
     event.add("dtstart", facts.start.astimezone(ISTANBUL))
     event.add("dtend", facts.end.astimezone(ISTANBUL))
     event.add("summary", summary)

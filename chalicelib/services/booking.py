@@ -18,7 +18,7 @@ from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.transactions import TransactGet
 
 from chalicelib.adapters.dynamo import NamedTransaction, connection
-from chalicelib.adapters.tables import Applicant, Appointment, Slot
+from chalicelib.adapters.tables import Applicant, Appointment, DemandMode, Notification, Slot
 from chalicelib.api.http import Page
 from chalicelib.api.schemas import (
     AppointmentOut,
@@ -33,12 +33,12 @@ from chalicelib.api.schemas import (
 from chalicelib.clock import clock
 from chalicelib.domain import booking, calendar
 from chalicelib.domain.attendance import CONFIRMED
-from chalicelib.domain.catalogue import Directorate, find_directorate, find_service
+from chalicelib.domain.catalogue import Directorate, Service, find_directorate, find_service
 from chalicelib.domain.errors import AppointmentFinal, LockedOut, NotFound, SlotFull, ValidationFailed
 from chalicelib.domain.lockout import lock_after_booking, require_not_locked
 from chalicelib.domain.roles import Caller, Role
 from chalicelib.observability import logger
-from chalicelib.services import audit, notifications
+from chalicelib.services import audit, demand, notifications
 from chalicelib.services.accounts import ACTIVE
 from chalicelib.services.auth import staff_directorate
 from chalicelib.services.registry import residency_of
@@ -62,7 +62,7 @@ def availability(caller: Caller, query: AvailabilityQuery) -> Availability:
             filter_condition=Slot.services.contains(service.code) & (Slot.is_open == True),  # noqa: E712
         )
         for item in items:
-            state = _slot_state(item)
+            state = slot_state(item)
             if state.start > now and state.remaining > 0:
                 slots.append(
                     SlotOut(
@@ -72,7 +72,8 @@ def availability(caller: Caller, query: AvailabilityQuery) -> Availability:
                         remaining=state.remaining,
                     )
                 )
-    return Availability(mode="open", directorate=directorate.id, service=service.code, slots=slots)
+    mode = demand.current_mode(directorate.id, service.code)
+    return Availability(mode=mode.value, directorate=directorate.id, service=service.code, slots=slots)
 
 
 def book(caller: Caller, request: BookingRequest) -> AppointmentOut:
@@ -84,62 +85,24 @@ def book(caller: Caller, request: BookingRequest) -> AppointmentOut:
     service = find_service(request.service)
     assert service is not None  # validated by the request model
     slot_key = calendar.wall_time(parsed[1])
-
-    applicant, slot = _read_applicant_and_slot(caller.account_id, directorate.id, slot_key)
+    applicant, slot, mode = _read_for_booking(caller.account_id, directorate.id, slot_key, service.code)
     if applicant is None:
         raise NotFound("No applicant profile belongs to this account.")
     bookable = booking.check_booking(
         directorate=directorate,
         service=service,
-        slot=_slot_state(slot) if slot else None,
+        slot=slot_state(slot) if slot else None,
         residency=residency_of(applicant),
         locked_until=applicant.locked_until,
+        mode=demand.mode_of(mode),
         now=now,
         window=booking.booking_window(clock.today(), get_settings().slot_horizon_days),
     )
-    appointment = Appointment(
-        str(uuid.uuid4()),
-        reference=booking.new_reference(),
-        applicant_id=applicant.applicant_id,
-        directorate_id=directorate.id,
-        slot_start=slot_key,
-        start=bookable.start,
-        end=bookable.start + timedelta(minutes=service.duration_minutes),
-        service=service.code,
-        status=CONFIRMED,
-        lock_before=applicant.locked_until,
-        unmarked_day=calendar.local_day(bookable.start).isoformat(),
-        created_at=now,
-    )
-    booked = audit.record(
-        audit.applicant_subject(applicant.applicant_id),
-        "appointment.booked",
-        actor_id=caller.account_id,
-        actor_role=Role.APPLICANT.value,
-        at=now,
-        after={"appointment_id": appointment.appointment_id, "slot_id": request.slot_id, "service": service.code},
-    )
-    notice = notifications.confirmation_for(appointment, now)
+    appointment = new_appointment(applicant, slot, service, bookable.start, now)
     write = NamedTransaction()
     try:
         with write:
-            write.update(
-                "slot",
-                slot,
-                actions=[Slot.booked.add(1)],
-                condition=(Slot.booked < Slot.capacity) & (Slot.is_open == True),  # noqa: E712
-            )
-            write.update(
-                "applicant",
-                applicant,
-                actions=[Applicant.locked_until.set(lock_after_booking(now))],
-                condition=(Applicant.status == ACTIVE)
-                # No lock in force: the same boundary as lockout.lock_in_force (a lock ending now is over).
-                & (Applicant.locked_until.does_not_exist() | (Applicant.locked_until <= now)),
-            )
-            write.save("appointment", appointment, condition=Appointment.appointment_id.does_not_exist())
-            write.save("audit", booked)
-            write.save("notification", notice)
+            notice = confirm_in(write, slot, applicant, appointment, now, actor_id=caller.account_id, actor_role=Role.APPLICANT.value)
     except TransactWriteError as error:
         failed = write.failed(error)
         if "applicant" in failed:
@@ -152,6 +115,82 @@ def book(caller: Caller, request: BookingRequest) -> AppointmentOut:
     return appointment_out(appointment)
 
 
+def new_appointment(applicant: Applicant, slot: Slot, service: Service, start: datetime, now: datetime) -> Appointment:
+    return Appointment(
+        str(uuid.uuid4()),
+        reference=booking.new_reference(),
+        applicant_id=applicant.applicant_id,
+        directorate_id=slot.directorate_id,
+        slot_start=slot.start,
+        start=start,
+        end=start + timedelta(minutes=service.duration_minutes),
+        service=service.code,
+        status=CONFIRMED,
+        lock_before=applicant.locked_until,
+        unmarked_day=calendar.local_day(start).isoformat(),
+        created_at=now,
+    )
+
+
+def confirm_in(
+    write: NamedTransaction,
+    slot: Slot,
+    applicant: Applicant,
+    appointment: Appointment,
+    now: datetime,
+    *,
+    actor_id: str,
+    actor_role: str,
+    applicant_actions: tuple = (),
+    applicant_condition=None,
+    audit_facts: dict | None = None,
+) -> Notification:
+    """The writes that confirm an appointment, booked or assigned, added to `write`: a unit of
+    the slot's capacity (condition: capacity left, slot open), the applicant's 30-day lock
+    (condition: active, no lock in force), the appointment, its audit record and the
+    notification owed for it (returned, to be queued once the transaction is through)."""
+    booked = audit.record(
+        audit.applicant_subject(applicant.applicant_id),
+        "appointment.booked",
+        actor_id=actor_id,
+        actor_role=actor_role,
+        at=now,
+        after={
+            "appointment_id": appointment.appointment_id,
+            "slot_id": calendar.slot_id_for(slot.directorate_id, appointment.start),
+            "service": appointment.service,
+            **(audit_facts or {}),
+        },
+    )
+    notice = notifications.confirmation_for(appointment, now)
+    condition = may_book(now)
+    if applicant_condition is not None:
+        condition = condition & applicant_condition
+    write.update(
+        "slot",
+        slot,
+        actions=[Slot.booked.add(1)],
+        condition=(Slot.booked < Slot.capacity) & (Slot.is_open == True),  # noqa: E712
+    )
+    write.update(
+        "applicant",
+        applicant,
+        actions=[Applicant.locked_until.set(lock_after_booking(now)), *applicant_actions],
+        condition=condition,
+    )
+    write.save("appointment", appointment, condition=Appointment.appointment_id.does_not_exist())
+    write.save("audit", booked)
+    write.save("notification", notice)
+    return notice
+
+
+def may_book(now: datetime):
+    """The applicant item's condition for taking a new appointment or request: an active
+    account with no lock in force (the same boundary as lockout.lock_in_force: a lock ending
+    now is over)."""
+    return (Applicant.status == ACTIVE) & (Applicant.locked_until.does_not_exist() | (Applicant.locked_until <= now))
+
+
 def _refuse_for_lock(applicant_id: str, now: datetime) -> None:
     """The applicant item's condition failed: say until when the lock runs (a fresh read)."""
     current = Applicant.get(applicant_id, consistent_read=True)
@@ -159,11 +198,15 @@ def _refuse_for_lock(applicant_id: str, now: datetime) -> None:
     raise LockedOut("Your account cannot book right now. Please try again.")  # not active any more
 
 
-def _read_applicant_and_slot(applicant_id: str, directorate_id: str, slot_key: str) -> tuple[Applicant | None, Slot | None]:
+def _read_for_booking(
+    applicant_id: str, directorate_id: str, slot_key: str, service_code: str
+) -> tuple[Applicant | None, Slot | None, DemandMode | None]:
+    """The applicant, the slot and the demand mode, in one round trip."""
     with TransactGet(connection=connection()) as get:
         applicant_future = get.get(Applicant, applicant_id)
         slot_future = get.get(Slot, directorate_id, slot_key)
-    return _resolved(applicant_future, Applicant), _resolved(slot_future, Slot)
+        mode_future = get.get(DemandMode, directorate_id, service_code)
+    return _resolved(applicant_future, Applicant), _resolved(slot_future, Slot), _resolved(mode_future, DemandMode)
 
 
 def _resolved(future, model_cls):
@@ -173,7 +216,7 @@ def _resolved(future, model_cls):
         return None
 
 
-def _slot_state(slot: Slot) -> booking.SlotState:
+def slot_state(slot: Slot) -> booking.SlotState:
     return booking.SlotState(
         directorate_id=slot.directorate_id,
         start=calendar.from_wall_time(slot.start),
@@ -223,7 +266,7 @@ def set_slot_capacity(directorate_id: str, start: str, request: SlotCapacityRequ
         if error.cause_response_code == "ConditionalCheckFailedException":
             raise ValidationFailed("The capacity cannot be lower than the appointments already booked.", booked=int(slot.booked)) from None
         raise
-    state = _slot_state(slot)
+    state = slot_state(slot)
     return SlotCapacity(slot_id=calendar.slot_id_for(directorate_id, state.start), capacity=int(slot.capacity), booked=int(slot.booked))
 
 

@@ -31,6 +31,7 @@ from chalicelib.resources import notifications_queue_name
 
 CONFIRMED = "appointment.confirmed"
 REMINDER = "appointment.reminder"
+CANCELLED = "appointment.cancelled"
 CHANNELS = ("sms", "email")
 # A claim older than this is taken to be from a sender that died mid-way: the channel may be claimed again.
 CLAIM_LEASE = timedelta(minutes=5)
@@ -47,6 +48,20 @@ def confirmation_for(appointment: Appointment, now: datetime) -> Notification:
         appointment_id=appointment.appointment_id,
         applicant_id=appointment.applicant_id,
         created_at=now,
+        undelivered_day=local_day(now).isoformat(),
+    )
+
+
+def cancellation_for(appointment: Appointment, reason: str, now: datetime) -> Notification:
+    """The notification owed when the authority cancels an appointment (save it in the same
+    transaction as the cancellation)."""
+    return Notification(
+        f"cancelled-{appointment.appointment_id}",
+        kind=CANCELLED,
+        appointment_id=appointment.appointment_id,
+        applicant_id=appointment.applicant_id,
+        created_at=now,
+        reason=reason,
         undelivered_day=local_day(now).isoformat(),
     )
 
@@ -187,6 +202,8 @@ def _prepare(notification: Notification) -> _Outgoing:
     sender = wiring.email().sender
     if notification.kind == REMINDER:
         notice = notices.reminder(facts, sender, notification.checkin_code)
+    elif notification.kind == CANCELLED:
+        notice = notices.cancellation(facts, sender, notification.reason or "")
     else:
         notice = notices.confirmation(facts, sender)
     return _Outgoing(notice, applicant.phone, applicant.email)

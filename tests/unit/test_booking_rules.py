@@ -16,7 +16,9 @@ from chalicelib.domain.booking import BookingWindow, SlotState, booking_window, 
 from chalicelib.domain.calendar import ISTANBUL
 from chalicelib.domain.catalogue import DIRECTORATES, PROVINCES, SERVICES, PermitStatus, find_directorate
 from chalicelib.domain.eligibility import Residency
+from chalicelib.domain.demand import Mode
 from chalicelib.domain.errors import (
+    AssignedMode,
     AppointmentFinal,
     DomainError,
     LockedOut,
@@ -162,14 +164,16 @@ def test_remaining_is_never_negative_and_full_means_nothing_remains(capacity, bo
 
 SLOT_FAULTS = ("slot_missing", "slot_closed", "slot_started", "same_day", "beyond_horizon", "service_not_offered")
 ELIGIBILITY_FAULTS = ("status_not_eligible", "permit_expires_before_day")
-FAULTS = SLOT_FAULTS + ("wrong_province",) + ELIGIBILITY_FAULTS + ("locked", "full")
+FAULTS = SLOT_FAULTS + ("wrong_province",) + ELIGIBILITY_FAULTS + ("locked", "assigned_mode", "full")
 
-# The order a person hears about problems in: what, where, who, when, how full.
+# The order a person hears about problems in: what, where, who, when, whether slots are picked
+# here now, how full.
 EXPECTED = [
     (set(SLOT_FAULTS), ValidationFailed),
     ({"wrong_province"}, WrongProvince),
     (set(ELIGIBILITY_FAULTS), NotEligible),
     ({"locked"}, LockedOut),
+    ({"assigned_mode"}, AssignedMode),
     ({"full"}, SlotFull),
 ]
 
@@ -181,6 +185,7 @@ class Case:
     slot: SlotState | None
     residency: Residency | None
     locked_until: datetime | None
+    mode: Mode
     now: datetime
     window: BookingWindow
 
@@ -191,6 +196,7 @@ class Case:
             slot=self.slot,
             residency=self.residency,
             locked_until=self.locked_until,
+            mode=self.mode,
             now=self.now,
             window=self.window,
         )
@@ -266,7 +272,8 @@ def booking_cases(draw, faults=None):
     if "locked" in chosen:
         locked_until = now + draw(st.timedeltas(min_value=timedelta(microseconds=1), max_value=timedelta(days=60)))
 
-    return chosen, Case(directorate, service, slot, residency, locked_until, now, window)
+    mode = Mode.ASSIGNED if "assigned_mode" in chosen else Mode.OPEN
+    return chosen, Case(directorate, service, slot, residency, locked_until, mode, now, window)
 
 
 @settings(max_examples=400)
@@ -337,6 +344,7 @@ class Model:
                 slot=slot,
                 residency=person.residency,
                 locked_until=person.locked_until,
+                mode=Mode.OPEN,
                 now=self.now,
                 window=booking_window(self.now.astimezone(ISTANBUL).date(), HORIZON_DAYS),
             )

@@ -1,0 +1,509 @@
+"""Use cases of assignment under high demand: requests, the assigner, positions.
+
+A request is checked like a booking (province, eligibility, lock), then stored in one
+transaction with the applicant's marker of their one waiting request. Requests filed within
+one window of a province are served together once the window has closed, in the order drawn
+from the window's seed; the seed is drawn and recorded when the window opens (before anyone
+could know who is in it) and never changes. The window's message waits on the assignments
+queue until the window closes; a schedule re-drives every province with waiting requests, so a
+lost message, new capacity or a new day only delays an assignment.
+
+Each assignment is the booking transaction (capacity, lock, appointment, audit,
+notification) plus the request's move from waiting to assigned, on condition that it is still
+waiting: a redelivered message, or two assigners at once, can never assign anyone twice.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from pynamodb.exceptions import PutError, TransactWriteError
+
+from chalicelib import wiring
+from chalicelib.adapters.dynamo import NamedTransaction
+from chalicelib.adapters.tables import Applicant, AssignmentRequest, AssignmentWindow, Slot
+from chalicelib.api.schemas import AssignmentRequestIn, AssignmentStatus
+from chalicelib.clock import clock
+from chalicelib.domain import assignment as rules
+from chalicelib.domain import booking as booking_rules
+from chalicelib.domain.calendar import is_working_day, local_day, wall_time
+from chalicelib.domain.catalogue import PROVINCES, Directorate, directorates_in, find_directorate, find_service
+from chalicelib.domain.eligibility import require_eligible_for
+from chalicelib.domain.errors import DomainError, LockedOut, NotFound, RequestPending
+from chalicelib.domain.lockout import require_not_locked
+from chalicelib.domain.roles import Caller, Role
+from chalicelib.observability import logger
+from chalicelib.resources import assignments_queue_name
+from chalicelib.services import audit, notifications
+from chalicelib.services.booking import confirm_in, may_book, new_appointment, slot_state
+from chalicelib.services.registry import residency_of
+from chalicelib.settings import get_settings
+
+WAITING, ASSIGNED, WITHDRAWN = "waiting", "assigned", "withdrawn"
+SYSTEM_ACTOR = "system:assigner"
+MAX_ROUNDS = 5  # re-plans after concurrent writers took planned slots; the rest waits for the next run
+
+
+# --- requests -----------------------------------------------------------------------------------
+
+
+def request_assignment(caller: Caller, body: AssignmentRequestIn) -> AssignmentStatus:
+    """File a request: the same checks as a booking at request time, one waiting request per
+    person (REQUEST_PENDING), then stored and announced on the assignments queue (202)."""
+    now = clock.now()
+    applicant = _applicant(caller.account_id)
+    service = find_service(body.service)
+    assert service is not None  # validated by the request model
+    residency = residency_of(applicant)
+    chosen = find_directorate(body.directorate) if body.directorate else None
+    rules.directorates_for(service, residency, chosen)
+    require_eligible_for(service, residency, local_day(now) + timedelta(days=1))
+    require_not_locked(applicant.locked_until, now)
+    if applicant.waiting_request:
+        raise RequestPending(request_id=applicant.waiting_request)
+
+    preferences = body.preferences
+    request = new_request(
+        applicant_id=applicant.applicant_id,
+        province=residency.province,
+        service=service.code,
+        directorate_id=chosen.id if chosen else None,
+        earliest=preferences.earliest if preferences else None,
+        latest=preferences.latest if preferences else None,
+        part_of_day=preferences.part_of_day if preferences else "any",
+        weekdays=preferences.weekdays if preferences else None,
+        now=now,
+    )
+    filed = audit.record(
+        audit.applicant_subject(applicant.applicant_id),
+        "assignment.requested",
+        actor_id=caller.account_id,
+        actor_role=Role.APPLICANT.value,
+        at=now,
+        after={"request_id": request.request_id, "service": service.code, "directorate": request.directorate_id or ""},
+    )
+    write = NamedTransaction()
+    try:
+        with write:
+            write.update(
+                "applicant",
+                applicant,
+                actions=[Applicant.waiting_request.set(request.request_id)],
+                condition=may_book(now) & Applicant.waiting_request.does_not_exist(),
+            )
+            write.save("request", request, condition=AssignmentRequest.request_id.does_not_exist())
+            write.save("audit", filed)
+    except TransactWriteError as error:
+        if "applicant" in write.failed(error):
+            current = Applicant.get(applicant.applicant_id, consistent_read=True)
+            if current.waiting_request:
+                raise RequestPending(request_id=current.waiting_request) from None
+            require_not_locked(current.locked_until, now)
+            raise LockedOut("Your account cannot request an appointment right now. Please try again.") from None
+        raise
+    _open_window(request.province, request.window_start, now)
+    logger.info("assignment requested", extra={"request_id": request.request_id, "province": request.province})
+    return status_out(request, now)
+
+
+def new_request(
+    *,
+    applicant_id: str,
+    province: str,
+    service: str,
+    directorate_id: str | None,
+    now: datetime,
+    earliest: date | None = None,
+    latest: date | None = None,
+    part_of_day: str = "any",
+    weekdays: list[int] | None = None,
+    priority: bool = False,
+    reason: str | None = None,
+) -> AssignmentRequest:
+    request_id = str(uuid.uuid4())
+    window = rules.window_of(now, get_settings().assignment_window_minutes).isoformat()
+    return AssignmentRequest(
+        request_id,
+        applicant_id=applicant_id,
+        province=province,
+        service=service,
+        directorate_id=directorate_id,
+        earliest=earliest.isoformat() if earliest else None,
+        latest=latest.isoformat() if latest else None,
+        part_of_day=part_of_day,
+        weekdays="".join(str(d) for d in sorted(set(weekdays))) if weekdays else "01234",
+        priority=priority,
+        status=WAITING,
+        received_at=now,
+        window_start=window,
+        reason=reason,
+        waiting_province=province,
+        queue_key=f"{0 if priority else 1}#{window}#{request_id}",
+    )
+
+
+def request_status(caller: Caller, request_id: str) -> AssignmentStatus:
+    """A request's status, position and estimated date (its applicant, or an admin)."""
+    try:
+        request = AssignmentRequest.get(request_id)
+    except AssignmentRequest.DoesNotExist:
+        request = None
+    if request is None or (request.applicant_id != caller.account_id and Role.ADMIN not in caller.roles):
+        raise NotFound("There is no assignment request with this id.")
+    return status_out(request, clock.now())
+
+
+def status_out(request: AssignmentRequest, now: datetime) -> AssignmentStatus:
+    window_start = datetime.fromisoformat(request.window_start)
+    closes_at = window_start + timedelta(minutes=get_settings().assignment_window_minutes)
+    position = estimated = seed = None
+    if request.status == WAITING:
+        position = _position(request, now)
+        service = find_service(request.service)
+        first_day = booking_rules.booking_window(local_day(now), get_settings().slot_horizon_days).first_day
+        directorates = _directorates_of(request)
+        estimated = rules.estimated_date(position, rules.daily_capacity(directorates, service.code, _working_day_from(first_day)), first_day)
+    if closes_at <= now:
+        seed = _recorded_seed(request.province, request.window_start)
+    return AssignmentStatus(
+        request_id=request.request_id,
+        status=request.status,
+        service=request.service,
+        directorate=request.directorate_id,
+        priority=bool(request.priority),
+        position=position,
+        estimated_date=estimated,
+        appointment_id=request.appointment_id,
+        reason=request.reason,
+        received_at=request.received_at,
+        window_start=window_start,
+        window_closes_at=closes_at,
+        window_seed=str(seed) if seed is not None else None,
+    )
+
+
+def _position(request: AssignmentRequest, now: datetime) -> int:
+    """1 + the waiting requests of the province served before this one. Until the window's
+    order is drawn (it is, once the window has closed), everyone in the window counts as ahead:
+    the position is then the worst case."""
+    index = AssignmentRequest.waiting_by_province
+    own_window = request.queue_key.rsplit("#", 1)[0] + "#"
+    ahead = index.count(request.province, AssignmentRequest.queue_key < own_window)
+    members = [_waiting(r) for r in index.query(request.province, AssignmentRequest.queue_key.startswith(own_window))]
+    closes_at = datetime.fromisoformat(request.window_start) + timedelta(minutes=get_settings().assignment_window_minutes)
+    seed = _recorded_seed(request.province, request.window_start) if closes_at <= now else None
+    if seed is None:
+        return ahead + max(len(members), 1)
+    ordered = rules.lottery_order(members, get_settings().assignment_window_minutes, {datetime.fromisoformat(request.window_start): seed})
+    within = next((i for i, r in enumerate(ordered) if r.request_id == request.request_id), len(ordered))
+    return ahead + within + 1
+
+
+def _working_day_from(day: date) -> date:
+    while not is_working_day(day):
+        day += timedelta(days=1)
+    return day
+
+
+# --- windows and the queue ----------------------------------------------------------------------
+
+
+def _open_window(province: str, window_start: str, now: datetime) -> None:
+    """Record the window's seed when its first request arrives, and send the one message that
+    will have the window served when it closes. Concurrent first requests: one put wins."""
+    try:
+        AssignmentWindow(province, window_start, seed=rules.draw_seed(), drawn_at=now).save(
+            condition=AssignmentWindow.window_start.does_not_exist()
+        )
+    except PutError as error:
+        if error.cause_response_code == "ConditionalCheckFailedException":
+            return  # opened already: its message is on the queue
+        raise
+    closes_at = datetime.fromisoformat(window_start) + timedelta(minutes=get_settings().assignment_window_minutes)
+    send_province(province, delay_seconds=int((closes_at - now).total_seconds()) + 1)
+
+
+def _recorded_seed(province: str, window_start: str) -> int | None:
+    try:
+        return int(AssignmentWindow.get(province, window_start).seed)
+    except AssignmentWindow.DoesNotExist:
+        return None
+
+
+def _seed(province: str, window_start: str, now: datetime) -> int:
+    """The window's recorded seed; a window whose opening was never recorded gets one now."""
+    seed = _recorded_seed(province, window_start)
+    if seed is not None:
+        return seed
+    try:
+        AssignmentWindow(province, window_start, seed=rules.draw_seed(), drawn_at=now).save(
+            condition=AssignmentWindow.window_start.does_not_exist()
+        )
+    except PutError as error:
+        if error.cause_response_code != "ConditionalCheckFailedException":
+            raise
+    return int(AssignmentWindow.get(province, window_start, consistent_read=True).seed)
+
+
+def send_province(province: str, delay_seconds: int = 0) -> None:
+    """Ask the assigner to serve a province's due requests. Best effort: if this is lost, the
+    re-drive schedule sends it again."""
+    try:
+        wiring.sqs().send_message(
+            QueueUrl=wiring.queue_url(assignments_queue_name()),
+            MessageBody=json.dumps({"province": province}),
+            DelaySeconds=max(0, min(delay_seconds, 900)),
+        )
+    except Exception:
+        logger.exception("assignment message not queued; the re-drive schedule will send it", extra={"province": province})
+
+
+def redrive(now: datetime | None = None) -> int:
+    """The schedule: every province with a waiting request that is due gets a message (new
+    days, added capacity and lifted closures reach the waiting this way). One one-item Query
+    per province on the sparse index of waiting requests."""
+    now = now or clock.now()
+    sent = 0
+    for province in PROVINCES:
+        first = next(iter(AssignmentRequest.waiting_by_province.query(province.code, limit=1)), None)
+        if first is not None and _due(first, now):
+            send_province(province.code)
+            sent += 1
+    logger.info("waiting requests re-driven", extra={"provinces": sent})
+    return sent
+
+
+def handle_queue_batch(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
+    """The SQS handler: each record names a province to serve; failures are reported per
+    record (partial batch response), and a message failing five times rests in the DLQ."""
+    from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+
+    def serve(record: Any) -> None:
+        body = json.loads(record.body)
+        assign_province(str(body["province"]))
+
+    return process_partial_response(event=event, record_handler=serve, processor=BatchProcessor(event_type=EventType.SQS), context=context)
+
+
+# --- the assigner -------------------------------------------------------------------------------
+
+
+@dataclass
+class Served:
+    assigned: list[str] = field(default_factory=list)  # appointment ids
+    waiting: int = 0
+    withdrawn: int = 0
+
+
+def assign_province(province: str, now: datetime | None = None) -> Served:
+    """Serve a province's due requests: closure victims, then closed windows oldest first,
+    each window in its seed's order; each gets the earliest slot that fits it."""
+    now = now or clock.now()
+    served = Served()
+    due = [r for r in AssignmentRequest.waiting_by_province.query(province) if _due(r, now)]
+    if not due:
+        return served
+    window_minutes = get_settings().assignment_window_minutes
+    seeds = {datetime.fromisoformat(w): _seed(province, w, now) for w in {r.window_start for r in due}}
+    applicants = {a.applicant_id: a for a in Applicant.batch_get([r.applicant_id for r in due])}
+    items = {r.request_id: r for r in due}
+    candidates = []
+    for request in due:
+        reason = _why_not_entitled(request, applicants.get(request.applicant_id), now)
+        if reason:
+            served.withdrawn += _withdraw(request, reason, now)
+        else:
+            candidates.append(_waiting(request, applicants[request.applicant_id]))
+    ordered = rules.lottery_order(candidates, window_minutes, seeds)
+    slots = _free_slots(province, {r.directorate_id for r in due}, now)
+    notices = []
+    for _ in range(MAX_ROUNDS):
+        planned, _ = rules.plan(ordered, list(slots.values()))
+        retry = []
+        for chosen in planned:
+            request = items[chosen.request_id]
+            slot = slots[(chosen.slot.directorate_id, chosen.slot.start)]
+            outcome, notice = _assign(request, applicants[request.applicant_id], slot, now)
+            if outcome == "assigned":
+                served.assigned.append(request.appointment_id)
+                notices.append(notice)
+                slots[(chosen.slot.directorate_id, chosen.slot.start)] = _taken(chosen.slot)
+            elif outcome == "slot_taken":
+                retry.append(chosen.request_id)
+                slots.pop((chosen.slot.directorate_id, chosen.slot.start))  # re-read below
+            elif outcome == "locked":
+                served.withdrawn += _withdraw(request, "locked_out", now)
+        if not retry:
+            break
+        slots = _free_slots(province, {r.directorate_id for r in due}, now)
+        again = set(retry)
+        ordered = [r for r in ordered if r.request_id in again]
+    if notices:
+        notifications.enqueue([n.notification_id for n in notices])
+    served.waiting = len(due) - len(served.assigned) - served.withdrawn
+    logger.info("province served", extra={"province": province, "assigned": len(served.assigned), "waiting": served.waiting, "withdrawn": served.withdrawn})
+    return served
+
+
+def _due(request: AssignmentRequest, now: datetime) -> bool:
+    """Closure victims at once; everyone else once their window has closed."""
+    closes_at = datetime.fromisoformat(request.window_start) + timedelta(minutes=get_settings().assignment_window_minutes)
+    return bool(request.priority) or closes_at <= now
+
+
+def _why_not_entitled(request: AssignmentRequest, applicant: Applicant | None, now: datetime) -> str | None:
+    """A request is withdrawn when its person may no longer have it served (the registry moved
+    them or their permit ended)."""
+    if applicant is None:
+        return "no_account"
+    residency = residency_of(applicant)
+    try:
+        rules.directorates_for(find_service(request.service), residency, find_directorate(request.directorate_id) if request.directorate_id else None)
+        require_eligible_for(find_service(request.service), residency, local_day(now) + timedelta(days=1))
+    except DomainError as refused:
+        return type(refused).__name__
+    if residency.province != request.province:
+        return "WrongProvince"
+    return None
+
+
+def _waiting(request: AssignmentRequest, applicant: Applicant | None = None) -> rules.WaitingRequest:
+    latest = date.fromisoformat(request.latest) if request.latest else None
+    if applicant is not None and applicant.permit_valid_until:
+        permit_end = date.fromisoformat(applicant.permit_valid_until)  # the permit must be valid on the day
+        latest = min(latest, permit_end) if latest else permit_end
+    return rules.WaitingRequest(
+        request.request_id,
+        request.received_at,
+        request.service,
+        rules.Preferences(
+            directorate_id=request.directorate_id,
+            earliest=date.fromisoformat(request.earliest) if request.earliest else None,
+            latest=latest,
+            part_of_day=request.part_of_day or "any",
+            weekdays=frozenset(int(d) for d in (request.weekdays or "01234")),
+        ),
+        priority=bool(request.priority),
+        window_start=datetime.fromisoformat(request.window_start),
+    )
+
+
+def _directorates_of(request: AssignmentRequest) -> tuple[Directorate, ...]:
+    chosen = find_directorate(request.directorate_id) if request.directorate_id else None
+    if chosen is not None:
+        return (chosen,)
+    return tuple(d for d in directorates_in(request.province) if request.service in d.services)
+
+
+def _free_slots(province: str, chosen: set[str | None], now: datetime) -> dict[tuple[str, datetime], rules.SlotState]:
+    """Open slots with capacity left in the booking window, of the province's directorates (or
+    only the chosen ones, when every request chose one): one Query per directorate."""
+    directorates = directorates_in(province) if None in chosen else tuple(find_directorate(d) for d in chosen)
+    window = booking_rules.booking_window(local_day(now), get_settings().slot_horizon_days)
+    found: dict[tuple[str, datetime], rules.SlotState] = {}
+    for directorate in directorates:
+        for item in Slot.query(
+            directorate.id,
+            Slot.start.between(window.first_day.isoformat(), f"{window.last_day.isoformat()}T99:99"),
+            filter_condition=(Slot.is_open == True) & (Slot.booked < Slot.capacity),  # noqa: E712
+        ):
+            state = slot_state(item)
+            if state.start > now:
+                found[(state.directorate_id, state.start)] = state
+    return found
+
+
+def _taken(slot: rules.SlotState) -> rules.SlotState:
+    return rules.SlotState(**{**slot.__dict__, "booked": slot.booked + 1})
+
+
+def _assign(request: AssignmentRequest, applicant: Applicant, state: rules.SlotState, now: datetime):
+    """One assignment: the booking transaction plus the request's move waiting → assigned."""
+    service = find_service(request.service)
+    slot = Slot(state.directorate_id, wall_time(state.start))
+    appointment = new_appointment(applicant, slot, service, state.start, now)
+    write = NamedTransaction()
+    try:
+        with write:
+            notice = confirm_in(
+                write,
+                slot,
+                applicant,
+                appointment,
+                now,
+                actor_id=SYSTEM_ACTOR,
+                actor_role="system",
+                applicant_actions=(Applicant.waiting_request.remove(),),
+                applicant_condition=Applicant.waiting_request == request.request_id,
+                audit_facts={"request_id": request.request_id},
+            )
+            write.update(
+                "request",
+                request,
+                actions=[
+                    AssignmentRequest.status.set(ASSIGNED),
+                    AssignmentRequest.appointment_id.set(appointment.appointment_id),
+                    AssignmentRequest.decided_at.set(now),
+                    AssignmentRequest.waiting_province.remove(),
+                ],
+                condition=AssignmentRequest.status == WAITING,
+            )
+    except TransactWriteError as error:
+        failed = write.failed(error)
+        if not failed:
+            raise
+        if "request" in failed:
+            return "done_elsewhere", None  # another assigner (or a redelivery) got there first
+        if "applicant" in failed:
+            return "locked", None
+        return "slot_taken", None
+    request.appointment_id = appointment.appointment_id
+    return "assigned", notice
+
+
+def _withdraw(request: AssignmentRequest, reason: str, now: datetime) -> int:
+    """End a waiting request the person can no longer have served; 1 if this call ended it."""
+    write = NamedTransaction()
+    try:
+        with write:
+            write.update(
+                "request",
+                request,
+                actions=[
+                    AssignmentRequest.status.set(WITHDRAWN),
+                    AssignmentRequest.reason.set(reason),
+                    AssignmentRequest.decided_at.set(now),
+                    AssignmentRequest.waiting_province.remove(),
+                ],
+                condition=AssignmentRequest.status == WAITING,
+            )
+            write.update(
+                "applicant",
+                Applicant(request.applicant_id),
+                actions=[Applicant.waiting_request.remove()],
+                condition=Applicant.waiting_request == request.request_id,
+            )
+    except TransactWriteError as error:
+        if "request" in write.failed(error):
+            return 0
+        if "applicant" in write.failed(error):  # the account is gone or holds another request
+            AssignmentRequest(request.request_id).update(
+                actions=[AssignmentRequest.status.set(WITHDRAWN), AssignmentRequest.reason.set(reason), AssignmentRequest.waiting_province.remove()],
+                condition=AssignmentRequest.status == WAITING,
+            )
+            return 1
+        raise
+    logger.info("assignment request withdrawn", extra={"request_id": request.request_id, "reason": reason})
+    return 1
+
+
+def _applicant(applicant_id: str) -> Applicant:
+    try:
+        return Applicant.get(applicant_id)
+    except Applicant.DoesNotExist:
+        raise NotFound("No applicant profile belongs to this account.") from None
+
