@@ -35,7 +35,10 @@ def server_log(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def base_url(server_log: Path):
     port = _free_port()
-    env = {**os.environ, "PORT": str(port), "PYTHONUNBUFFERED": "1"}
+    # The race tests book hundreds of appointments a minute on purpose: the demand rule would
+    # rightly switch their directorate to assigned mode. Its thresholds are tested at service
+    # level (tests/services/test_assignment.py); here a rush never switches a mode.
+    env = {**os.environ, "PORT": str(port), "PYTHONUNBUFFERED": "1", "DEMAND_MAX_BOOKINGS_PER_MINUTE": "1000000", "DEMAND_ASSIGN_BELOW_FREE_SHARE": "0"}
     with server_log.open("w") as log:
         process = subprocess.Popen([sys.executable, "-m", "chalicelib.local"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
