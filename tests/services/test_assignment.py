@@ -138,6 +138,21 @@ def test_every_message_delivered_twice_assigns_nobody_twice(province):
     assert [len(appointments_of(p)) for p in people] == [1] * 6
 
 
+def test_an_assigner_working_from_a_stale_read_assigns_nobody_twice(province, monkeypatch):
+    """The interleaving that matters, made deterministic: a second assigner (a redelivered or
+    duplicated message) read the waiting list before the first one wrote anything."""
+    people = [applicant(province=province) for _ in range(4)]
+    for person in people:
+        request(person, province)
+    close_window()
+    stale = list(AssignmentRequest.waiting_by_province.query(province))
+    assert len(assignment.assign_province(province).assigned) == 4
+
+    monkeypatch.setattr(AssignmentRequest.waiting_by_province, "query", lambda *args, **kwargs: iter(stale))
+    assert assignment.assign_province(province).assigned == []
+    assert [len(appointments_of(p)) for p in people] == [1] * 4
+
+
 def test_two_assigners_at_once_give_each_person_one_appointment_and_never_overbook(province):
     day = a_working_day()
     scarce(merkez(province), day, places=3)
