@@ -96,6 +96,8 @@ def evaluate_directorate(directorate: Directorate, now: datetime) -> int:
             rate = max(booked[code] - int(item.booked_total), 0) / minutes
         before = Mode(item.auto_mode)
         after = decide(before, Demand(capacity=capacity[code], free=capacity[code] - booked[code], bookings_per_minute=rate), policy)
+        if after is before and item.booked_total is not None and int(item.booked_total) == booked[code]:
+            continue  # nothing booked since: the last count stands (a rush is measured from it)
         item.update(
             actions=[
                 DemandMode.setting.set(DemandMode.setting | Setting.AUTO.value),

@@ -138,6 +138,17 @@ def test_every_message_delivered_twice_assigns_nobody_twice(province):
     assert [len(appointments_of(p)) for p in people] == [1] * 6
 
 
+def test_a_poison_message_fails_alone_and_the_rest_of_its_batch_is_served(province):
+    person = applicant(province=province)
+    request(person, province)
+    close_window()
+    event = sqs_event({"province": province}, {"not": "a province"})
+    event["Records"].append({**event["Records"][0], "messageId": "m2", "body": "{not json"})
+    result = assignment.handle_queue_batch(event)
+    assert sorted(f["itemIdentifier"] for f in result["batchItemFailures"]) == ["m1", "m2"]  # these go back (and to the DLQ)
+    assert len(appointments_of(person)) == 1
+
+
 def test_an_assigner_working_from_a_stale_read_assigns_nobody_twice(province, monkeypatch):
     """The interleaving that matters, made deterministic: a second assigner (a redelivered or
     duplicated message) read the waiting list before the first one wrote anything."""
