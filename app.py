@@ -43,6 +43,7 @@ api.delete("/v1/appointments/{appointment_id}", booking.cancel_appointment)
 api.patch("/v1/appointments/{appointment_id}", booking.change_appointment)
 api.post("/v1/assignment-requests", assignment.request_assignment)
 api.get("/v1/assignment-requests/{request_id}", assignment.get_assignment_request)
+api.delete("/v1/assignment-requests/{request_id}", assignment.withdraw_assignment_request)
 
 # Staff
 api.get("/v1/staff/applicants", staff.find_applicant)

@@ -12,6 +12,7 @@ from chalicelib.api.schemas import (
     DemandModeRequest,
 )
 from chalicelib.domain.errors import (
+    AppointmentFinal,
     LockedOut,
     NotEligible,
     NotFound,
@@ -41,6 +42,15 @@ def request_assignment(caller: Caller, body: AssignmentRequestIn) -> AssignmentS
 @endpoint("An assignment request: status, position, estimated date, its window's seed", roles=APPLICANT_OR_ADMIN, errors=(NotFound,))
 def get_assignment_request(caller: Caller, request_id: str) -> AssignmentStatus:
     return assignment.request_status(caller, request_id)
+
+
+@endpoint(
+    "Withdraw a waiting request (an assigned one is a confirmed, final appointment)",
+    roles=APPLICANT,
+    errors=(AppointmentFinal, NotFound),
+)
+def withdraw_assignment_request(caller: Caller, request_id: str) -> AssignmentStatus:
+    return assignment.withdraw_request(caller, request_id)
 
 
 @endpoint(

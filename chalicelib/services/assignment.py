@@ -33,7 +33,7 @@ from chalicelib.domain import booking as booking_rules
 from chalicelib.domain.calendar import is_working_day, local_day, wall_time
 from chalicelib.domain.catalogue import PROVINCES, Directorate, directorates_in, find_directorate, find_service
 from chalicelib.domain.eligibility import require_eligible_for
-from chalicelib.domain.errors import DomainError, LockedOut, NotFound, RequestPending
+from chalicelib.domain.errors import AppointmentFinal, DomainError, LockedOut, NotFound, RequestPending
 from chalicelib.domain.lockout import require_not_locked
 from chalicelib.domain.roles import Caller, Role
 from chalicelib.observability import logger
@@ -148,13 +148,36 @@ def new_request(
 
 def request_status(caller: Caller, request_id: str) -> AssignmentStatus:
     """A request's status, position and estimated date (its applicant, or an admin)."""
+    return status_out(_visible_request(caller, request_id), clock.now())
+
+
+def withdraw_request(caller: Caller, request_id: str) -> AssignmentStatus:
+    """The person no longer wants an appointment: a waiting request can be withdrawn (and a
+    new one filed later); once assigned, the appointment is confirmed and final."""
+    request = _visible_request(caller, request_id, owner_only=True)
+    now = clock.now()
+    if request.status == WAITING:
+        _withdraw(request, "withdrawn_by_applicant", now, actor_id=caller.account_id, actor_role=Role.APPLICANT.value)
+        request = AssignmentRequest.get(request_id, consistent_read=True)
+    if request.status == ASSIGNED:  # before, or while, this call ran
+        raise AppointmentFinal(
+            "This request has been given an appointment already; a confirmed appointment cannot be cancelled.",
+            appointment_id=request.appointment_id,
+        )
+    return status_out(request, now)
+
+
+def _visible_request(caller: Caller, request_id: str, owner_only: bool = False) -> AssignmentRequest:
     try:
-        request = AssignmentRequest.get(request_id)
+        request = AssignmentRequest.get(request_id, consistent_read=True)
     except AssignmentRequest.DoesNotExist:
         request = None
-    if request is None or (request.applicant_id != caller.account_id and Role.ADMIN not in caller.roles):
+    allowed = request is not None and (
+        request.applicant_id == caller.account_id or (Role.ADMIN in caller.roles and not owner_only)
+    )
+    if not allowed:
         raise NotFound("There is no assignment request with this id.")
-    return status_out(request, clock.now())
+    return request
 
 
 def status_out(request: AssignmentRequest, now: datetime) -> AssignmentStatus:
@@ -465,11 +488,23 @@ def _assign(request: AssignmentRequest, applicant: Applicant, state: rules.SlotS
     return "assigned", notice
 
 
-def _withdraw(request: AssignmentRequest, reason: str, now: datetime) -> int:
-    """End a waiting request the person can no longer have served; 1 if this call ended it."""
+def _withdraw(request: AssignmentRequest, reason: str, now: datetime, actor_id: str = SYSTEM_ACTOR, actor_role: str = "system") -> int:
+    """End a waiting request (withdrawn by its person, or one they can no longer have served);
+    1 if this call ended it."""
+    record = audit.record(
+        audit.applicant_subject(request.applicant_id),
+        "assignment.withdrawn",
+        actor_id=actor_id,
+        actor_role=actor_role,
+        at=now,
+        reason=reason,
+        before={"request_id": request.request_id, "status": WAITING},
+        after={"status": WITHDRAWN},
+    )
     write = NamedTransaction()
     try:
         with write:
+            write.save("audit", record)
             write.update(
                 "request",
                 request,

@@ -19,7 +19,7 @@ from chalicelib.clock import clock
 from chalicelib.domain import assignment as rules
 from chalicelib.domain.calendar import ISTANBUL, is_working_day, wall_time
 from chalicelib.domain.catalogue import PROVINCES, directorates_in, find_directorate
-from chalicelib.domain.errors import AssignedMode, LockedOut, NotFound, RequestPending, WrongProvince
+from chalicelib.domain.errors import AppointmentFinal, AssignedMode, LockedOut, NotFound, RequestPending, WrongProvince
 from chalicelib.domain.roles import Caller, Role
 from chalicelib.services import assignment, closures, demand
 from chalicelib.services.catalogue import extend_slot_horizon
@@ -125,6 +125,23 @@ def test_a_request_is_checked_like_a_booking(province):
         request(elsewhere, province)
     with pytest.raises(NotFound):
         assignment.request_status(elsewhere, request(applicant(province=province), province).request_id)
+
+
+def test_a_waiting_request_can_be_withdrawn_and_an_assigned_one_cannot(province):
+    person = applicant(province=province)
+    filed = request(person, province)
+    withdrawn = assignment.withdraw_request(person, filed.request_id)
+    assert (withdrawn.status, withdrawn.reason) == ("withdrawn", "withdrawn_by_applicant")
+    assert Applicant.get(person.account_id).waiting_request is None
+    assert "assignment.withdrawn" in [r.action for r in AuditRecord.query(f"applicant:{person.account_id}")]
+
+    again = request(person, province)  # a new one may be filed
+    close_window()
+    assignment.assign_province(province)
+    with pytest.raises(AppointmentFinal):
+        assignment.withdraw_request(person, again.request_id)
+    with pytest.raises(NotFound):
+        assignment.withdraw_request(applicant(province=province), again.request_id)
 
 
 def test_every_message_delivered_twice_assigns_nobody_twice(province):
