@@ -302,8 +302,9 @@ class AssignmentRequest(Model):
 
 
 class AssignmentWindow(Model):
-    """The recorded seed of one province's lottery window, drawn once when the window is first
-    served after it closed (conditional put): anyone can re-draw the order from it."""
+    """One province's lottery window: its seed, drawn and recorded when the first request
+    arrives (anyone can re-draw the order from it once it is published), and how many requests
+    were filed in it and have left it since (the counters behind position estimates)."""
 
     class Meta(_Meta):
         table_name = table_name("assignment-windows")
@@ -312,6 +313,8 @@ class AssignmentWindow(Model):
     window_start = UnicodeAttribute(range_key=True)  # ISO UTC
     seed = NumberAttribute()
     drawn_at = UTCDateTimeAttribute()
+    filed = NumberAttribute(default=0)
+    settled = NumberAttribute(default=0)
 
 
 class DemandMode(Model):

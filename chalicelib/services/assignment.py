@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from pynamodb.exceptions import PutError, TransactWriteError
+from pynamodb.exceptions import TransactWriteError
 
 from chalicelib import wiring
 from chalicelib.adapters.dynamo import NamedTransaction
@@ -210,20 +210,32 @@ def status_out(request: AssignmentRequest, now: datetime) -> AssignmentStatus:
 
 
 def _position(request: AssignmentRequest, now: datetime) -> int:
-    """1 + the waiting requests of the province served before this one. Until the window's
-    order is drawn (it is, once the window has closed), everyone in the window counts as ahead:
-    the position is then the worst case."""
+    """1 + the province's waiting requests served before this one, from the windows' counters
+    (never by counting requests: on release day thousands wait). Closure victims count only
+    each other. Until a window has closed and its order can be drawn, everyone filed in it
+    counts as ahead: the position is then the worst case."""
     index = AssignmentRequest.waiting_by_province
-    own_window = request.queue_key.rsplit("#", 1)[0] + "#"
-    ahead = index.count(request.province, AssignmentRequest.queue_key < own_window)
-    members = [_waiting(r) for r in index.query(request.province, AssignmentRequest.queue_key.startswith(own_window))]
+    if request.priority:
+        return index.count(request.province, AssignmentRequest.queue_key < request.queue_key) + 1
+    oldest = next(iter(index.query(request.province, AssignmentRequest.queue_key.startswith("1#"), limit=1)), None)
+    earlier = AssignmentWindow.query(
+        request.province,
+        AssignmentWindow.window_start.between(oldest.window_start if oldest else request.window_start, request.window_start),
+    )
+    windows = {w.window_start: w for w in earlier}
+    own = windows.pop(request.window_start, None)
+    ahead = sum(_unsettled(w) for w in windows.values())
     closes_at = datetime.fromisoformat(request.window_start) + timedelta(minutes=get_settings().assignment_window_minutes)
-    seed = _recorded_seed(request.province, request.window_start) if closes_at <= now else None
-    if seed is None:
-        return ahead + max(len(members), 1)
-    ordered = rules.lottery_order(members, get_settings().assignment_window_minutes, {datetime.fromisoformat(request.window_start): seed})
+    if own is None or closes_at > now:
+        return ahead + max(_unsettled(own) if own else 0, 1)
+    members = [_waiting(r) for r in index.query(request.province, AssignmentRequest.queue_key.startswith(request.queue_key.rsplit("#", 1)[0] + "#"))]
+    ordered = rules.lottery_order(members, get_settings().assignment_window_minutes, {datetime.fromisoformat(request.window_start): int(own.seed)})
     within = next((i for i, r in enumerate(ordered) if r.request_id == request.request_id), len(ordered))
     return ahead + within + 1
+
+
+def _unsettled(window: AssignmentWindow) -> int:
+    return max(int(window.filed or 0) - int(window.settled or 0), 0)
 
 
 def _working_day_from(day: date) -> date:
@@ -236,18 +248,31 @@ def _working_day_from(day: date) -> date:
 
 
 def _open_window(province: str, window_start: str, now: datetime) -> None:
-    """Record the window's seed when its first request arrives, and send the one message that
-    will have the window served when it closes. Concurrent first requests: one put wins."""
+    """Count the request in its window; the window's first request draws and records its seed
+    and sends the one message that will have the window served when it closes. One atomic
+    update: concurrent first requests cannot draw two seeds or send two messages."""
+    window = AssignmentWindow(province, window_start)
+    window.update(
+        actions=[
+            AssignmentWindow.filed.add(1),
+            AssignmentWindow.seed.set(AssignmentWindow.seed | rules.draw_seed()),
+            AssignmentWindow.drawn_at.set(AssignmentWindow.drawn_at | now),
+        ]
+    )
+    if int(window.filed) == 1:
+        closes_at = datetime.fromisoformat(window_start) + timedelta(minutes=get_settings().assignment_window_minutes)
+        send_province(province, delay_seconds=int((closes_at - now).total_seconds()) + 1)
+
+
+def _settle(request: AssignmentRequest) -> None:
+    """The request left its window's queue (assigned or withdrawn): one fewer ahead of the
+    rest. Best effort, after the fact: the counters only feed position estimates."""
+    if request.priority:
+        return
     try:
-        AssignmentWindow(province, window_start, seed=rules.draw_seed(), drawn_at=now).save(
-            condition=AssignmentWindow.window_start.does_not_exist()
-        )
-    except PutError as error:
-        if error.cause_response_code == "ConditionalCheckFailedException":
-            return  # opened already: its message is on the queue
-        raise
-    closes_at = datetime.fromisoformat(window_start) + timedelta(minutes=get_settings().assignment_window_minutes)
-    send_province(province, delay_seconds=int((closes_at - now).total_seconds()) + 1)
+        AssignmentWindow(request.province, request.window_start).update(actions=[AssignmentWindow.settled.add(1)])
+    except Exception:
+        logger.exception("window counter not updated", extra={"request_id": request.request_id})
 
 
 def _recorded_seed(province: str, window_start: str) -> int | None:
@@ -258,18 +283,16 @@ def _recorded_seed(province: str, window_start: str) -> int | None:
 
 
 def _seed(province: str, window_start: str, now: datetime) -> int:
-    """The window's recorded seed; a window whose opening was never recorded gets one now."""
-    seed = _recorded_seed(province, window_start)
-    if seed is not None:
-        return seed
-    try:
-        AssignmentWindow(province, window_start, seed=rules.draw_seed(), drawn_at=now).save(
-            condition=AssignmentWindow.window_start.does_not_exist()
-        )
-    except PutError as error:
-        if error.cause_response_code != "ConditionalCheckFailedException":
-            raise
-    return int(AssignmentWindow.get(province, window_start, consistent_read=True).seed)
+    """The window's recorded seed; a window whose opening was never recorded (a closure's
+    priority requests) gets one now, once."""
+    window = AssignmentWindow(province, window_start)
+    window.update(
+        actions=[
+            AssignmentWindow.seed.set(AssignmentWindow.seed | rules.draw_seed()),
+            AssignmentWindow.drawn_at.set(AssignmentWindow.drawn_at | now),
+        ]
+    )
+    return int(window.seed)
 
 
 def send_province(province: str, delay_seconds: int = 0) -> None:
@@ -485,6 +508,7 @@ def _assign(request: AssignmentRequest, applicant: Applicant, state: rules.SlotS
             return "locked", None
         return "slot_taken", None
     request.appointment_id = appointment.appointment_id
+    _settle(request)
     return "assigned", notice
 
 
@@ -532,6 +556,7 @@ def _withdraw(request: AssignmentRequest, reason: str, now: datetime, actor_id: 
             )
             return 1
         raise
+    _settle(request)
     logger.info("assignment request withdrawn", extra={"request_id": request.request_id, "reason": reason})
     return 1
 

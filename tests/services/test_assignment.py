@@ -245,6 +245,26 @@ def test_without_capacity_a_request_keeps_waiting_and_the_redrive_assigns_it_whe
     assert assignment.request_status(person, filed.request_id).status == "assigned"
 
 
+def test_positions_count_who_is_served_first_and_move_up_as_people_leave(province):
+    day = a_working_day()
+    scarce(merkez(province), day, places=0)
+    people = [applicant(province=province) for _ in range(3)]
+    filed = [request(p, province, day) for p in people]
+    assert [f.position for f in filed] == [1, 2, 3]  # the worst case while the window is open
+    close_window()
+    assignment.assign_province(province)  # nothing fits: all keep waiting, the order is drawn
+
+    drawn = sorted(people, key=lambda p: assignment.request_status(p, filed[people.index(p)].request_id).position)
+    positions = sorted(assignment.request_status(p, f.request_id).position for p, f in zip(people, filed))
+    assert positions == [1, 2, 3]
+    late = applicant(province=province)
+    assert request(late, province, day).position == 4  # behind the whole earlier window
+
+    first = drawn[0]
+    assignment.withdraw_request(first, filed[people.index(first)].request_id)
+    assert sorted(assignment.request_status(p, filed[people.index(p)].request_id).position for p in drawn[1:]) == [1, 2]
+
+
 # --- closures -----------------------------------------------------------------------------------
 
 
