@@ -5,7 +5,9 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 
-.PHONY: run test bench residents synth clean
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test bench residents synth clean browser
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -16,8 +18,15 @@ $(STAMP): requirements.txt requirements-dev.txt
 run: $(STAMP)
 	PORT=$(PORT) $(PY) -m chalicelib.local
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(PY) -m pytest
+
+# The portal's browser tests drive Debian's Chromium (and need a font with Arabic glyphs).
+browser:
+	@command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi dejavu || { \
+	  echo "installing Debian's chromium and fonts-dejavu-core for the browser tests"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null; }
 
 bench: $(STAMP)
 	$(PY) -m bench

@@ -15,6 +15,10 @@ from chalicelib.services import auth
 from chalicelib.services import catalogue as catalogue_jobs
 from chalicelib.services import demand, notifications
 from chalicelib.resources import assignments_queue_name, notifications_queue_name
+from chalicelib.settings import get_settings
+from chalicelib.web import pages
+from chalicelib.web.frame import Portal
+from chalicelib.web.render import stylesheet
 
 app = Chalice(app_name="md-appointments")
 api = HttpApi(app, authenticate=auth.authenticate)
@@ -58,6 +62,23 @@ api.post("/v1/admin/residents", admin.import_residents)
 api.post("/v1/admin/staff", admin.create_staff)
 api.put("/v1/admin/directorates/{directorate_id}/slots/{start}/capacity", admin.set_slot_capacity)
 api.put("/v1/admin/directorates/{directorate_id}/services/{service_code}/mode", assignment.set_demand_mode)
+
+# The applicant portal (HTML, rendered on the server, works without JavaScript)
+portal = Portal(app, authenticate=auth.authenticate, secure_cookies=lambda: get_settings().web_secure_cookies)
+portal.error_page = pages.error_page
+portal.asset("/static/app.css", stylesheet, "text/css; charset=utf-8")
+portal.page("/", pages.start)
+portal.page("/sign-in", pages.sign_in, methods=("GET", "POST"))
+portal.page("/sign-out", pages.sign_out, methods=("POST",))
+portal.page("/me", pages.me)
+portal.page("/appointments", pages.my_appointments)
+portal.page("/appointments/{appointment_id}", pages.appointment)
+portal.page("/appointments/{appointment_id}/invite.ics", pages.invitation)
+portal.page("/book", pages.choose_service)
+portal.page("/book/directorate", pages.choose_directorate)
+portal.page("/book/day", pages.choose_day)
+portal.page("/book/time", pages.choose_time)
+portal.page("/book/check", pages.check_answers, methods=("GET", "POST"))
 
 
 # Events: deliver the SMS and email owed for appointments (partial batch failures reported).

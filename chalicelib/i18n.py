@@ -1,8 +1,14 @@
-"""Texts sent to people, in their language: Turkish, English and Arabic; others read English."""
+"""The one catalogue of texts people read, in their language: Turkish, English and Arabic
+(others read English). Notifications (below) and the portal's pages (`chalicelib/web/texts.py`)
+both draw from `MESSAGES`."""
 
 from __future__ import annotations
 
+from chalicelib.web.texts import PAGES
+
 FALLBACK = "en"
+LANGUAGES = ("tr", "en", "ar")
+RIGHT_TO_LEFT = frozenset({"ar"})
 
 MESSAGES: dict[str, dict[str, str]] = {
     "sms.appointment_confirmed": {
@@ -71,6 +77,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ar": "رمز التحقق الخاص بنظام مواعيد إدارة الهجرة: {code}. صالح لمدة {minutes} دقيقة. لا تشاركه مع أحد.",
     },
 }
+
+
+MESSAGES.update(PAGES)
 
 
 def text(key: str, language: str, **values: object) -> str:

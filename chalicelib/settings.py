@@ -28,6 +28,7 @@ class Settings:
     verification_code_ttl_minutes: int
     verification_max_attempts: int
     assignment_window_minutes: int
+    web_secure_cookies: bool
     demand: DemandPolicy
 
     @property
@@ -60,6 +61,7 @@ def get_settings() -> Settings:
         verification_code_ttl_minutes=int(env.get("VERIFICATION_CODE_TTL_MINUTES", "15")),
         verification_max_attempts=int(env.get("VERIFICATION_MAX_ATTEMPTS", "5")),
         # At most 15: a window's message waits on the queue (DelaySeconds ≤ 900) until it closes.
+        web_secure_cookies=env.get("WEB_SECURE_COOKIES", "true").lower() != "false",
         assignment_window_minutes=min(int(env.get("ASSIGNMENT_WINDOW_MINUTES", "10")), 15),
         demand=DemandPolicy(
             lookahead_days=int(env.get("DEMAND_LOOKAHEAD_DAYS", DemandPolicy.lookahead_days)),

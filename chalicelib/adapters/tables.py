@@ -334,6 +334,22 @@ class DemandMode(Model):
     updated_at = UTCDateTimeAttribute(null=True)
 
 
+class WebSession(Model):
+    """A portal session. The browser's cookie holds only this random id; the access token
+    and the CSRF token stay on the server. DynamoDB's TTL removes expired sessions."""
+
+    class Meta(_Meta):
+        table_name = table_name("web-sessions")
+
+    session_id = UnicodeAttribute(hash_key=True)
+    csrf_token = UnicodeAttribute()
+    language = UnicodeAttribute(default="tr")
+    access_token = UnicodeAttribute(null=True)
+    account_id = UnicodeAttribute(null=True)
+    expires = TTLAttribute()
+    created_at = UTCDateTimeAttribute()
+
+
 class IdempotencyRecord(Model):
     """Results of write calls sent with an `Idempotency-Key`, written and read by Powertools
     Idempotency (`chalicelib/adapters/idempotency.py`); declared here so that the table is
@@ -363,5 +379,6 @@ ALL_TABLES: tuple[type[Model], ...] = (
     AssignmentRequest,
     AssignmentWindow,
     DemandMode,
+    WebSession,
     IdempotencyRecord,
 )

@@ -20,6 +20,7 @@ from chalicelib import wiring
 from chalicelib.clock import clock
 from chalicelib.domain.calendar import ISTANBUL
 from chalicelib.local.emulator import Emulator, configure_environment
+from chalicelib.settings import reset_settings
 from chalicelib.local.outbox import Outbox
 from chalicelib.local.provision import provision
 from chalicelib.local.pump import EventPump
@@ -76,6 +77,9 @@ def start(
     provisioned = provision(session, resources(), endpoint_url=emulator.endpoint_url)
     environment = provisioned.environment()
     os.environ.update(environment)
+    # Plain http://127.0.0.1: a Secure cookie would never come back (the only place it is off).
+    os.environ["WEB_SECURE_COOKIES"] = "false"
+    reset_settings()
     wiring.reset()
 
     outbox = Outbox(REGION, now=clock.now)

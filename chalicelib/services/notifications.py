@@ -185,9 +185,28 @@ class _Outgoing:
 
 
 def _prepare(notification: Notification) -> _Outgoing:
-    appointment = Appointment.get(notification.appointment_id)
     applicant = Applicant.get(notification.applicant_id)
-    facts = notices.AppointmentFacts(
+    facts = _facts(Appointment.get(notification.appointment_id), applicant)
+    sender = wiring.email().sender
+    if notification.kind == REMINDER:
+        notice = notices.reminder(facts, sender, notification.checkin_code)
+    elif notification.kind == CANCELLED:
+        notice = notices.cancellation(facts, sender, notification.reason or "")
+    else:
+        notice = notices.confirmation(facts, sender)
+    return _Outgoing(notice, applicant.phone, applicant.email)
+
+
+def invitation_for(appointment_id: str) -> bytes:
+    """The calendar invitation of an appointment, as the confirmation email carries it (the
+    portal offers it for download on the confirmation page)."""
+    appointment = Appointment.get(appointment_id)
+    facts = _facts(appointment, Applicant.get(appointment.applicant_id))
+    return notices.confirmation(facts, wiring.email().sender).calendar
+
+
+def _facts(appointment: Appointment, applicant: Applicant) -> notices.AppointmentFacts:
+    return notices.AppointmentFacts(
         appointment_id=appointment.appointment_id,
         reference=appointment.reference,
         booked_at=appointment.created_at,
@@ -199,14 +218,6 @@ def _prepare(notification: Notification) -> _Outgoing:
         email=applicant.email,
         language=applicant.language,
     )
-    sender = wiring.email().sender
-    if notification.kind == REMINDER:
-        notice = notices.reminder(facts, sender, notification.checkin_code)
-    elif notification.kind == CANCELLED:
-        notice = notices.cancellation(facts, sender, notification.reason or "")
-    else:
-        notice = notices.confirmation(facts, sender)
-    return _Outgoing(notice, applicant.phone, applicant.email)
 
 
 def _send(channel: str, outgoing: _Outgoing) -> None:

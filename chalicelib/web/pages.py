@@ -1,0 +1,242 @@
+"""The applicant portal's pages: each one calls the same use cases as the API (no rule is
+written twice) and renders their answer, or their refusal, in the person's language.
+
+Every step of booking is a plain link or form, so it works without JavaScript; choices travel
+in the query string (service codes, directorate ids, days: never personal data).
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from datetime import date, timedelta
+
+from pydantic import ValidationError
+
+from chalicelib.api.errors import status_and_code
+from chalicelib.api.schemas import AppointmentPageQuery, AvailabilityQuery, BookingRequest, DirectoratesQuery, LoginRequest
+from chalicelib.clock import clock
+from chalicelib.domain.calendar import ISTANBUL
+from chalicelib.domain.catalogue import find_directorate, find_service
+from chalicelib.domain.errors import DomainError, Unauthenticated, ValidationFailed
+from chalicelib.domain.roles import Caller, Role
+from chalicelib.services import accounts, booking, catalogue, notifications, profile
+from chalicelib.web.frame import WebRequest, WebResponse, redirect, renew
+from chalicelib.web.render import render
+
+BOOKING_DAYS = 31
+
+
+def start(request: WebRequest) -> WebResponse:
+    return render(request, "start.html", directorates=catalogue.directorates(DirectoratesQuery()))
+
+
+def sign_in(request: WebRequest) -> WebResponse:
+    if request.method == "GET":
+        return render(request, "sign_in.html", errors=[], email="")
+    email = request.form.get("email", "").strip()
+    try:
+        credentials = LoginRequest.model_validate({"email": email, "password": request.form.get("password", "")})
+        token = accounts.login(credentials).access_token
+    except ValidationError:
+        return render(request, "sign_in.html", status=400, errors=[_error(request, "error.UNAUTHENTICATED", "email")], email=email)
+    except DomainError as error:
+        return render(request, "sign_in.html", status=401, errors=[_refusal(request, error, "email")], email=email)
+    caller = request.authenticate(f"Bearer {token}")
+    request.session = renew(request.session, access_token=token, account_id=caller.account_id)
+    return redirect("/book" if Role.APPLICANT in caller.roles else "/")
+
+
+def sign_out(request: WebRequest) -> WebResponse:
+    request.session = renew(request.session, access_token=None, account_id=None)
+    return redirect("/")
+
+
+def me(request: WebRequest) -> WebResponse:
+    caller = _applicant(request)
+    if caller is None:
+        return redirect("/sign-in")
+    return render(request, "me.html", me=profile.my_profile(caller))
+
+
+def my_appointments(request: WebRequest) -> WebResponse:
+    caller = _applicant(request)
+    if caller is None:
+        return redirect("/sign-in")
+    appointments = booking.my_appointments(caller, AppointmentPageQuery(limit=50))
+    return render(request, "appointments.html", appointments=appointments, me=profile.my_profile(caller))
+
+
+def choose_service(request: WebRequest) -> WebResponse:
+    caller = _applicant(request)
+    if caller is None:
+        return redirect("/sign-in")
+    me = profile.my_profile(caller)
+    allowed = [s for s in catalogue.services() if me.permit_status in s.eligible_statuses]
+    chosen = request.query.get("service")
+    if chosen is not None:
+        if chosen in {s.code for s in allowed}:
+            return redirect(f"/book/directorate?service={chosen}")
+        return render(request, "book_service.html", status=400, services=allowed, errors=[_error(request, "error.choose", "service")])
+    return render(request, "book_service.html", services=allowed, errors=[])
+
+
+def choose_directorate(request: WebRequest) -> WebResponse:
+    caller = _applicant(request)
+    if caller is None:
+        return redirect("/sign-in")
+    me = profile.my_profile(caller)
+    service = find_service(request.query.get("service", ""))
+    if service is None:
+        return redirect("/book")
+    offering = [d for d in catalogue.directorates(DirectoratesQuery(province=me.province)) if service.code in d.services]
+    chosen = request.query.get("directorate")
+    if chosen is not None:
+        if chosen in {d.id for d in offering}:
+            return redirect(f"/book/day?service={service.code}&directorate={chosen}")
+        return render(request, "book_directorate.html", status=400, service=service, directorates=offering, errors=[_error(request, "error.choose", "directorate")])
+    if len(offering) == 1:
+        return redirect(f"/book/day?service={service.code}&directorate={offering[0].id}")
+    return render(request, "book_directorate.html", service=service, directorates=offering, errors=[])
+
+
+def choose_day(request: WebRequest) -> WebResponse:
+    """The booking calendar: the coming weeks, a day with free times is a link to its times."""
+    caller, service, directorate = _booking_choices(request)
+    if caller is None:
+        return redirect("/sign-in")
+    if service is None or directorate is None:
+        return redirect("/book")
+    offered = _availability(caller, service.code, directorate.id, clock.today(), BOOKING_DAYS)
+    free: dict[date, int] = OrderedDict()
+    for slot in offered.slots:
+        day = slot.start.astimezone(ISTANBUL).date()
+        free[day] = free.get(day, 0) + 1
+    weeks = _weeks(clock.today() + timedelta(days=1), BOOKING_DAYS)
+    return render(request, "book_day.html", service=service, directorate=directorate, weeks=weeks, free=free, mode=offered.mode)
+
+
+def choose_time(request: WebRequest) -> WebResponse:
+    caller, service, directorate = _booking_choices(request)
+    if caller is None:
+        return redirect("/sign-in")
+    try:
+        day = date.fromisoformat(request.query.get("day", ""))
+    except ValueError:
+        day = None
+    if service is None or directorate is None or day is None:
+        return redirect("/book")
+    offered = _availability(caller, service.code, directorate.id, day, 1)
+    return render(request, "book_time.html", service=service, directorate=directorate, chosen_day=day, slots=offered.slots, mode=offered.mode, errors=[])
+
+
+def check_answers(request: WebRequest) -> WebResponse:
+    caller, service, directorate = _booking_choices(request)
+    if caller is None:
+        return redirect("/sign-in")
+    slot_id = request.query.get("slot") or request.form.get("slot", "")
+    slot = _slot_of(caller, service, directorate, slot_id)
+    if slot is None:
+        return redirect("/book")
+    if request.method == "GET":
+        return render(request, "book_check.html", service=service, directorate=directorate, slot=slot, errors=[])
+    if request.form.get("agree") != "yes":
+        return render(request, "book_check.html", status=400, service=service, directorate=directorate, slot=slot, errors=[_error(request, "error.agree", "agree")])
+    try:
+        appointment = booking.book(caller, BookingRequest(slot_id=slot.slot_id, service=service.code))
+    except DomainError as error:
+        return render(request, "book_check.html", status=status_and_code(error)[0], service=service, directorate=directorate, slot=slot, errors=[_refusal(request, error, "slot")])
+    return redirect(f"/appointments/{appointment.appointment_id}")
+
+
+def appointment(request: WebRequest, appointment_id: str) -> WebResponse:
+    caller = request.caller()
+    if caller is None:
+        return redirect("/sign-in")
+    found = booking.get_appointment(caller, appointment_id)
+    return render(request, "appointment.html", appointment=found, service=find_service(found.service))
+
+
+def invitation(request: WebRequest, appointment_id: str) -> WebResponse:
+    caller = request.caller()
+    if caller is None:
+        return redirect("/sign-in")
+    found = booking.get_appointment(caller, appointment_id)  # only its owner (or its staff) get here
+    ics = notifications.invitation_for(found.appointment_id)
+    return WebResponse(200, ics.decode("utf-8"), content_type="text/calendar; charset=utf-8; method=REQUEST",
+                       headers={"Content-Disposition": 'attachment; filename="appointment.ics"'})
+
+
+def error_page(request: WebRequest, error: DomainError | None) -> WebResponse:
+    """A refusal that escaped a page, or (None) a failure on our side, in the person's language."""
+    if error is None:
+        return render(request, "error.html", status=500, errors=[_error(request, "error.INTERNAL", None)])
+    if isinstance(error, Unauthenticated):
+        return redirect("/sign-in")
+    status, _ = status_and_code(error)
+    return render(request, "error.html", status=status, errors=[_refusal(request, error, None)])
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+
+def _applicant(request: WebRequest) -> Caller | None:
+    caller = request.caller()
+    return caller if caller is not None and Role.APPLICANT in caller.roles else None
+
+
+def _booking_choices(request: WebRequest):
+    caller = _applicant(request)
+    source = {**request.query, **request.form}
+    return caller, find_service(source.get("service", "")), find_directorate(source.get("directorate", ""))
+
+
+def _availability(caller: Caller, service: str, directorate: str, first: date, days: int):
+    query = AvailabilityQuery.model_validate({"directorate": directorate, "service": service, "from": first.isoformat(), "days": days})
+    return booking.availability(caller, query)
+
+
+def _slot_of(caller, service, directorate, slot_id: str):
+    if service is None or directorate is None or not slot_id.startswith(f"{directorate.id}@"):
+        return None
+    try:
+        day = date.fromisoformat(slot_id.split("@", 1)[1][:10])
+    except ValueError:
+        return None
+    return next((s for s in _availability(caller, service.code, directorate.id, day, 1).slots if s.slot_id == slot_id), None)
+
+
+def _weeks(first: date, days: int) -> list[list[date | None]]:
+    """Calendar rows Monday to Sunday covering `days` days from `first` (None pads the ends)."""
+    last = first + timedelta(days=days - 1)
+    cursor = first - timedelta(days=first.weekday())
+    weeks = []
+    while cursor <= last:
+        weeks.append([cursor + timedelta(days=i) if first <= cursor + timedelta(days=i) <= last else None for i in range(7)])
+        cursor += timedelta(days=7)
+    return weeks
+
+
+def _error(request: WebRequest, key: str, field: str | None) -> dict:
+    from chalicelib.i18n import text
+
+    return {"message": text(key, request.language), "field": field}
+
+
+def _refusal(request: WebRequest, error: DomainError, field: str | None) -> dict:
+    """A refusal from the error table, in the person's language, with what to do next."""
+    from chalicelib.i18n import MESSAGES, text
+
+    _, code = status_and_code(error)
+    key = f"error.{code}"
+    message = text(key, request.language) if key in MESSAGES else error.message
+    if error.details.get("locked_until"):
+        from datetime import datetime
+
+        from chalicelib.web.render import format_when
+
+        until = format_when(datetime.fromisoformat(str(error.details["locked_until"])), request.language)
+        message = f"{message} {text('me.locked_until', request.language, until=until)}"
+    if isinstance(error, ValidationFailed) and error.details.get("field"):
+        field = str(error.details["field"])
+    return {"message": message, "field": field}
+

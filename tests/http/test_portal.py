@@ -1,0 +1,197 @@
+"""The applicant portal in a real browser: Chromium (Debian's package, installed by `make test`)
+driven by Playwright against the running local stack.
+
+Each journey signs in as a freshly registered person and books through the pages: service,
+directorate, a day on the calendar, a time, the check-your-answers page with its explicit
+agreement, and the confirmation with its reference. axe-core checks every page on the way
+against WCAG 2.2 AA, in every language. One journey runs with JavaScript switched off, one with
+the keyboard alone. Screenshots of the key pages in Turkish and Arabic go to docs/screenshots/.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bench.population import PASSWORD, Resident, create_applicants
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+PROVINCE = "06"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    executable = shutil.which("chromium") or shutil.which("chromium-browser")
+    assert executable, "Chromium is missing: `make test` installs Debian's chromium package"
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox", "--disable-dev-shm-usage"])
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="module")
+def people(base_url) -> list[Resident]:
+    return create_applicants(base_url, 6, province=PROVINCE)
+
+
+def check_accessible(page) -> None:
+    """axe-core finds nothing at WCAG 2.2 AA on the page as it is now."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA}})
+    assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
+
+
+def shoot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def book_through_the_pages(page, base_url: str, person: Resident, language: str, screenshots: bool = False, scripts: bool = True) -> str:
+    """The whole journey with the mouse (or, without JavaScript, plain links and forms);
+    returns the reference shown on the confirmation page. axe-core is JavaScript: it checks
+    the pages when scripts run (the pages are the same without them)."""
+
+    def accessible(page) -> None:
+        if scripts:
+            check_accessible(page)
+
+    page.goto(f"{base_url}/?lang={language}")
+    assert page.locator("html").get_attribute("lang") == language
+    assert page.locator("html").get_attribute("dir") == ("rtl" if language == "ar" else "ltr")
+    accessible(page)
+    if screenshots:
+        shoot(page, f"start-{language}")
+
+    page.click("a.button")  # start now → sign in
+    accessible(page)
+    page.fill("#email", person.email)
+    page.fill("#password", PASSWORD)
+    page.click("form[action='/sign-in'] button")
+
+    assert page.url.endswith("/book")
+    accessible(page)
+    page.check("#service-address_registration")
+    page.click("main button[type=submit]")
+    if "/book/directorate" in page.url:
+        accessible(page)
+        page.locator("main input[name=directorate]").first.check()
+        page.click("main button[type=submit]")
+
+    assert "/book/day" in page.url
+    accessible(page)
+    if screenshots:
+        shoot(page, f"calendar-{language}")
+    page.locator("table.calendar a").first.click()
+
+    assert "/book/time" in page.url
+    accessible(page)
+    page.click("main button[type=submit]")
+
+    assert "/book/check" in page.url
+    accessible(page)
+    page.click("main form[method=post] button")  # without agreeing: refused, nothing booked
+    summary = page.locator(".error-summary")
+    assert summary.is_visible() and summary.locator("a[href='#agree']").count() == 1
+    accessible(page)
+    if screenshots:
+        shoot(page, f"check-{language}")
+    page.check("#agree")
+    page.click("main form[method=post] button")
+
+    assert "/appointments/" in page.url
+    accessible(page)
+    if screenshots:
+        shoot(page, f"confirmation-{language}")
+    return page.locator(".reference").inner_text().strip()
+
+
+@pytest.mark.parametrize("language", ["tr", "en", "ar"])
+def test_the_whole_booking_journey_in_each_language(browser, base_url, api, people, language):
+    person = people[["tr", "en", "ar"].index(language)]
+    context = browser.new_context()
+    page = context.new_page()
+    reference = book_through_the_pages(page, base_url, person, language, screenshots=language in ("tr", "ar"))
+    assert reference.startswith("GOC-")
+
+    # The same appointment in the API, the SMS and email on their way, and the lock shown.
+    mine = api.get("/v1/me/appointments", token=person.token).json()
+    assert [a["reference"] for a in mine] == [reference]
+    page.goto(f"{base_url}/appointments")
+    assert reference in page.content()
+    assert page.locator(".notice").count() == 1  # "you cannot book a new appointment until …"
+    check_accessible(page)
+    page.goto(f"{base_url}/me")
+    assert person.email in page.content()
+    check_accessible(page)
+    context.close()
+
+
+def test_the_journey_works_with_javascript_switched_off(browser, base_url, people):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    assert book_through_the_pages(page, base_url, people[3], "en", scripts=False).startswith("GOC-")
+    context.close()
+
+
+def test_booking_with_the_keyboard_alone(browser, base_url, people):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{base_url}/sign-in?lang=ar")
+
+    def tab_to(selector: str) -> None:
+        for _ in range(120):
+            page.keyboard.press("Tab")
+            if page.evaluate("(s) => document.activeElement && document.activeElement.matches(s)", selector):
+                return
+        raise AssertionError(f"the keyboard never reached {selector} on {page.url}")
+
+    def follow(key: str = "Enter") -> None:
+        with page.expect_navigation():
+            page.keyboard.press(key)
+
+    tab_to("#email")
+    page.keyboard.type(people[4].email)
+    tab_to("#password")
+    page.keyboard.type(PASSWORD)
+    follow()
+    assert page.url.endswith("/book")
+    tab_to("#service-address_registration")
+    page.keyboard.press("Space")
+    tab_to("main button[type=submit]")
+    follow()
+    if "/book/directorate" in page.url:
+        tab_to("main input[name=directorate]")
+        page.keyboard.press("Space")
+        tab_to("main button[type=submit]")
+        follow()
+    tab_to("table.calendar a")
+    follow()
+    assert "/book/time" in page.url
+    tab_to("main button[type=submit]")
+    follow()
+    assert "/book/check" in page.url
+    tab_to("#agree")
+    page.keyboard.press("Space")
+    tab_to("main form[method=post] button")
+    follow()
+    assert "/appointments/" in page.url
+    assert page.locator(".reference").inner_text().strip().startswith("GOC-")
+    context.close()
+
+
+def test_forms_without_the_csrf_token_are_refused_and_the_session_cookie_is_httponly(browser, base_url):
+    context = browser.new_context()
+    page = context.new_page()
+    response = page.goto(f"{base_url}/")
+    assert "unsafe-inline" not in response.headers["content-security-policy"]
+    [cookie] = [c for c in context.cookies() if c["name"] == "md_session"]
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Lax"
+    forged = page.request.post(f"{base_url}/sign-in", form={"email": "a@example.org", "password": "x", "csrf": "forged"})
+    assert forged.status == 403
+    context.close()
