@@ -68,6 +68,8 @@ portal = Portal(app, authenticate=auth.authenticate, secure_cookies=lambda: get_
 portal.error_page = pages.error_page
 portal.asset("/static/app.css", stylesheet, "text/css; charset=utf-8")
 portal.page("/", pages.start)
+portal.page("/sign-up", pages.sign_up, methods=("GET", "POST"))
+portal.page("/sign-up/code", pages.confirm_code, methods=("GET", "POST"))
 portal.page("/sign-in", pages.sign_in, methods=("GET", "POST"))
 portal.page("/sign-out", pages.sign_out, methods=("POST",))
 portal.page("/me", pages.me)

@@ -13,12 +13,22 @@ from datetime import date, timedelta
 from pydantic import ValidationError
 
 from chalicelib.api.errors import status_and_code
-from chalicelib.api.schemas import AppointmentPageQuery, AvailabilityQuery, BookingRequest, DirectoratesQuery, LoginRequest
+from chalicelib.adapters.tables import WebSession
+from chalicelib.api.schemas import (
+    AppointmentPageQuery,
+    AvailabilityQuery,
+    BookingRequest,
+    ConfirmRequest,
+    DirectoratesQuery,
+    LoginRequest,
+    SignupRequest,
+)
 from chalicelib.clock import clock
 from chalicelib.domain.calendar import ISTANBUL
 from chalicelib.domain.catalogue import find_directorate, find_service
 from chalicelib.domain.errors import DomainError, Unauthenticated, ValidationFailed
 from chalicelib.domain.roles import Caller, Role
+from chalicelib.i18n import text
 from chalicelib.services import accounts, booking, catalogue, notifications, profile
 from chalicelib.web.frame import WebRequest, WebResponse, redirect, renew
 from chalicelib.web.render import render
@@ -32,18 +42,71 @@ def start(request: WebRequest) -> WebResponse:
 
 def sign_in(request: WebRequest) -> WebResponse:
     if request.method == "GET":
-        return render(request, "sign_in.html", errors=[], email="")
+        return render(request, "sign_in.html", errors=[], email="", created=request.query.get("created") == "1")
     email = request.form.get("email", "").strip()
     try:
         credentials = LoginRequest.model_validate({"email": email, "password": request.form.get("password", "")})
         token = accounts.login(credentials).access_token
     except ValidationError:
-        return render(request, "sign_in.html", status=400, errors=[_error(request, "error.UNAUTHENTICATED", "email")], email=email)
+        return render(request, "sign_in.html", status=400, errors=[_error(request, "error.UNAUTHENTICATED", "email")], email=email, created=False)
     except DomainError as error:
-        return render(request, "sign_in.html", status=401, errors=[_refusal(request, error, "email")], email=email)
+        return render(request, "sign_in.html", status=401, errors=[_refusal(request, error, "email")], email=email, created=False)
     caller = request.authenticate(f"Bearer {token}")
     request.session = renew(request.session, access_token=token, account_id=caller.account_id)
     return redirect("/book" if Role.APPLICANT in caller.roles else "/")
+
+
+SIGNUP_FIELDS = ("document_type", "document_number", "nationality", "given_name", "family_name", "birth_date", "email", "phone", "password")
+
+
+def sign_up(request: WebRequest) -> WebResponse:
+    """Create an account: the person's document, names, birth date, email and Turkish mobile;
+    the registry decides who may (NOT_ELIGIBLE), one account per person (DUPLICATE_ACCOUNT)."""
+    if request.method == "GET":
+        return render(request, "sign_up.html", values={}, field_errors={})
+    values = {name: request.form.get(name, "").strip() for name in SIGNUP_FIELDS if name != "password"}
+    day, month, year = (request.form.get(f"birth_{part}", "").strip() for part in ("day", "month", "year"))
+    values.update(birth_day=day, birth_month=month, birth_year=year)
+    body = {**{k: v for k, v in values.items() if not k.startswith("birth_")}, "password": request.form.get("password", ""), "language": request.language}
+    body["birth_date"] = _iso_date(year, month, day)
+    try:
+        accounts.sign_up(SignupRequest.model_validate(body))
+    except ValidationError as invalid:
+        field_errors = {str(problem["loc"][0]): text("error.field", request.language) for problem in invalid.errors() if problem["loc"]}
+        errors = [{"message": f"{text('field.' + name, request.language)}: {message}", "field": _field_id(name)} for name, message in field_errors.items()]
+        return render(request, "sign_up.html", status=400, values=values, field_errors=field_errors, errors=errors)
+    except DomainError as refused:
+        return render(request, "sign_up.html", status=status_and_code(refused)[0], values=values, field_errors={}, errors=[_refusal(request, refused, None)])
+    request.session.update(actions=[WebSession.signup_email.set(body["email"])])
+    return redirect("/sign-up/code")
+
+
+def confirm_code(request: WebRequest) -> WebResponse:
+    """The six-digit code sent by SMS to the phone given at sign-up."""
+    email = request.session.signup_email
+    if not email:
+        return redirect("/sign-up")
+    if request.method == "GET":
+        return render(request, "sign_up_code.html")
+    try:
+        accounts.confirm(ConfirmRequest.model_validate({"email": email, "code": request.form.get("code", "").strip()}))
+    except ValidationError:
+        return render(request, "sign_up_code.html", status=400, errors=[_error(request, "error.code", "code")])
+    except DomainError as refused:
+        return render(request, "sign_up_code.html", status=status_and_code(refused)[0], errors=[_error(request, "error.code", "code") if isinstance(refused, ValidationFailed) else _refusal(request, refused, "code")])
+    request.session.update(actions=[WebSession.signup_email.remove()])
+    return redirect("/sign-in?created=1")
+
+
+def _iso_date(year: str, month: str, day: str) -> str:
+    try:
+        return date(int(year), int(month), int(day)).isoformat()
+    except ValueError:
+        return f"{year}-{month}-{day}"  # invalid: the model says so, on the birth date field
+
+
+def _field_id(name: str) -> str:
+    return "birth_day" if name == "birth_date" else name
 
 
 def sign_out(request: WebRequest) -> WebResponse:
