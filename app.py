@@ -80,6 +80,8 @@ portal.page("/book", pages.choose_service)
 portal.page("/book/directorate", pages.choose_directorate)
 portal.page("/book/day", pages.choose_day)
 portal.page("/book/time", pages.choose_time)
+portal.page("/book/request", pages.request_assignment, methods=("POST",))
+portal.page("/requests/{request_id}", pages.assignment_status, methods=("GET", "POST"))
 portal.page("/book/check", pages.check_answers, methods=("GET", "POST"))
 
 

@@ -16,6 +16,7 @@ from chalicelib.api.errors import status_and_code
 from chalicelib.adapters.tables import WebSession
 from chalicelib.api.schemas import (
     AppointmentPageQuery,
+    AssignmentRequestIn,
     AvailabilityQuery,
     BookingRequest,
     ConfirmRequest,
@@ -29,7 +30,7 @@ from chalicelib.domain.catalogue import find_directorate, find_service
 from chalicelib.domain.errors import DomainError, Unauthenticated, ValidationFailed
 from chalicelib.domain.roles import Caller, Role
 from chalicelib.i18n import text
-from chalicelib.services import accounts, booking, catalogue, notifications, profile
+from chalicelib.services import accounts, assignment, booking, catalogue, notifications, profile
 from chalicelib.web.frame import WebRequest, WebResponse, redirect, renew
 from chalicelib.web.render import render
 
@@ -176,6 +177,42 @@ def choose_day(request: WebRequest) -> WebResponse:
         free[day] = free.get(day, 0) + 1
     weeks = _weeks(clock.today() + timedelta(days=1), BOOKING_DAYS)
     return render(request, "book_day.html", service=service, directorate=directorate, weeks=weeks, free=free, mode=offered.mode)
+
+
+def request_assignment(request: WebRequest) -> WebResponse:
+    """In assigned mode: ask the directorate for an appointment instead of picking one."""
+    caller, service, directorate = _booking_choices(request)
+    if caller is None:
+        return redirect("/sign-in")
+    if service is None or directorate is None:
+        return redirect("/book")
+    part = request.form.get("part_of_day", "any")
+    try:
+        body = AssignmentRequestIn.model_validate(
+            {"service": service.code, "directorate": directorate.id, "preferences": {"part_of_day": part}}
+        )
+        filed = assignment.request_assignment(caller, body)
+    except ValidationError:
+        return redirect(f"/book/day?service={service.code}&directorate={directorate.id}")
+    except DomainError as refused:
+        if refused.details.get("request_id"):  # one waiting already: show it
+            return redirect(f"/requests/{refused.details['request_id']}")
+        offered = _availability(caller, service.code, directorate.id, clock.today(), BOOKING_DAYS)
+        return render(request, "book_day.html", status=status_and_code(refused)[0], service=service, directorate=directorate,
+                      weeks=_weeks(clock.today() + timedelta(days=1), BOOKING_DAYS), free={}, mode=offered.mode, errors=[_refusal(request, refused, None)])
+    return redirect(f"/requests/{filed.request_id}")
+
+
+def assignment_status(request: WebRequest, request_id: str) -> WebResponse:
+    caller = _applicant(request)
+    if caller is None:
+        return redirect("/sign-in")
+    if request.method == "POST":
+        assignment.withdraw_request(caller, request_id)
+        return redirect(f"/requests/{request_id}")
+    status = assignment.request_status(caller, request_id)
+    return render(request, "request.html", filed=status, service=find_service(status.service),
+                  directorate=find_directorate(status.directorate) if status.directorate else None)
 
 
 def choose_time(request: WebRequest) -> WebResponse:

@@ -237,3 +237,41 @@ def test_forms_without_the_csrf_token_are_refused_and_the_session_cookie_is_http
     forged = page.request.post(f"{base_url}/sign-in", form={"email": "a@example.org", "password": "x", "csrf": "forged"})
     assert forged.status == 403
     context.close()
+
+
+def test_when_the_directorate_assigns_people_ask_and_follow_their_request(browser, base_url, api, admin_token, people):
+    directorate, service = "06-kecioren", "biometrics"
+    mode = f"/v1/admin/directorates/{directorate}/services/{service}/mode"
+    assert api.request("PUT", mode, admin_token, json={"mode": "assigned"}).status_code == 200
+    try:
+        context = browser.new_context()
+        page = context.new_page()
+        page.goto(f"{base_url}/sign-in?lang=tr")
+        page.fill("#email", people[2].email)
+        page.fill("#password", PASSWORD)
+        page.click("form[action='/sign-in'] button")
+        page.goto(f"{base_url}/book/day?service={service}&directorate={directorate}")
+        assert page.locator("table.calendar").count() == 0  # no calendar: a request form instead
+        check_accessible(page)
+        page.check("#part-morning")
+        page.click("form[action='/book/request'] button")
+
+        assert "/requests/" in page.url
+        check_accessible(page)
+        assert page.locator(".position").inner_text().strip() == "1"
+
+        now = api.get("/local/clock").json()["now"]
+        from datetime import datetime, timedelta
+
+        later = (datetime.fromisoformat(now) + timedelta(minutes=11)).isoformat()
+        assert api.post("/local/clock", {"to": later}).status_code == 200
+        for _ in range(2):
+            api.post("/local/pump", {})
+        page.reload()
+        check_accessible(page)
+        page.click("main a.button")  # see the appointment
+        assert "/appointments/" in page.url
+        assert page.locator(".reference").inner_text().strip().startswith("GOC-")
+        context.close()
+    finally:
+        api.request("PUT", mode, admin_token, json={"mode": "auto"})
