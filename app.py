@@ -82,6 +82,9 @@ portal.page("/book/day", pages.choose_day)
 portal.page("/book/time", pages.choose_time)
 portal.page("/book/request", pages.request_assignment, methods=("POST",))
 portal.page("/requests/{request_id}", pages.assignment_status, methods=("GET", "POST"))
+portal.page("/staff", pages.staff_day)
+portal.page("/staff/appointments/{appointment_id}/attendance", pages.staff_attendance, methods=("POST",))
+portal.page("/staff/closure", pages.staff_closure, methods=("GET", "POST"))
 portal.page("/book/check", pages.check_answers, methods=("GET", "POST"))
 
 

@@ -3,7 +3,8 @@ over is a no-show, which locks the person out for 30 days from the missed appoin
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 from pynamodb.exceptions import TransactWriteError
 
@@ -13,7 +14,8 @@ from chalicelib.api.schemas import AppointmentOut, AttendanceRequest
 from chalicelib.clock import clock
 from chalicelib.domain import attendance
 from chalicelib.domain.attendance import CONFIRMED, Outcome
-from chalicelib.domain.calendar import local_day
+from chalicelib.domain.calendar import ISTANBUL, local_day
+from chalicelib.domain.catalogue import Directorate
 from chalicelib.domain.errors import AppointmentFinal, NotFound
 from chalicelib.domain.lockout import lock_after_no_show
 from chalicelib.domain.roles import Caller, Role
@@ -35,6 +37,37 @@ def record(caller: Caller, appointment_id: str, request: AttendanceRequest) -> A
     role = Role.ADMIN if Role.ADMIN in caller.roles else Role.STAFF
     updated = _record(appointment, Outcome(request.outcome), caller.account_id, role.value)
     return appointment_out(updated)
+
+
+@dataclass(frozen=True)
+class CounterEntry:
+    """One line of a directorate's day list, as staff see it at the counter."""
+
+    appointment: AppointmentOut
+    applicant_name: str
+    document_number: str
+
+
+def day_list(caller: Caller, day: date) -> tuple[Directorate, list[CounterEntry]]:
+    """A staff member's directorate and its appointments on `day`, by time (one Query on the
+    directorate's index and one batch read of the people)."""
+    directorate = staff_directorate(caller)
+    if directorate is None:
+        raise NotFound("This account works for no directorate.")
+    start = datetime.combine(day, datetime.min.time(), tzinfo=ISTANBUL)
+    appointments = list(Appointment.by_directorate.query(directorate.id, Appointment.start.between(start, start + timedelta(days=1) - timedelta(microseconds=1))))
+    people = {a.applicant_id: a for a in Applicant.batch_get({a.applicant_id for a in appointments})} if appointments else {}
+    entries = []
+    for appointment in appointments:
+        person = people.get(appointment.applicant_id)
+        entries.append(
+            CounterEntry(
+                appointment_out(appointment),
+                f"{person.given_name} {person.family_name}" if person else "",
+                person.document_number if person else "",
+            )
+        )
+    return directorate, entries
 
 
 def sweep_no_shows(now: datetime | None = None) -> int:

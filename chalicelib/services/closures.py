@@ -9,7 +9,7 @@ owed. Running the same closure again changes nothing more.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from pynamodb.exceptions import TransactWriteError
 
@@ -30,6 +30,24 @@ from chalicelib.services.auth import staff_directorate
 MAX_ATTEMPTS = 3  # an applicant item changed under us (a concurrent write): read it again
 
 
+def preview(caller: Caller, directorate_id: str, day: date) -> ClosureOut:
+    """What closing the day would do, before anyone confirms it: the open slots that would
+    close and the confirmed appointments (so the people) it would cancel and re-queue."""
+    directorate = _directorate_of_caller(caller, directorate_id)
+    slots = sum(1 for _ in Slot.query(directorate.id, Slot.start.startswith(day.isoformat()), filter_condition=Slot.is_open == True))  # noqa: E712
+    confirmed = list(_confirmed_on(directorate, day))
+    return ClosureOut(directorate=directorate.id, date=day, slots_closed=slots, appointments_cancelled=len(confirmed), requests_filed=len({a.applicant_id for a in confirmed}))
+
+
+def _confirmed_on(directorate: Directorate, day: date):
+    day_start = datetime.combine(day, datetime.min.time(), tzinfo=ISTANBUL)
+    return Appointment.by_directorate.query(
+        directorate.id,
+        Appointment.start.between(day_start, day_start + timedelta(days=1) - timedelta(microseconds=1)),
+        filter_condition=Appointment.status == CONFIRMED,
+    )
+
+
 def close_day(caller: Caller, directorate_id: str, request: ClosureRequest) -> ClosureOut:
     directorate = _directorate_of_caller(caller, directorate_id)
     now = clock.now()
@@ -38,13 +56,8 @@ def close_day(caller: Caller, directorate_id: str, request: ClosureRequest) -> C
     role = Role.ADMIN.value if Role.ADMIN in caller.roles else Role.STAFF.value
     _mark_day_closed(directorate, request, caller.account_id, now)
     slots_closed = _close_slots(directorate, request.date.isoformat())
-    day_start = datetime.combine(request.date, datetime.min.time(), tzinfo=ISTANBUL)
     cancelled, notices = 0, []
-    for appointment in Appointment.by_directorate.query(
-        directorate.id,
-        Appointment.start.between(day_start, day_start + timedelta(days=1) - timedelta(microseconds=1)),
-        filter_condition=Appointment.status == CONFIRMED,
-    ):
+    for appointment in _confirmed_on(directorate, request.date):
         notice = _cancel(appointment, directorate, request, caller.account_id, role, now)
         if notice is not None:
             cancelled += 1

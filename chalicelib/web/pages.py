@@ -17,6 +17,8 @@ from chalicelib.adapters.tables import WebSession
 from chalicelib.api.schemas import (
     AppointmentPageQuery,
     AssignmentRequestIn,
+    AttendanceRequest,
+    ClosureRequest,
     AvailabilityQuery,
     BookingRequest,
     ConfirmRequest,
@@ -30,7 +32,7 @@ from chalicelib.domain.catalogue import find_directorate, find_service
 from chalicelib.domain.errors import DomainError, Unauthenticated, ValidationFailed
 from chalicelib.domain.roles import Caller, Role
 from chalicelib.i18n import text
-from chalicelib.services import accounts, assignment, booking, catalogue, notifications, profile
+from chalicelib.services import accounts, assignment, attendance, booking, catalogue, closures, notifications, profile
 from chalicelib.web.frame import WebRequest, WebResponse, redirect, renew
 from chalicelib.web.render import render
 
@@ -54,7 +56,7 @@ def sign_in(request: WebRequest) -> WebResponse:
         return render(request, "sign_in.html", status=401, errors=[_refusal(request, error, "email")], email=email, created=False)
     caller = request.authenticate(f"Bearer {token}")
     request.session = renew(request.session, access_token=token, account_id=caller.account_id)
-    return redirect("/book" if Role.APPLICANT in caller.roles else "/")
+    return redirect("/book" if Role.APPLICANT in caller.roles else "/staff")
 
 
 SIGNUP_FIELDS = ("document_type", "document_number", "nationality", "given_name", "family_name", "birth_date", "email", "phone", "password")
@@ -264,6 +266,64 @@ def invitation(request: WebRequest, appointment_id: str) -> WebResponse:
     ics = notifications.invitation_for(found.appointment_id)
     return WebResponse(200, ics.decode("utf-8"), content_type="text/calendar; charset=utf-8; method=REQUEST",
                        headers={"Content-Disposition": 'attachment; filename="appointment.ics"'})
+
+
+# --- the staff console -----------------------------------------------------------------------------
+
+
+def staff_day(request: WebRequest) -> WebResponse:
+    """Today's or tomorrow's appointments of the staff member's directorate, each with the
+    attendance form (and the check-in code the person was sent)."""
+    caller = _staff(request)
+    if caller is None:
+        return redirect("/sign-in")
+    today = clock.today()
+    chosen = today + timedelta(days=1) if request.query.get("day") == "tomorrow" else today
+    directorate, entries = attendance.day_list(caller, chosen)
+    return render(request, "staff_day.html", directorate=directorate, entries=entries, chosen=chosen, tomorrow=chosen != today)
+
+
+def staff_attendance(request: WebRequest, appointment_id: str) -> WebResponse:
+    caller = _staff(request)
+    if caller is None:
+        return redirect("/sign-in")
+    back = "/staff?day=tomorrow" if request.form.get("day") == "tomorrow" else "/staff"
+    try:
+        body = AttendanceRequest.model_validate({"outcome": request.form.get("outcome", ""), "checkin_code": request.form.get("checkin_code") or None})
+        attendance.record(caller, appointment_id, body)
+    except (ValidationError, DomainError) as refused:
+        error = _refusal(request, refused, None) if isinstance(refused, DomainError) else _error(request, "error.code", None)
+        directorate, entries = attendance.day_list(caller, clock.today())
+        return render(request, "staff_day.html", status=400, directorate=directorate, entries=entries, chosen=clock.today(), tomorrow=False, errors=[error])
+    return redirect(back)
+
+
+def staff_closure(request: WebRequest) -> WebResponse:
+    """Close a day: first the impact (how many appointments and people), then the decision."""
+    caller = _staff(request)
+    if caller is None:
+        return redirect("/sign-in")
+    directorate, _ = attendance.day_list(caller, clock.today())
+    source = request.form if request.method == "POST" else request.query
+    try:
+        day = date.fromisoformat(source.get("date", ""))
+    except ValueError:
+        day = None
+    if day is None:
+        return render(request, "staff_closure.html", directorate=directorate, impact=None, reason="",
+                      errors=[_error(request, "error.choose", "date")] if "date" in source else [])
+    reason = source.get("reason", "").strip()
+    if request.method == "GET" or request.form.get("confirm") != "yes" or not reason:
+        impact = closures.preview(caller, directorate.id, day)
+        errors = [_error(request, "error.closure_confirm", "confirm")] if request.method == "POST" else []
+        return render(request, "staff_closure.html", status=400 if errors else 200, directorate=directorate, impact=impact, reason=reason, errors=errors)
+    result = closures.close_day(caller, directorate.id, ClosureRequest(date=day, reason=reason))
+    return render(request, "staff_closed.html", directorate=directorate, result=result)
+
+
+def _staff(request: WebRequest) -> Caller | None:
+    caller = request.caller()
+    return caller if caller is not None and (Role.STAFF in caller.roles or Role.ADMIN in caller.roles) else None
 
 
 def error_page(request: WebRequest, error: DomainError | None) -> WebResponse:

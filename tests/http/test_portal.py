@@ -275,3 +275,78 @@ def test_when_the_directorate_assigns_people_ask_and_follow_their_request(browse
         context.close()
     finally:
         api.request("PUT", mode, admin_token, json={"mode": "auto"})
+
+
+def staff_page(browser, base_url: str, api: Api, admin_token: str, directorate: str):
+    from tests.http.client import unique_email
+
+    email = unique_email("staff")
+    created = api.post("/v1/admin/staff", {"email": email, "password": "StaffPass123", "directorate_id": directorate}, token=admin_token)
+    assert created.status_code == 201, created.text
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{base_url}/sign-in?lang=tr")
+    page.fill("#email", email)
+    page.fill("#password", "StaffPass123")
+    page.click("form[action='/sign-in'] button")
+    assert page.url.endswith("/staff")
+    check_accessible(page)
+    return context, page
+
+
+def test_staff_close_a_day_after_seeing_its_impact(browser, base_url, api, admin_token):
+    directorate = "06-altindag"
+    [person] = create_applicants(base_url, 1, province=PROVINCE)
+    slots = api.get("/v1/availability", token=person.token, params={"directorate": directorate, "service": "address_registration", "days": 14}).json()["slots"]
+    booked = api.post("/v1/appointments", {"slot_id": slots[-1]["slot_id"], "service": "address_registration"}, token=person.token).json()
+    day = slots[-1]["start"][:10]
+
+    context, page = staff_page(browser, base_url, api, admin_token, directorate)
+    page.click("a[href='/staff/closure']")
+    page.fill("#date", day)
+    page.click("main form button[type=submit]")
+    impact = page.locator(".warning").inner_text()
+    assert " 1 " in f" {impact} "  # one appointment, one person
+    check_accessible(page)
+    page.click("main form[method=post] button")  # no reason, not confirmed: nothing happens
+    assert page.locator(".error-summary").count() == 1
+    assert api.get(f"/v1/appointments/{booked['appointment_id']}", token=person.token).json()["status"] == "confirmed"
+    page.fill("#reason", "Su baskını")
+    page.check("#confirm")
+    page.click("main form[method=post] button")
+    assert page.locator(".notice").count() == 1
+    check_accessible(page)
+    assert api.get(f"/v1/appointments/{booked['appointment_id']}", token=person.token).json()["status"] == "cancelled_by_authority"
+    context.close()
+
+
+def test_staff_mark_attendance_with_the_check_in_code(browser, base_url, api, admin_token):
+    """The last test of the module: it moves the local clock a day forward."""
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    directorate = "06-merkez"
+    [person] = create_applicants(base_url, 1, province=PROVINCE)
+    [slot] = api.get("/v1/availability", token=person.token, params={"directorate": directorate, "service": "address_registration", "days": 7}).json()["slots"][:1]
+    booked = api.post("/v1/appointments", {"slot_id": slot["slot_id"], "service": "address_registration"}, token=person.token).json()
+    start = datetime.fromisoformat(booked["start"])
+    istanbul = ZoneInfo("Europe/Istanbul")
+    day_before = datetime.combine(start.astimezone(istanbul).date() - timedelta(days=1), datetime.min.time(), tzinfo=istanbul) + timedelta(hours=10, minutes=5)
+    now = datetime.fromisoformat(api.get("/local/clock").json()["now"])
+    if day_before > now:
+        assert api.post("/local/clock", {"to": day_before.isoformat()}).status_code == 200
+    api.post("/local/pump", {})  # the reminder goes out, with its code
+    assert api.post("/local/clock", {"to": (start + timedelta(minutes=5)).isoformat()}).status_code == 200
+    code = sms_code_for(api, person.phone)
+
+    context, page = staff_page(browser, base_url, api, admin_token, directorate)
+    row = page.locator("table.day-list tr", has_text=booked["reference"])
+    row.locator("input[name=checkin_code]").fill("000000" if code != "000000" else "111111")
+    row.locator("button[value=attended]").click()
+    assert page.locator(".error-summary").count() == 1  # a wrong code is refused
+    row = page.locator("table.day-list tr", has_text=booked["reference"])
+    row.locator("input[name=checkin_code]").fill(code)
+    row.locator("button[value=attended]").click()
+    check_accessible(page)
+    assert api.get(f"/v1/appointments/{booked['appointment_id']}", token=person.token).json()["attendance"] == "attended"
+    context.close()
