@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -157,7 +158,8 @@ def withdraw_request(caller: Caller, request_id: str) -> AssignmentStatus:
     request = _visible_request(caller, request_id, owner_only=True)
     now = clock.now()
     if request.status == WAITING:
-        _withdraw(request, "withdrawn_by_applicant", now, actor_id=caller.account_id, actor_role=Role.APPLICANT.value)
+        if _withdraw(request, "withdrawn_by_applicant", now, actor_id=caller.account_id, actor_role=Role.APPLICANT.value) and not request.priority:
+            _settle(request.province, Counter({request.window_start: 1}))
         request = AssignmentRequest.get(request_id, consistent_read=True)
     if request.status == ASSIGNED:  # before, or while, this call ran
         raise AppointmentFinal(
@@ -264,15 +266,16 @@ def _open_window(province: str, window_start: str, now: datetime) -> None:
         send_province(province, delay_seconds=int((closes_at - now).total_seconds()) + 1)
 
 
-def _settle(request: AssignmentRequest) -> None:
-    """The request left its window's queue (assigned or withdrawn): one fewer ahead of the
-    rest. Best effort, after the fact: the counters only feed position estimates."""
-    if request.priority:
-        return
-    try:
-        AssignmentWindow(request.province, request.window_start).update(actions=[AssignmentWindow.settled.add(1)])
-    except Exception:
-        logger.exception("window counter not updated", extra={"request_id": request.request_id})
+def _settle(province: str, left: Counter) -> None:
+    """Requests left their windows' queues (assigned or withdrawn): one update per window, so
+    the rest move up. Best effort, after the fact: the counters only feed position estimates."""
+    for window_start, count in left.items():
+        if count <= 0:
+            continue
+        try:
+            AssignmentWindow(province, window_start).update(actions=[AssignmentWindow.settled.add(count)])
+        except Exception:
+            logger.exception("window counter not updated", extra={"province": province, "window_start": window_start})
 
 
 def _recorded_seed(province: str, window_start: str) -> int | None:
@@ -357,18 +360,24 @@ def assign_province(province: str, now: datetime | None = None) -> Served:
     seeds = {datetime.fromisoformat(w): _seed(province, w, now) for w in {r.window_start for r in due}}
     applicants = {a.applicant_id: a for a in Applicant.batch_get([r.applicant_id for r in due])}
     items = {r.request_id: r for r in due}
-    candidates = []
+    candidates, settled = [], Counter()  # settled: per window, the requests that left its queue here
     for request in due:
         reason = _why_not_entitled(request, applicants.get(request.applicant_id), now)
         if reason:
-            served.withdrawn += _withdraw(request, reason, now)
+            if _withdraw(request, reason, now):
+                served.withdrawn += 1
+                settled[request.window_start] += 0 if request.priority else 1
         else:
             candidates.append(_waiting(request, applicants[request.applicant_id]))
     ordered = rules.lottery_order(candidates, window_minutes, seeds)
-    slots = _free_slots(province, {r.directorate_id for r in due}, now)
+    chosen_directorates = {r.directorate_id for r in due}
+    # First the earliest slots, about as many as there are requests; all of them only if some
+    # request found nothing among those (its preferences, or places ran out).
+    slots, frontier = _free_slots(province, chosen_directorates, now, enough=len(ordered))
     notices = []
     for _ in range(MAX_ROUNDS):
-        planned, _ = rules.plan(ordered, list(slots.values()))
+        usable = [s for s in slots.values() if frontier is None or s.start <= frontier]
+        planned, unplanned = rules.plan(ordered, usable)
         retry = []
         for chosen in planned:
             request = items[chosen.request_id]
@@ -377,19 +386,23 @@ def assign_province(province: str, now: datetime | None = None) -> Served:
             if outcome == "assigned":
                 served.assigned.append(request.appointment_id)
                 notices.append(notice)
+                settled[request.window_start] += 0 if request.priority else 1
                 slots[(chosen.slot.directorate_id, chosen.slot.start)] = _taken(chosen.slot)
             elif outcome == "slot_taken":
                 retry.append(chosen.request_id)
                 slots.pop((chosen.slot.directorate_id, chosen.slot.start))  # re-read below
             elif outcome == "locked":
-                served.withdrawn += _withdraw(request, "locked_out", now)
-        if not retry:
+                if _withdraw(request, "locked_out", now):
+                    served.withdrawn += 1
+                    settled[request.window_start] += 0 if request.priority else 1
+        again = set(retry) | ({r.request_id for r in unplanned} if frontier is not None else set())
+        if not again:
             break
-        slots = _free_slots(province, {r.directorate_id for r in due}, now)
-        again = set(retry)
+        slots, frontier = _free_slots(province, chosen_directorates, now)
         ordered = [r for r in ordered if r.request_id in again]
     if notices:
         notifications.enqueue([n.notification_id for n in notices])
+    _settle(province, settled)
     served.waiting = len(due) - len(served.assigned) - served.withdrawn
     logger.info("province served", extra={"province": province, "assigned": len(served.assigned), "waiting": served.waiting, "withdrawn": served.withdrawn})
     return served
@@ -445,22 +458,36 @@ def _directorates_of(request: AssignmentRequest) -> tuple[Directorate, ...]:
     return tuple(d for d in directorates_in(request.province) if request.service in d.services)
 
 
-def _free_slots(province: str, chosen: set[str | None], now: datetime) -> dict[tuple[str, datetime], rules.SlotState]:
+def _free_slots(
+    province: str, chosen: set[str | None], now: datetime, enough: int | None = None
+) -> tuple[dict[tuple[str, datetime], rules.SlotState], datetime | None]:
     """Open slots with capacity left in the booking window, of the province's directorates (or
-    only the chosen ones, when every request chose one): one Query per directorate."""
+    only the chosen ones, when every request chose one), in time order: one Query per
+    directorate. With `enough`, each directorate's earliest `enough` such slots only, and the
+    frontier: the latest time up to which every directorate's slots are all read (None when
+    everything was read). Only slots up to the frontier may be given out: a later one could
+    lose to an unread earlier slot of another directorate."""
     directorates = directorates_in(province) if None in chosen else tuple(find_directorate(d) for d in chosen)
     window = booking_rules.booking_window(local_day(now), get_settings().slot_horizon_days)
     found: dict[tuple[str, datetime], rules.SlotState] = {}
+    frontier: datetime | None = None
     for directorate in directorates:
+        read = 0
+        last = None
         for item in Slot.query(
             directorate.id,
             Slot.start.between(window.first_day.isoformat(), f"{window.last_day.isoformat()}T99:99"),
             filter_condition=(Slot.is_open == True) & (Slot.booked < Slot.capacity),  # noqa: E712
+            limit=enough,
         ):
             state = slot_state(item)
+            read += 1
+            last = state.start
             if state.start > now:
                 found[(state.directorate_id, state.start)] = state
-    return found
+        if enough is not None and read >= enough and last is not None:  # there may be more
+            frontier = last if frontier is None else min(frontier, last)
+    return found, frontier
 
 
 def _taken(slot: rules.SlotState) -> rules.SlotState:
@@ -508,7 +535,6 @@ def _assign(request: AssignmentRequest, applicant: Applicant, state: rules.SlotS
             return "locked", None
         return "slot_taken", None
     request.appointment_id = appointment.appointment_id
-    _settle(request)
     return "assigned", notice
 
 
@@ -556,7 +582,6 @@ def _withdraw(request: AssignmentRequest, reason: str, now: datetime, actor_id: 
             )
             return 1
         raise
-    _settle(request)
     logger.info("assignment request withdrawn", extra={"request_id": request.request_id, "reason": reason})
     return 1
 

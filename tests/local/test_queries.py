@@ -66,7 +66,24 @@ def test_answers_match_moto_in_order_paging_and_filters(dynamodb):
     assert dynamodb.query(TableName="slots", KeyConditionExpression="pk = :p", ExpressionAttributeValues={":p": {"S": "absent"}})["Items"] == []
 
 
-def test_index_queries_are_left_to_moto_and_still_answer(dynamodb):
+def test_index_queries_never_sort_the_whole_table_and_answer_as_moto_does(dynamodb, monkeypatch):
+    def refuse(self):
+        raise AssertionError("the whole table was sorted")
+
+    monkeypatch.setattr(Table, "all_items", refuse)
+    pages, key = [], None
+    while True:
+        response = dynamodb.query(
+            TableName="slots", IndexName="by-n", KeyConditionExpression="n = :n",
+            ExpressionAttributeValues={":n": {"N": "2"}}, Limit=25, **({"ExclusiveStartKey": key} if key else {}),
+        )
+        pages.append([(item["pk"]["S"], item["sk"]["S"]) for item in response["Items"]])
+        key = response.get("LastEvaluatedKey")
+        if not key:
+            break
+    flat = [entry for page in pages for entry in page]
+    assert [sk for _, sk in flat] == sorted(sk for _, sk in flat)  # in the index's order across pages
+    assert sorted(flat) == [(f"p{p:02d}", f"{s:03d}") for p in range(20) for s in range(30) if s % 4 == 2]  # none lost, none twice
     response = dynamodb.query(
         TableName="slots", IndexName="by-n",
         KeyConditionExpression="n = :n AND sk = :s",
