@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 
-from bench import booking_bench, emulator_bench
+from bench import assignment_bench, booking_bench, emulator_bench
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -13,6 +13,7 @@ def main(argv: list[str] | None = None) -> int:
     failed = emulator_bench.main(argv) or 0
     # In a fresh interpreter of its own (see booking_bench's docstring): moto's state is per process.
     failed = booking_bench.main(argv) or failed
+    failed = assignment_bench.main(argv) or failed  # a fresh interpreter too
     return 1 if failed else 0
 
 
