@@ -81,7 +81,6 @@ Run from the repository root:  python -m bench.assignment_bench [--quick]
 from __future__ import annotations
 
 import argparse
-import contextlib
 import dataclasses
 import heapq
 import itertools
@@ -97,7 +96,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any, Callable, Iterator, TextIO
+from typing import Any, Callable, TextIO
+
+from bench.process import stdout_to
 
 ROOT = Path(__file__).resolve().parents[1]
 REGION = "eu-central-1"
@@ -781,7 +782,6 @@ def open_trial(world: World, province: str, people: list[Person], places: int, r
     """Everyone looks and books as fast as their kind does, in simulated-time order."""
     from chalicelib.adapters.tables import Applicant
     from chalicelib.api.schemas import AvailabilityQuery, BookingRequest
-    from chalicelib.clock import clock
     from chalicelib.domain.errors import DomainError, SlotFull
     from chalicelib.domain.roles import Caller, Role
     from chalicelib.services import booking
@@ -947,7 +947,7 @@ def run(plan: Plan, out: TextIO) -> int:
     log_file = tempfile.NamedTemporaryFile("w", prefix="assignment-bench-", suffix=".log", delete=False)
     throughput, trials, times = None, [], {}
     try:
-        with _stdout_to(log_file):  # the app's JSON log lines
+        with stdout_to(log_file):  # the app's JSON log lines
             from chalicelib.clock import clock
             from chalicelib.services.catalogue import extend_slot_horizon
 
@@ -1056,21 +1056,6 @@ def report_release_day(trials: list[Trial], plan: Plan, out: TextIO) -> bool:
     for problem in problems[:10]:
         print(f"  BROKEN: {problem}", file=out)
     return not problems
-
-
-@contextlib.contextmanager
-def _stdout_to(target: TextIO) -> Iterator[None]:
-    """Points file descriptor 1 (and so `sys.stdout`) at `target`."""
-    sys.stdout.flush()
-    saved = os.dup(1)
-    os.dup2(target.fileno(), 1)
-    try:
-        yield
-    finally:
-        sys.stdout.flush()
-        target.flush()
-        os.dup2(saved, 1)
-        os.close(saved)
 
 
 def main(argv: list[str] | None = None) -> int:

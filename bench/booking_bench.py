@@ -49,7 +49,6 @@ Run from the repository root:  python -m bench.booking_bench [--quick]
 from __future__ import annotations
 
 import argparse
-import contextlib
 import itertools
 import os
 import random
@@ -68,6 +67,8 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, TextIO
 
 import requests
+
+from bench.process import stdout_to
 
 ROOT = Path(__file__).resolve().parents[1]
 REGION = "eu-central-1"
@@ -629,7 +630,7 @@ def run(plan: Plan, out: TextIO) -> int:
     started = time.perf_counter()
     log_file = tempfile.NamedTemporaryFile("w", prefix="booking-bench-", suffix=".log", delete=False)
     try:
-        with _stdout_to(log_file):  # the app's JSON log lines, chalice's "Serving on ..."
+        with stdout_to(log_file):  # the app's JSON log lines, chalice's "Serving on ..."
             bench = start_bench(plan, sys.stderr)
             try:
                 race = measure_race(bench, bench.admin)  # first: its refused applicants book again below
@@ -682,21 +683,6 @@ def run(plan: Plan, out: TextIO) -> int:
         os.unlink(log_file.name)
     print(f"[booking bench took {time.perf_counter() - started:.0f} s after the cold-start runs]", file=sys.stderr)
     return 0 if ok else 1
-
-
-@contextlib.contextmanager
-def _stdout_to(target: TextIO) -> Iterator[None]:
-    """Points file descriptor 1 (and so `sys.stdout`, and every thread's prints) at `target`."""
-    sys.stdout.flush()
-    saved = os.dup(1)
-    os.dup2(target.fileno(), 1)
-    try:
-        yield
-    finally:
-        sys.stdout.flush()
-        target.flush()
-        os.dup2(saved, 1)
-        os.close(saved)
 
 
 def main(argv: list[str] | None = None) -> int:

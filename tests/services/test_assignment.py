@@ -17,7 +17,7 @@ from chalicelib.adapters.tables import Applicant, Appointment, AssignmentRequest
 from chalicelib.api.schemas import AssignmentRequestIn, ClosureRequest, DemandModeRequest
 from chalicelib.clock import clock
 from chalicelib.domain import assignment as rules
-from chalicelib.domain.calendar import ISTANBUL, is_working_day, wall_time
+from chalicelib.domain.calendar import ISTANBUL, is_working_day
 from chalicelib.domain.catalogue import PROVINCES, directorates_in, find_directorate
 from chalicelib.domain.errors import AppointmentFinal, AssignedMode, LockedOut, NotFound, RequestPending, WrongProvince
 from chalicelib.domain.roles import Caller, Role
