@@ -346,6 +346,7 @@ class WebSession(Model):
     language = UnicodeAttribute(default="tr")
     access_token = UnicodeAttribute(null=True)
     account_id = UnicodeAttribute(null=True)
+    role = UnicodeAttribute(null=True)  # applicant | staff | admin: which menu the pages show
     signup_email = UnicodeAttribute(null=True)  # between sign-up and its SMS code (never in a URL)
     expires = TTLAttribute()
     created_at = UTCDateTimeAttribute()

@@ -176,7 +176,7 @@ class Portal:
         return Response(response.body, status_code=response.status, headers=headers)
 
 
-def renew(session: WebSession, *, access_token: str | None, account_id: str | None) -> WebSession:
+def renew(session: WebSession, *, access_token: str | None, account_id: str | None, role: str | None = None) -> WebSession:
     """A new session id at sign-in and sign-out (no session fixation); the language stays."""
     now = clock.now()
     fresh = WebSession(
@@ -185,6 +185,7 @@ def renew(session: WebSession, *, access_token: str | None, account_id: str | No
         language=session.language,
         access_token=access_token,
         account_id=account_id,
+        role=role,
         expires=now + SESSION_LIFETIME,
         created_at=now,
     )

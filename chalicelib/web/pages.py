@@ -55,7 +55,8 @@ def sign_in(request: WebRequest) -> WebResponse:
     except DomainError as error:
         return render(request, "sign_in.html", status=401, errors=[_refusal(request, error, "email")], email=email, created=False)
     caller = request.authenticate(f"Bearer {token}")
-    request.session = renew(request.session, access_token=token, account_id=caller.account_id)
+    role = next((r.value for r in (Role.ADMIN, Role.STAFF, Role.APPLICANT) if r in caller.roles), None)
+    request.session = renew(request.session, access_token=token, account_id=caller.account_id, role=role)
     return redirect("/book" if Role.APPLICANT in caller.roles else "/staff")
 
 

@@ -72,6 +72,7 @@ def render(request: WebRequest, template: str, status: int = 200, **context: Any
         path=request.path,
         csrf=request.csrf_token,
         signed_in=bool(request.session.access_token),
+        role=request.session.role if request.session.access_token else None,
         day=lambda d: format_day(d, language),
         time=lambda m: format_time(m, language),
         when=lambda m: format_when(m, language),

@@ -290,6 +290,7 @@ def staff_page(browser, base_url: str, api: Api, admin_token: str, directorate: 
     page.fill("#password", "StaffPass123")
     page.click("form[action='/sign-in'] button")
     assert page.url.endswith("/staff")
+    assert page.locator("nav.main-nav a[href='/book']").count() == 0  # the staff menu, not the applicant's
     check_accessible(page)
     return context, page
 
@@ -302,7 +303,7 @@ def test_staff_close_a_day_after_seeing_its_impact(browser, base_url, api, admin
     day = slots[-1]["start"][:10]
 
     context, page = staff_page(browser, base_url, api, admin_token, directorate)
-    page.click("a[href='/staff/closure']")
+    page.click("main a[href='/staff/closure']")
     page.fill("#date", day)
     page.click("main form button[type=submit]")
     impact = page.locator(".warning").inner_text()
