@@ -370,6 +370,9 @@ def assign_province(province: str, now: datetime | None = None) -> Served:
         else:
             candidates.append(_waiting(request, applicants[request.applicant_id]))
     ordered = rules.lottery_order(candidates, window_minutes, seeds)
+    if not ordered:  # everyone due was withdrawn
+        _settle(province, settled)
+        return served
     chosen_directorates = {r.directorate_id for r in due}
     # First the earliest slots, about as many as there are requests; all of them only if some
     # request found nothing among those (its preferences, or places ran out).

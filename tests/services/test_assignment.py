@@ -144,6 +144,18 @@ def test_a_waiting_request_can_be_withdrawn_and_an_assigned_one_cannot(province)
         assignment.withdraw_request(applicant(province=province), again.request_id)
 
 
+def test_someone_the_registry_moved_to_another_province_is_withdrawn_not_assigned(province):
+    person = applicant(province=province)
+    filed = request(person, province)
+    Applicant(person.account_id).update(actions=[Applicant.province.set("34")])  # a registry import moved them
+    close_window()
+    served = assignment.assign_province(province)
+    assert (served.assigned, served.withdrawn) == ([], 1)
+    status = assignment.request_status(person, filed.request_id)
+    assert status.status == "withdrawn" and status.reason == "WrongProvince"
+    assert Applicant.get(person.account_id).waiting_request is None and appointments_of(person) == []
+
+
 def test_every_message_delivered_twice_assigns_nobody_twice(province):
     people = [applicant(province=province) for _ in range(6)]
     for person in people:
