@@ -8,12 +8,12 @@ in the query string (service codes, directorate ids, days: never personal data).
 from __future__ import annotations
 
 from collections import OrderedDict
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from pydantic import ValidationError
 
-from chalicelib.api.errors import status_and_code
 from chalicelib.adapters.tables import WebSession
+from chalicelib.api.errors import status_and_code
 from chalicelib.api.schemas import (
     AppointmentPageQuery,
     AssignmentRequestIn,
@@ -31,10 +31,10 @@ from chalicelib.domain.calendar import ISTANBUL
 from chalicelib.domain.catalogue import find_directorate, find_service
 from chalicelib.domain.errors import DomainError, Unauthenticated, ValidationFailed
 from chalicelib.domain.roles import Caller, Role
-from chalicelib.i18n import text
+from chalicelib.i18n import MESSAGES, text
 from chalicelib.services import accounts, assignment, attendance, booking, catalogue, closures, notifications, profile
 from chalicelib.web.frame import WebRequest, WebResponse, redirect, renew
-from chalicelib.web.render import render
+from chalicelib.web.render import format_when, render
 
 BOOKING_DAYS = 31
 
@@ -378,23 +378,15 @@ def _weeks(first: date, days: int) -> list[list[date | None]]:
 
 
 def _error(request: WebRequest, key: str, field: str | None) -> dict:
-    from chalicelib.i18n import text
-
     return {"message": text(key, request.language), "field": field}
 
 
 def _refusal(request: WebRequest, error: DomainError, field: str | None) -> dict:
     """A refusal from the error table, in the person's language, with what to do next."""
-    from chalicelib.i18n import MESSAGES, text
-
     _, code = status_and_code(error)
     key = f"error.{code}"
     message = text(key, request.language) if key in MESSAGES else error.message
     if error.details.get("locked_until"):
-        from datetime import datetime
-
-        from chalicelib.web.render import format_when
-
         until = format_when(datetime.fromisoformat(str(error.details["locked_until"])), request.language)
         message = f"{message} {text('me.locked_until', request.language, until=until)}"
     if isinstance(error, ValidationFailed) and error.details.get("field"):
