@@ -236,19 +236,27 @@ def check_answers(request: WebRequest) -> WebResponse:
     caller, service, directorate = _booking_choices(request)
     if caller is None:
         return redirect("/sign-in")
+    if service is None or directorate is None:
+        return redirect("/book")
     slot_id = request.query.get("slot") or request.form.get("slot", "")
+    if request.method == "POST" and request.form.get("agree") == "yes":
+        # Booking reads the slot itself: no second look at availability before it.
+        try:
+            appointment = booking.book(caller, BookingRequest(slot_id=slot_id, service=service.code))
+        except DomainError as error:
+            slot = _slot_of(caller, service, directorate, slot_id)
+            status, refusal = status_and_code(error)[0], _refusal(request, error, "slot")
+            if slot is None:  # the time is gone (full, or never offered): back to the calendar
+                return render(request, "error.html", status=status, errors=[refusal],
+                              back=f"/book/day?service={service.code}&directorate={directorate.id}")
+            return render(request, "book_check.html", status=status, service=service, directorate=directorate, slot=slot, errors=[refusal])
+        return redirect(f"/appointments/{appointment.appointment_id}")
     slot = _slot_of(caller, service, directorate, slot_id)
     if slot is None:
         return redirect("/book")
     if request.method == "GET":
         return render(request, "book_check.html", service=service, directorate=directorate, slot=slot, errors=[])
-    if request.form.get("agree") != "yes":
-        return render(request, "book_check.html", status=400, service=service, directorate=directorate, slot=slot, errors=[_error(request, "error.agree", "agree")])
-    try:
-        appointment = booking.book(caller, BookingRequest(slot_id=slot.slot_id, service=service.code))
-    except DomainError as error:
-        return render(request, "book_check.html", status=status_and_code(error)[0], service=service, directorate=directorate, slot=slot, errors=[_refusal(request, error, "slot")])
-    return redirect(f"/appointments/{appointment.appointment_id}")
+    return render(request, "book_check.html", status=400, service=service, directorate=directorate, slot=slot, errors=[_error(request, "error.agree", "agree")])
 
 
 def appointment(request: WebRequest, appointment_id: str) -> WebResponse:

@@ -351,3 +351,27 @@ def test_staff_mark_attendance_with_the_check_in_code(browser, base_url, api, ad
     check_accessible(page)
     assert api.get(f"/v1/appointments/{booked['appointment_id']}", token=person.token).json()["attendance"] == "attended"
     context.close()
+
+
+def test_a_time_taken_while_the_person_checks_their_answers_is_refused_in_their_language(browser, base_url, api, admin_token):
+    directorate, service = "06-altindag", "biometrics"
+    [person] = create_applicants(base_url, 1, province=PROVINCE)
+    slot = api.get("/v1/availability", token=person.token, params={"directorate": directorate, "service": service, "days": 14}).json()["slots"][-1]
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{base_url}/sign-in?lang=ar")
+    page.fill("#email", person.email)
+    page.fill("#password", PASSWORD)
+    page.click("form[action='/sign-in'] button")
+    page.goto(f"{base_url}/book/check?service={service}&directorate={directorate}&slot={slot['slot_id']}")
+    page.check("#agree")
+    start = slot["slot_id"].split("@", 1)[1]
+    taken = api.request("PUT", f"/v1/admin/directorates/{directorate}/slots/{start}/capacity", admin_token, json={"capacity": 0})
+    assert taken.status_code == 200, taken.text  # meanwhile the last place went
+    page.click("main form[method=post] button")
+    summary = page.locator(".error-summary")
+    assert summary.is_visible() and "حُجز هذا الوقت للتو" in summary.inner_text()  # SLOT_FULL, in Arabic
+    assert page.locator("main a.button[href^='/book/day']").count() == 1  # and the way back to the calendar
+    check_accessible(page)
+    assert api.get("/v1/me/appointments", token=person.token).json() == []
+    context.close()
