@@ -14,7 +14,7 @@ class EmailSender:
     def sender(self) -> str:
         return self._sender
 
-    def send(self, to: str, subject: str, body: str, calendar: bytes | None = None) -> str:
+    def send(self, to: str, subject: str, body: str, calendar: bytes | None = None, calendar_method: str = "REQUEST") -> str:
         message = EmailMessage()
         message["From"] = self._sender
         message["To"] = to
@@ -22,11 +22,11 @@ class EmailSender:
         # base64 parts keep the message 7-bit clean: Turkish and Arabic text survive every relay.
         message.set_content(body, cte="base64")
         if calendar is not None:
-            # The part's method (REQUEST: offer to add it; CANCEL: remove it) is the calendar's own.
+            # The part's method (REQUEST: offer to add it; CANCEL: remove it) repeats the calendar's.
             # Attached as UTF-8 text, so the directorate's Turkish name survives in every client.
-            text = calendar.decode("utf-8")
-            method = "CANCEL" if "\nMETHOD:CANCEL" in text.replace("\r", "") else "REQUEST"
-            message.add_attachment(text, subtype="calendar", filename="appointment.ics", params={"method": method}, cte="base64")
+            message.add_attachment(
+                calendar.decode("utf-8"), subtype="calendar", filename="appointment.ics", params={"method": calendar_method}, cte="base64"
+            )
         response = self._client.send_raw_email(
             Source=self._sender, Destinations=[to], RawMessage={"Data": message.as_bytes()}
         )

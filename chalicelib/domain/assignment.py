@@ -135,13 +135,17 @@ def directorates_for(service: Service, residency: Residency | None, chosen: Dire
         raise NotEligible()
     if chosen is not None:
         require_in_province(chosen, residency)
-        candidates: tuple[Directorate, ...] = (chosen,)
-    else:
-        candidates = directorates_in(residency.province)
-    offering = tuple(d for d in candidates if service.code in d.services)
+    offering = offering_directorates(service.code, residency.province, chosen)
     if not offering:
         raise ValidationFailed(f"No directorate {'here' if chosen else 'in your province'} offers '{service.name}'.", field="service")
     return offering
+
+
+def offering_directorates(service_code: str, province: str, chosen: Directorate | None) -> tuple[Directorate, ...]:
+    """The directorates a request may be served at: the chosen one, or every directorate of
+    the province, that offers the service."""
+    candidates = (chosen,) if chosen is not None else directorates_in(province)
+    return tuple(d for d in candidates if service_code in d.services)
 
 
 def daily_capacity(directorates: Iterable[Directorate], service_code: str, day: date) -> int:

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from chalicelib.domain.calendar import ISTANBUL
 from chalicelib.domain.catalogue import Directorate, Service
-from chalicelib.i18n import FALLBACK, MESSAGES, text
+from chalicelib.i18n import FALLBACK, LANGUAGES, MESSAGES, text
 
 CALENDAR_PRODUCT = "-//Migration Directorate appointments//EN"
 
@@ -32,12 +32,18 @@ class Notice:
     sms: str
     email_subject: str
     email_body: str
-    calendar: bytes  # an iCalendar invitation (METHOD:REQUEST)
+    calendar: bytes  # an iCalendar invitation, or its cancellation
+    calendar_method: str = "REQUEST"  # REQUEST | CANCEL: the invitation's METHOD, for the mail part too
 
 
 def confirmation(facts: AppointmentFacts, organizer_email: str) -> Notice:
     """The appointment is confirmed: when, where, what for, the reference, what to bring."""
     return _notice("appointment_confirmed", facts, organizer_email)
+
+
+def confirmation_invitation(facts: AppointmentFacts, organizer_email: str) -> bytes:
+    """The confirmation's calendar invitation alone (the portal offers it for download)."""
+    return invitation(facts, organizer_email, summary=_summary(facts, _language(facts)))
 
 
 def reminder(facts: AppointmentFacts, organizer_email: str, checkin_code: str) -> Notice:
@@ -53,7 +59,7 @@ def cancellation(facts: AppointmentFacts, organizer_email: str, reason: str) -> 
 
 
 def _notice(kind: str, facts: AppointmentFacts, organizer_email: str, method: str = "REQUEST", **extra: str) -> Notice:
-    language = facts.language if facts.language in MESSAGES[f"sms.{kind}"] else FALLBACK
+    language = _language(facts)
     values = {
         "when": f"{facts.start.astimezone(ISTANBUL):%d.%m.%Y %H:%M}",
         "directorate": facts.directorate.name,
@@ -68,8 +74,17 @@ def _notice(kind: str, facts: AppointmentFacts, organizer_email: str, method: st
         sms=text(f"sms.{kind}", language, **values),
         email_subject=text(f"email.{kind}.subject", language, **values),
         email_body=text(f"email.{kind}.body", language, **values),
-        calendar=invitation(facts, organizer_email, summary=f"{values['service']} – {facts.reference}", method=method),
+        calendar=invitation(facts, organizer_email, summary=_summary(facts, language), method=method),
+        calendar_method=method,
     )
+
+
+def _language(facts: AppointmentFacts) -> str:
+    return facts.language if facts.language in LANGUAGES else FALLBACK
+
+
+def _summary(facts: AppointmentFacts, language: str) -> str:
+    return f"{facts.service.name_in(language)} – {facts.reference}"
 
 
 def _what_to_bring(service_code: str, language: str) -> str:

@@ -32,7 +32,7 @@ from chalicelib.clock import clock
 from chalicelib.domain import assignment as rules
 from chalicelib.domain import booking as booking_rules
 from chalicelib.domain.calendar import is_working_day, local_day, wall_time
-from chalicelib.domain.catalogue import PROVINCES, Directorate, directorates_in, find_directorate, find_service
+from chalicelib.domain.catalogue import PROVINCES, directorates_in, find_directorate, find_service
 from chalicelib.domain.eligibility import require_eligible_for
 from chalicelib.domain.errors import AppointmentFinal, DomainError, LockedOut, NotFound, RequestPending
 from chalicelib.domain.lockout import require_not_locked
@@ -185,15 +185,16 @@ def _visible_request(caller: Caller, request_id: str, owner_only: bool = False) 
 def status_out(request: AssignmentRequest, now: datetime) -> AssignmentStatus:
     window_start = datetime.fromisoformat(request.window_start)
     closes_at = window_start + timedelta(minutes=get_settings().assignment_window_minutes)
-    position = estimated = seed = None
+    position = estimated = seed = own = None
     if request.status == WAITING:
-        position = _position(request, now)
+        position, own = _position(request, now)
         service = find_service(request.service)
         first_day = booking_rules.booking_window(local_day(now), get_settings().slot_horizon_days).first_day
-        directorates = _directorates_of(request)
+        chosen = find_directorate(request.directorate_id) if request.directorate_id else None
+        directorates = rules.offering_directorates(request.service, request.province, chosen)
         estimated = rules.estimated_date(position, rules.daily_capacity(directorates, service.code, _working_day_from(first_day)), first_day)
     if closes_at <= now:
-        seed = _recorded_seed(request.province, request.window_start)
+        seed = int(own.seed) if own is not None else _recorded_seed(request.province, request.window_start)
     return AssignmentStatus(
         request_id=request.request_id,
         status=request.status,
@@ -211,14 +212,15 @@ def status_out(request: AssignmentRequest, now: datetime) -> AssignmentStatus:
     )
 
 
-def _position(request: AssignmentRequest, now: datetime) -> int:
+def _position(request: AssignmentRequest, now: datetime) -> tuple[int, AssignmentWindow | None]:
     """1 + the province's waiting requests served before this one, from the windows' counters
     (never by counting requests: on release day thousands wait). Closure victims count only
     each other. Until a window has closed and its order can be drawn, everyone filed in it
-    counts as ahead: the position is then the worst case."""
+    counts as ahead: the position is then the worst case. Also returns the request's own
+    window, read on the way (its seed is published once it has closed)."""
     index = AssignmentRequest.waiting_by_province
     if request.priority:
-        return index.count(request.province, AssignmentRequest.queue_key < request.queue_key) + 1
+        return index.count(request.province, AssignmentRequest.queue_key < request.queue_key) + 1, None
     oldest = next(iter(index.query(request.province, AssignmentRequest.queue_key.startswith("1#"), limit=1)), None)
     earlier = AssignmentWindow.query(
         request.province,
@@ -229,11 +231,11 @@ def _position(request: AssignmentRequest, now: datetime) -> int:
     ahead = sum(_unsettled(w) for w in windows.values())
     closes_at = datetime.fromisoformat(request.window_start) + timedelta(minutes=get_settings().assignment_window_minutes)
     if own is None or closes_at > now:
-        return ahead + max(_unsettled(own) if own else 0, 1)
+        return ahead + max(_unsettled(own) if own else 0, 1), own
     members = [_waiting(r) for r in index.query(request.province, AssignmentRequest.queue_key.startswith(request.queue_key.rsplit("#", 1)[0] + "#"))]
     ordered = rules.lottery_order(members, get_settings().assignment_window_minutes, {datetime.fromisoformat(request.window_start): int(own.seed)})
     within = next((i for i, r in enumerate(ordered) if r.request_id == request.request_id), len(ordered))
-    return ahead + within + 1
+    return ahead + within + 1, own
 
 
 def _unsettled(window: AssignmentWindow) -> int:
@@ -377,7 +379,7 @@ def assign_province(province: str, now: datetime | None = None) -> Served:
     # First the earliest slots, about as many as there are requests; all of them only if some
     # request found nothing among those (its preferences, or places ran out).
     slots, frontier = _free_slots(province, chosen_directorates, now, enough=len(ordered))
-    notices = []
+    notices, elsewhere = [], 0  # elsewhere: served meanwhile by another assigner
     for _ in range(MAX_ROUNDS):
         usable = [s for s in slots.values() if frontier is None or s.start <= frontier]
         planned, unplanned = rules.plan(ordered, usable)
@@ -391,6 +393,8 @@ def assign_province(province: str, now: datetime | None = None) -> Served:
                 notices.append(notice)
                 settled[request.window_start] += 0 if request.priority else 1
                 slots[(chosen.slot.directorate_id, chosen.slot.start)] = _taken(chosen.slot)
+            elif outcome == "done_elsewhere":
+                elsewhere += 1
             elif outcome == "slot_taken":
                 retry.append(chosen.request_id)
                 slots.pop((chosen.slot.directorate_id, chosen.slot.start))  # re-read below
@@ -406,7 +410,7 @@ def assign_province(province: str, now: datetime | None = None) -> Served:
     if notices:
         notifications.enqueue([n.notification_id for n in notices])
     _settle(province, settled)
-    served.waiting = len(due) - len(served.assigned) - served.withdrawn
+    served.waiting = len(due) - len(served.assigned) - served.withdrawn - elsewhere
     logger.info("province served", extra={"province": province, "assigned": len(served.assigned), "waiting": served.waiting, "withdrawn": served.withdrawn})
     return served
 
@@ -452,13 +456,6 @@ def _waiting(request: AssignmentRequest, applicant: Applicant | None = None) -> 
         priority=bool(request.priority),
         window_start=datetime.fromisoformat(request.window_start),
     )
-
-
-def _directorates_of(request: AssignmentRequest) -> tuple[Directorate, ...]:
-    chosen = find_directorate(request.directorate_id) if request.directorate_id else None
-    if chosen is not None:
-        return (chosen,)
-    return tuple(d for d in directorates_in(request.province) if request.service in d.services)
 
 
 def _free_slots(

@@ -202,7 +202,7 @@ def invitation_for(appointment_id: str) -> bytes:
     portal offers it for download on the confirmation page)."""
     appointment = Appointment.get(appointment_id)
     facts = _facts(appointment, Applicant.get(appointment.applicant_id))
-    return notices.confirmation(facts, wiring.email().sender).calendar
+    return notices.confirmation_invitation(facts, wiring.email().sender)
 
 
 def _facts(appointment: Appointment, applicant: Applicant) -> notices.AppointmentFacts:
@@ -225,7 +225,7 @@ def _send(channel: str, outgoing: _Outgoing) -> None:
     if channel == "sms":
         wiring.sms().send(outgoing.phone, notice.sms)
     else:
-        wiring.email().send(outgoing.email, notice.email_subject, notice.email_body, notice.calendar)
+        wiring.email().send(outgoing.email, notice.email_subject, notice.email_body, notice.calendar, notice.calendar_method)
 
 
 def _claim(notification: Notification, channel: str, now: datetime) -> bool:

@@ -15,7 +15,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
 from http.cookies import SimpleCookie
-from typing import Any, Callable
+from typing import Callable
 from urllib.parse import parse_qsl, urlencode
 
 from chalice import Chalice, Response
@@ -192,7 +192,3 @@ def renew(session: WebSession, *, access_token: str | None, account_id: str | No
     fresh.save()
     session.delete()
     return fresh
-
-
-def form_error_fields(error: DomainError) -> dict[str, Any]:
-    return error.details.get("fields", {}) if isinstance(error.details.get("fields"), dict) else {}

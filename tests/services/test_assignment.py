@@ -189,7 +189,8 @@ def test_an_assigner_working_from_a_stale_read_assigns_nobody_twice(province, mo
     assert len(assignment.assign_province(province).assigned) == 4
 
     monkeypatch.setattr(AssignmentRequest.waiting_by_province, "query", lambda *args, **kwargs: iter(stale))
-    assert assignment.assign_province(province).assigned == []
+    second = assignment.assign_province(province)
+    assert (second.assigned, second.waiting) == ([], 0)  # nobody left waiting: the first one served them
     assert [len(appointments_of(p)) for p in people] == [1] * 4
 
 
@@ -419,3 +420,28 @@ def test_a_rush_of_bookings_switches_to_assigned(province):
     clock.travel(timedelta(seconds=30))
     demand.evaluate_directorate(directorate, clock.now())
     assert demand.current_mode(directorate.id, "address_registration").value == "assigned"
+
+
+def test_the_cancellation_email_cancels_the_calendar_entry_in_the_persons_language(province):
+    from email import message_from_string
+    from email.policy import default
+
+    from chalicelib.services import notifications
+    from tests.services.test_notifications import emails_to, sms_to
+
+    directorate = merkez(province)
+    day = a_working_day(4)
+    victim = applicant(province=province, language="tr")
+    [slot] = [s for s in free_slots(victim, directorate, days=21) if s.start.astimezone(ISTANBUL).date() == day][:1]
+    booked = book(victim, slot.slot_id)
+    closures.close_day(ADMIN, directorate.id, ClosureRequest(date=day, reason="Elektrik kesintisi"))
+    notifications.deliver(f"cancelled-{booked.appointment_id}")
+
+    person = Applicant.get(victim.account_id)
+    [sms] = sms_to(person.phone)
+    assert "iptal edildi" in sms and "Elektrik kesintisi" in sms and booked.reference in sms
+    [raw] = emails_to(person.email)
+    [invite] = [p for p in message_from_string(raw, policy=default).iter_attachments() if p.get_content_type() == "text/calendar"]
+    ics = invite.get_content() if isinstance(invite.get_content(), str) else invite.get_content().decode()
+    assert invite.get_param("method") == "CANCEL" and "METHOD:CANCEL" in ics and "STATUS:CANCELLED" in ics
+    assert f"UID:{booked.appointment_id}@md-appointments" in ics  # the same entry the confirmation added
