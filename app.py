@@ -16,7 +16,7 @@ from chalicelib.services import catalogue as catalogue_jobs
 from chalicelib.services import demand, notifications
 from chalicelib.resources import assignments_queue_name, notifications_queue_name
 from chalicelib.settings import get_settings
-from chalicelib.web import pages
+from chalicelib.web import common, console, pages
 from chalicelib.web.frame import Portal
 from chalicelib.web.render import stylesheet
 
@@ -65,7 +65,7 @@ api.put("/v1/admin/directorates/{directorate_id}/services/{service_code}/mode", 
 
 # The applicant portal (HTML, rendered on the server, works without JavaScript)
 portal = Portal(app, authenticate=auth.authenticate, secure_cookies=lambda: get_settings().web_secure_cookies)
-portal.error_page = pages.error_page
+portal.error_page = common.error_page
 portal.asset("/static/app.css", stylesheet, "text/css; charset=utf-8")
 portal.page("/", pages.start)
 portal.page("/sign-up", pages.sign_up, methods=("GET", "POST"))
@@ -82,9 +82,9 @@ portal.page("/book/day", pages.choose_day)
 portal.page("/book/time", pages.choose_time)
 portal.page("/book/request", pages.request_assignment, methods=("POST",))
 portal.page("/requests/{request_id}", pages.assignment_status, methods=("GET", "POST"))
-portal.page("/staff", pages.staff_day)
-portal.page("/staff/appointments/{appointment_id}/attendance", pages.staff_attendance, methods=("POST",))
-portal.page("/staff/closure", pages.staff_closure, methods=("GET", "POST"))
+portal.page("/staff", console.staff_day)
+portal.page("/staff/appointments/{appointment_id}/attendance", console.staff_attendance, methods=("POST",))
+portal.page("/staff/closure", console.staff_closure, methods=("GET", "POST"))
 portal.page("/book/check", pages.check_answers, methods=("GET", "POST"))
 
 

@@ -8,7 +8,7 @@ in the query string (service codes, directorate ids, days: never personal data).
 from __future__ import annotations
 
 from collections import OrderedDict
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from pydantic import ValidationError
 
@@ -17,8 +17,6 @@ from chalicelib.api.errors import status_and_code
 from chalicelib.api.schemas import (
     AppointmentPageQuery,
     AssignmentRequestIn,
-    AttendanceRequest,
-    ClosureRequest,
     AvailabilityQuery,
     BookingRequest,
     ConfirmRequest,
@@ -29,12 +27,13 @@ from chalicelib.api.schemas import (
 from chalicelib.clock import clock
 from chalicelib.domain.calendar import ISTANBUL
 from chalicelib.domain.catalogue import find_directorate, find_service
-from chalicelib.domain.errors import DomainError, Unauthenticated, ValidationFailed
+from chalicelib.domain.errors import DomainError, ValidationFailed
 from chalicelib.domain.roles import Caller, Role
-from chalicelib.i18n import MESSAGES, text
-from chalicelib.services import accounts, assignment, attendance, booking, catalogue, closures, notifications, profile
+from chalicelib.i18n import text
+from chalicelib.services import accounts, assignment, booking, catalogue, notifications, profile
+from chalicelib.web.common import applicant, field_error, refusal
 from chalicelib.web.frame import WebRequest, WebResponse, redirect, renew
-from chalicelib.web.render import format_when, render
+from chalicelib.web.render import render
 
 BOOKING_DAYS = 31
 
@@ -51,13 +50,13 @@ def sign_in(request: WebRequest) -> WebResponse:
         credentials = LoginRequest.model_validate({"email": email, "password": request.form.get("password", "")})
         token = accounts.login(credentials).access_token
     except ValidationError:
-        return render(request, "sign_in.html", status=400, errors=[_error(request, "error.UNAUTHENTICATED", "email")], email=email, created=False)
+        return render(request, "sign_in.html", status=400, errors=[field_error(request, "error.UNAUTHENTICATED", "email")], email=email, created=False)
     except DomainError as error:
-        return render(request, "sign_in.html", status=401, errors=[_refusal(request, error, "email")], email=email, created=False)
+        return render(request, "sign_in.html", status=401, errors=[refusal(request, error, "email")], email=email, created=False)
     caller = request.authenticate(f"Bearer {token}")
     role = next((r.value for r in (Role.ADMIN, Role.STAFF, Role.APPLICANT) if r in caller.roles), None)
     request.session = renew(request.session, access_token=token, account_id=caller.account_id, role=role)
-    return redirect("/book" if Role.APPLICANT in caller.roles else "/staff")
+    return redirect({"applicant": "/book", "staff": "/staff", "admin": "/admin"}.get(role or "", "/"))
 
 
 SIGNUP_FIELDS = ("document_type", "document_number", "nationality", "given_name", "family_name", "birth_date", "email", "phone", "password")
@@ -80,7 +79,7 @@ def sign_up(request: WebRequest) -> WebResponse:
         errors = [{"message": f"{text('field.' + name, request.language)}: {message}", "field": _field_id(name)} for name, message in field_errors.items()]
         return render(request, "sign_up.html", status=400, values=values, field_errors=field_errors, errors=errors)
     except DomainError as refused:
-        return render(request, "sign_up.html", status=status_and_code(refused)[0], values=values, field_errors={}, errors=[_refusal(request, refused, None)])
+        return render(request, "sign_up.html", status=status_and_code(refused)[0], values=values, field_errors={}, errors=[refusal(request, refused, None)])
     request.session.update(actions=[WebSession.signup_email.set(body["email"])])
     return redirect("/sign-up/code")
 
@@ -95,9 +94,9 @@ def confirm_code(request: WebRequest) -> WebResponse:
     try:
         accounts.confirm(ConfirmRequest.model_validate({"email": email, "code": request.form.get("code", "").strip()}))
     except ValidationError:
-        return render(request, "sign_up_code.html", status=400, errors=[_error(request, "error.code", "code")])
+        return render(request, "sign_up_code.html", status=400, errors=[field_error(request, "error.code", "code")])
     except DomainError as refused:
-        return render(request, "sign_up_code.html", status=status_and_code(refused)[0], errors=[_error(request, "error.code", "code") if isinstance(refused, ValidationFailed) else _refusal(request, refused, "code")])
+        return render(request, "sign_up_code.html", status=status_and_code(refused)[0], errors=[field_error(request, "error.code", "code") if isinstance(refused, ValidationFailed) else refusal(request, refused, "code")])
     request.session.update(actions=[WebSession.signup_email.remove()])
     return redirect("/sign-in?created=1")
 
@@ -119,14 +118,14 @@ def sign_out(request: WebRequest) -> WebResponse:
 
 
 def me(request: WebRequest) -> WebResponse:
-    caller = _applicant(request)
+    caller = applicant(request)
     if caller is None:
         return redirect("/sign-in")
     return render(request, "me.html", me=profile.my_profile(caller))
 
 
 def my_appointments(request: WebRequest) -> WebResponse:
-    caller = _applicant(request)
+    caller = applicant(request)
     if caller is None:
         return redirect("/sign-in")
     appointments = booking.my_appointments(caller, AppointmentPageQuery(limit=50))
@@ -134,7 +133,7 @@ def my_appointments(request: WebRequest) -> WebResponse:
 
 
 def choose_service(request: WebRequest) -> WebResponse:
-    caller = _applicant(request)
+    caller = applicant(request)
     if caller is None:
         return redirect("/sign-in")
     me = profile.my_profile(caller)
@@ -143,12 +142,12 @@ def choose_service(request: WebRequest) -> WebResponse:
     if chosen is not None:
         if chosen in {s.code for s in allowed}:
             return redirect(f"/book/directorate?service={chosen}")
-        return render(request, "book_service.html", status=400, services=allowed, errors=[_error(request, "error.choose", "service")])
+        return render(request, "book_service.html", status=400, services=allowed, errors=[field_error(request, "error.choose", "service")])
     return render(request, "book_service.html", services=allowed, errors=[])
 
 
 def choose_directorate(request: WebRequest) -> WebResponse:
-    caller = _applicant(request)
+    caller = applicant(request)
     if caller is None:
         return redirect("/sign-in")
     me = profile.my_profile(caller)
@@ -160,7 +159,7 @@ def choose_directorate(request: WebRequest) -> WebResponse:
     if chosen is not None:
         if chosen in {d.id for d in offering}:
             return redirect(f"/book/day?service={service.code}&directorate={chosen}")
-        return render(request, "book_directorate.html", status=400, service=service, directorates=offering, errors=[_error(request, "error.choose", "directorate")])
+        return render(request, "book_directorate.html", status=400, service=service, directorates=offering, errors=[field_error(request, "error.choose", "directorate")])
     if len(offering) == 1:
         return redirect(f"/book/day?service={service.code}&directorate={offering[0].id}")
     return render(request, "book_directorate.html", service=service, directorates=offering, errors=[])
@@ -202,12 +201,12 @@ def request_assignment(request: WebRequest) -> WebResponse:
             return redirect(f"/requests/{refused.details['request_id']}")
         offered = _availability(caller, service.code, directorate.id, clock.today(), BOOKING_DAYS)
         return render(request, "book_day.html", status=status_and_code(refused)[0], service=service, directorate=directorate,
-                      weeks=_weeks(clock.today() + timedelta(days=1), BOOKING_DAYS), free={}, mode=offered.mode, errors=[_refusal(request, refused, None)])
+                      weeks=_weeks(clock.today() + timedelta(days=1), BOOKING_DAYS), free={}, mode=offered.mode, errors=[refusal(request, refused, None)])
     return redirect(f"/requests/{filed.request_id}")
 
 
 def assignment_status(request: WebRequest, request_id: str) -> WebResponse:
-    caller = _applicant(request)
+    caller = applicant(request)
     if caller is None:
         return redirect("/sign-in")
     if request.method == "POST":
@@ -245,18 +244,18 @@ def check_answers(request: WebRequest) -> WebResponse:
             appointment = booking.book(caller, BookingRequest(slot_id=slot_id, service=service.code))
         except DomainError as error:
             slot = _slot_of(caller, service, directorate, slot_id)
-            status, refusal = status_and_code(error)[0], _refusal(request, error, "slot")
+            status, refused = status_and_code(error)[0], refusal(request, error, "slot")
             if slot is None:  # the time is gone (full, or never offered): back to the calendar
-                return render(request, "error.html", status=status, errors=[refusal],
+                return render(request, "error.html", status=status, errors=[refused],
                               back=f"/book/day?service={service.code}&directorate={directorate.id}")
-            return render(request, "book_check.html", status=status, service=service, directorate=directorate, slot=slot, errors=[refusal])
+            return render(request, "book_check.html", status=status, service=service, directorate=directorate, slot=slot, errors=[refused])
         return redirect(f"/appointments/{appointment.appointment_id}")
     slot = _slot_of(caller, service, directorate, slot_id)
     if slot is None:
         return redirect("/book")
     if request.method == "GET":
         return render(request, "book_check.html", service=service, directorate=directorate, slot=slot, errors=[])
-    return render(request, "book_check.html", status=400, service=service, directorate=directorate, slot=slot, errors=[_error(request, "error.agree", "agree")])
+    return render(request, "book_check.html", status=400, service=service, directorate=directorate, slot=slot, errors=[field_error(request, "error.agree", "agree")])
 
 
 def appointment(request: WebRequest, appointment_id: str) -> WebResponse:
@@ -277,84 +276,11 @@ def invitation(request: WebRequest, appointment_id: str) -> WebResponse:
                        headers={"Content-Disposition": 'attachment; filename="appointment.ics"'})
 
 
-# --- the staff console -----------------------------------------------------------------------------
-
-
-def staff_day(request: WebRequest) -> WebResponse:
-    """Today's or tomorrow's appointments of the staff member's directorate, each with the
-    attendance form (and the check-in code the person was sent)."""
-    caller = _staff(request)
-    if caller is None:
-        return redirect("/sign-in")
-    today = clock.today()
-    chosen = today + timedelta(days=1) if request.query.get("day") == "tomorrow" else today
-    directorate, entries = attendance.day_list(caller, chosen)
-    return render(request, "staff_day.html", directorate=directorate, entries=entries, chosen=chosen, tomorrow=chosen != today)
-
-
-def staff_attendance(request: WebRequest, appointment_id: str) -> WebResponse:
-    caller = _staff(request)
-    if caller is None:
-        return redirect("/sign-in")
-    back = "/staff?day=tomorrow" if request.form.get("day") == "tomorrow" else "/staff"
-    try:
-        body = AttendanceRequest.model_validate({"outcome": request.form.get("outcome", ""), "checkin_code": request.form.get("checkin_code") or None})
-        attendance.record(caller, appointment_id, body)
-    except (ValidationError, DomainError) as refused:
-        error = _refusal(request, refused, None) if isinstance(refused, DomainError) else _error(request, "error.code", None)
-        directorate, entries = attendance.day_list(caller, clock.today())
-        return render(request, "staff_day.html", status=400, directorate=directorate, entries=entries, chosen=clock.today(), tomorrow=False, errors=[error])
-    return redirect(back)
-
-
-def staff_closure(request: WebRequest) -> WebResponse:
-    """Close a day: first the impact (how many appointments and people), then the decision."""
-    caller = _staff(request)
-    if caller is None:
-        return redirect("/sign-in")
-    directorate, _ = attendance.day_list(caller, clock.today())
-    source = request.form if request.method == "POST" else request.query
-    try:
-        day = date.fromisoformat(source.get("date", ""))
-    except ValueError:
-        day = None
-    if day is None:
-        return render(request, "staff_closure.html", directorate=directorate, impact=None, reason="",
-                      errors=[_error(request, "error.choose", "date")] if "date" in source else [])
-    reason = source.get("reason", "").strip()
-    if request.method == "GET" or request.form.get("confirm") != "yes" or not reason:
-        impact = closures.preview(caller, directorate.id, day)
-        errors = [_error(request, "error.closure_confirm", "confirm")] if request.method == "POST" else []
-        return render(request, "staff_closure.html", status=400 if errors else 200, directorate=directorate, impact=impact, reason=reason, errors=errors)
-    result = closures.close_day(caller, directorate.id, ClosureRequest(date=day, reason=reason))
-    return render(request, "staff_closed.html", directorate=directorate, result=result)
-
-
-def _staff(request: WebRequest) -> Caller | None:
-    caller = request.caller()
-    return caller if caller is not None and (Role.STAFF in caller.roles or Role.ADMIN in caller.roles) else None
-
-
-def error_page(request: WebRequest, error: DomainError | None) -> WebResponse:
-    """A refusal that escaped a page, or (None) a failure on our side, in the person's language."""
-    if error is None:
-        return render(request, "error.html", status=500, errors=[_error(request, "error.INTERNAL", None)])
-    if isinstance(error, Unauthenticated):
-        return redirect("/sign-in")
-    status, _ = status_and_code(error)
-    return render(request, "error.html", status=status, errors=[_refusal(request, error, None)])
-
-
 # --- helpers ------------------------------------------------------------------------------------
 
 
-def _applicant(request: WebRequest) -> Caller | None:
-    caller = request.caller()
-    return caller if caller is not None and Role.APPLICANT in caller.roles else None
-
-
 def _booking_choices(request: WebRequest):
-    caller = _applicant(request)
+    caller = applicant(request)
     source = {**request.query, **request.form}
     return caller, find_service(source.get("service", "")), find_directorate(source.get("directorate", ""))
 
@@ -383,21 +309,3 @@ def _weeks(first: date, days: int) -> list[list[date | None]]:
         weeks.append([cursor + timedelta(days=i) if first <= cursor + timedelta(days=i) <= last else None for i in range(7)])
         cursor += timedelta(days=7)
     return weeks
-
-
-def _error(request: WebRequest, key: str, field: str | None) -> dict:
-    return {"message": text(key, request.language), "field": field}
-
-
-def _refusal(request: WebRequest, error: DomainError, field: str | None) -> dict:
-    """A refusal from the error table, in the person's language, with what to do next."""
-    _, code = status_and_code(error)
-    key = f"error.{code}"
-    message = text(key, request.language) if key in MESSAGES else error.message
-    if error.details.get("locked_until"):
-        until = format_when(datetime.fromisoformat(str(error.details["locked_until"])), request.language)
-        message = f"{message} {text('me.locked_until', request.language, until=until)}"
-    if isinstance(error, ValidationFailed) and error.details.get("field"):
-        field = str(error.details["field"])
-    return {"message": message, "field": field}
-

@@ -14,6 +14,8 @@ PAGES: dict[str, dict[str, str]] = {
     "nav.sign_in": {"tr": "Giriş yap", "en": "Sign in", "ar": "تسجيل الدخول"},
     "nav.sign_out": {"tr": "Çıkış yap", "en": "Sign out", "ar": "تسجيل الخروج"},
     "nav.main": {"tr": "Ana menü", "en": "Main menu", "ar": "القائمة الرئيسية"},
+    "nav.applicants": {"tr": "Başvuru sahibi bul", "en": "Find an applicant", "ar": "ابحث عن مقدّم طلب"},
+    "nav.admin": {"tr": "Müdürlükler", "en": "Directorates", "ar": "المديريات"},
     "start.title": {
         "tr": "İl Göç İdaresi Müdürlüğünden randevu alın",
         "en": "Book an appointment at your Provincial Migration Directorate",

@@ -10,49 +10,20 @@ the keyboard alone. Screenshots of the key pages in Turkish and Arabic go to doc
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
 
 from bench.population import PASSWORD, Resident, create_applicants
+from tests.http.browser import check_accessible, shoot, staff_page
 from tests.http.client import Api, new_person
 from tests.http.conftest import sms_code_for
 from tests.http.test_accounts import register
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 PROVINCE = "06"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    executable = shutil.which("chromium") or shutil.which("chromium-browser")
-    assert executable, "Chromium is missing: `make test` installs Debian's chromium package"
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox", "--disable-dev-shm-usage"])
-        yield launched
-        launched.close()
 
 
 @pytest.fixture(scope="module")
 def people(base_url) -> list[Resident]:
     return create_applicants(base_url, 3, province=PROVINCE)
-
-
-def check_accessible(page) -> None:
-    """axe-core finds nothing at WCAG 2.2 AA on the page as it is now."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA}})
-    assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
-
-
-def shoot(page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
 def book_through_the_pages(page, base_url: str, person: Resident, language: str, screenshots: bool = False, scripts: bool = True) -> str:
@@ -275,24 +246,6 @@ def test_when_the_directorate_assigns_people_ask_and_follow_their_request(browse
         context.close()
     finally:
         api.request("PUT", mode, admin_token, json={"mode": "auto"})
-
-
-def staff_page(browser, base_url: str, api: Api, admin_token: str, directorate: str):
-    from tests.http.client import unique_email
-
-    email = unique_email("staff")
-    created = api.post("/v1/admin/staff", {"email": email, "password": "StaffPass123", "directorate_id": directorate}, token=admin_token)
-    assert created.status_code == 201, created.text
-    context = browser.new_context()
-    page = context.new_page()
-    page.goto(f"{base_url}/sign-in?lang=tr")
-    page.fill("#email", email)
-    page.fill("#password", "StaffPass123")
-    page.click("form[action='/sign-in'] button")
-    assert page.url.endswith("/staff")
-    assert page.locator("nav.main-nav a[href='/book']").count() == 0  # the staff menu, not the applicant's
-    check_accessible(page)
-    return context, page
 
 
 def test_staff_close_a_day_after_seeing_its_impact(browser, base_url, api, admin_token):

@@ -1,0 +1,57 @@
+"""What every page module shares: who is signed in (and in which role), and how a refusal or
+a field error becomes a message in the person's language for the error summary."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from chalicelib.api.errors import status_and_code
+from chalicelib.domain.errors import DomainError, Unauthenticated, ValidationFailed
+from chalicelib.domain.roles import Caller, Role
+from chalicelib.i18n import MESSAGES, text
+from chalicelib.web.frame import WebRequest, WebResponse, redirect
+from chalicelib.web.render import format_when, render
+
+
+def applicant(request: WebRequest) -> Caller | None:
+    caller = request.caller()
+    return caller if caller is not None and Role.APPLICANT in caller.roles else None
+
+
+def staff(request: WebRequest) -> Caller | None:
+    """A staff member (bound to one directorate); an admin may use the staff pages too."""
+    caller = request.caller()
+    return caller if caller is not None and (Role.STAFF in caller.roles or Role.ADMIN in caller.roles) else None
+
+
+def admin(request: WebRequest) -> Caller | None:
+    caller = request.caller()
+    return caller if caller is not None and Role.ADMIN in caller.roles else None
+
+
+def field_error(request: WebRequest, key: str, field: str | None) -> dict:
+    """A message of the catalogue for the error summary, linked to the field it is about."""
+    return {"message": text(key, request.language), "field": field}
+
+
+def refusal(request: WebRequest, error: DomainError, field: str | None) -> dict:
+    """A refusal from the error table, in the person's language, with what to do next."""
+    _, code = status_and_code(error)
+    key = f"error.{code}"
+    message = text(key, request.language) if key in MESSAGES else error.message
+    if error.details.get("locked_until"):
+        until = format_when(datetime.fromisoformat(str(error.details["locked_until"])), request.language)
+        message = f"{message} {text('me.locked_until', request.language, until=until)}"
+    if isinstance(error, ValidationFailed) and error.details.get("field"):
+        field = str(error.details["field"])
+    return {"message": message, "field": field}
+
+
+def error_page(request: WebRequest, error: DomainError | None) -> WebResponse:
+    """A refusal that escaped a page, or (None) a failure on our side, in the person's language."""
+    if error is None:
+        return render(request, "error.html", status=500, errors=[field_error(request, "error.INTERNAL", None)])
+    if isinstance(error, Unauthenticated):
+        return redirect("/sign-in")
+    status, _ = status_and_code(error)
+    return render(request, "error.html", status=status, errors=[refusal(request, error, None)])

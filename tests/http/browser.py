@@ -1,0 +1,63 @@
+"""What the browser tests share: axe-core at WCAG 2.2 AA, screenshots, and signing in through
+the pages (as an applicant, a staff member or the admin). The `browser` fixture (one Chromium
+for the session) is in conftest.py."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.http.client import Api, unique_email
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+LANGUAGES = ("tr", "en", "ar")
+STAFF_PASSWORD = "StaffPass123"
+
+
+def check_accessible(page) -> None:
+    """axe-core finds nothing at WCAG 2.2 AA on the page as it is now."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA}})
+    assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
+
+
+def check_accessible_in_every_language(page) -> None:
+    """The page as it is now, then again in each language (the switch keeps the address)."""
+    address = page.url
+    for language in LANGUAGES:
+        page.goto(f"{address}{'&' if '?' in address else '?'}lang={language}")
+        assert page.locator("html").get_attribute("lang") == language
+        check_accessible(page)
+
+
+def shoot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def sign_in(browser, base_url: str, email: str, password: str, language: str = "tr"):
+    """A new browser context signed in through the sign-in page; returns (context, page)."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{base_url}/sign-in?lang={language}")
+    page.fill("#email", email)
+    page.fill("#password", password)
+    page.click("form[action='/sign-in'] button")
+    return context, page
+
+
+def new_staff_member(api: Api, admin_token: str, directorate: str) -> str:
+    email = unique_email("staff")
+    created = api.post("/v1/admin/staff", {"email": email, "password": STAFF_PASSWORD, "directorate_id": directorate}, token=admin_token)
+    assert created.status_code == 201, created.text
+    return email
+
+
+def staff_page(browser, base_url: str, api: Api, admin_token: str, directorate: str):
+    """A new staff member of `directorate`, signed in on the console; returns (context, page)."""
+    context, page = sign_in(browser, base_url, new_staff_member(api, admin_token, directorate), STAFF_PASSWORD)
+    assert page.url.endswith("/staff")
+    assert page.locator("nav.main-nav a[href='/book']").count() == 0  # the staff menu, not the applicant's
+    check_accessible(page)
+    return context, page
