@@ -85,6 +85,8 @@ portal.page("/requests/{request_id}", pages.assignment_status, methods=("GET", "
 portal.page("/staff", console.staff_day)
 portal.page("/staff/appointments/{appointment_id}/attendance", console.staff_attendance, methods=("POST",))
 portal.page("/staff/closure", console.staff_closure, methods=("GET", "POST"))
+portal.page("/staff/applicants", console.staff_find_applicant, methods=("GET", "POST"))
+portal.page("/staff/applicants/{applicant_id}", console.staff_applicant, methods=("GET", "POST"))
 portal.page("/book/check", pages.check_answers, methods=("GET", "POST"))
 
 

@@ -16,6 +16,7 @@ from chalicelib.domain import identity
 from chalicelib.domain.calendar import ISTANBUL
 from chalicelib.domain.catalogue import PermitStatus, find_directorate, find_province
 from chalicelib.domain.identity import PASSWORD_POLICY, DocumentType
+from chalicelib.domain.profile import MIN_REASON_LENGTH
 
 
 def _birth_date(value: date) -> date:
@@ -191,7 +192,7 @@ class AnyBody(BaseModel):
 class AmendApplicantRequest(Strict):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, json_schema_extra={"examples": [{"phone": "0555 111 22 33", "reason": "New SIM card, shown in person"}]})
 
-    reason: Annotated[str, StringConstraints(min_length=5, max_length=500)]
+    reason: Annotated[str, StringConstraints(min_length=MIN_REASON_LENGTH, max_length=500)]
     given_name: PersonName | None = None
     family_name: PersonName | None = None
     birth_date: BirthDate | None = None

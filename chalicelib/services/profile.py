@@ -23,6 +23,9 @@ from chalicelib.services.auth import staff_directorate
 from chalicelib.services.registry import find_residency, identity_claim, residency_copy, residency_of
 
 
+AMENDED = "profile.amended"  # the audit action of an in-person amendment
+
+
 def my_profile(caller: Caller) -> ApplicantProfile:
     applicant = _applicant(caller.account_id, "No applicant profile belongs to this account.")
     return _profile(applicant)
@@ -58,7 +61,7 @@ def amend(caller: Caller, applicant_id: str, request: AmendApplicantRequest) -> 
     role = Role.ADMIN if Role.ADMIN in caller.roles else Role.STAFF
     amendment_record = audit.record(
         audit.applicant_subject(applicant_id),
-        "profile.amended",
+        AMENDED,
         actor_id=caller.account_id,
         actor_role=role.value,
         at=now,

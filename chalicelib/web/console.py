@@ -1,5 +1,6 @@
 """The staff console: a staff member sees their own directorate only (the use cases enforce
-it, as for the API): today's and tomorrow's appointments with attendance, and day closures."""
+it, as for the API): today's and tomorrow's appointments with attendance, day closures, and the
+in-person amendment of a person's details (only people of the directorate's province)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,14 @@ from datetime import date, timedelta
 
 from pydantic import ValidationError
 
-from chalicelib.api.schemas import AttendanceRequest, ClosureRequest
+from chalicelib.api.errors import status_and_code
+from chalicelib.api.schemas import AmendApplicantRequest, ApplicantLookupQuery, ApplicantProfile, AttendanceRequest, ClosureRequest
 from chalicelib.clock import clock
-from chalicelib.domain.errors import DomainError
-from chalicelib.services import attendance, closures
+from chalicelib.domain.errors import DomainError, NotFound, ValidationFailed
+from chalicelib.domain.profile import AMENDABLE_FIELDS, MIN_REASON_LENGTH
+from chalicelib.domain.roles import Caller
+from chalicelib.i18n import text
+from chalicelib.services import attendance, closures, profile
 from chalicelib.web.common import field_error, refusal, staff
 from chalicelib.web.frame import WebRequest, WebResponse, redirect
 from chalicelib.web.render import render
@@ -64,3 +69,99 @@ def staff_closure(request: WebRequest) -> WebResponse:
         return render(request, "staff_closure.html", status=400 if errors else 200, directorate=directorate, impact=impact, reason=reason, errors=errors)
     result = closures.close_day(caller, directorate.id, ClosureRequest(date=day, reason=reason))
     return render(request, "staff_closed.html", directorate=directorate, result=result)
+
+
+# --- the person at the counter: finding them, amending their details ------------------------
+
+AMENDMENT_FORM = (*AMENDABLE_FIELDS, "reason")
+
+
+def staff_find_applicant(request: WebRequest) -> WebResponse:
+    """The person at the counter, found by the document they present. The number is posted,
+    never put in an address: personal data stays out of URLs, browser histories and access logs."""
+    caller = staff(request)
+    if caller is None:
+        return redirect("/sign-in")
+    if request.method == "GET":
+        return render(request, "staff_applicant_find.html", document_number="")
+    number = request.form.get("document_number", "").strip()
+    try:
+        query = ApplicantLookupQuery.model_validate({"document_number": number})
+        found = profile.find_by_document(caller, query.document_number)
+    except ValidationError:
+        return render(request, "staff_applicant_find.html", status=400, document_number=number,
+                      errors=[field_error(request, "staff.applicants.error.missing", "document_number")])
+    except NotFound as missing:  # nobody with it, or somebody of another province: the same answer
+        return render(request, "staff_applicant_find.html", status=status_and_code(missing)[0], document_number=number,
+                      errors=[field_error(request, "staff.applicants.error.not_found", "document_number")])
+    return redirect(f"/staff/applicants/{found.applicant_id}")
+
+
+def staff_applicant(request: WebRequest, applicant_id: str) -> WebResponse:
+    """The person's details, the amendment form and the audit trail of amendments.
+
+    The form comes prefilled with what is on record and only the fields that differ from it
+    are sent, so a prefilled value left alone is never an amendment. Whether a new value is
+    valid, and what really changes, stays with the use case the API calls too."""
+    caller = staff(request)
+    if caller is None:
+        return redirect("/sign-in")
+    person = profile.view_applicant(caller, applicant_id)  # outside the province: NotFound, the error page
+    on_record = _on_record(person)
+    if request.method == "GET":
+        return _applicant_page(request, caller, person, {**on_record, "reason": ""}, amended=request.query.get("amended") == "1")
+    values = {name: request.form.get(name, "").strip() for name in AMENDMENT_FORM}
+    changes = {name: values[name] for name in AMENDABLE_FIELDS if values[name] != on_record[name]}
+    try:
+        body = AmendApplicantRequest.model_validate({**changes, "reason": values["reason"]})
+    except ValidationError as invalid:
+        named = tuple(str(problem["loc"][0]) for problem in invalid.errors() if problem["loc"])
+        return _applicant_page(request, caller, person, values, status=400, invalid=named, unchanged=not changes)
+    if not changes:
+        return _applicant_page(request, caller, person, values, status=400, unchanged=True)
+    try:
+        profile.amend(caller, applicant_id, body)
+    except DomainError as refused:
+        named = _refused_fields(refused)
+        return _applicant_page(request, caller, person, values, status=status_and_code(refused)[0], invalid=named,
+                               refused=None if named else refused)
+    return redirect(f"/staff/applicants/{applicant_id}?amended=1")
+
+
+def _on_record(person: ApplicantProfile) -> dict[str, str]:
+    """The amendable details as the form shows them: dates as YYYY-MM-DD, codes as stored."""
+    return {name: str(value) for name, value in person.model_dump(mode="json", include=set(AMENDABLE_FIELDS)).items()}
+
+
+def _refused_fields(refused: DomainError) -> tuple[str, ...]:
+    """The fields of the form a refusal of the use case names (a number that does not fit its
+    document type); none, and the refusal is shown as it is."""
+    if not isinstance(refused, ValidationFailed):
+        return ()
+    named = (str(problem.get("field")) for problem in refused.details.get("fields", []))
+    return tuple(name for name in named if name in AMENDMENT_FORM)
+
+
+def _applicant_page(request: WebRequest, caller: Caller, person: ApplicantProfile, values: dict[str, str], *, status: int = 200,
+                    amended: bool = False, invalid: tuple[str, ...] = (), unchanged: bool = False, refused: DomainError | None = None) -> WebResponse:
+    """The page as it stands: a message beside each invalid field and, in the form's order, the
+    error summary linking to each of them; below the form, the amendments newest first."""
+    marked = [name for name in AMENDMENT_FORM if name in invalid]
+    field_errors = {name: _field_message(request, name) for name in marked}
+    errors = [field_error(request, "staff.amend.error.unchanged", AMENDABLE_FIELDS[0])] if unchanged else []
+    errors += [{"message": f"{text(_label(name), request.language)}: {field_errors[name]}", "field": name} for name in marked]
+    if refused is not None:
+        errors.append(refusal(request, refused, None))
+    trail = [entry for entry in profile.audit_trail(caller, person.applicant_id) if entry.action == profile.AMENDED]
+    return render(request, "staff_applicant.html", status=status, person=person, values=values, field_errors=field_errors,
+                  errors=errors, trail=trail, amended=amended, min_reason=MIN_REASON_LENGTH)
+
+
+def _field_message(request: WebRequest, name: str) -> str:
+    if name == "reason":
+        return text("staff.amend.error.reason", request.language, min=MIN_REASON_LENGTH)
+    return text("error.field", request.language)
+
+
+def _label(name: str) -> str:
+    return "staff.amend.reason" if name == "reason" else f"field.{name}"
