@@ -16,6 +16,7 @@ from chalicelib.services import catalogue as catalogue_jobs
 from chalicelib.services import demand, notifications
 from chalicelib.resources import assignments_queue_name, notifications_queue_name
 from chalicelib.settings import get_settings
+from chalicelib.web import admin as web_admin
 from chalicelib.web import common, console, pages
 from chalicelib.web.frame import Portal
 from chalicelib.web.render import stylesheet
@@ -88,6 +89,11 @@ portal.page("/staff/closure", console.staff_closure, methods=("GET", "POST"))
 portal.page("/staff/applicants", console.staff_find_applicant, methods=("GET", "POST"))
 portal.page("/staff/applicants/{applicant_id}", console.staff_applicant, methods=("GET", "POST"))
 portal.page("/book/check", pages.check_answers, methods=("GET", "POST"))
+portal.page("/admin", web_admin.home)
+portal.page("/admin/directorates/{directorate_id}", web_admin.directorate)
+portal.page("/admin/directorates/{directorate_id}/mode", web_admin.mode, methods=("GET", "POST"))
+portal.page("/admin/directorates/{directorate_id}/capacity", web_admin.capacity, methods=("GET", "POST"))
+portal.page("/admin/directorates/{directorate_id}/staff", web_admin.create_staff, methods=("POST",))
 
 
 # Events: deliver the SMS and email owed for appointments (partial batch failures reported).

@@ -14,6 +14,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializ
 from chalicelib.clock import clock
 from chalicelib.domain import identity
 from chalicelib.domain.calendar import ISTANBUL
+from chalicelib.domain.capacity import MAX_CAPACITY
 from chalicelib.domain.catalogue import PermitStatus, find_directorate, find_province
 from chalicelib.domain.identity import PASSWORD_POLICY, DocumentType
 from chalicelib.domain.profile import MIN_REASON_LENGTH
@@ -343,7 +344,7 @@ class AttendanceRequest(Strict):
 class SlotCapacityRequest(Strict):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, json_schema_extra={"examples": [{"capacity": 5}]})
 
-    capacity: Annotated[int, Field(ge=0, le=500, strict=True)]
+    capacity: Annotated[int, Field(ge=0, le=MAX_CAPACITY, strict=True)]
 
 
 class SlotCapacity(BaseModel):

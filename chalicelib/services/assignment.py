@@ -300,6 +300,21 @@ def _seed(province: str, window_start: str, now: datetime) -> int:
     return int(window.seed)
 
 
+def waiting_at(directorate_id: str, service_code: str | None = None) -> int:
+    """How many waiting requests this directorate could serve (for one service, or any it
+    offers): what an administrator's change of mode or capacity touches. One Query of the
+    province's waiting requests."""
+    directorate = find_directorate(directorate_id)
+    if directorate is None:
+        return 0
+    return sum(
+        1
+        for r in AssignmentRequest.waiting_by_province.query(directorate.province)
+        if (service_code is None or r.service == service_code)
+        and directorate in rules.offering_directorates(r.service, r.province, find_directorate(r.directorate_id or ""))
+    )
+
+
 def send_province(province: str, delay_seconds: int = 0) -> None:
     """Ask the assigner to serve a province's due requests. Best effort: if this is lost, the
     re-drive schedule sends it again."""

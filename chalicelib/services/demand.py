@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from chalicelib.adapters.tables import DemandMode, Slot
 from chalicelib.api.schemas import DemandModeOut, DemandModeRequest
 from chalicelib.clock import clock
-from chalicelib.domain.catalogue import DIRECTORATES, Directorate, find_directorate, find_service
+from chalicelib.domain.catalogue import DIRECTORATES, Directorate, Service, find_directorate, find_service
 from chalicelib.domain.calendar import local_day
 from chalicelib.domain.demand import Demand, Mode, Setting, decide, effective
 from chalicelib.domain.errors import NotFound
@@ -34,10 +34,7 @@ def current_mode(directorate_id: str, service_code: str) -> Mode:
 
 def set_mode(caller: Caller, directorate_id: str, service_code: str, request: DemandModeRequest) -> DemandModeOut:
     """An admin forces `open` or `assigned`, or hands the choice back to the rule (`auto`)."""
-    directorate = find_directorate(directorate_id)
-    service = find_service(service_code)
-    if directorate is None or service is None or service.code not in directorate.services:
-        raise NotFound("This directorate does not offer this service.")
+    directorate, service = offered(directorate_id, service_code)
     now = clock.now()
     item = DemandMode(directorate.id, service.code)
     item.update(
@@ -50,6 +47,14 @@ def set_mode(caller: Caller, directorate_id: str, service_code: str, request: De
     )
     logger.info("demand mode set", extra={"directorate_id": directorate.id, "service_code": service.code, "setting": request.mode})
     return mode_out(item)
+
+
+def offered(directorate_id: str, service_code: str) -> tuple[Directorate, Service]:
+    directorate = find_directorate(directorate_id)
+    service = find_service(service_code)
+    if directorate is None or service is None or service.code not in directorate.services:
+        raise NotFound("This directorate does not offer this service.")
+    return directorate, service
 
 
 def mode_out(item: DemandMode) -> DemandModeOut:
@@ -74,7 +79,8 @@ def evaluate(now: datetime | None = None) -> int:
     return switched
 
 
-def evaluate_directorate(directorate: Directorate, now: datetime) -> int:
+def coming_days(directorate: Directorate, now: datetime) -> tuple[dict[str, int], dict[str, int]]:
+    """Places and bookings per service over the rule's lookahead days (one Query)."""
     policy = get_settings().demand
     first = local_day(now) + timedelta(days=1)
     last = first + timedelta(days=policy.lookahead_days - 1)
@@ -86,6 +92,12 @@ def evaluate_directorate(directorate: Directorate, now: datetime) -> int:
         for code in slot.services or ():
             capacity[code] += int(slot.capacity)
             booked[code] += int(min(slot.booked, slot.capacity))
+    return capacity, booked
+
+
+def evaluate_directorate(directorate: Directorate, now: datetime) -> int:
+    policy = get_settings().demand
+    capacity, booked = coming_days(directorate, now)
     stored = {item.service: item for item in DemandMode.query(directorate.id)}
     switched = 0
     for code in sorted(directorate.services):

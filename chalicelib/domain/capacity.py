@@ -1,0 +1,85 @@
+"""Changing how many people a directorate receives: the rule (a slot's capacity never drops
+below what is already booked: a booked appointment is never taken away by a capacity change)
+and the impact an administrator sees before confirming a change.
+
+The slot update's condition (`booked <= capacity`) is the atomic form of `allowed`: a booking
+made between the preview and the confirmation is still protected.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from chalicelib.domain.booking import SlotState
+
+MAX_CAPACITY = 500
+
+
+def allowed(booked: int, new_capacity: int) -> bool:
+    """Whether a slot with `booked` appointments may be given `new_capacity` places."""
+    return booked <= new_capacity <= MAX_CAPACITY
+
+
+@dataclass(frozen=True)
+class SlotChange:
+    start: datetime
+    capacity: int
+    booked: int
+    new_capacity: int
+
+    @property
+    def allowed(self) -> bool:
+        return allowed(self.booked, self.new_capacity)
+
+    @property
+    def changed(self) -> bool:
+        return self.new_capacity != self.capacity
+
+
+@dataclass(frozen=True)
+class CapacityImpact:
+    """What a set of new capacities does to a day, slot by slot and in total. Refused slots
+    keep their capacity (and count as unchanged in the totals)."""
+
+    changes: tuple[SlotChange, ...]
+
+    @property
+    def refused(self) -> tuple[SlotChange, ...]:
+        return tuple(c for c in self.changes if c.changed and not c.allowed)
+
+    @property
+    def applied(self) -> tuple[SlotChange, ...]:
+        return tuple(c for c in self.changes if c.changed and c.allowed)
+
+    @property
+    def places_before(self) -> int:
+        return sum(c.capacity for c in self.changes)
+
+    @property
+    def places_after(self) -> int:
+        return sum(c.new_capacity if c in self.applied else c.capacity for c in self.changes)
+
+    @property
+    def booked(self) -> int:
+        return sum(c.booked for c in self.changes)
+
+    @property
+    def free_before(self) -> int:
+        return sum(max(c.capacity - c.booked, 0) for c in self.changes)
+
+    @property
+    def free_after(self) -> int:
+        return self.free_before + self.places_after - self.places_before
+
+
+def impact(slots: list[SlotState], wanted: dict[datetime, int]) -> CapacityImpact:
+    """The impact of giving each slot whose start is in `wanted` its new capacity (the open
+    slots only: a closed day's slots stay closed whatever their capacity)."""
+    return CapacityImpact(
+        tuple(
+            SlotChange(s.start, s.capacity, s.booked, wanted.get(s.start, s.capacity))
+            for s in sorted(slots, key=lambda s: s.start)
+            if s.is_open
+        )
+    )
