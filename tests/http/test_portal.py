@@ -13,7 +13,7 @@ from __future__ import annotations
 import pytest
 
 from bench.population import PASSWORD, Resident, create_applicants
-from tests.http.browser import check_accessible, shoot, staff_page
+from tests.http.browser import LANGUAGES, check_accessible, check_accessible_in_every_language, shoot, staff_page
 from tests.http.client import Api, new_person
 from tests.http.conftest import sms_code_for
 from tests.http.test_accounts import register
@@ -223,12 +223,12 @@ def test_when_the_directorate_assigns_people_ask_and_follow_their_request(browse
         page.click("form[action='/sign-in'] button")
         page.goto(f"{base_url}/book/day?service={service}&directorate={directorate}")
         assert page.locator("table.calendar").count() == 0  # no calendar: a request form instead
-        check_accessible(page)
+        check_accessible_in_every_language(page)
         page.check("#part-morning")
         page.click("form[action='/book/request'] button")
 
         assert "/requests/" in page.url
-        check_accessible(page)
+        check_accessible_in_every_language(page)
         assert page.locator(".position").inner_text().strip() == "1"
 
         now = api.get("/local/clock").json()["now"]
@@ -239,7 +239,7 @@ def test_when_the_directorate_assigns_people_ask_and_follow_their_request(browse
         for _ in range(2):
             api.post("/local/pump", {})
         page.reload()
-        check_accessible(page)
+        check_accessible_in_every_language(page)
         page.click("main a.button")  # see the appointment
         assert "/appointments/" in page.url
         assert page.locator(".reference").inner_text().strip().startswith("GOC-")
@@ -256,14 +256,20 @@ def test_staff_close_a_day_after_seeing_its_impact(browser, base_url, api, admin
     day = slots[-1]["start"][:10]
 
     context, page = staff_page(browser, base_url, api, admin_token, directorate)
+    check_accessible_in_every_language(page)
     page.click("main a[href='/staff/closure']")
+    page.fill("#date", "31.12")  # not a date: the form says so
+    page.click("main form button[type=submit]")
+    assert page.locator(".error-summary a[href='#date']").count() == 1
+    check_accessible_in_every_language(page)
     page.fill("#date", day)
     page.click("main form button[type=submit]")
     impact = page.locator(".warning").inner_text()
     assert " 1 " in f" {impact} "  # one appointment, one person
-    check_accessible(page)
+    check_accessible_in_every_language(page)
     page.click("main form[method=post] button")  # no reason, not confirmed: nothing happens
     assert page.locator(".error-summary").count() == 1
+    check_accessible(page)
     assert api.get(f"/v1/appointments/{booked['appointment_id']}", token=person.token).json()["status"] == "confirmed"
     page.fill("#reason", "Su baskını")
     page.check("#confirm")
@@ -271,6 +277,15 @@ def test_staff_close_a_day_after_seeing_its_impact(browser, base_url, api, admin
     assert page.locator(".notice").count() == 1
     check_accessible(page)
     assert api.get(f"/v1/appointments/{booked['appointment_id']}", token=person.token).json()["status"] == "cancelled_by_authority"
+    for language in LANGUAGES:  # closing it again changes nothing, and says so in each language
+        page.goto(f"{base_url}/staff/closure?date={day}&lang={language}")
+        page.fill("#reason", "Su baskını")
+        page.check("#confirm")
+        page.click("main form[method=post] button")
+        assert page.locator(".notice").count() == 1 and page.locator("html").get_attribute("lang") == language
+        check_accessible(page)
+    statuses = [a["status"] for a in api.get("/v1/me/appointments", token=person.token).json()]
+    assert statuses.count("cancelled_by_authority") == 1
     context.close()
 
 
@@ -301,7 +316,7 @@ def test_staff_mark_attendance_with_the_check_in_code(browser, base_url, api, ad
     row = page.locator("table.day-list tr", has_text=booked["reference"])
     row.locator("input[name=checkin_code]").fill(code)
     row.locator("button[value=attended]").click()
-    check_accessible(page)
+    check_accessible_in_every_language(page)
     assert api.get(f"/v1/appointments/{booked['appointment_id']}", token=person.token).json()["attendance"] == "attended"
     context.close()
 
@@ -327,4 +342,19 @@ def test_a_time_taken_while_the_person_checks_their_answers_is_refused_in_their_
     assert page.locator("main a.button[href^='/book/day']").count() == 1  # and the way back to the calendar
     check_accessible(page)
     assert api.get("/v1/me/appointments", token=person.token).json() == []
+    context.close()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_page_that_does_not_exist_says_so_in_the_persons_language(browser, base_url, people, language):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{base_url}/sign-in?lang={language}")
+    page.fill("#email", people[0].email)
+    page.fill("#password", PASSWORD)
+    page.click("form[action='/sign-in'] button")
+    response = page.goto(f"{base_url}/appointments/no-such-appointment")
+    assert response.status == 404
+    assert page.locator(".error-summary").is_visible() and page.locator("html").get_attribute("lang") == language
+    check_accessible(page)
     context.close()
