@@ -76,6 +76,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Your Migration Directorate appointments verification code: {code}. Valid for {minutes} minutes. Do not share it.",
         "ar": "رمز التحقق الخاص بنظام مواعيد إدارة الهجرة: {code}. صالح لمدة {minutes} دقيقة. لا تشاركه مع أحد.",
     },
+    "sms.password_reset_code": {
+        "tr": "Göç İdaresi randevu sistemi parola sıfırlama kodunuz: {code}. Kod {minutes} dakika geçerlidir. Kimseyle paylaşmayın. Parola sıfırlamayı siz istemediyseniz bu mesajı dikkate almayın; parolanız değişmez.",
+        "en": "Your Migration Directorate appointments code to reset your password: {code}. Valid for {minutes} minutes. Do not share it. If you did not ask to reset your password, ignore this message; your password stays the same.",
+        "ar": "رمز إعادة تعيين كلمة المرور في نظام مواعيد إدارة الهجرة: {code}. صالح لمدة {minutes} دقيقة. لا تشاركه مع أحد. إذا لم تطلب إعادة تعيين كلمة المرور فتجاهل هذه الرسالة، ولن تتغير كلمة المرور.",
+    },
 }
 
 

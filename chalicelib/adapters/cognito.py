@@ -26,6 +26,10 @@ class NotConfirmed(Exception):
     pass
 
 
+class SignOutFailed(Exception):
+    """Cognito did not revoke the account's sessions (the message is the error's type only)."""
+
+
 @dataclass(frozen=True)
 class CognitoUser:
     sub: str
@@ -118,6 +122,22 @@ class CognitoAccounts:
             )
         except (self._errors.AliasExistsException, self._errors.UsernameExistsException):
             raise EmailTaken() from None
+
+    def set_password(self, email: str, password: str) -> None:
+        """A new permanent password, chosen by the account's owner once they proved who they are."""
+        try:
+            self._client.admin_set_user_password(
+                UserPoolId=self._pool, Username=email, Password=password, Permanent=True
+            )
+        except self._errors.InvalidPasswordException as error:
+            raise PasswordRejected(error.response["Error"].get("Message", "")) from None
+
+    def sign_out_everywhere(self, email: str) -> None:
+        """Revoke every refresh token of the account, so no device stays signed in for long."""
+        try:
+            self._client.admin_user_global_sign_out(UserPoolId=self._pool, Username=email)
+        except self._errors.ClientError as error:
+            raise SignOutFailed(error.response["Error"].get("Code", type(error).__name__)) from None
 
     def login(self, email: str, password: str) -> Tokens:
         try:

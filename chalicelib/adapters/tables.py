@@ -73,6 +73,10 @@ class Applicant(Model):
     verification_code_hash = UnicodeAttribute(null=True)
     verification_expires_at = UTCDateTimeAttribute(null=True)
     verification_attempts = NumberAttribute(default=0)
+    # A forgotten password's code: apart from the sign-up code, present only while one is pending.
+    reset_code_hash = UnicodeAttribute(null=True)
+    reset_expires_at = UTCDateTimeAttribute(null=True)
+    reset_attempts = NumberAttribute(null=True)
     locked_until = UTCDateTimeAttribute(null=True)
     waiting_request = UnicodeAttribute(null=True)  # the one assignment request waiting, if any
     created_at = UTCDateTimeAttribute()
@@ -348,6 +352,7 @@ class WebSession(Model):
     account_id = UnicodeAttribute(null=True)
     role = UnicodeAttribute(null=True)  # applicant | staff | admin: which menu the pages show
     signup_email = UnicodeAttribute(null=True)  # between sign-up and its SMS code (never in a URL)
+    reset_email = UnicodeAttribute(null=True)  # between "forgotten password" and its SMS code (idem)
     expires = TTLAttribute()
     created_at = UTCDateTimeAttribute()
 

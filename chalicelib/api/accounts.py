@@ -1,4 +1,4 @@
-"""Account endpoints: sign-up, phone confirmation, sign-in."""
+"""Account endpoints: sign-up, phone confirmation, sign-in, a forgotten password."""
 
 from __future__ import annotations
 
@@ -7,9 +7,12 @@ from chalicelib.api.schemas import (
     Accepted,
     ConfirmRequest,
     ConfirmResponse,
+    ForgotPasswordRequest,
     LoginRequest,
     LoginResponse,
+    PasswordChanged,
     ResendCodeRequest,
+    ResetPasswordRequest,
     SignupRequest,
     SignupResponse,
 )
@@ -39,3 +42,17 @@ def resend_code(body: ResendCodeRequest) -> Accepted:
 @endpoint("Sign in; returns a bearer access token", errors=(ValidationFailed, Unauthenticated))
 def login(body: LoginRequest) -> LoginResponse:
     return accounts.login(body)
+
+
+@endpoint(
+    "Send a code to reset a forgotten password by SMS; the same answer whether or not the email has an account",
+    status=202,
+    errors=(ValidationFailed,),
+)
+def forgot_password(body: ForgotPasswordRequest) -> Accepted:
+    return accounts.forgot_password(body)
+
+
+@endpoint("Choose a new password with the code sent by SMS; the code works once", errors=(ValidationFailed,))
+def reset_password(body: ResetPasswordRequest) -> PasswordChanged:
+    return accounts.reset_password(body)

@@ -162,6 +162,26 @@ class LoginResponse(BaseModel):
     expires_in: int
 
 
+class ForgotPasswordRequest(Strict):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, json_schema_extra={"examples": [{"email": "ahmad@example.net"}]})
+
+    email: Email
+
+
+class ResetPasswordRequest(Strict):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, json_schema_extra={"examples": [
+        {"email": "ahmad@example.net", "code": "123456", "password": "NewSecret123pass"}
+    ]})
+
+    email: Email
+    code: Annotated[str, StringConstraints(pattern=r"^[0-9]{6}$")]
+    password: Password
+
+
+class PasswordChanged(BaseModel):
+    status: Literal["password_changed"]
+
+
 # --- profile --------------------------------------------------------------------------------------
 
 

@@ -1,13 +1,14 @@
-"""Use cases of accounts: sign-up, phone confirmation, sign-in, staff and admin accounts."""
+"""Use cases of accounts: sign-up, phone confirmation, sign-in, a forgotten password, staff and
+admin accounts."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from pynamodb.exceptions import TransactWriteError
+from pynamodb.exceptions import TransactWriteError, UpdateError
 
 from chalicelib import wiring
-from chalicelib.adapters.cognito import EmailTaken, InvalidCredentials, NotConfirmed, PasswordRejected
+from chalicelib.adapters.cognito import EmailTaken, InvalidCredentials, NotConfirmed, PasswordRejected, SignOutFailed
 from chalicelib.adapters.dynamo import condition_failed, transaction
 from chalicelib.adapters.tables import Applicant, IdentityClaim, StaffMember
 from chalicelib.api.schemas import (
@@ -15,9 +16,12 @@ from chalicelib.api.schemas import (
     ConfirmRequest,
     ConfirmResponse,
     CreateStaffRequest,
+    ForgotPasswordRequest,
     LoginRequest,
     LoginResponse,
+    PasswordChanged,
     ResendCodeRequest,
+    ResetPasswordRequest,
     SignupRequest,
     SignupResponse,
     StaffAccount,
@@ -154,15 +158,15 @@ def resend_code(request: ResendCodeRequest) -> Accepted:
     applicant = _applicant_or_none(user.sub) if user else None
     if applicant is None or applicant.status != PENDING:
         return Accepted(status="accepted")
-    ttl = timedelta(minutes=get_settings().verification_code_ttl_minutes)
+    minutes = get_settings().verification_code_ttl_minutes
     expires_at = applicant.verification_expires_at
-    if expires_at is not None and now < expires_at - ttl + RESEND_INTERVAL:
+    if expires_at is not None and expires_at > verification.resend_threshold(now, minutes, RESEND_INTERVAL):
         raise RateLimited("A code was sent less than a minute ago. Please wait before asking again.")
     code = verification.new_code()
     applicant.update(
         actions=[
             Applicant.verification_code_hash.set(verification.code_digest(applicant.applicant_id, code)),
-            Applicant.verification_expires_at.set(now + ttl),
+            Applicant.verification_expires_at.set(verification.expiry(now, minutes)),
             Applicant.verification_attempts.set(0),
         ]
     )
@@ -180,6 +184,130 @@ def login(request: LoginRequest) -> LoginResponse:
             "Confirm your phone number first, with the code we sent you by SMS.", reason="not_confirmed"
         ) from None
     return LoginResponse(access_token=tokens.access_token, token_type="Bearer", expires_in=tokens.expires_in)
+
+
+def forgot_password(request: ForgotPasswordRequest) -> Accepted:
+    """A code to reset a forgotten password, sent by SMS to the phone of an active applicant's
+    account. The answer is the same whether or not the email is known and whether or not a code
+    went out, so this cannot be used to find out who has an account. Staff and administrator
+    accounts get nothing here."""
+    now = clock.now()
+    applicant = _active_applicant(request.email)
+    if applicant is None:
+        return Accepted(status="accepted")
+    ttl = get_settings().verification_code_ttl_minutes
+    code = verification.new_code()
+    # Conditional, so that of two requests within the interval (even at the same moment) one sends.
+    sent_long_enough_ago = Applicant.reset_expires_at.does_not_exist() | (
+        Applicant.reset_expires_at <= verification.resend_threshold(now, ttl, RESEND_INTERVAL)
+    )
+    stored = _update_if(
+        applicant,
+        [
+            Applicant.reset_code_hash.set(verification.code_digest(applicant.applicant_id, code, verification.PASSWORD_RESET)),
+            Applicant.reset_expires_at.set(verification.expiry(now, ttl)),
+            Applicant.reset_attempts.set(0),
+        ],
+        sent_long_enough_ago,
+    )
+    if not stored:
+        logger.info("password reset code not sent: the last one is too recent", extra={"applicant_id": applicant.applicant_id})
+        return Accepted(status="accepted")
+    wiring.sms().send(applicant.phone, text("sms.password_reset_code", applicant.language, code=code, minutes=ttl))
+    logger.info("password reset code sent", extra={"applicant_id": applicant.applicant_id})
+    return Accepted(status="accepted")
+
+
+def reset_password(request: ResetPasswordRequest) -> PasswordChanged:
+    """A new password for an applicant who proves with the code sent to their phone that the
+    account is theirs. Every refusal of the code reads the same (unknown email, no code pending,
+    wrong, expired, tried too often), so the answer tells nobody who has an account. The code
+    works once; when the new password is refused, it still works."""
+    now = clock.now()
+    max_attempts = get_settings().verification_max_attempts
+    applicant = _active_applicant(request.email)
+    pending = _count_reset_attempt(applicant, max_attempts) if applicant is not None else None
+    if applicant is None or pending is None:
+        raise _reset_code_refused()
+    try:
+        verification.check_code(
+            applicant.applicant_id, request.code, pending, now, max_attempts, verification.PASSWORD_RESET
+        )
+    except ValidationFailed as refused:
+        logger.info("password reset refused", extra={"applicant_id": applicant.applicant_id, "reason": refused.details.get("reason")})
+        raise _reset_code_refused() from None
+    if not _use_reset_code(applicant, pending):
+        raise _reset_code_refused()
+    try:
+        wiring.accounts().set_password(request.email, request.password)
+    except PasswordRejected:
+        _restore_reset_code(applicant, pending)
+        raise ValidationFailed(details={"fields": [{"field": "password", "message": "the password is too weak"}]}) from None
+    _sign_out_everywhere(request.email, applicant.applicant_id)
+    logger.info("password reset", extra={"applicant_id": applicant.applicant_id})
+    return PasswordChanged(status="password_changed")
+
+
+def _reset_code_refused() -> ValidationFailed:
+    message = "The code is not correct, or it has expired. Ask for a new code."
+    return ValidationFailed(message, reason="code_incorrect", fields=[{"field": "code", "message": message}])
+
+
+def _count_reset_attempt(applicant: Applicant, max_attempts: int) -> verification.PendingCode | None:
+    """Count an attempt before its answer is known, so that guesses sent in parallel cannot
+    exceed the allowed number. Returns the pending code as it was before this attempt, or None
+    when no code is pending or its attempts are used up."""
+    counted = _update_if(
+        applicant,
+        [Applicant.reset_attempts.add(1)],
+        Applicant.reset_code_hash.exists() & (Applicant.reset_attempts < max_attempts),
+    )
+    if not counted:
+        return None
+    return verification.PendingCode(applicant.reset_code_hash, applicant.reset_expires_at, int(applicant.reset_attempts) - 1)
+
+
+def _use_reset_code(applicant: Applicant, pending: verification.PendingCode) -> bool:
+    """Remove the code on condition that it is still the one just checked: of two requests using
+    it at the same moment, one wins and the other is refused."""
+    return _update_if(
+        applicant,
+        [Applicant.reset_code_hash.remove(), Applicant.reset_expires_at.remove(), Applicant.reset_attempts.remove()],
+        Applicant.reset_code_hash == pending.digest,
+    )
+
+
+def _restore_reset_code(applicant: Applicant, pending: verification.PendingCode) -> None:
+    """Put back a code whose password was refused (nothing changed), unless a newer code was sent."""
+    _update_if(
+        applicant,
+        [
+            Applicant.reset_code_hash.set(pending.digest),
+            Applicant.reset_expires_at.set(pending.expires_at),
+            Applicant.reset_attempts.set(pending.attempts + 1),
+        ],
+        Applicant.reset_code_hash.does_not_exist(),
+    )
+
+
+def _sign_out_everywhere(email: str, applicant_id: str) -> None:
+    """Whoever knew the old password loses the sessions it opened. The password is changed
+    already, so a failure here is logged for the operators and the answer stays a success."""
+    try:
+        wiring.accounts().sign_out_everywhere(email)
+    except SignOutFailed as failure:
+        logger.error("sessions not revoked after a password reset", extra={"applicant_id": applicant_id, "error": str(failure)})
+
+
+def _update_if(applicant: Applicant, actions: list, condition) -> bool:
+    """Apply `actions` if `condition` holds on the stored item; False when it does not."""
+    try:
+        applicant.update(actions=actions, condition=condition)
+    except UpdateError as error:
+        if error.cause_response_code == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True
 
 
 def create_staff(request: CreateStaffRequest) -> StaffAccount:
@@ -211,6 +339,12 @@ def _create_confirmed(email: str, password: str, role: Role) -> str:
 def _send_code(applicant: Applicant, code: str) -> None:
     minutes = get_settings().verification_code_ttl_minutes
     wiring.sms().send(applicant.phone, text("sms.verification_code", applicant.language, code=code, minutes=minutes))
+
+
+def _active_applicant(email: str) -> Applicant | None:
+    user = wiring.accounts().find(email)
+    applicant = _applicant_or_none(user.sub) if user else None
+    return applicant if applicant is not None and applicant.status == ACTIVE else None
 
 
 def _applicant_or_none(applicant_id: str) -> Applicant | None:

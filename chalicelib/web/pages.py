@@ -21,7 +21,9 @@ from chalicelib.api.schemas import (
     BookingRequest,
     ConfirmRequest,
     DirectoratesQuery,
+    ForgotPasswordRequest,
     LoginRequest,
+    ResetPasswordRequest,
     SignupRequest,
 )
 from chalicelib.clock import clock
@@ -31,6 +33,7 @@ from chalicelib.domain.errors import DomainError, ValidationFailed
 from chalicelib.domain.roles import Caller, Role
 from chalicelib.i18n import text
 from chalicelib.services import accounts, assignment, booking, catalogue, notifications, profile
+from chalicelib.settings import get_settings
 from chalicelib.web.common import applicant, field_error, refusal
 from chalicelib.web.frame import WebRequest, WebResponse, redirect, renew
 from chalicelib.web.render import render
@@ -44,19 +47,71 @@ def start(request: WebRequest) -> WebResponse:
 
 def sign_in(request: WebRequest) -> WebResponse:
     if request.method == "GET":
-        return render(request, "sign_in.html", errors=[], email="", created=request.query.get("created") == "1")
+        return render(request, "sign_in.html", errors=[], email="", created=request.query.get("created") == "1",
+                      password_changed=request.query.get("reset") == "1")
     email = request.form.get("email", "").strip()
     try:
         credentials = LoginRequest.model_validate({"email": email, "password": request.form.get("password", "")})
         token = accounts.login(credentials).access_token
     except ValidationError:
-        return render(request, "sign_in.html", status=400, errors=[field_error(request, "error.UNAUTHENTICATED", "email")], email=email, created=False)
+        return render(request, "sign_in.html", status=400, errors=[field_error(request, "error.UNAUTHENTICATED", "email")], email=email, created=False, password_changed=False)
     except DomainError as error:
-        return render(request, "sign_in.html", status=401, errors=[refusal(request, error, "email")], email=email, created=False)
+        return render(request, "sign_in.html", status=401, errors=[refusal(request, error, "email")], email=email, created=False, password_changed=False)
     caller = request.authenticate(f"Bearer {token}")
     role = next((r.value for r in (Role.ADMIN, Role.STAFF, Role.APPLICANT) if r in caller.roles), None)
     request.session = renew(request.session, access_token=token, account_id=caller.account_id, role=role)
     return redirect({"applicant": "/book", "staff": "/staff", "admin": "/admin"}.get(role or "", "/"))
+
+
+def forgot_password(request: WebRequest) -> WebResponse:
+    """A forgotten password, step one: the account's email. Whatever the email, the next page
+    reads the same ("if an account exists, we sent a code"): the pages reveal no more than the API."""
+    if request.method == "GET":
+        return render(request, "password_forgot.html", email="")
+    email = request.form.get("email", "").strip()
+    try:
+        body = ForgotPasswordRequest.model_validate({"email": email})
+    except ValidationError:
+        return render(request, "password_forgot.html", status=400, errors=[field_error(request, "password.error.email", "email")], email=email)
+    accounts.forgot_password(body)
+    request.session.update(actions=[WebSession.reset_email.set(body.email)])
+    return redirect("/password/reset")
+
+
+RESET_FIELD_ERRORS = {"code": "password.error.code", "password": "password.error.password"}
+
+
+def reset_password(request: WebRequest) -> WebResponse:
+    """Step two: the code from the SMS and a new password. The email stays in the session (never
+    in a URL); after the change the person signs in again, with the new password."""
+    email = request.session.reset_email
+    if not email:
+        return redirect("/password/forgot")
+    if request.method == "GET":
+        return _reset_page(request, email)
+    code = request.form.get("code", "").strip()
+    try:
+        body = ResetPasswordRequest.model_validate({"email": email, "code": code, "password": request.form.get("password", "")})
+        accounts.reset_password(body)
+    except ValidationError as invalid:
+        return _reset_page(request, email, code, {str(problem["loc"][0]) for problem in invalid.errors() if problem["loc"]})
+    except ValidationFailed as refused:
+        return _reset_page(request, email, code, {str(f.get("field")) for f in refused.details.get("fields", [])})
+    request.session.update(actions=[WebSession.reset_email.remove()])
+    return redirect("/sign-in?reset=1")
+
+
+def _reset_page(request: WebRequest, email: str, code: str = "", invalid: set[str] | None = None) -> WebResponse:
+    """The code and new-password form, the fields in `invalid` marked and linked from the error
+    summary. A code that was not refused stays filled in."""
+    marked = {name for name in RESET_FIELD_ERRORS if name in (invalid or ())}
+    if invalid and not marked:  # refused for a reason of no field of this form: the code, to ask again
+        marked = {"code"}
+    field_errors = {name: text(key, request.language) for name, key in RESET_FIELD_ERRORS.items() if name in marked}
+    return render(request, "password_reset.html", status=400 if marked else 200, email=email,
+                  code="" if "code" in marked else code, field_errors=field_errors,
+                  errors=[{"message": message, "field": name} for name, message in field_errors.items()],
+                  minutes=get_settings().verification_code_ttl_minutes)
 
 
 SIGNUP_FIELDS = ("document_type", "document_number", "nationality", "given_name", "family_name", "birth_date", "email", "phone", "password")
@@ -89,14 +144,16 @@ def confirm_code(request: WebRequest) -> WebResponse:
     email = request.session.signup_email
     if not email:
         return redirect("/sign-up")
+    minutes = get_settings().verification_code_ttl_minutes
     if request.method == "GET":
-        return render(request, "sign_up_code.html")
+        return render(request, "sign_up_code.html", minutes=minutes)
     try:
         accounts.confirm(ConfirmRequest.model_validate({"email": email, "code": request.form.get("code", "").strip()}))
     except ValidationError:
-        return render(request, "sign_up_code.html", status=400, errors=[field_error(request, "error.code", "code")])
+        return render(request, "sign_up_code.html", status=400, minutes=minutes, errors=[field_error(request, "error.code", "code")])
     except DomainError as refused:
-        return render(request, "sign_up_code.html", status=status_and_code(refused)[0], errors=[field_error(request, "error.code", "code") if isinstance(refused, ValidationFailed) else refusal(request, refused, "code")])
+        error = field_error(request, "error.code", "code") if isinstance(refused, ValidationFailed) else refusal(request, refused, "code")
+        return render(request, "sign_up_code.html", status=status_and_code(refused)[0], minutes=minutes, errors=[error])
     request.session.update(actions=[WebSession.signup_email.remove()])
     return redirect("/sign-in?created=1")
 

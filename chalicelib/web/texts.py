@@ -67,9 +67,9 @@ PAGES: dict[str, dict[str, str]] = {
     "signup.create": {"tr": "Hesap oluştur", "en": "Create account", "ar": "إنشاء الحساب"},
     "signup.code.title": {"tr": "Telefonunuza gelen kodu girin", "en": "Enter the code sent to your phone", "ar": "أدخل الرمز المرسل إلى هاتفك"},
     "signup.code.hint": {
-        "tr": "Size SMS ile 6 haneli bir kod gönderdik. Kod 15 dakika geçerlidir.",
-        "en": "We have sent you a 6-digit code by SMS. It is valid for 15 minutes.",
-        "ar": "أرسلنا إليك رمزاً من 6 أرقام برسالة نصية. الرمز صالح لمدة 15 دقيقة.",
+        "tr": "Size SMS ile 6 haneli bir kod gönderdik. Kod {minutes} dakika geçerlidir.",
+        "en": "We have sent you a 6-digit code by SMS. It is valid for {minutes} minutes.",
+        "ar": "أرسلنا إليك رمزاً من 6 أرقام برسالة نصية. الرمز صالح لمدة {minutes} دقيقة.",
     },
     "signup.created": {
         "tr": "Hesabınız hazır. Şimdi giriş yapabilirsiniz.",
@@ -104,6 +104,48 @@ PAGES: dict[str, dict[str, str]] = {
     "field.email": {"tr": "E-posta adresi", "en": "Email address", "ar": "البريد الإلكتروني"},
     "field.password": {"tr": "Parola", "en": "Password", "ar": "كلمة المرور"},
     "signin.submit": {"tr": "Giriş yap", "en": "Sign in", "ar": "تسجيل الدخول"},
+    "signin.forgot": {"tr": "Parolanızı mı unuttunuz?", "en": "Forgotten your password?", "ar": "هل نسيت كلمة المرور؟"},
+    "signin.password_changed": {
+        "tr": "Parolanız değiştirildi. Yeni parolanızla giriş yapın.",
+        "en": "Your password was changed. Sign in with your new password.",
+        "ar": "تم تغيير كلمة المرور. سجّل الدخول بكلمة المرور الجديدة.",
+    },
+    "password.forgot.title": {"tr": "Parolanızı sıfırlayın", "en": "Reset your password", "ar": "أعد تعيين كلمة المرور"},
+    "password.forgot.intro": {
+        "tr": "Hesabınızın e-posta adresini girin. Hesaptaki cep telefonu numarasına SMS ile 6 haneli bir kod göndereceğiz.",
+        "en": "Enter the email address of your account. We will send a 6-digit code by SMS to the mobile phone number of the account.",
+        "ar": "أدخل البريد الإلكتروني لحسابك. سنرسل رمزاً من 6 أرقام برسالة نصية إلى رقم الهاتف المحمول المسجل في الحساب.",
+    },
+    "password.forgot.submit": {"tr": "Kodu gönder", "en": "Send the code", "ar": "أرسل الرمز"},
+    "password.reset.title": {"tr": "Yeni bir parola belirleyin", "en": "Choose a new password", "ar": "اختر كلمة مرور جديدة"},
+    "password.reset.sent": {
+        "tr": "Bu e-posta adresine ait bir hesap varsa, hesaptaki cep telefonu numarasına SMS ile 6 haneli bir kod gönderdik. Kod {minutes} dakika geçerlidir.",
+        "en": "If an account exists for this email address, we have sent a 6-digit code by SMS to its mobile phone number. The code is valid for {minutes} minutes.",
+        "ar": "إذا كان هناك حساب بهذا البريد الإلكتروني، فقد أرسلنا رمزاً من 6 أرقام برسالة نصية إلى رقم الهاتف المحمول المسجل فيه. الرمز صالح لمدة {minutes} دقيقة.",
+    },
+    "password.reset.code": {"tr": "SMS'teki kod", "en": "Code from the SMS", "ar": "الرمز من الرسالة النصية"},
+    "password.reset.new_password": {"tr": "Yeni parola", "en": "New password", "ar": "كلمة المرور الجديدة"},
+    "password.reset.submit": {"tr": "Parolayı değiştir", "en": "Change the password", "ar": "غيّر كلمة المرور"},
+    "password.reset.again": {
+        "tr": "Kod gelmedi mi? Bir dakika sonra yeni kod isteyin",
+        "en": "No code? Ask for a new one after a minute",
+        "ar": "لم يصلك الرمز؟ اطلب رمزاً جديداً بعد دقيقة",
+    },
+    "password.error.email": {
+        "tr": "E-posta adresinizi ad@example.com biçiminde girin",
+        "en": "Enter your email address, like name@example.com",
+        "ar": "أدخل بريدك الإلكتروني بصيغة name@example.com",
+    },
+    "password.error.code": {
+        "tr": "Kod doğru değil, süresi doldu veya çok kez denendi. Son SMS'teki 6 haneli kodu girin ya da yeni kod isteyin.",
+        "en": "The code is not right, has expired or was tried too many times. Enter the 6-digit code from the latest SMS, or ask for a new code.",
+        "ar": "الرمز غير صحيح أو انتهت صلاحيته أو جُرّب مرات كثيرة. أدخل الرمز المكون من 6 أرقام من آخر رسالة نصية، أو اطلب رمزاً جديداً.",
+    },
+    "password.error.password": {
+        "tr": "Yeni parola yeterince güçlü değil: en az 10 karakter; büyük harf, küçük harf ve rakam içermeli.",
+        "en": "The new password is not strong enough: at least 10 characters, with upper-case and lower-case letters and a digit.",
+        "ar": "كلمة المرور الجديدة ليست قوية بما يكفي: 10 أحرف على الأقل، تتضمن حروفاً كبيرة وصغيرة ورقماً.",
+    },
     "me.title": {"tr": "Bilgilerim", "en": "My details", "ar": "بياناتي"},
     "me.fixed": {
         "tr": "Kişisel bilgiler çevrimiçi değiştirilemez. Bir hata varsa belgenizle müdürlüğe gidin; görevliler bilgilerinizi orada düzeltir.",

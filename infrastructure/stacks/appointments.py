@@ -59,6 +59,7 @@ COGNITO_BACKEND_ACTIONS = (
     "cognito-idp:AdminCreateUser",
     "cognito-idp:AdminSetUserPassword",
     "cognito-idp:AdminUpdateUserAttributes",
+    "cognito-idp:AdminUserGlobalSignOut",
     "cognito-idp:AdminInitiateAuth",
     "cognito-idp:InitiateAuth",
     "cognito-idp:SignUp",
