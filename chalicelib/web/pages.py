@@ -234,8 +234,8 @@ def choose_day(request: WebRequest) -> WebResponse:
     for slot in offered.slots:
         day = slot.start.astimezone(ISTANBUL).date()
         free[day] = free.get(day, 0) + 1
-    weeks = _weeks(clock.today() + timedelta(days=1), BOOKING_DAYS)
-    return render(request, "book_day.html", service=service, directorate=directorate, weeks=weeks, free=free, mode=offered.mode)
+    months = _months(clock.today() + timedelta(days=1), BOOKING_DAYS)
+    return render(request, "book_day.html", service=service, directorate=directorate, months=months, free=free, mode=offered.mode)
 
 
 def request_assignment(request: WebRequest) -> WebResponse:
@@ -258,7 +258,7 @@ def request_assignment(request: WebRequest) -> WebResponse:
             return redirect(f"/requests/{refused.details['request_id']}")
         offered = _availability(caller, service.code, directorate.id, clock.today(), BOOKING_DAYS)
         return render(request, "book_day.html", status=status_and_code(refused)[0], service=service, directorate=directorate,
-                      weeks=_weeks(clock.today() + timedelta(days=1), BOOKING_DAYS), free={}, mode=offered.mode, errors=[refusal(request, refused, None)])
+                      months=_months(clock.today() + timedelta(days=1), BOOKING_DAYS), free={}, mode=offered.mode, errors=[refusal(request, refused, None)])
     return redirect(f"/requests/{filed.request_id}")
 
 
@@ -357,9 +357,22 @@ def _slot_of(caller, service, directorate, slot_id: str):
     return next((s for s in _availability(caller, service.code, directorate.id, day, 1).slots if s.slot_id == slot_id), None)
 
 
-def _weeks(first: date, days: int) -> list[list[date | None]]:
-    """Calendar rows Monday to Sunday covering `days` days from `first` (None pads the ends)."""
+def _months(first: date, days: int) -> list[tuple[date, list[list[date | None]]]]:
+    """The calendar of `days` days from `first`, one month at a time (its first day, and its
+    rows Monday to Sunday; None pads a row, so each day appears under its own month)."""
     last = first + timedelta(days=days - 1)
+    months = []
+    start = first
+    while start <= last:
+        following = (start.replace(day=1) + timedelta(days=32)).replace(day=1)
+        end = min(last, following - timedelta(days=1))
+        months.append((start.replace(day=1), _weeks(start, end)))
+        start = following
+    return months
+
+
+def _weeks(first: date, last: date) -> list[list[date | None]]:
+    """Calendar rows Monday to Sunday covering `first` to `last` (None pads the ends)."""
     cursor = first - timedelta(days=first.weekday())
     weeks = []
     while cursor <= last:

@@ -49,6 +49,13 @@ def format_when(moment: datetime, language: str) -> str:
     return f"{format_day(moment.astimezone(ISTANBUL).date(), language)}, {format_time(moment, language)}"
 
 
+def format_month(day: date, language: str) -> str:
+    """The month and year a calendar shows ("Aralık 2026", "December 2026", "كانون الأول 2026")."""
+    from babel.dates import format_date
+
+    return format_date(day, format="LLLL y", locale=LOCALES.get(language, "en_GB"))
+
+
 def weekday_names(language: str) -> list[str]:
     """Monday to Sunday, abbreviated, in the person's language."""
     from babel.dates import get_day_names
@@ -76,6 +83,7 @@ def render(request: WebRequest, template: str, status: int = 200, **context: Any
         day=lambda d: format_day(d, language),
         time=lambda m: format_time(m, language),
         when=lambda m: format_when(m, language),
+        month=lambda d: format_month(d, language),
         weekdays=weekday_names(language),
         **context,
     )

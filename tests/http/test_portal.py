@@ -59,6 +59,8 @@ def book_through_the_pages(page, base_url: str, person: Resident, language: str,
 
     assert "/book/day" in page.url
     accessible(page)
+    months = page.locator("table.calendar caption").all_inner_texts()  # one table per month, named
+    assert 1 <= len(months) <= 3 and len(set(months)) == len(months) and all(m.strip()[-4:].isdigit() for m in months)
     if screenshots:
         shoot(page, f"calendar-{language}")
     page.locator("table.calendar a").first.click()
