@@ -33,6 +33,17 @@ def check_accessible_in_every_language(page) -> None:
         check_accessible(page)
 
 
+def check_answer_in_every_language(page, address: str, answer) -> None:
+    """A form's answer (an error state, a result) in each language, the page's own last: open
+    `address` in the language, `answer(page)` fills and posts the form, axe checks the answer."""
+    was = page.locator("html").get_attribute("lang")
+    for language in (*(code for code in LANGUAGES if code != was), was):
+        page.goto(f"{address}{'&' if '?' in address else '?'}lang={language}")
+        answer(page)
+        assert page.locator("html").get_attribute("lang") == language
+        check_accessible(page)
+
+
 def shoot(page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)

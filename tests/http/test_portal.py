@@ -13,7 +13,7 @@ from __future__ import annotations
 import pytest
 
 from bench.population import PASSWORD, Resident, create_applicants
-from tests.http.browser import LANGUAGES, check_accessible, check_accessible_in_every_language, shoot, staff_page
+from tests.http.browser import LANGUAGES, check_accessible, check_accessible_in_every_language, check_answer_in_every_language, shoot, sign_in, staff_page
 from tests.http.client import Api, new_person
 from tests.http.conftest import sms_code_for
 from tests.http.test_accounts import register
@@ -217,12 +217,7 @@ def test_when_the_directorate_assigns_people_ask_and_follow_their_request(browse
     mode = f"/v1/admin/directorates/{directorate}/services/{service}/mode"
     assert api.request("PUT", mode, admin_token, json={"mode": "assigned"}).status_code == 200
     try:
-        context = browser.new_context()
-        page = context.new_page()
-        page.goto(f"{base_url}/sign-in?lang=tr")
-        page.fill("#email", people[2].email)
-        page.fill("#password", PASSWORD)
-        page.click("form[action='/sign-in'] button")
+        context, page = sign_in(browser, base_url, people[2].email, PASSWORD)
         page.goto(f"{base_url}/book/day?service={service}&directorate={directorate}")
         assert page.locator("table.calendar").count() == 0  # no calendar: a request form instead
         check_accessible_in_every_language(page)
@@ -269,9 +264,12 @@ def test_staff_close_a_day_after_seeing_its_impact(browser, base_url, api, admin
     impact = page.locator(".warning").inner_text()
     assert " 1 " in f" {impact} "  # one appointment, one person
     check_accessible_in_every_language(page)
-    page.click("main form[method=post] button")  # no reason, not confirmed: nothing happens
-    assert page.locator(".error-summary").count() == 1
-    check_accessible(page)
+
+    def unconfirmed(page) -> None:  # no reason, not confirmed: nothing happens
+        page.click("main form[method=post] button")
+        assert page.locator(".error-summary").count() == 1
+
+    check_answer_in_every_language(page, page.url, unconfirmed)
     assert api.get(f"/v1/appointments/{booked['appointment_id']}", token=person.token).json()["status"] == "confirmed"
     page.fill("#reason", "Su baskını")
     page.check("#confirm")
@@ -327,12 +325,7 @@ def test_a_time_taken_while_the_person_checks_their_answers_is_refused_in_their_
     directorate, service = "06-altindag", "biometrics"
     [person] = create_applicants(base_url, 1, province=PROVINCE)
     slot = api.get("/v1/availability", token=person.token, params={"directorate": directorate, "service": service, "days": 14}).json()["slots"][-1]
-    context = browser.new_context()
-    page = context.new_page()
-    page.goto(f"{base_url}/sign-in?lang=ar")
-    page.fill("#email", person.email)
-    page.fill("#password", PASSWORD)
-    page.click("form[action='/sign-in'] button")
+    context, page = sign_in(browser, base_url, person.email, PASSWORD, "ar")
     page.goto(f"{base_url}/book/check?service={service}&directorate={directorate}&slot={slot['slot_id']}")
     page.check("#agree")
     start = slot["slot_id"].split("@", 1)[1]
@@ -349,12 +342,7 @@ def test_a_time_taken_while_the_person_checks_their_answers_is_refused_in_their_
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_a_page_that_does_not_exist_says_so_in_the_persons_language(browser, base_url, people, language):
-    context = browser.new_context()
-    page = context.new_page()
-    page.goto(f"{base_url}/sign-in?lang={language}")
-    page.fill("#email", people[0].email)
-    page.fill("#password", PASSWORD)
-    page.click("form[action='/sign-in'] button")
+    context, page = sign_in(browser, base_url, people[0].email, PASSWORD, language)
     response = page.goto(f"{base_url}/appointments/no-such-appointment")
     assert response.status == 404
     assert page.locator(".error-summary").is_visible() and page.locator("html").get_attribute("lang") == language
