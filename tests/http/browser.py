@@ -74,3 +74,47 @@ def staff_page(browser, base_url: str, api: Api, admin_token: str, directorate: 
     assert page.locator("nav.main-nav a[href='/book']").count() == 0  # the staff menu, not the applicant's
     check_accessible(page)
     return context, page
+
+
+def book_with_the_keyboard(page, email: str, password: str, service: str = "address_registration") -> str:
+    """From the sign-in page to the confirmation with Tab, Space, Enter and typing only (no
+    mouse): the first free day and its first time. Returns the reference on the confirmation."""
+
+    def tab_to(selector: str) -> None:
+        for _ in range(120):
+            page.keyboard.press("Tab")
+            if page.evaluate("(s) => document.activeElement && document.activeElement.matches(s)", selector):
+                return
+        raise AssertionError(f"the keyboard never reached {selector} on {page.url}")
+
+    def follow(key: str = "Enter") -> None:
+        with page.expect_navigation():
+            page.keyboard.press(key)
+
+    tab_to("#email")
+    page.keyboard.type(email)
+    tab_to("#password")
+    page.keyboard.type(password)
+    follow()
+    assert page.url.endswith("/book")
+    tab_to(f"#service-{service}")
+    page.keyboard.press("Space")
+    tab_to("main button[type=submit]")
+    follow()
+    if "/book/directorate" in page.url:
+        tab_to("main input[name=directorate]")
+        page.keyboard.press("Space")
+        tab_to("main button[type=submit]")
+        follow()
+    tab_to("table.calendar a")
+    follow()
+    assert "/book/time" in page.url
+    tab_to("main button[type=submit]")
+    follow()
+    assert "/book/check" in page.url
+    tab_to("#agree")
+    page.keyboard.press("Space")
+    tab_to("main form[method=post] button")
+    follow()
+    assert "/appointments/" in page.url
+    return page.locator(".reference").inner_text().strip()
