@@ -46,7 +46,8 @@ def format_time(moment: datetime, language: str) -> str:
 
 
 def format_when(moment: datetime, language: str) -> str:
-    return f"{format_day(moment.astimezone(ISTANBUL).date(), language)}, {format_time(moment, language)}"
+    comma = "،" if language in RIGHT_TO_LEFT else ","  # Arabic writes its own comma
+    return f"{format_day(moment.astimezone(ISTANBUL).date(), language)}{comma} {format_time(moment, language)}"
 
 
 def format_month(day: date, language: str) -> str:

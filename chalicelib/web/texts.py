@@ -440,6 +440,10 @@ PAGES: dict[str, dict[str, str]] = {
         "en": "The staff account was created. They can sign in now.",
         "ar": "أُنشئ حساب الموظف. يمكنه تسجيل الدخول الآن.",
     },
+    "permit.residence_permit": {"tr": "İkamet izni", "en": "Residence permit", "ar": "إذن إقامة"},
+    "permit.work_permit": {"tr": "Çalışma izni", "en": "Work permit", "ar": "إذن عمل"},
+    "permit.international_protection": {"tr": "Uluslararası koruma", "en": "International protection", "ar": "الحماية الدولية"},
+    "permit.temporary_protection": {"tr": "Geçici koruma", "en": "Temporary protection", "ar": "الحماية المؤقتة"},
     "error.summary": {"tr": "Bir sorun var", "en": "There is a problem", "ar": "هناك مشكلة"},
     "error.VALIDATION_FAILED": {
         "tr": "Bazı bilgiler eksik veya hatalı. İşaretli alanları düzeltin.",

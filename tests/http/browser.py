@@ -14,6 +14,14 @@ LANGUAGES = ("tr", "en", "ar")
 STAFF_PASSWORD = "StaffPass123"
 
 
+def click_through(page, target) -> None:
+    """Click a link or a form's button (a selector or a locator) and wait for the page it leads
+    to: a click alone does not wait for the navigation it starts, so the next assertion could
+    still read the page before."""
+    with page.expect_navigation():
+        (page.locator(target) if isinstance(target, str) else target).click()
+
+
 def check_accessible(page) -> None:
     """axe-core finds nothing at WCAG 2.2 AA on the page as it is now."""
     from axe_playwright_python.sync_playwright import Axe
@@ -56,7 +64,7 @@ def sign_in(browser, base_url: str, email: str, password: str, language: str = "
     page.goto(f"{base_url}/sign-in?lang={language}")
     page.fill("#email", email)
     page.fill("#password", password)
-    page.click("form[action='/sign-in'] button")
+    click_through(page, "form[action='/sign-in'] button")
     return context, page
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import pytest
 
 from bench.population import PASSWORD, Resident, create_applicants
-from tests.http.browser import LANGUAGES, book_with_the_keyboard, check_accessible, check_accessible_in_every_language, check_answer_in_every_language, shoot, sign_in, staff_page
+from tests.http.browser import LANGUAGES, book_with_the_keyboard, check_accessible, check_accessible_in_every_language, check_answer_in_every_language, click_through, shoot, sign_in, staff_page
 from tests.http.client import Api, Person, new_person
 from tests.http.conftest import sms_code_for
 from tests.http.test_accounts import register
@@ -46,16 +46,16 @@ def book_through_the_pages(page, base_url: str, person: Resident, language: str,
     accessible(page)
     page.fill("#email", person.email)
     page.fill("#password", PASSWORD)
-    page.click("form[action='/sign-in'] button")
+    click_through(page, "form[action='/sign-in'] button")
 
     assert page.url.endswith("/book")
     accessible(page)
     page.check("#service-address_registration")
-    page.click("main button[type=submit]")
+    click_through(page, "main button[type=submit]")
     if "/book/directorate" in page.url:
         accessible(page)
         page.locator("main input[name=directorate]").first.check()
-        page.click("main button[type=submit]")
+        click_through(page, "main button[type=submit]")
 
     assert "/book/day" in page.url
     accessible(page)
@@ -63,22 +63,22 @@ def book_through_the_pages(page, base_url: str, person: Resident, language: str,
     assert 1 <= len(months) <= 3 and len(set(months)) == len(months) and all(m.strip()[-4:].isdigit() for m in months)
     if screenshots:
         shoot(page, f"calendar-{language}")
-    page.locator("table.calendar a").first.click()
+    click_through(page, page.locator("table.calendar a").first)
 
     assert "/book/time" in page.url
     accessible(page)
-    page.click("main button[type=submit]")
+    click_through(page, "main button[type=submit]")
 
     assert "/book/check" in page.url
     accessible(page)
-    page.click("main form[method=post] button")  # without agreeing: refused, nothing booked
+    click_through(page, "main form[method=post] button")  # without agreeing: refused, nothing booked
     summary = page.locator(".error-summary")
     assert summary.is_visible() and summary.locator("a[href='#agree']").count() == 1
     accessible(page)
     if screenshots:
         shoot(page, f"check-{language}")
     page.check("#agree")
-    page.click("main form[method=post] button")
+    click_through(page, "main form[method=post] button")
 
     assert "/appointments/" in page.url
     accessible(page)
@@ -93,7 +93,7 @@ def sign_up_through_the_pages(page, base_url: str, api: Api, person: Person, lan
     the account is active."""
     page.goto(f"{base_url}/?lang={language}")
     check_accessible(page)
-    page.click("a.button")  # start now → create an account
+    click_through(page, "a.button")  # start now → create an account
     assert page.url.endswith("/sign-up")
     check_accessible(page)
     page.check(f"#document_type-{document_type}")
@@ -107,18 +107,18 @@ def sign_up_through_the_pages(page, base_url: str, api: Api, person: Person, lan
     page.fill("#email", person.email)
     page.fill("#phone", "0" + person.phone[3:])
     page.fill("#password", person.password)
-    page.click("main form button[type=submit]")
+    click_through(page, "main form button[type=submit]")
     assert page.locator(".error-summary a[href='#birth_day']").count() == 1
     assert page.input_value("#email") == person.email  # nothing typed is lost
     check_accessible(page)
     page.fill("#birth_month", "05")
     page.fill("#password", person.password)
-    page.click("main form button[type=submit]")
+    click_through(page, "main form button[type=submit]")
 
     assert page.url.endswith("/sign-up/code")
     check_accessible(page)
     page.fill("#code", sms_code_for(api, person.phone))
-    page.click("main form button[type=submit]")
+    click_through(page, "main form button[type=submit]")
     assert "/sign-in" in page.url and page.locator(".notice").count() == 1
     assert person.password == PASSWORD
     token = api.login(person.email, person.password)
@@ -185,7 +185,7 @@ def test_when_the_directorate_assigns_people_ask_and_follow_their_request(browse
         assert page.locator("table.calendar").count() == 0  # no calendar: a request form instead
         check_accessible_in_every_language(page)
         page.check("#part-morning")
-        page.click("form[action='/book/request'] button")
+        click_through(page, "form[action='/book/request'] button")
 
         assert "/requests/" in page.url
         check_accessible_in_every_language(page)
@@ -200,7 +200,7 @@ def test_when_the_directorate_assigns_people_ask_and_follow_their_request(browse
             api.post("/local/pump", {})
         page.reload()
         check_accessible_in_every_language(page)
-        page.click("main a.button")  # see the appointment
+        click_through(page, "main a.button")  # see the appointment
         assert "/appointments/" in page.url
         assert page.locator(".reference").inner_text().strip().startswith("GOC-")
         context.close()
@@ -217,26 +217,26 @@ def test_staff_close_a_day_after_seeing_its_impact(browser, base_url, api, admin
 
     context, page = staff_page(browser, base_url, api, admin_token, directorate)
     check_accessible_in_every_language(page)
-    page.click("main a[href='/staff/closure']")
+    click_through(page, "main a[href='/staff/closure']")
     page.fill("#date", "31.12")  # not a date: the form says so
-    page.click("main form button[type=submit]")
+    click_through(page, "main form button[type=submit]")
     assert page.locator(".error-summary a[href='#date']").count() == 1
     check_accessible_in_every_language(page)
     page.fill("#date", day)
-    page.click("main form button[type=submit]")
+    click_through(page, "main form button[type=submit]")
     impact = page.locator(".warning").inner_text()
     assert " 1 " in f" {impact} "  # one appointment, one person
     check_accessible_in_every_language(page)
 
     def unconfirmed(page) -> None:  # no reason, not confirmed: nothing happens
-        page.click("main form[method=post] button")
+        click_through(page, "main form[method=post] button")
         assert page.locator(".error-summary").count() == 1
 
     check_answer_in_every_language(page, page.url, unconfirmed)
     assert api.get(f"/v1/appointments/{booked['appointment_id']}", token=person.token).json()["status"] == "confirmed"
     page.fill("#reason", "Su baskını")
     page.check("#confirm")
-    page.click("main form[method=post] button")
+    click_through(page, "main form[method=post] button")
     assert page.locator(".notice").count() == 1
     check_accessible(page)
     assert api.get(f"/v1/appointments/{booked['appointment_id']}", token=person.token).json()["status"] == "cancelled_by_authority"
@@ -244,7 +244,7 @@ def test_staff_close_a_day_after_seeing_its_impact(browser, base_url, api, admin
         page.goto(f"{base_url}/staff/closure?date={day}&lang={language}")
         page.fill("#reason", "Su baskını")
         page.check("#confirm")
-        page.click("main form[method=post] button")
+        click_through(page, "main form[method=post] button")
         assert page.locator(".notice").count() == 1 and page.locator("html").get_attribute("lang") == language
         check_accessible(page)
     statuses = [a["status"] for a in api.get("/v1/me/appointments", token=person.token).json()]
@@ -274,11 +274,11 @@ def test_staff_mark_attendance_with_the_check_in_code(browser, base_url, api, ad
     context, page = staff_page(browser, base_url, api, admin_token, directorate)
     row = page.locator("table.day-list tr", has_text=booked["reference"])
     row.locator("input[name=checkin_code]").fill("000000" if code != "000000" else "111111")
-    row.locator("button[value=attended]").click()
+    click_through(page, row.locator("button[value=attended]"))
     assert page.locator(".error-summary").count() == 1  # a wrong code is refused
     row = page.locator("table.day-list tr", has_text=booked["reference"])
     row.locator("input[name=checkin_code]").fill(code)
-    row.locator("button[value=attended]").click()
+    click_through(page, row.locator("button[value=attended]"))
     check_accessible_in_every_language(page)
     assert api.get(f"/v1/appointments/{booked['appointment_id']}", token=person.token).json()["attendance"] == "attended"
     context.close()
@@ -294,7 +294,7 @@ def test_a_time_taken_while_the_person_checks_their_answers_is_refused_in_their_
     start = slot["slot_id"].split("@", 1)[1]
     taken = api.request("PUT", f"/v1/admin/directorates/{directorate}/slots/{start}/capacity", admin_token, json={"capacity": 0})
     assert taken.status_code == 200, taken.text  # meanwhile the last place went
-    page.click("main form[method=post] button")
+    click_through(page, "main form[method=post] button")
     summary = page.locator(".error-summary")
     assert summary.is_visible() and "حُجز هذا الوقت للتو" in summary.inner_text()  # SLOT_FULL, in Arabic
     assert page.locator("main a.button[href^='/book/day']").count() == 1  # and the way back to the calendar

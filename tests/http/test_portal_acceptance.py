@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from chalicelib.local.residents import synthetic_residents
-from tests.http.browser import book_with_the_keyboard, new_staff_member, sign_in, STAFF_PASSWORD
+from tests.http.browser import STAFF_PASSWORD, book_with_the_keyboard, click_through, new_staff_member, sign_in
 from tests.http.client import Person, unique_email, unique_phone
 from tests.http.test_portal import sign_up_through_the_pages
 
@@ -41,7 +41,7 @@ def test_a_seeded_resident_signs_up_books_in_arabic_by_keyboard_and_is_marked_at
         assert api.post("/local/clock", {"to": (start + timedelta(minutes=5)).isoformat()}).status_code == 200
     context, staff = sign_in(browser, base_url, new_staff_member(api, admin_token, DIRECTORATE), STAFF_PASSWORD)
     assert staff.url.endswith("/staff")
-    staff.locator("table.day-list tr", has_text=reference).locator("button[value=attended]").click()
+    click_through(staff, staff.locator("table.day-list tr", has_text=reference).locator("button[value=attended]"))
     assert staff.locator("table.day-list tr", has_text=reference).locator("button").count() == 0  # recorded
     assert api.get(f"/v1/appointments/{appointment['appointment_id']}", token=signed_up.token).json()["attendance"] == "attended"
     context.close()

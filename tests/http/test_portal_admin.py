@@ -11,7 +11,7 @@ from datetime import date, timedelta
 import pytest
 
 from bench.population import create_applicants
-from tests.http.browser import STAFF_PASSWORD, check_accessible, check_accessible_in_every_language, check_answer_in_every_language, sign_in
+from tests.http.browser import STAFF_PASSWORD, check_accessible, check_accessible_in_every_language, check_answer_in_every_language, click_through, sign_in
 from tests.http.client import unique_email
 
 DIRECTORATE, PROVINCE = "07-merkez", "07"
@@ -32,13 +32,13 @@ def test_admin_switches_a_service_to_assigned_after_seeing_the_impact(admin_page
     availability = {"directorate": DIRECTORATE, "service": "biometrics", "days": 14}
     assert api.get("/v1/availability", token=person.token, params=availability).json()["mode"] == "open"
     check_accessible_in_every_language(page)
-    page.click(f"a[href='/admin/directorates/{DIRECTORATE}']")
+    click_through(page, f"a[href='/admin/directorates/{DIRECTORATE}']")
     check_accessible_in_every_language(page)
-    page.click(f"a[href='/admin/directorates/{DIRECTORATE}/mode?service=biometrics']")
+    click_through(page, f"a[href='/admin/directorates/{DIRECTORATE}/mode?service=biometrics']")
     check_accessible_in_every_language(page)
     try:
         page.check("#mode-assigned")
-        page.click("main form button[type=submit]")
+        click_through(page, "main form button[type=submit]")
         impact = page.locator(".warning").inner_text()
         tomorrow = (date.fromisoformat(api.get("/local/clock").json()["now"][:10]) + timedelta(days=1)).isoformat()
         coming = api.get("/v1/availability", token=person.token, params={**availability, "from": tomorrow, "days": 5}).json()["slots"]
@@ -47,13 +47,13 @@ def test_admin_switches_a_service_to_assigned_after_seeing_the_impact(admin_page
         check_accessible_in_every_language(page)
 
         def unconfirmed(page) -> None:  # not confirmed: nothing changes, the box is pointed at
-            page.click("main form[method=post] button")
+            click_through(page, "main form[method=post] button")
             assert page.locator(".error-summary a[href='#confirm']").count() == 1
 
         check_answer_in_every_language(page, page.url, unconfirmed)
         assert api.get("/v1/availability", token=person.token, params=availability).json()["mode"] == "open"
         page.check("#confirm")
-        page.click("main form[method=post] button")
+        click_through(page, "main form[method=post] button")
         assert page.url.endswith(f"/admin/directorates/{DIRECTORATE}?done=mode")
         assert page.locator(".notice").count() == 1
         assert page.locator("tr", has_text="Biometric capture").locator(".mode-assigned").count() == 1
@@ -76,23 +76,23 @@ def test_admin_changes_the_places_of_a_day_but_never_below_what_is_booked(admin_
     page.goto(f"{base_url}/admin/directorates/{DIRECTORATE}/capacity?day={day}")
     check_accessible_in_every_language(page)
     page.fill(field(first), "many")
-    page.click("main form button[type=submit]")
+    click_through(page, "main form button[type=submit]")
     assert page.locator(f".error-summary a[href='{field(first)}']").count() == 1
     check_accessible_in_every_language(page)
 
     capacity = int(page.input_value(field(second)))
     page.fill(field(first), "0")  # below the one booking: refused, it keeps its places
     page.fill(field(second), str(capacity + 3))
-    page.click("main form button[type=submit]")
+    click_through(page, "main form button[type=submit]")
     impact = page.locator(".warning").inner_text()
     before, after = map(int, re.search(r"Places on this day: (\d+) → (\d+)", impact).groups())
     assert after - before == 3  # the refused time adds nothing
     assert f"{first['start'][11:16]}: 1 > 0" in impact  # and it is named, with its booking
     check_accessible_in_every_language(page)
-    check_answer_in_every_language(page, page.url, lambda page: page.click("main form[method=post] button"))
+    check_answer_in_every_language(page, page.url, lambda page: click_through(page, "main form[method=post] button"))
     assert page.locator(".error-summary a[href='#confirm']").count() == 1  # not confirmed: nothing changed yet
     page.check("#confirm")
-    page.click("main form[method=post] button")
+    click_through(page, "main form[method=post] button")
     assert page.locator(".notice").count() == 1
     check_accessible(page)
 
@@ -109,13 +109,13 @@ def test_admin_creates_a_staff_account_who_signs_in_to_the_console(admin_page, b
     def too_weak(page) -> None:  # refused, linked to the field, the email kept
         page.fill("#staff-email", email)
         page.fill("#staff-password", "short")
-        page.click("form[action$='/staff'] button")
+        click_through(page, "form[action$='/staff'] button")
         assert page.locator(".error-summary a[href='#staff-password']").count() == 1
         assert page.input_value("#staff-email") == email
 
     check_answer_in_every_language(page, f"{base_url}/admin/directorates/{DIRECTORATE}", too_weak)
     page.fill("#staff-password", STAFF_PASSWORD)
-    page.click("form[action$='/staff'] button")
+    click_through(page, "form[action$='/staff'] button")
     assert page.url.endswith("?done=staff") and page.locator(".notice").count() == 1
 
     context, staff = sign_in(browser, base_url, email, STAFF_PASSWORD)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from bench.population import PASSWORD, Resident, create_applicants
 from chalicelib.i18n import text
-from tests.http.browser import LANGUAGES, check_accessible, check_accessible_in_every_language
+from tests.http.browser import LANGUAGES, check_accessible, check_accessible_in_every_language, click_through
 from tests.http.client import Api
 from tests.http.conftest import sms_code_for
 
@@ -27,10 +27,10 @@ def other_code(code: str) -> str:
 
 def ask_for_a_code(page, base_url: str, person: Resident) -> None:
     page.goto(f"{base_url}/sign-in")
-    page.click("a[href='/password/forgot']")
+    click_through(page, "a[href='/password/forgot']")
     assert page.url.endswith("/password/forgot")
     page.fill("#email", person.email)
-    page.click(SUBMIT)
+    click_through(page, SUBMIT)
     assert page.url.endswith("/password/reset")  # the email stays in the session, not the address
 
 
@@ -39,18 +39,18 @@ def test_a_forgotten_password_is_reset_through_the_pages(browser, base_url: str,
     context = browser.new_context()
     page = context.new_page()
     page.goto(f"{base_url}/sign-in?lang=en")
-    page.click("a[href='/password/forgot']")
+    click_through(page, "a[href='/password/forgot']")
     assert page.url.endswith("/password/forgot")
     check_accessible_in_every_language(page)
     for language in LANGUAGES:  # nothing typed: the error summary links to the field
         page.goto(f"{base_url}/password/forgot?lang={language}")
-        page.click(SUBMIT)
+        click_through(page, SUBMIT)
         assert page.locator(".error-summary a[href='#email']").count() == 1
         assert page.get_attribute("#email", "aria-invalid") == "true"
         check_accessible(page)
 
     page.fill("#email", person.email)
-    page.click(SUBMIT)
+    click_through(page, SUBMIT)
     assert page.url.endswith("/password/reset") and person.email not in page.url
     assert text("password.reset.sent", "ar", minutes=15) in page.locator("main").inner_text()
     check_accessible_in_every_language(page)
@@ -58,7 +58,7 @@ def test_a_forgotten_password_is_reset_through_the_pages(browser, base_url: str,
         page.goto(f"{base_url}/password/reset?lang={language}")
         page.fill("#code", "12")
         page.fill("#password", "weak")
-        page.click(SUBMIT)
+        click_through(page, SUBMIT)
         summary = page.locator(".error-summary")
         assert summary.locator("a[href='#code']").count() == 1 and summary.locator("a[href='#password']").count() == 1
         check_accessible(page)
@@ -67,14 +67,14 @@ def test_a_forgotten_password_is_reset_through_the_pages(browser, base_url: str,
     code = sms_code_for(api, person.phone)
     page.fill("#code", other_code(code))
     page.fill("#password", NEW_PASSWORD)
-    page.click(SUBMIT)
+    click_through(page, SUBMIT)
     assert page.locator(".error-summary a[href='#code']").inner_text() == text("password.error.code", "en")
     assert page.get_attribute("#code", "aria-invalid") == "true"
     check_accessible(page)
 
     page.fill("#code", code)
     page.fill("#password", NEW_PASSWORD)
-    page.click(SUBMIT)
+    click_through(page, SUBMIT)
     assert page.url.endswith("/sign-in?reset=1")
     assert page.locator("p.notice").inner_text() == text("signin.password_changed", "en")
     check_accessible_in_every_language(page)
@@ -84,7 +84,7 @@ def test_a_forgotten_password_is_reset_through_the_pages(browser, base_url: str,
     page.goto(f"{base_url}/sign-in?lang=en")
     page.fill("#email", person.email)
     page.fill("#password", NEW_PASSWORD)
-    page.click("form[action='/sign-in'] button")
+    click_through(page, "form[action='/sign-in'] button")
     assert page.url.endswith("/book")
     context.close()
 
@@ -97,15 +97,15 @@ def test_the_pages_work_without_javascript_and_the_old_password_stops_working(br
     ask_for_a_code(page, base_url, person)
     page.fill("#code", sms_code_for(api, person.phone))
     page.fill("#password", NEW_PASSWORD)
-    page.click(SUBMIT)
+    click_through(page, SUBMIT)
     assert page.url.endswith("/sign-in?reset=1")
     assert page.locator("p.notice").inner_text() == text("signin.password_changed", "tr")
 
     page.fill("#email", person.email)
     page.fill("#password", PASSWORD)  # the old one
-    page.click("form[action='/sign-in'] button")
+    click_through(page, "form[action='/sign-in'] button")
     assert page.url.endswith("/sign-in") and page.locator(".error-summary").count() == 1
     page.fill("#password", NEW_PASSWORD)
-    page.click("form[action='/sign-in'] button")
+    click_through(page, "form[action='/sign-in'] button")
     assert page.url.endswith("/book")
     context.close()

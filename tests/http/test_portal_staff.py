@@ -13,7 +13,7 @@ import pytest
 
 from bench.population import Resident, create_applicants
 from chalicelib.i18n import text
-from tests.http.browser import LANGUAGES, STAFF_PASSWORD, check_accessible, check_accessible_in_every_language, new_staff_member, sign_in
+from tests.http.browser import LANGUAGES, STAFF_PASSWORD, check_accessible, check_accessible_in_every_language, click_through, new_staff_member, sign_in
 from tests.http.client import unique_phone
 
 PROVINCE = "06"
@@ -39,7 +39,7 @@ def counter(browser, base_url, api, admin_token):
 def find(page, base_url: str, document_number: str) -> None:
     page.goto(f"{base_url}/staff/applicants")
     page.fill("#document_number", document_number)
-    page.click("main form button[type=submit]")
+    click_through(page, "main form button[type=submit]")
 
 
 def on_record(api, person: Resident) -> dict:
@@ -54,7 +54,7 @@ def national(e164: str) -> str:
 
 def test_staff_find_the_person_and_amend_the_phone_with_a_reason_seen_in_the_audit_trail(base_url, api, counter, person, server_log):
     page, staff_token = counter
-    page.click("nav.main-nav a[href='/staff/applicants']")
+    click_through(page, "nav.main-nav a[href='/staff/applicants']")
     assert page.url.endswith("/staff/applicants")
     check_accessible_in_every_language(page)
     page.goto(f"{base_url}/staff/applicants?lang=en")
@@ -69,7 +69,7 @@ def test_staff_find_the_person_and_amend_the_phone_with_a_reason_seen_in_the_aud
 
     new_phone = unique_phone()
     page.fill("#phone", national(new_phone))
-    page.click("main form[method=post] button[type=submit]")  # no reason: refused
+    click_through(page, "main form[method=post] button[type=submit]")  # no reason: refused
     summary = page.locator(".error-summary")
     assert summary.locator("a[href='#reason']").count() == 1
     assert summary.locator("a[href='#phone']").count() == 0
@@ -79,7 +79,7 @@ def test_staff_find_the_person_and_amend_the_phone_with_a_reason_seen_in_the_aud
     assert api.get(f"/v1/staff/applicants/{person.applicant_id}/audit", token=staff_token).json() == []
 
     page.fill("#reason", "New SIM card, contract shown at the counter")
-    page.click("main form[method=post] button[type=submit]")
+    click_through(page, "main form[method=post] button[type=submit]")
     assert page.url.endswith(f"/staff/applicants/{person.applicant_id}?amended=1")
     assert page.locator(".notice").inner_text().strip() == text("staff.applicant.amended", "en")
     assert page.input_value("#phone") == new_phone
@@ -106,7 +106,7 @@ def test_a_form_left_as_it_was_changes_nothing_and_says_so(base_url, api, counte
     find(page, base_url, person.document_number)
     before = on_record(api, person)
     page.fill("#reason", "Checked the passport, all correct")
-    page.click("main form[method=post] button[type=submit]")
+    click_through(page, "main form[method=post] button[type=submit]")
     summary = page.locator(".error-summary")
     assert summary.is_visible() and summary.locator("a[href='#given_name']").count() == 1
     assert text("staff.amend.error.unchanged", "tr") in summary.inner_text()
@@ -125,7 +125,7 @@ def test_invalid_answers_are_each_linked_and_marked_in_every_language(base_url, 
         page.fill("#phone", "0212 123 45 67")  # a landline: not a Turkish mobile
         page.fill("#birth_date", "2990-01-01")  # not born yet
         page.fill("#reason", "")
-        page.click("main form[method=post] button[type=submit]")
+        click_through(page, "main form[method=post] button[type=submit]")
         assert page.locator("html").get_attribute("lang") == language
         links = [a.get_attribute("href") for a in page.locator(".error-summary a").all()]
         assert links == ["#birth_date", "#phone", "#reason"]  # in the form's order
@@ -136,7 +136,7 @@ def test_invalid_answers_are_each_linked_and_marked_in_every_language(base_url, 
     page.goto(address)
     page.fill("#document_number", "99123456789")  # passes the form, fails the foreigner ID checksum in the use case
     page.fill("#reason", "New foreigner ID card shown")
-    page.click("main form[method=post] button[type=submit]")
+    click_through(page, "main form[method=post] button[type=submit]")
     assert [a.get_attribute("href") for a in page.locator(".error-summary a").all()] == ["#document_number"]
     assert page.get_attribute("#document_number", "aria-invalid") == "true"
     assert page.input_value("#reason") == "New foreigner ID card shown"

@@ -23,3 +23,13 @@ def test_every_text_exists_in_every_language_with_the_same_placeholders(key):
 def test_every_error_code_of_the_api_has_a_text_for_people():
     for _, code in ERROR_TABLE.values():
         assert f"error.{code}" in MESSAGES, code
+
+
+def test_every_permit_status_and_demand_setting_has_a_name_for_people():
+    from chalicelib.domain.catalogue import PermitStatus
+    from chalicelib.domain.demand import Mode, Setting
+
+    missing = [f"permit.{s.value}" for s in PermitStatus if f"permit.{s.value}" not in MESSAGES]
+    missing += [f"admin.setting.{s.value}" for s in Setting if f"admin.setting.{s.value}" not in MESSAGES]
+    missing += [f"admin.mode.{m.value}" for m in Mode if f"admin.mode.{m.value}" not in MESSAGES]
+    assert missing == []
