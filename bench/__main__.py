@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 
-from bench import assignment_bench, booking_bench, emulator_bench
+from bench import assignment_bench, booking_bench, emulator_bench, portal_bench
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -14,6 +14,7 @@ def main(argv: list[str] | None = None) -> int:
     # In a fresh interpreter of its own (see booking_bench's docstring): moto's state is per process.
     failed = booking_bench.main(argv) or failed
     failed = assignment_bench.main(argv) or failed  # a fresh interpreter too
+    failed = portal_bench.main(argv) or failed  # and this one
     return 1 if failed else 0
 
 
