@@ -84,7 +84,6 @@ import itertools
 import os
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -92,12 +91,10 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from pathlib import Path
 from typing import Any, Callable, TextIO
 
-from bench.process import stdout_to
+from bench.process import figures_stream, in_fresh_interpreter, stdout_to
 
-ROOT = Path(__file__).resolve().parents[1]
 REGION = "eu-central-1"
 SERVICE = "address_registration"
 SEED = 20240601
@@ -1067,10 +1064,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.add_argument(f"--{name}", type=int, help=f"{meaning} (overrides the plan)")
     args = parser.parse_args(argv)
     if not args.in_process:  # a fresh interpreter: see "Isolation" in the module docstring
-        sys.stdout.flush()
-        sys.stderr.flush()
-        return subprocess.call([sys.executable, "-m", "bench.assignment_bench", "--in-process", *argv], cwd=ROOT)
-    out = os.fdopen(os.dup(1), "w", buffering=1)  # the figures, whatever happens to fd 1
+        return in_fresh_interpreter("bench.assignment_bench", argv)
+    out = figures_stream()
     plan = QUICK if args.quick else FULL
     overrides = {name: getattr(args, name) for name in ("rounds", "requests_per_round", "bare_per_round", "applicants",
                                                         "places", "trials", "open_trials") if getattr(args, name) is not None}

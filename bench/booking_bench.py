@@ -68,7 +68,7 @@ from typing import Any, Callable, Iterator, TextIO
 
 import requests
 
-from bench.process import stdout_to
+from bench.process import figures_stream, in_fresh_interpreter, stdout_to
 
 ROOT = Path(__file__).resolve().parents[1]
 REGION = "eu-central-1"
@@ -692,10 +692,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--in-process", action="store_true", help=argparse.SUPPRESS)  # the child's own flag
     args = parser.parse_args(argv)
     if not args.in_process:  # a fresh interpreter: see "Isolation" in the module docstring
-        sys.stdout.flush()
-        sys.stderr.flush()
-        return subprocess.call([sys.executable, "-m", "bench.booking_bench", "--in-process", *argv], cwd=ROOT)
-    out = os.fdopen(os.dup(1), "w", buffering=1)  # the figures, whatever happens to fd 1
+        return in_fresh_interpreter("bench.booking_bench", argv)
+    out = figures_stream()
     return run(QUICK if args.quick else FULL, out)
 
 

@@ -16,20 +16,17 @@ import argparse
 import os
 import random
 import re
-import subprocess
 import sys
 import tempfile
 import time
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Callable
 
 import requests
 
 from bench.booking_bench import goal, interleaved, median_ms, ratio
-from bench.process import stdout_to
+from bench.process import figures_stream, in_fresh_interpreter, stdout_to
 
-ROOT = Path(__file__).resolve().parents[1]
 SEED = 20261127
 SERVICE = "address_registration"
 DIRECTORATE = "06-merkez"
@@ -125,10 +122,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--in-process", action="store_true", help=argparse.SUPPRESS)  # the child's own flag
     args = parser.parse_args(argv)
     if not args.in_process:  # a fresh interpreter: moto's state is per process
-        sys.stdout.flush()
-        sys.stderr.flush()
-        return subprocess.call([sys.executable, "-m", "bench.portal_bench", "--in-process", *argv], cwd=ROOT)
-    out = os.fdopen(os.dup(1), "w", buffering=1)  # the figures, whatever happens to fd 1
+        return in_fresh_interpreter("bench.portal_bench", argv)
+    out = figures_stream()
     return run(QUICK if args.quick else FULL, out)
 
 
