@@ -12,7 +12,7 @@ from chalicelib.api.schemas import (
     StaffAccount,
 )
 from chalicelib.domain.errors import DuplicateAccount, NotFound, ValidationFailed
-from chalicelib.domain.roles import Role
+from chalicelib.domain.roles import Caller, Role
 from chalicelib.services import accounts, booking, registry
 
 ADMIN = frozenset({Role.ADMIN})
@@ -37,5 +37,5 @@ def create_staff(body: CreateStaffRequest) -> StaffAccount:
     roles=ADMIN,
     errors=(ValidationFailed, NotFound),
 )
-def set_slot_capacity(directorate_id: str, start: str, body: SlotCapacityRequest) -> SlotCapacity:
-    return booking.set_slot_capacity(directorate_id, start, body)
+def set_slot_capacity(caller: Caller, directorate_id: str, start: str, body: SlotCapacityRequest) -> SlotCapacity:
+    return booking.set_slot_capacity(caller, directorate_id, start, body)

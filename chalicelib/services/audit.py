@@ -15,6 +15,11 @@ def applicant_subject(applicant_id: str) -> str:
     return f"applicant:{applicant_id}"
 
 
+def directorate_subject(directorate_id: str) -> str:
+    """The trail of a directorate's own settings: its capacity and its demand modes."""
+    return f"directorate:{directorate_id}"
+
+
 def record(
     subject: str,
     action: str,

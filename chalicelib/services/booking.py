@@ -14,7 +14,7 @@ import json
 import uuid
 from datetime import datetime, timedelta
 
-from pynamodb.exceptions import TransactWriteError, UpdateError
+from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactGet
 
 from chalicelib.adapters.dynamo import NamedTransaction, connection
@@ -43,6 +43,8 @@ from chalicelib.services.accounts import ACTIVE
 from chalicelib.services.auth import staff_directorate
 from chalicelib.services.registry import residency_of
 from chalicelib.settings import get_settings
+
+CAPACITY_CHANGED = "slot.capacity_changed"  # the audit action of an administrator's change
 
 def availability(caller: Caller, query: AvailabilityQuery) -> Availability:
     """The bookable slots of a directorate for a service: one Query for the whole page."""
@@ -251,8 +253,9 @@ def my_appointments(caller: Caller, query: AppointmentPageQuery) -> Page:
     return Page(items, next_cursor=_encode_cursor(results.last_evaluated_key))
 
 
-def set_slot_capacity(directorate_id: str, start: str, request: SlotCapacityRequest) -> SlotCapacity:
-    """Change a slot's capacity; never below what is already booked."""
+def set_slot_capacity(caller: Caller, directorate_id: str, start: str, request: SlotCapacityRequest) -> SlotCapacity:
+    """Change a slot's capacity; never below what is already booked (`domain/capacity.py`,
+    held here by the update's condition), audited in the same transaction."""
     directorate = find_directorate(directorate_id)
     try:
         slot = Slot.get(directorate_id, start, consistent_read=True) if directorate else None
@@ -260,14 +263,31 @@ def set_slot_capacity(directorate_id: str, start: str, request: SlotCapacityRequ
         slot = None
     if slot is None:
         raise NotFound("There is no such slot.")
+    now = clock.now()
+    record = audit.record(
+        audit.directorate_subject(directorate_id), CAPACITY_CHANGED, actor_id=caller.account_id, actor_role=_role(caller),
+        at=now, before={"slot": start, "capacity": int(slot.capacity)}, after={"slot": start, "capacity": request.capacity},
+    )
     try:
-        slot.update(actions=[Slot.capacity.set(request.capacity)], condition=Slot.booked <= request.capacity)
-    except UpdateError as error:
-        if error.cause_response_code == "ConditionalCheckFailedException":
-            raise ValidationFailed("The capacity cannot be lower than the appointments already booked.", booked=int(slot.booked)) from None
-        raise
+        with NamedTransaction() as write:
+            # Conditional on the capacity read, so the audit's "before" is what was replaced.
+            write.update("slot", slot, actions=[Slot.capacity.set(request.capacity)],
+                         condition=(Slot.booked <= request.capacity) & (Slot.capacity == slot.capacity))
+            write.save("audit", record)
+    except TransactWriteError as error:
+        if "slot" not in write.failed(error):
+            raise
+        now_booked = int(Slot.get(directorate_id, start, consistent_read=True).booked)
+        if now_booked > request.capacity:
+            raise ValidationFailed("The capacity cannot be lower than the appointments already booked.", booked=now_booked) from None
+        raise ValidationFailed("The capacity changed meanwhile. Reload and try again.") from None
+    logger.info("slot capacity changed", extra={"directorate_id": directorate_id, "slot": start, "actor_id": caller.account_id})
     state = slot_state(slot)
-    return SlotCapacity(slot_id=calendar.slot_id_for(directorate_id, state.start), capacity=int(slot.capacity), booked=int(slot.booked))
+    return SlotCapacity(slot_id=calendar.slot_id_for(directorate_id, state.start), capacity=request.capacity, booked=int(slot.booked))
+
+
+def _role(caller: Caller) -> str:
+    return (Role.ADMIN if Role.ADMIN in caller.roles else Role.STAFF).value
 
 
 def _visible_appointment(caller: Caller, appointment_id: str) -> Appointment:

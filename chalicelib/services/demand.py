@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime, timedelta
 
+from chalicelib.adapters.dynamo import transaction
 from chalicelib.adapters.tables import DemandMode, Slot
 from chalicelib.api.schemas import DemandModeOut, DemandModeRequest
 from chalicelib.clock import clock
@@ -15,7 +16,10 @@ from chalicelib.domain.demand import Demand, Mode, Setting, decide, effective
 from chalicelib.domain.errors import NotFound
 from chalicelib.domain.roles import Caller
 from chalicelib.observability import logger
+from chalicelib.services import audit
 from chalicelib.settings import get_settings
+
+MODE_SET = "demand.mode_set"  # the audit action of an administrator's choice of mode
 
 
 def mode_of(item: DemandMode | None) -> Mode:
@@ -33,20 +37,32 @@ def current_mode(directorate_id: str, service_code: str) -> Mode:
 
 
 def set_mode(caller: Caller, directorate_id: str, service_code: str, request: DemandModeRequest) -> DemandModeOut:
-    """An admin forces `open` or `assigned`, or hands the choice back to the rule (`auto`)."""
+    """An admin forces `open` or `assigned`, or hands the choice back to the rule (`auto`);
+    audited in the same transaction."""
     directorate, service = offered(directorate_id, service_code)
     now = clock.now()
+    try:
+        before = DemandMode.get(directorate.id, service.code, consistent_read=True).setting
+    except DemandMode.DoesNotExist:
+        before = Setting.AUTO.value
     item = DemandMode(directorate.id, service.code)
-    item.update(
-        actions=[
-            DemandMode.setting.set(request.mode),
-            DemandMode.auto_mode.set(DemandMode.auto_mode | Mode.OPEN.value),
-            DemandMode.updated_by.set(caller.account_id),
-            DemandMode.updated_at.set(now),
-        ]
+    record = audit.record(
+        audit.directorate_subject(directorate.id), MODE_SET, actor_id=caller.account_id, actor_role="admin", at=now,
+        before={"service": service.code, "setting": before}, after={"service": service.code, "setting": request.mode},
     )
+    with transaction() as write:
+        write.update(
+            item,
+            actions=[
+                DemandMode.setting.set(request.mode),
+                DemandMode.auto_mode.set(DemandMode.auto_mode | Mode.OPEN.value),
+                DemandMode.updated_by.set(caller.account_id),
+                DemandMode.updated_at.set(now),
+            ],
+        )
+        write.save(record)
     logger.info("demand mode set", extra={"directorate_id": directorate.id, "service_code": service.code, "setting": request.mode})
-    return mode_out(item)
+    return mode_out(DemandMode.get(directorate.id, service.code, consistent_read=True))
 
 
 def offered(directorate_id: str, service_code: str) -> tuple[Directorate, Service]:

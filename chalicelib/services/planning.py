@@ -20,7 +20,7 @@ from chalicelib.domain.demand import Mode, Setting, effective
 from chalicelib.domain.errors import NotFound, ValidationFailed
 from chalicelib.domain.roles import Caller
 from chalicelib.observability import logger
-from chalicelib.services import assignment, booking, demand
+from chalicelib.services import assignment, audit, booking, demand
 from chalicelib.settings import get_settings
 
 
@@ -82,7 +82,7 @@ def change_day(caller: Caller, directorate_id: str, day: date, wanted: dict[str,
     raced = []
     for change in planned.impact.applied:
         try:
-            booking.set_slot_capacity(planned.directorate.id, wall_time(change.start), SlotCapacityRequest(capacity=change.new_capacity))
+            booking.set_slot_capacity(caller, planned.directorate.id, wall_time(change.start), SlotCapacityRequest(capacity=change.new_capacity))
         except ValidationFailed:
             raced.append(change.start)
     logger.info(
@@ -117,3 +117,8 @@ def modes(directorate_id: str) -> list[ServiceMode]:
         for service in SERVICES
         if service.code in directorate.services
     ]
+
+
+def recent_changes(directorate_id: str, limit: int = 10):
+    """The directorate's latest changes of mode and capacity, newest first (its audit trail)."""
+    return audit.trail(audit.directorate_subject(_directorate(directorate_id).id), limit=limit)

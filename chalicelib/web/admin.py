@@ -14,8 +14,8 @@ from pydantic import ValidationError
 
 from chalicelib.api.schemas import CreateStaffRequest, DemandModeRequest, SlotCapacityRequest
 from chalicelib.clock import clock
-from chalicelib.domain.calendar import ISTANBUL
-from chalicelib.domain.catalogue import DIRECTORATES, find_directorate, find_province
+from chalicelib.domain.calendar import ISTANBUL, from_wall_time
+from chalicelib.domain.catalogue import DIRECTORATES, SERVICES, find_directorate, find_province
 from chalicelib.domain.demand import Setting
 from chalicelib.domain.errors import DomainError, NotFound
 from chalicelib.services import accounts, demand, planning
@@ -46,6 +46,7 @@ def _directorate_page(request: WebRequest, directorate_id: str, status: int = 20
     return render(
         request, "admin_directorate.html", status=status, errors=errors or [], directorate=found, modes=planning.modes(found.id),
         days=[today + timedelta(days=i) for i in range(CAPACITY_DAYS)], done=request.query.get("done"), email=email,
+        changes=planning.recent_changes(found.id), services={s.code: s for s in SERVICES}, wall_time=from_wall_time,
     )
 
 

@@ -433,6 +433,12 @@ PAGES: dict[str, dict[str, str]] = {
         "en": "Change at least one number of places",
         "ar": "غيّر عدد الأماكن لوقت واحد على الأقل",
     },
+    "admin.changes": {"tr": "Son değişiklikler", "en": "Recent changes", "ar": "التغييرات الأخيرة"},
+    "admin.changes.when": {"tr": "Ne zaman", "en": "When", "ar": "متى"},
+    "admin.changes.what": {"tr": "Ne değişti", "en": "What changed", "ar": "ما الذي تغيّر"},
+    "admin.changes.who": {"tr": "Kim", "en": "Who", "ar": "مَن"},
+    "admin.changes.places": {"tr": "{before} → {after} yer", "en": "{before} → {after} places", "ar": "{before} ← {after} أماكن"},
+    "admin.changes.none": {"tr": "Henüz değişiklik yok.", "en": "No changes yet.", "ar": "لا توجد تغييرات بعد."},
     "admin.staff.title": {"tr": "Bu müdürlük için personel hesabı ekleyin", "en": "Add a staff account for this directorate", "ar": "أضف حساب موظف لهذه المديرية"},
     "admin.staff.submit": {"tr": "Hesabı oluştur", "en": "Create the account", "ar": "أنشئ الحساب"},
     "admin.staff.created": {

@@ -57,6 +57,8 @@ def test_admin_switches_a_service_to_assigned_after_seeing_the_impact(admin_page
         assert page.url.endswith(f"/admin/directorates/{DIRECTORATE}?done=mode")
         assert page.locator(".notice").count() == 1
         assert page.locator("tr", has_text="Biometric capture").locator(".mode-assigned").count() == 1
+        change = page.locator("table.changes tbody tr").first.inner_text()  # and it is on the record
+        assert "Biometric capture (fingerprints): Automatic (the demand rule decides) → The directorate assigns appointments" in change
         assert api.get("/v1/availability", token=person.token, params=availability).json()["mode"] == "assigned"
     finally:
         api.request("PUT", f"/v1/admin/directorates/{DIRECTORATE}/services/biometrics/mode", admin_token, json={"mode": "auto"})
@@ -95,6 +97,11 @@ def test_admin_changes_the_places_of_a_day_but_never_below_what_is_booked(admin_
     click_through(page, "main form[method=post] button")
     assert page.locator(".notice").count() == 1
     check_accessible(page)
+
+    page.goto(f"{base_url}/admin/directorates/{DIRECTORATE}")
+    changes = page.locator("table.changes tbody tr").all_inner_texts()
+    assert sum(f"{capacity} → {capacity + 3} places" in c for c in changes) == 1  # the one change made, none for the refused
+    check_accessible_in_every_language(page)
 
     after = {s["slot_id"]: s for s in api.get("/v1/availability", token=person.token, params=query).json()["slots"]}
     assert after[second["slot_id"]]["remaining"] == second["remaining"] + 3

@@ -21,7 +21,7 @@ from chalicelib.domain.calendar import ISTANBUL, is_working_day
 from chalicelib.domain.catalogue import PROVINCES, directorates_in, find_directorate
 from chalicelib.domain.errors import AppointmentFinal, AssignedMode, LockedOut, NotFound, RequestPending, WrongProvince
 from chalicelib.domain.roles import Caller, Role
-from chalicelib.services import assignment, closures, demand
+from chalicelib.services import assignment, audit, closures, demand
 from chalicelib.services.catalogue import extend_slot_horizon
 from tests.services.world import applicant, book, free_slots, staff_of
 
@@ -409,6 +409,9 @@ def test_the_demand_rule_switches_to_assigned_when_capacity_runs_out_and_back_wh
     assert demand.current_mode(directorate.id, "address_registration").value == "assigned"
     demand.set_mode(ADMIN, directorate.id, "address_registration", DemandModeRequest(mode="auto"))
     assert demand.current_mode(directorate.id, "address_registration").value == "open"
+    trail = [(e.before["setting"], e.after["setting"], e.actor_id) for e in audit.trail(audit.directorate_subject(directorate.id))
+             if e.action == demand.MODE_SET and e.after["service"] == "address_registration"]
+    assert trail == [("assigned", "auto", ADMIN.account_id), ("auto", "assigned", ADMIN.account_id)]  # newest first
 
 
 def test_a_rush_of_bookings_switches_to_assigned(province):

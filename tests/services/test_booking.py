@@ -20,9 +20,9 @@ from chalicelib.domain.errors import (
     ValidationFailed,
     WrongProvince,
 )
-from chalicelib.services import attendance, booking
+from chalicelib.services import attendance, audit, booking
 from chalicelib.services.catalogue import extend_slot_horizon
-from tests.services.world import FATIH, MERKEZ, applicant, book, free_slots, staff_of
+from tests.services.world import ADMIN, FATIH, MERKEZ, applicant, book, free_slots, staff_of
 
 
 
@@ -130,13 +130,19 @@ def test_a_full_slot_refuses_and_capacity_never_drops_below_bookings():
     first_slot = next(s for s in free_slots(applicant()) if s.remaining == FATIH.desks)  # untouched by other tests
     directorate_id, start = calendar.parse_slot_id(first_slot.slot_id)
     key = calendar.wall_time(start)
-    booking.set_slot_capacity(directorate_id, key, SlotCapacityRequest(capacity=1))
+    booking.set_slot_capacity(ADMIN, directorate_id, key, SlotCapacityRequest(capacity=1))
     book(applicant(), first_slot.slot_id)
     with pytest.raises(SlotFull):
         book(applicant(), first_slot.slot_id)
     with pytest.raises(ValidationFailed):
-        booking.set_slot_capacity(directorate_id, key, SlotCapacityRequest(capacity=0))
+        booking.set_slot_capacity(ADMIN, directorate_id, key, SlotCapacityRequest(capacity=0))
     assert Slot.get(directorate_id, key).booked == 1
+    assert Slot.get(directorate_id, key).capacity == 1
+
+    # Each change that happened is in the directorate's trail: who, before, after; the refused one is not.
+    [entry] = [e for e in audit.trail(audit.directorate_subject(directorate_id)) if e.after.get("slot") == key]
+    assert (entry.action, entry.actor_id, entry.actor_role) == (booking.CAPACITY_CHANGED, ADMIN.account_id, "admin")
+    assert (entry.before["capacity"], entry.after["capacity"]) == (FATIH.desks, 1)
 
 
 def test_my_appointments_are_newest_first_and_paginated():

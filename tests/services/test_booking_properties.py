@@ -41,6 +41,7 @@ from chalicelib.domain.roles import Caller, Role
 from chalicelib.services import attendance, booking
 from chalicelib.services.catalogue import extend_slot_horizon
 from chalicelib.settings import get_settings
+from tests.services.world import ADMIN
 
 MERKEZ = find_directorate("35-merkez")  # İzmir's provincial directorate: no other service test books here
 THIRTY_DAYS = timedelta(days=30)
@@ -106,7 +107,7 @@ def claim_slot(pick: int, capacity: int) -> str:
             if untouched:
                 key = untouched[pick % len(untouched)]
                 CLAIMED.add(key)
-                booking.set_slot_capacity(MERKEZ.id, key, SlotCapacityRequest(capacity=capacity))
+                booking.set_slot_capacity(ADMIN, MERKEZ.id, key, SlotCapacityRequest(capacity=capacity))
                 return key
         clock.travel(timedelta(days=7))  # this stretch is used up by earlier examples: look further ahead
         extend_slot_horizon(only=(MERKEZ,))

@@ -14,6 +14,7 @@ from chalicelib.services import booking
 
 FATIH = find_directorate("34-fatih")
 MERKEZ = find_directorate("34-merkez")
+ADMIN = Caller("admin-1", frozenset({Role.ADMIN}))
 
 
 def applicant(province="34", status="residence_permit", valid_days=400, language="en") -> Caller:
