@@ -52,6 +52,7 @@ class WebRequest:
     form: dict[str, str]
     session: WebSession
     authenticate: Callable[[str | None], Caller]
+    kept: bool = True  # False: a first visit's session, stored only once a page needs it
 
     @property
     def language(self) -> str:
@@ -59,6 +60,8 @@ class WebRequest:
 
     @property
     def csrf_token(self) -> str:
+        """The session's form token; a page that shows a form needs its session stored."""
+        self.kept = True
         return self.session.csrf_token
 
     def caller(self) -> Caller | None:
@@ -111,21 +114,25 @@ class Portal:
         session, is_new = self._session(raw.headers.get("cookie"))
         query = {k: v for k, v in (raw.query_params or {}).items()}
         chosen = query.pop("lang", None)
-        if chosen in LANGUAGES and chosen != session.language:
-            session.update(actions=[WebSession.language.set(chosen)])
+        if chosen in LANGUAGES and (is_new or chosen != session.language):
+            if is_new:  # a first visit that chooses a language: remember it
+                session.language = chosen
+                session.save()
+            else:
+                session.update(actions=[WebSession.language.set(chosen)])
         path = raw.path.format(**path_params)
         if chosen is not None and raw.method == "GET":  # drop the parameter: one address per page
-            return self._respond(redirect(path + (f"?{urlencode(query)}" if query else "")), session, is_new)
+            return self._respond(redirect(path + (f"?{urlencode(query)}" if query else "")), session, is_new and chosen in LANGUAGES)
         form: dict[str, str] = {}
         if raw.method == "POST":
             body = raw.raw_body or b""
             if len(body) > MAX_FORM_BYTES:
-                return self._respond(WebResponse(413, "Request too large"), session, is_new)
+                return self._respond(WebResponse(413, "Request too large"), session, False)
             form = dict(parse_qsl(body.decode("utf-8", errors="replace"), keep_blank_values=True))
-            if not secrets.compare_digest(form.get("csrf", ""), session.csrf_token):
+            if is_new or not secrets.compare_digest(form.get("csrf", ""), session.csrf_token):
                 logger.warning("form refused: CSRF token missing or wrong")
-                return self._respond(WebResponse(403, "This form has expired. Go back, reload the page and try again."), session, is_new)
-        request = WebRequest(raw.method, path, query, form, session, self._authenticate)
+                return self._respond(WebResponse(403, "This form has expired. Go back, reload the page and try again."), session, False)
+        request = WebRequest(raw.method, path, query, form, session, self._authenticate, kept=not is_new)
         try:
             response = handler(request, **path_params)
         except DomainError as error:
@@ -135,8 +142,11 @@ class Portal:
         except Exception:
             logger.exception("page failed")
             response = self._internal_error(request)
-        # A handler that signed someone in or out replaced the session: the cookie follows.
-        return self._respond(response, request.session, is_new or request.session.session_id != session.session_id)
+        if request.session.session_id != session.session_id:  # signed in or out: a new session, the cookie follows
+            return self._respond(response, request.session, True)
+        if is_new and request.kept:  # a first visit whose page needs the session (a form): store it now
+            session.save()
+        return self._respond(response, session, is_new and request.kept)
 
     def _internal_error(self, request: WebRequest) -> WebResponse:
         """The error page in the person's language; plain text only if even that fails."""
@@ -162,10 +172,11 @@ class Portal:
                     return session, False
             except WebSession.DoesNotExist:
                 pass
+        # A first visit: not stored yet. A page without forms (the start page, say, for a crawler)
+        # costs no write; a form, a chosen language or signing in stores it.
         session = WebSession(
             secrets.token_urlsafe(32), csrf_token=secrets.token_urlsafe(32), language="tr", expires=now + SESSION_LIFETIME, created_at=now
         )
-        session.save()
         return session, True
 
     def _respond(self, response: WebResponse, session: WebSession, is_new: bool) -> Response:

@@ -78,7 +78,7 @@ def render(request: WebRequest, template: str, status: int = 200, **context: Any
         dir="rtl" if language in RIGHT_TO_LEFT else "ltr",
         languages=[(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
         path=request.path,
-        csrf=request.csrf_token,
+        csrf=_FormToken(request),
         signed_in=bool(request.session.access_token),
         role=request.session.role if request.session.access_token else None,
         day=lambda d: format_day(d, language),
@@ -89,6 +89,20 @@ def render(request: WebRequest, template: str, status: int = 200, **context: Any
         **context,
     )
     return WebResponse(status, body)
+
+
+class _FormToken:
+    """The CSRF token, read only where a template writes it into a form (so a page without
+    forms does not need its visitor's session stored)."""
+
+    def __init__(self, request: WebRequest) -> None:
+        self._request = request
+
+    def __str__(self) -> str:
+        return self._request.csrf_token
+
+    def __html__(self) -> str:  # URL-safe base64: nothing to escape
+        return self._request.csrf_token
 
 
 def stylesheet() -> bytes:

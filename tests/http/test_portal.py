@@ -168,6 +168,8 @@ def test_forms_without_the_csrf_token_are_refused_and_the_session_cookie_is_http
     page = context.new_page()
     response = page.goto(f"{base_url}/")
     assert "unsafe-inline" not in response.headers["content-security-policy"]
+    assert context.cookies() == []  # reading the start page needs no session, so sets no cookie
+    page.goto(f"{base_url}/sign-in")  # a form does
     [cookie] = [c for c in context.cookies() if c["name"] == "md_session"]
     assert cookie["httpOnly"] and cookie["sameSite"] == "Lax"
     forged = page.request.post(f"{base_url}/sign-in", form={"email": "a@example.org", "password": "x", "csrf": "forged"})
