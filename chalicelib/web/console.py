@@ -13,12 +13,18 @@ from chalicelib.api.schemas import AmendApplicantRequest, ApplicantLookupQuery, 
 from chalicelib.clock import clock
 from chalicelib.domain.errors import DomainError, NotFound, ValidationFailed
 from chalicelib.domain.profile import AMENDABLE_FIELDS, MIN_REASON_LENGTH
-from chalicelib.domain.roles import Caller
+from chalicelib.domain.roles import Caller, Role
 from chalicelib.i18n import text
 from chalicelib.services import attendance, closures, profile
 from chalicelib.web.common import field_error, refusal, staff
 from chalicelib.web.frame import WebRequest, WebResponse, redirect
 from chalicelib.web.render import render
+
+
+def works_at_a_directorate(caller: Caller) -> bool:
+    """Staff accounts belong to one directorate; an administrator's belongs to none (their
+    console is /admin), so the directorate's day list and closures are not theirs to open."""
+    return Role.STAFF in caller.roles
 
 
 def staff_day(request: WebRequest) -> WebResponse:
@@ -27,6 +33,8 @@ def staff_day(request: WebRequest) -> WebResponse:
     caller = staff(request)
     if caller is None:
         return redirect("/sign-in")
+    if not works_at_a_directorate(caller):
+        return redirect("/admin")
     today = clock.today()
     chosen = today + timedelta(days=1) if request.query.get("day") == "tomorrow" else today
     directorate, entries = attendance.day_list(caller, chosen)
@@ -37,6 +45,8 @@ def staff_attendance(request: WebRequest, appointment_id: str) -> WebResponse:
     caller = staff(request)
     if caller is None:
         return redirect("/sign-in")
+    if not works_at_a_directorate(caller):
+        return redirect("/admin")
     back = "/staff?day=tomorrow" if request.form.get("day") == "tomorrow" else "/staff"
     try:
         body = AttendanceRequest.model_validate({"outcome": request.form.get("outcome", ""), "checkin_code": request.form.get("checkin_code") or None})
@@ -53,6 +63,8 @@ def staff_closure(request: WebRequest) -> WebResponse:
     caller = staff(request)
     if caller is None:
         return redirect("/sign-in")
+    if not works_at_a_directorate(caller):
+        return redirect("/admin")
     directorate, _ = attendance.day_list(caller, clock.today())
     source = request.form if request.method == "POST" else request.query
     try:
