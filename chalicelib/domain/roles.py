@@ -19,3 +19,9 @@ class Caller:
 
     def has_any(self, roles: frozenset[Role]) -> bool:
         return bool(self.roles & roles)
+
+    @property
+    def acting_role(self) -> Role | None:
+        """The role the account acts in (recorded in audit trails, choosing the portal's
+        menu): its highest, admin over staff over applicant."""
+        return next((role for role in (Role.ADMIN, Role.STAFF, Role.APPLICANT) if role in self.roles), None)

@@ -34,7 +34,7 @@ def record(caller: Caller, appointment_id: str, request: AttendanceRequest) -> A
     """Staff of the appointment's directorate record attended / no-show, once it has started, once."""
     appointment = _appointment_at_callers_directorate(caller, appointment_id)
     attendance.require_checkin_code(request.checkin_code, appointment.checkin_code_hash, appointment.appointment_id)
-    role = Role.ADMIN if Role.ADMIN in caller.roles else Role.STAFF
+    role = caller.acting_role
     updated = _record(appointment, Outcome(request.outcome), caller.account_id, role.value)
     return appointment_out(updated)
 

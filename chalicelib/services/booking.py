@@ -46,6 +46,7 @@ from chalicelib.settings import get_settings
 
 CAPACITY_CHANGED = "slot.capacity_changed"  # the audit action of an administrator's change
 
+
 def availability(caller: Caller, query: AvailabilityQuery) -> Availability:
     """The bookable slots of a directorate for a service: one Query for the whole page."""
     directorate = find_directorate(query.directorate)
@@ -265,7 +266,7 @@ def set_slot_capacity(caller: Caller, directorate_id: str, start: str, request: 
         raise NotFound("There is no such slot.")
     now = clock.now()
     record = audit.record(
-        audit.directorate_subject(directorate_id), CAPACITY_CHANGED, actor_id=caller.account_id, actor_role=_role(caller),
+        audit.directorate_subject(directorate_id), CAPACITY_CHANGED, actor_id=caller.account_id, actor_role=caller.acting_role.value,
         at=now, before={"slot": start, "capacity": int(slot.capacity)}, after={"slot": start, "capacity": request.capacity},
     )
     try:
@@ -284,10 +285,6 @@ def set_slot_capacity(caller: Caller, directorate_id: str, start: str, request: 
     logger.info("slot capacity changed", extra={"directorate_id": directorate_id, "slot": start, "actor_id": caller.account_id})
     state = slot_state(slot)
     return SlotCapacity(slot_id=calendar.slot_id_for(directorate_id, state.start), capacity=request.capacity, booked=int(slot.booked))
-
-
-def _role(caller: Caller) -> str:
-    return (Role.ADMIN if Role.ADMIN in caller.roles else Role.STAFF).value
 
 
 def _visible_appointment(caller: Caller, appointment_id: str) -> Appointment:

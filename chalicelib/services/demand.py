@@ -42,17 +42,17 @@ def set_mode(caller: Caller, directorate_id: str, service_code: str, request: De
     directorate, service = offered(directorate_id, service_code)
     now = clock.now()
     try:
-        before = DemandMode.get(directorate.id, service.code, consistent_read=True).setting
+        stored = DemandMode.get(directorate.id, service.code, consistent_read=True)
     except DemandMode.DoesNotExist:
-        before = Setting.AUTO.value
-    item = DemandMode(directorate.id, service.code)
+        stored = DemandMode(directorate.id, service.code, setting=Setting.AUTO.value, auto_mode=Mode.OPEN.value)
     record = audit.record(
-        audit.directorate_subject(directorate.id), MODE_SET, actor_id=caller.account_id, actor_role="admin", at=now,
-        before={"service": service.code, "setting": before}, after={"service": service.code, "setting": request.mode},
+        audit.directorate_subject(directorate.id), MODE_SET, actor_id=caller.account_id, actor_role=caller.acting_role.value, at=now,
+        before={"service": service.code, "setting": stored.setting}, after={"service": service.code, "setting": request.mode},
     )
+    # The rule may write auto_mode meanwhile, and that is fine: the setting is the admin's alone.
     with transaction() as write:
         write.update(
-            item,
+            DemandMode(directorate.id, service.code),
             actions=[
                 DemandMode.setting.set(request.mode),
                 DemandMode.auto_mode.set(DemandMode.auto_mode | Mode.OPEN.value),
@@ -62,7 +62,8 @@ def set_mode(caller: Caller, directorate_id: str, service_code: str, request: De
         )
         write.save(record)
     logger.info("demand mode set", extra={"directorate_id": directorate.id, "service_code": service.code, "setting": request.mode})
-    return mode_out(DemandMode.get(directorate.id, service.code, consistent_read=True))
+    stored.setting = request.mode
+    return mode_out(stored)
 
 
 def offered(directorate_id: str, service_code: str) -> tuple[Directorate, Service]:

@@ -17,7 +17,7 @@ from chalicelib.domain import identity, profile
 from chalicelib.domain.catalogue import find_province
 from chalicelib.domain.errors import DuplicateAccount, NotFound, ValidationFailed
 from chalicelib.domain.lockout import lock_in_force
-from chalicelib.domain.roles import Caller, Role
+from chalicelib.domain.roles import Caller
 from chalicelib.services import audit
 from chalicelib.services.auth import staff_directorate
 from chalicelib.services.registry import find_residency, identity_claim, residency_copy, residency_of
@@ -58,7 +58,7 @@ def amend(caller: Caller, applicant_id: str, request: AmendApplicantRequest) -> 
     requested = _requested_changes(applicant, request)
     before, after = profile.amendment(_amendable_view(applicant), requested)
     now = clock.now()
-    role = Role.ADMIN if Role.ADMIN in caller.roles else Role.STAFF
+    role = caller.acting_role
     amendment_record = audit.record(
         audit.applicant_subject(applicant_id),
         AMENDED,

@@ -58,9 +58,9 @@ def sign_in(request: WebRequest) -> WebResponse:
     except DomainError as error:
         return render(request, "sign_in.html", status=401, errors=[refusal(request, error, "email")], email=email, created=False, password_changed=False)
     caller = request.authenticate(f"Bearer {token}")
-    role = next((r.value for r in (Role.ADMIN, Role.STAFF, Role.APPLICANT) if r in caller.roles), None)
-    request.session = renew(request.session, access_token=token, account_id=caller.account_id, role=role)
-    return redirect({"applicant": "/book", "staff": "/staff", "admin": "/admin"}.get(role or "", "/"))
+    role = caller.acting_role
+    request.session = renew(request.session, access_token=token, account_id=caller.account_id, role=role.value if role else None)
+    return redirect({Role.APPLICANT: "/book", Role.STAFF: "/staff", Role.ADMIN: "/admin"}.get(role, "/"))
 
 
 def forgot_password(request: WebRequest) -> WebResponse:
