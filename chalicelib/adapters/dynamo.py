@@ -1,11 +1,11 @@
-"""Reading DynamoDB's answers to transactions."""
+"""Transactions and conditional updates, and reading DynamoDB's answers to them."""
 
 from __future__ import annotations
 
 from functools import lru_cache
 
 from pynamodb.connection import Connection
-from pynamodb.exceptions import TransactWriteError
+from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.settings import get_settings
@@ -22,6 +22,18 @@ def failed_conditions(error: TransactWriteError) -> list[bool]:
 
 def condition_failed(error: TransactWriteError) -> bool:
     return any(failed_conditions(error))
+
+
+def update_if(item, actions: list, condition) -> bool:
+    """Apply `actions` to `item` if `condition` holds on the stored item; False when it does not
+    (any other failure is raised)."""
+    try:
+        item.update(actions=actions, condition=condition)
+    except UpdateError as error:
+        if error.cause_response_code == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True
 
 
 @lru_cache(maxsize=1)

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from pynamodb.exceptions import TransactWriteError, UpdateError
+from pynamodb.exceptions import TransactWriteError
 
 from chalicelib import wiring
 from chalicelib.adapters.cognito import EmailTaken, InvalidCredentials, NotConfirmed, PasswordRejected, SignOutFailed
-from chalicelib.adapters.dynamo import condition_failed, transaction
+from chalicelib.adapters.dynamo import condition_failed, transaction, update_if
 from chalicelib.adapters.tables import Applicant, IdentityClaim, StaffMember
 from chalicelib.api.schemas import (
     Accepted,
@@ -201,7 +201,7 @@ def forgot_password(request: ForgotPasswordRequest) -> Accepted:
     sent_long_enough_ago = Applicant.reset_expires_at.does_not_exist() | (
         Applicant.reset_expires_at <= verification.resend_threshold(now, ttl, RESEND_INTERVAL)
     )
-    stored = _update_if(
+    stored = update_if(
         applicant,
         [
             Applicant.reset_code_hash.set(verification.code_digest(applicant.applicant_id, code, verification.PASSWORD_RESET)),
@@ -257,7 +257,7 @@ def _count_reset_attempt(applicant: Applicant, max_attempts: int) -> verificatio
     """Count an attempt before its answer is known, so that guesses sent in parallel cannot
     exceed the allowed number. Returns the pending code as it was before this attempt, or None
     when no code is pending or its attempts are used up."""
-    counted = _update_if(
+    counted = update_if(
         applicant,
         [Applicant.reset_attempts.add(1)],
         Applicant.reset_code_hash.exists() & (Applicant.reset_attempts < max_attempts),
@@ -270,7 +270,7 @@ def _count_reset_attempt(applicant: Applicant, max_attempts: int) -> verificatio
 def _use_reset_code(applicant: Applicant, pending: verification.PendingCode) -> bool:
     """Remove the code on condition that it is still the one just checked: of two requests using
     it at the same moment, one wins and the other is refused."""
-    return _update_if(
+    return update_if(
         applicant,
         [Applicant.reset_code_hash.remove(), Applicant.reset_expires_at.remove(), Applicant.reset_attempts.remove()],
         Applicant.reset_code_hash == pending.digest,
@@ -279,7 +279,7 @@ def _use_reset_code(applicant: Applicant, pending: verification.PendingCode) -> 
 
 def _restore_reset_code(applicant: Applicant, pending: verification.PendingCode) -> None:
     """Put back a code whose password was refused (nothing changed), unless a newer code was sent."""
-    _update_if(
+    update_if(
         applicant,
         [
             Applicant.reset_code_hash.set(pending.digest),
@@ -297,17 +297,6 @@ def _sign_out_everywhere(email: str, applicant_id: str) -> None:
         wiring.accounts().sign_out_everywhere(email)
     except SignOutFailed as failure:
         logger.error("sessions not revoked after a password reset", extra={"applicant_id": applicant_id, "error": str(failure)})
-
-
-def _update_if(applicant: Applicant, actions: list, condition) -> bool:
-    """Apply `actions` if `condition` holds on the stored item; False when it does not."""
-    try:
-        applicant.update(actions=actions, condition=condition)
-    except UpdateError as error:
-        if error.cause_response_code == "ConditionalCheckFailedException":
-            return False
-        raise
-    return True
 
 
 def create_staff(request: CreateStaffRequest) -> StaffAccount:

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from pynamodb.exceptions import TransactWriteError, UpdateError
+from pynamodb.exceptions import TransactWriteError
 
 from chalicelib import wiring
-from chalicelib.adapters.dynamo import condition_failed, transaction
+from chalicelib.adapters.dynamo import condition_failed, transaction, update_if
 from chalicelib.adapters.tables import Applicant, Appointment, Notification
 from chalicelib.clock import clock
 from chalicelib.domain import notices, verification
@@ -231,16 +231,11 @@ def _send(channel: str, outgoing: _Outgoing) -> None:
 def _claim(notification: Notification, channel: str, now: datetime) -> bool:
     status = getattr(Notification, f"{channel}_status")
     claimed_at = getattr(Notification, f"{channel}_claimed_at")
-    try:
-        notification.update(
-            actions=[status.set("sending"), claimed_at.set(now)],
-            condition=(status == "pending") | ((status == "sending") & (claimed_at < now - CLAIM_LEASE)),
-        )
-    except UpdateError as error:
-        if error.cause_response_code == "ConditionalCheckFailedException":
-            return False
-        raise
-    return True
+    return update_if(
+        notification,
+        [status.set("sending"), claimed_at.set(now)],
+        (status == "pending") | ((status == "sending") & (claimed_at < now - CLAIM_LEASE)),
+    )
 
 
 def _release(notification: Notification, channel: str, claimed: datetime, error_type: str) -> None:
@@ -264,11 +259,8 @@ def _mark_sent(notification: Notification, channel: str, claimed: datetime) -> N
 def _close_if_delivered(notification_id: str) -> None:
     """Leave the undelivered index once every channel is sent; a check-in code is kept no
     longer than it takes to deliver it."""
-    try:
-        Notification(notification_id).update(
-            actions=[Notification.undelivered_day.remove(), Notification.checkin_code.remove()],
-            condition=(Notification.sms_status == "sent") & (Notification.email_status == "sent"),
-        )
-    except UpdateError as error:
-        if error.cause_response_code != "ConditionalCheckFailedException":
-            raise
+    update_if(
+        Notification(notification_id),
+        [Notification.undelivered_day.remove(), Notification.checkin_code.remove()],
+        (Notification.sms_status == "sent") & (Notification.email_status == "sent"),
+    )

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from pynamodb.exceptions import UpdateError
-
+from chalicelib.adapters.dynamo import update_if
 from chalicelib.adapters.tables import Applicant, IdentityClaim, ResidentRecord
 from chalicelib.api.schemas import ImportResidentsRequest, ImportResidentsResponse
 from chalicelib.clock import clock
@@ -39,12 +38,8 @@ def _refresh_account_copies(records: dict) -> None:
         for claim in IdentityClaim.batch_get(claims[start:start + 100]):
             record = records[claim.claim.removeprefix(CLAIM_PREFIX)]
             actions = residency_copy(record.province, record.permit_status.value, record.permit_valid_until.isoformat())
-            try:
-                Applicant(claim.applicant_id).update(actions=actions, condition=Applicant.applicant_id.exists())
-            except UpdateError as error:
-                # A claim without its account (a sign-up that failed half-way) has nothing to refresh.
-                if error.cause_response_code != "ConditionalCheckFailedException":
-                    raise
+            # A claim without its account (a sign-up that failed half-way) has nothing to refresh.
+            update_if(Applicant(claim.applicant_id), actions, Applicant.applicant_id.exists())
 
 
 def residency_copy(province: str, permit_status: str, valid_until: str) -> list:
