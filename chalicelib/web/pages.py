@@ -7,7 +7,7 @@ in the query string (service codes, directorate ids, days: never personal data).
 
 from __future__ import annotations
 
-from collections import OrderedDict
+from collections import Counter
 from datetime import date, timedelta
 
 from pydantic import ValidationError
@@ -229,13 +229,7 @@ def choose_day(request: WebRequest) -> WebResponse:
         return redirect("/sign-in")
     if service is None or directorate is None:
         return redirect("/book")
-    offered = _availability(caller, service.code, directorate.id, clock.today(), BOOKING_DAYS)
-    free: dict[date, int] = OrderedDict()
-    for slot in offered.slots:
-        day = slot.start.astimezone(ISTANBUL).date()
-        free[day] = free.get(day, 0) + 1
-    months = _months(clock.today() + timedelta(days=1), BOOKING_DAYS)
-    return render(request, "book_day.html", service=service, directorate=directorate, months=months, free=free, mode=offered.mode)
+    return _calendar_page(request, caller, service, directorate)
 
 
 def request_assignment(request: WebRequest) -> WebResponse:
@@ -256,9 +250,7 @@ def request_assignment(request: WebRequest) -> WebResponse:
     except DomainError as refused:
         if refused.details.get("request_id"):  # one waiting already: show it
             return redirect(f"/requests/{refused.details['request_id']}")
-        offered = _availability(caller, service.code, directorate.id, clock.today(), BOOKING_DAYS)
-        return render(request, "book_day.html", status=status_and_code(refused)[0], service=service, directorate=directorate,
-                      months=_months(clock.today() + timedelta(days=1), BOOKING_DAYS), free={}, mode=offered.mode, errors=[refusal(request, refused, None)])
+        return _calendar_page(request, caller, service, directorate, status_and_code(refused)[0], [refusal(request, refused, None)])
     return redirect(f"/requests/{filed.request_id}")
 
 
@@ -340,6 +332,16 @@ def _booking_choices(request: WebRequest):
     caller = applicant(request)
     source = {**request.query, **request.form}
     return caller, find_service(source.get("service", "")), find_directorate(source.get("directorate", ""))
+
+
+def _calendar_page(request: WebRequest, caller: Caller, service, directorate, status: int = 200, errors: list | None = None) -> WebResponse:
+    """The coming weeks of a directorate for a service, month by month: a day with free times
+    links to them (or, in assigned mode, the request form instead)."""
+    offered = _availability(caller, service.code, directorate.id, clock.today(), BOOKING_DAYS)
+    free = Counter(slot.start.astimezone(ISTANBUL).date() for slot in offered.slots)
+    months = _months(clock.today() + timedelta(days=1), BOOKING_DAYS)
+    return render(request, "book_day.html", status=status, errors=errors or [], service=service, directorate=directorate,
+                  months=months, free=free, mode=offered.mode)
 
 
 def _availability(caller: Caller, service: str, directorate: str, first: date, days: int):

@@ -57,12 +57,13 @@ def format_month(day: date, language: str) -> str:
     return format_date(day, format="LLLL y", locale=LOCALES.get(language, "en_GB"))
 
 
-def weekday_names(language: str) -> list[str]:
+@lru_cache(maxsize=8)
+def weekday_names(language: str) -> tuple[str, ...]:
     """Monday to Sunday, abbreviated, in the person's language."""
     from babel.dates import get_day_names
 
     names = get_day_names("abbreviated", locale=LOCALES.get(language, "en_GB"))
-    return [names[i] for i in range(7)]
+    return tuple(names[i] for i in range(7))
 
 
 def render(request: WebRequest, template: str, status: int = 200, **context: Any) -> WebResponse:
