@@ -36,6 +36,11 @@ class SlotChange:
     def changed(self) -> bool:
         return self.new_capacity != self.capacity
 
+    @property
+    def capacity_after(self) -> int:
+        """What the slot will have: the new capacity, or its own when that is refused."""
+        return self.new_capacity if self.allowed else self.capacity
+
 
 @dataclass(frozen=True)
 class CapacityImpact:
@@ -58,7 +63,7 @@ class CapacityImpact:
 
     @property
     def places_after(self) -> int:
-        return sum(c.new_capacity if c in self.applied else c.capacity for c in self.changes)
+        return sum(c.capacity_after for c in self.changes)
 
     @property
     def booked(self) -> int:
