@@ -11,11 +11,13 @@ import socket
 import subprocess
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 import requests
 
+from tests.clock_at import chosen_moment
 from tests.http.client import Api
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -56,6 +58,9 @@ def base_url(server_log: Path):
             process.kill()
             pytest.fail(f"the local stack did not answer within {STARTUP_SECONDS} s")
         time.sleep(0.2)  # polling for readiness, not papering over a race
+    moment = chosen_moment(datetime.fromisoformat(requests.get(f"{url}/local/clock", timeout=5).json()["now"]))
+    if moment is not None:  # TEST_ISTANBUL_TIME (tests/clock_at.py): the stack's clock starts there
+        assert requests.post(f"{url}/local/clock", json={"to": moment.isoformat()}, timeout=30).status_code == 200
     yield url
     process.terminate()
     process.wait(timeout=30)

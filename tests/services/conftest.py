@@ -11,6 +11,7 @@ from chalicelib.clock import clock
 from chalicelib.local.emulator import Emulator
 from chalicelib.local.provision import provision
 from chalicelib.resources import resources
+from tests.clock_at import restore_clock
 
 # Its own region, so nothing else in this process's moto shares these tables.
 REGION = "eu-west-3"
@@ -32,7 +33,15 @@ def aws():
     wiring.reset()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def chosen_hour():
+    """TEST_ISTANBUL_TIME (tests/clock_at.py): the whole run starts at that Istanbul time."""
+    restore_clock()
+    yield
+    clock.reset()
+
+
 @pytest.fixture
 def frozen_clock():
     yield clock
-    clock.reset()
+    restore_clock()
