@@ -38,6 +38,7 @@ api.post("/v1/auth/resend-code", accounts.resend_code)
 api.post("/v1/auth/login", accounts.login)
 api.post("/v1/auth/forgot-password", accounts.forgot_password)
 api.post("/v1/auth/reset-password", accounts.reset_password)
+api.post("/v1/auth/sign-out-everywhere", accounts.sign_out_everywhere)
 
 # Applicant
 api.get("/v1/me", profile.me)

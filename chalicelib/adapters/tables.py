@@ -107,6 +107,19 @@ class StaffMember(Model):
     created_at = UTCDateTimeAttribute()
 
 
+class TokenValidity(Model):
+    """Per account, the instant from which its access tokens are accepted (see
+    `chalicelib/domain/revocation.py`): absent until the first revocation."""
+
+    class Meta(_Meta):
+        table_name = table_name("token-validity")
+
+    account_id = UnicodeAttribute(hash_key=True)  # Cognito sub
+    valid_from = NumberAttribute()  # epoch seconds on the tokens' clock
+    reason = UnicodeAttribute()  # password_reset | sign_out_everywhere | disabled | released | role_changed
+    updated_at = UTCDateTimeAttribute()
+
+
 class AuditRecord(Model):
     """Who changed what, when, from what to what, and why. Append-only."""
 
@@ -378,6 +391,7 @@ ALL_TABLES: tuple[type[Model], ...] = (
     Applicant,
     IdentityClaim,
     StaffMember,
+    TokenValidity,
     AuditRecord,
     Slot,
     DirectorateDay,

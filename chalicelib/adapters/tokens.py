@@ -22,6 +22,7 @@ class InvalidToken(Exception):
 class VerifiedToken:
     sub: str
     groups: tuple[str, ...]
+    issued_at: int  # the `iat` claim: whole seconds
 
 
 class TokenVerifier:
@@ -58,4 +59,8 @@ class TokenVerifier:
         groups = claims.get("cognito:groups") or []
         if not isinstance(groups, list):
             raise InvalidToken("malformed groups")
-        return VerifiedToken(sub=str(claims["sub"]), groups=tuple(str(g) for g in groups))
+        try:
+            issued_at = int(claims["iat"])
+        except (TypeError, ValueError):
+            raise InvalidToken("malformed iat") from None
+        return VerifiedToken(sub=str(claims["sub"]), groups=tuple(str(g) for g in groups), issued_at=issued_at)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from chalicelib.api.http import endpoint
+from chalicelib.api.http import ANY_ACCOUNT, endpoint
 from chalicelib.api.schemas import (
     Accepted,
     ConfirmRequest,
@@ -13,11 +13,13 @@ from chalicelib.api.schemas import (
     PasswordChanged,
     ResendCodeRequest,
     ResetPasswordRequest,
+    SignedOut,
     SignupRequest,
     SignupResponse,
 )
 from chalicelib.domain.errors import DuplicateAccount, NotEligible, RateLimited, Unauthenticated, ValidationFailed
-from chalicelib.services import accounts
+from chalicelib.domain.roles import Caller
+from chalicelib.services import accounts, revocation
 
 
 @endpoint(
@@ -56,3 +58,13 @@ def forgot_password(body: ForgotPasswordRequest) -> Accepted:
 @endpoint("Choose a new password with the code sent by SMS; the code works once", errors=(ValidationFailed,))
 def reset_password(body: ResetPasswordRequest) -> PasswordChanged:
     return accounts.reset_password(body)
+
+
+@endpoint(
+    "Sign out everywhere: every access token of this account issued until now is refused from now on",
+    roles=ANY_ACCOUNT,
+    errors=(Unauthenticated,),
+)
+def sign_out_everywhere(caller: Caller) -> SignedOut:
+    revocation.revoke(caller.account_id, revocation.SIGN_OUT_EVERYWHERE)
+    return SignedOut(status="signed_out")

@@ -182,6 +182,10 @@ class PasswordChanged(BaseModel):
     status: Literal["password_changed"]
 
 
+class SignedOut(BaseModel):
+    status: Literal["signed_out"]
+
+
 # --- profile --------------------------------------------------------------------------------------
 
 

@@ -38,6 +38,7 @@ from chalicelib.domain.errors import (
 from chalicelib.domain.roles import Role
 from chalicelib.i18n import text
 from chalicelib.observability import logger
+from chalicelib.services import revocation
 from chalicelib.services.registry import find_residency, identity_claim
 from chalicelib.settings import get_settings
 
@@ -291,8 +292,10 @@ def _restore_reset_code(applicant: Applicant, pending: verification.PendingCode)
 
 
 def _sign_out_everywhere(email: str, applicant_id: str) -> None:
-    """Whoever knew the old password loses the sessions it opened. The password is changed
-    already, so a failure here is logged for the operators and the answer stays a success."""
+    """Whoever knew the old password loses the sessions it opened: its access tokens are refused
+    from now on, and Cognito revokes its refresh tokens. The password is changed already, so a
+    failure of the latter is logged for the operators and the answer stays a success."""
+    revocation.revoke(applicant_id, revocation.PASSWORD_RESET)
     try:
         wiring.accounts().sign_out_everywhere(email)
     except SignOutFailed as failure:

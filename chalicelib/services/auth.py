@@ -8,6 +8,7 @@ from chalicelib.adapters.tokens import InvalidToken
 from chalicelib.domain.catalogue import Directorate, find_directorate
 from chalicelib.domain.errors import Forbidden, Unauthenticated
 from chalicelib.domain.roles import Caller, Role
+from chalicelib.services import revocation
 
 _ROLES = {role.value: role for role in Role}
 
@@ -20,6 +21,8 @@ def authenticate(authorization: str | None) -> Caller:
         verified = wiring.token_verifier().verify(token.strip())
     except InvalidToken:
         raise Unauthenticated() from None
+    if revocation.is_revoked(verified.sub, verified.issued_at):
+        raise Unauthenticated()
     roles = frozenset(_ROLES[group] for group in verified.groups if group in _ROLES)
     return Caller(account_id=verified.sub, roles=roles)
 
