@@ -32,7 +32,7 @@ from chalicelib.domain.catalogue import find_directorate, find_service
 from chalicelib.domain.errors import DomainError, ValidationFailed
 from chalicelib.domain.roles import Caller, Role
 from chalicelib.i18n import text
-from chalicelib.services import accounts, assignment, booking, catalogue, notifications, profile
+from chalicelib.services import accounts, assignment, booking, catalogue, notifications, profile, revocation
 from chalicelib.settings import get_settings
 from chalicelib.web.common import applicant, field_error, refusal
 from chalicelib.web.frame import WebRequest, WebResponse, redirect, renew
@@ -172,6 +172,15 @@ def _field_id(name: str) -> str:
 def sign_out(request: WebRequest) -> WebResponse:
     request.session = renew(request.session, access_token=None, account_id=None)
     return redirect("/")
+
+
+def sign_out_everywhere(request: WebRequest) -> WebResponse:
+    """Every session of the account ends, on this device and on any other (a lost phone, a
+    shared computer): their tokens are refused from now on."""
+    caller = request.caller()
+    if caller is not None:
+        revocation.revoke(caller.account_id, revocation.SIGN_OUT_EVERYWHERE)
+    return sign_out(request)
 
 
 def me(request: WebRequest) -> WebResponse:

@@ -152,6 +152,13 @@ PAGES: dict[str, dict[str, str]] = {
         "en": "Personal details cannot be changed online. If something is wrong, bring your document to your directorate; staff there will correct it.",
         "ar": "لا يمكن تغيير البيانات الشخصية عبر الإنترنت. إذا كان هناك خطأ فأحضر وثيقتك إلى المديرية ليصححها الموظفون.",
     },
+    "me.sessions": {"tr": "Oturumlar", "en": "Sessions", "ar": "الجلسات"},
+    "me.sessions_hint": {
+        "tr": "Hesabınıza başka bir cihazdan girildiğini düşünüyorsanız veya bir cihazı kaybettiyseniz tüm cihazlarda çıkış yapın. Sonra yeniden giriş yapabilirsiniz.",
+        "en": "If you think someone else signed in to your account, or you lost a device, sign out on every device. You can then sign in again.",
+        "ar": "إذا كنت تظن أن شخصاً آخر دخل إلى حسابك، أو فقدت جهازاً، فسجّل الخروج من جميع الأجهزة. يمكنك بعد ذلك تسجيل الدخول من جديد.",
+    },
+    "me.sign_out_everywhere": {"tr": "Tüm cihazlarda çıkış yap", "en": "Sign out on every device", "ar": "تسجيل الخروج من جميع الأجهزة"},
     "me.name": {"tr": "Ad soyad", "en": "Name", "ar": "الاسم"},
     "me.document": {"tr": "Belge", "en": "Document", "ar": "الوثيقة"},
     "me.phone": {"tr": "Telefon", "en": "Phone", "ar": "الهاتف"},
