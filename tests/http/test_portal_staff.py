@@ -13,7 +13,16 @@ import pytest
 
 from bench.population import Resident, create_applicants
 from chalicelib.i18n import text
-from tests.http.browser import LANGUAGES, STAFF_PASSWORD, check_accessible, check_accessible_in_every_language, click_through, new_staff_member, sign_in
+from tests.http.browser import (
+    LANGUAGES,
+    STAFF_PASSWORD,
+    check_accessible,
+    check_accessible_in_every_language,
+    check_answer_in_every_language,
+    click_through,
+    new_staff_member,
+    sign_in,
+)
 from tests.http.client import unique_phone
 
 PROVINCE = "06"
@@ -177,3 +186,48 @@ def test_a_person_of_another_province_is_not_found_in_the_staff_members_language
     refused = page.goto(f"{base_url}/staff/applicants/{istanbul.applicant_id}")  # nor reached by its address
     assert refused.status == 404
     assert page.locator("form[method=post] #reason").count() == 0
+
+
+def test_staff_release_an_online_account_after_seeing_what_it_does_with_a_reason(base_url, api, counter, person):
+    from tests.http.test_revocation import issued_a_minute_ago
+
+    page, staff_token = counter
+    earlier = issued_a_minute_ago(person.token)  # a token of the account, certainly before the release
+    find(page, base_url, person.document_number)
+    applicant_page = page.url
+    click_through(page, f"main a[href='/staff/applicants/{person.applicant_id}/release']")
+    release_page = page.url
+    assert release_page.endswith(f"/staff/applicants/{person.applicant_id}/release")
+    # The confirmation step: whose account, and what a release does, before anything happens.
+    assert person.document_number in page.locator("#whose").inner_text()
+    assert page.locator("main ul li").count() == 3
+    check_accessible_in_every_language(page)
+
+    def without_a_reason(page):
+        page.fill("#reason", "")
+        click_through(page, "main form[method=post] button[type=submit]")
+        assert page.locator(".error-summary a[href='#reason']").count() == 1
+        assert page.get_attribute("#reason", "aria-invalid") == "true"
+
+    check_answer_in_every_language(page, release_page, without_a_reason)  # tr, ar and en: refused, axe-clean
+    assert api.get("/v1/me", token=earlier).status_code == 200  # nothing happened
+    assert changes(api, person, staff_token) == []
+
+    page.goto(f"{release_page}?lang=ar")
+    page.fill("#reason", "تمت معاينة تصريح الإقامة، فتح الحساب شخص آخر")
+    click_through(page, "main form[method=post] button[type=submit]")
+    assert page.url == f"{applicant_page}?released=1"
+    assert page.locator(".notice").inner_text().strip() == text("staff.applicant.released", "ar")
+    assert page.locator("#released-status").is_visible()
+    assert page.locator("#amend-title").count() == 0  # a released account's record is kept as it is
+    [entry] = page.locator(".audit-trail > li").all()
+    assert text("staff.audit.released", "ar") in entry.inner_text()
+    assert "تمت معاينة تصريح الإقامة" in entry.inner_text()
+    check_accessible_in_every_language(page)
+
+    assert api.get("/v1/me", token=earlier).status_code == 401
+    [released] = changes(api, person, staff_token)
+    assert released["action"] == "account.released" and released["after"]["status"] == "released"
+    # A released account offers no second release.
+    page.goto(release_page)
+    assert page.url.split("?")[0] == applicant_page
