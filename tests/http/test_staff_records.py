@@ -161,3 +161,10 @@ def test_an_amended_number_stays_claimed_until_the_account_is_released(api: Api,
         identity = Person(number, unique_email("again"), unique_phone(), province=owner.province)
         again = sign_up(api, identity, identity.email, identity.phone)
         assert isinstance(again, tuple), again.text
+
+
+def test_the_openapi_document_has_the_search_and_the_release_and_no_lookup_by_address(api: Api):
+    paths = api.get("/v1/openapi.json").json()["paths"]
+    assert "post" in paths["/v1/staff/applicants/search"]
+    assert "post" in paths["/v1/staff/applicants/{applicant_id}/release"]
+    assert "/v1/staff/applicants" not in paths
