@@ -54,10 +54,11 @@ api.get("/v1/assignment-requests/{request_id}", assignment.get_assignment_reques
 api.delete("/v1/assignment-requests/{request_id}", assignment.withdraw_assignment_request)
 
 # Staff
-api.get("/v1/staff/applicants", staff.find_applicant)
+api.post("/v1/staff/applicants/search", staff.find_applicant)
 api.get("/v1/staff/applicants/{applicant_id}", staff.get_applicant)
 api.patch("/v1/staff/applicants/{applicant_id}", staff.amend_applicant)
 api.get("/v1/staff/applicants/{applicant_id}/audit", staff.applicant_audit)
+api.post("/v1/staff/applicants/{applicant_id}/release", staff.release_applicant)
 api.post("/v1/staff/appointments/{appointment_id}/attendance", staff.record_attendance)
 api.post("/v1/staff/directorates/{directorate_id}/closures", assignment.close_day)
 
@@ -94,6 +95,7 @@ portal.page("/staff/appointments/{appointment_id}/attendance", console.staff_att
 portal.page("/staff/closure", console.staff_closure, methods=("GET", "POST"))
 portal.page("/staff/applicants", console.staff_find_applicant, methods=("GET", "POST"))
 portal.page("/staff/applicants/{applicant_id}", console.staff_applicant, methods=("GET", "POST"))
+portal.page("/staff/applicants/{applicant_id}/release", console.staff_release, methods=("GET", "POST"))
 portal.page("/book/check", pages.check_answers, methods=("GET", "POST"))
 portal.page("/admin", web_admin.home)
 portal.page("/admin/directorates/{directorate_id}", web_admin.directorate)

@@ -139,6 +139,14 @@ class CognitoAccounts:
         except self._errors.ClientError as error:
             raise SignOutFailed(error.response["Error"].get("Code", type(error).__name__)) from None
 
+    def disable(self, email: str) -> None:
+        """The login stops working (sign-in refused; the account and its records stay). Idempotent:
+        disabling a disabled or missing login changes nothing."""
+        try:
+            self._client.admin_disable_user(UserPoolId=self._pool, Username=email)
+        except self._errors.UserNotFoundException:
+            pass
+
     def login(self, email: str, password: str) -> Tokens:
         try:
             response = self._client.initiate_auth(

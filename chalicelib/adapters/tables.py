@@ -57,9 +57,12 @@ class Applicant(Model):
         table_name = table_name("applicants")
 
     applicant_id = UnicodeAttribute(hash_key=True)
-    status = UnicodeAttribute()  # pending_verification | active
+    status = UnicodeAttribute()  # pending_verification | active | released
     document_type = UnicodeAttribute()
     document_number = UnicodeAttribute()
+    # Every document number this account has held (an in-person amendment adds the new one): each
+    # stays claimed by the account until staff release it. Absent on accounts never amended.
+    document_numbers = UnicodeSetAttribute(null=True)
     nationality = UnicodeAttribute()
     given_name = UnicodeAttribute()
     family_name = UnicodeAttribute()
@@ -126,7 +129,7 @@ class AuditRecord(Model):
     class Meta(_Meta):
         table_name = table_name("audit")
 
-    subject = UnicodeAttribute(hash_key=True)  # "applicant:<id>"
+    subject = UnicodeAttribute(hash_key=True)  # "applicant:<id>", "applicant-reads:<id>", "directorate:<id>"
     entry = UnicodeAttribute(range_key=True)  # "<ISO time>#<uuid>": newest last
     action = UnicodeAttribute()
     actor_id = UnicodeAttribute()
@@ -134,6 +137,7 @@ class AuditRecord(Model):
     reason = UnicodeAttribute(null=True)
     before = MapAttribute(null=True)
     after = MapAttribute(null=True)
+    lookup = UnicodeAttribute(null=True)  # a staff read: how the record was reached (document | applicant_id | appointment)
     at = UTCDateTimeAttribute()
 
 
@@ -366,6 +370,9 @@ class WebSession(Model):
     role = UnicodeAttribute(null=True)  # applicant | staff | admin: which menu the pages show
     signup_email = UnicodeAttribute(null=True)  # between sign-up and its SMS code (never in a URL)
     reset_email = UnicodeAttribute(null=True)  # between "forgotten password" and its SMS code (idem)
+    # Staff found this applicant by the document presented: the page the console opens next
+    # records its read with lookup "document" (the number itself is never put in the address).
+    found_applicant = UnicodeAttribute(null=True)
     expires = TTLAttribute()
     created_at = UTCDateTimeAttribute()
 

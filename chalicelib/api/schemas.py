@@ -237,6 +237,9 @@ class AuditEntry(BaseModel):
     reason: str | None
     before: dict[str, Any] | None
     after: dict[str, Any] | None
+    lookup: Literal["document", "applicant_id", "appointment"] | None = Field(
+        default=None, description="A staff read of the record: how it was reached; null for a change"
+    )
     at: IstanbulTime
 
 
@@ -245,8 +248,23 @@ class AmendmentResult(BaseModel):
     audit: AuditEntry
 
 
-class ApplicantLookupQuery(Strict):
+class ApplicantSearchRequest(Strict):
+    """The document the person presents at the counter: sent in the body, never in a URL."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, json_schema_extra={"examples": [{"document_number": "99123456780"}]})
+
     document_number: RawDocumentNumber
+
+
+class ReleaseRequest(Strict):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, json_schema_extra={"examples": [{"reason": "Residence permit card seen at the counter; the online account was opened by someone else"}]})
+
+    reason: Annotated[str, StringConstraints(min_length=MIN_REASON_LENGTH, max_length=500)]
+
+
+class ReleaseResult(BaseModel):
+    applicant_id: str
+    status: Literal["released"]
 
 
 # --- administration ---------------------------------------------------------------------------

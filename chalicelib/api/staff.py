@@ -1,4 +1,5 @@
-"""Staff endpoints: finding an applicant at the counter and amending their details in person."""
+"""Staff endpoints: finding an applicant at the counter (every read audited), amending their
+details in person, releasing an online account someone else opened with their identity."""
 
 from __future__ import annotations
 
@@ -6,27 +7,45 @@ from chalicelib.api.http import endpoint
 from chalicelib.api.schemas import (
     AmendApplicantRequest,
     AmendmentResult,
-    ApplicantLookupQuery,
     ApplicantProfile,
+    ApplicantSearchRequest,
     AppointmentOut,
     AttendanceRequest,
     AuditEntry,
+    ReleaseRequest,
+    ReleaseResult,
 )
 from chalicelib.domain.errors import AppointmentFinal, DuplicateAccount, NotFound, ValidationFailed
 from chalicelib.domain.roles import Caller, Role
-from chalicelib.services import attendance, profile
+from chalicelib.services import attendance, profile, release
 
 STAFF = frozenset({Role.STAFF, Role.ADMIN})
 
 
-@endpoint("Find an applicant by the document they present", roles=STAFF, errors=(NotFound,))
-def find_applicant(caller: Caller, query: ApplicantLookupQuery) -> ApplicantProfile:
-    return profile.find_by_document(caller, query.document_number)
+@endpoint(
+    "Find an applicant by the document they present (the number in the body, never in a URL); "
+    "the read is audited with lookup `document`",
+    roles=STAFF,
+    errors=(ValidationFailed, NotFound),
+)
+def find_applicant(caller: Caller, body: ApplicantSearchRequest) -> ApplicantProfile:
+    return profile.find_by_document(caller, body.document_number)
 
 
-@endpoint("An applicant's profile", roles=STAFF, errors=(NotFound,))
+@endpoint("An applicant's profile; the read is audited with lookup `applicant_id`", roles=STAFF, errors=(NotFound,))
 def get_applicant(caller: Caller, applicant_id: str) -> ApplicantProfile:
     return profile.view_applicant(caller, applicant_id)
+
+
+@endpoint(
+    "Release an applicant's online account, with a reason, having seen their document in person: "
+    "the identity it holds is freed for the owner's own sign-up, its sign-in disabled and its tokens "
+    "refused; audited. Safe to retry",
+    roles=STAFF,
+    errors=(ValidationFailed, NotFound),
+)
+def release_applicant(caller: Caller, applicant_id: str, body: ReleaseRequest) -> ReleaseResult:
+    return release.release(caller, applicant_id, body)
 
 
 @endpoint(
@@ -38,7 +57,11 @@ def amend_applicant(caller: Caller, applicant_id: str, body: AmendApplicantReque
     return profile.amend(caller, applicant_id, body)
 
 
-@endpoint("An applicant's audit trail, newest first", roles=STAFF, errors=(NotFound,))
+@endpoint(
+    "An applicant's audit trail, newest first: the changes and every staff read (with its lookup), this one included",
+    roles=STAFF,
+    errors=(NotFound,),
+)
 def applicant_audit(caller: Caller, applicant_id: str) -> list[AuditEntry]:
     return profile.audit_trail(caller, applicant_id)
 

@@ -1,5 +1,9 @@
 """The audit trail: every state change leaves a record of who, when, what before, what after
-and why. Records are written in the same transaction as the change they describe."""
+and why. Records are written in the same transaction as the change they describe.
+
+Staff reads of a person's record are audited too (who, when, through which lookup), under a
+subject of their own beside the person's changes: the views, which grow with every look, never
+crowd the changes out of a page of the trail, and the person's whole trail is both, merged."""
 
 from __future__ import annotations
 
@@ -13,6 +17,11 @@ from chalicelib.api.schemas import AuditEntry
 
 def applicant_subject(applicant_id: str) -> str:
     return f"applicant:{applicant_id}"
+
+
+def applicant_reads_subject(applicant_id: str) -> str:
+    """The trail of staff reads of a person's record (see the module's note)."""
+    return f"applicant-reads:{applicant_id}"
 
 
 def directorate_subject(directorate_id: str) -> str:
@@ -30,6 +39,7 @@ def record(
     reason: str | None = None,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
+    lookup: str | None = None,
 ) -> AuditRecord:
     """A new audit record (not yet saved: put it in the change's transaction)."""
     return AuditRecord(
@@ -41,13 +51,16 @@ def record(
         reason=reason,
         before=before,
         after=after,
+        lookup=lookup,
         at=at,
     )
 
 
-def trail(subject: str, limit: int = 100) -> list[AuditEntry]:
-    """The newest `limit` records of `subject`, newest first."""
-    return [as_entry(r) for r in AuditRecord.query(subject, scan_index_forward=False, limit=limit)]
+def trail(*subjects: str, limit: int = 100) -> list[AuditEntry]:
+    """The newest `limit` records of the `subjects` together, newest first."""
+    records = [r for subject in subjects for r in AuditRecord.query(subject, scan_index_forward=False, limit=limit)]
+    records.sort(key=lambda r: r.entry, reverse=True)  # "<ISO time>#<uuid>": time order
+    return [as_entry(r) for r in records[:limit]]
 
 
 def as_entry(audit: AuditRecord) -> AuditEntry:
@@ -59,6 +72,7 @@ def as_entry(audit: AuditRecord) -> AuditEntry:
         reason=audit.reason,
         before=_plain(audit.before),
         after=_plain(audit.after),
+        lookup=audit.lookup,
         at=audit.at,
     )
 

@@ -1,4 +1,8 @@
-"""Use cases of personal details: reading them, and the in-person amendment by staff."""
+"""Use cases of personal details: reading them, and the in-person amendment by staff.
+
+Every staff (or admin) read of a person's record is audited here, for the API and the console
+alike: who, when, and through which lookup the record was reached (`document`: found by the
+number presented; `applicant_id`: opened by its id; `appointment`: from an appointment)."""
 
 from __future__ import annotations
 
@@ -24,6 +28,15 @@ from chalicelib.services.registry import find_residency, identity_claim, residen
 
 
 AMENDED = "profile.amended"  # the audit action of an in-person amendment
+VIEWED = "profile.viewed"  # a staff read of the person's details
+TRAIL_VIEWED = "audit.viewed"  # a staff read of the person's audit trail (it holds details too)
+
+# How staff reached the record (AuditEntry.lookup).
+BY_DOCUMENT = "document"
+BY_ID = "applicant_id"
+BY_APPOINTMENT = "appointment"
+
+RELEASED = "released"  # the status of an online account staff released (services/release.py)
 
 
 def my_profile(caller: Caller) -> ApplicantProfile:
@@ -36,25 +49,60 @@ def refuse_self_amendment(caller: Caller) -> None:
 
 
 def find_by_document(caller: Caller, document_number: str) -> ApplicantProfile:
+    """The person holding the document presented (any number the account holds, an earlier one
+    too), within the caller's reach; an audited read, lookup `document`."""
+    return view_applicant(caller, locate_by_document(caller, document_number), lookup=BY_DOCUMENT)
+
+
+def locate_by_document(caller: Caller, document_number: str) -> str:
+    """The id of the account holding the document, within the caller's reach — nothing of the
+    record itself: whoever shows the record next reads it through `view_applicant` with lookup
+    `document` (the console does so on the page it redirects to)."""
     try:
         claim = IdentityClaim.get(identity_claim(identity.canonical_document_number(document_number)))
     except IdentityClaim.DoesNotExist:
         raise NotFound("No applicant has signed up with this document.") from None
-    return view_applicant(caller, claim.applicant_id)
+    return reachable_applicant(caller, claim.applicant_id).applicant_id
 
 
-def view_applicant(caller: Caller, applicant_id: str) -> ApplicantProfile:
-    applicant = _reachable_applicant(caller, applicant_id)
+def view_applicant(caller: Caller, applicant_id: str, lookup: str = BY_ID) -> ApplicantProfile:
+    """A staff read of the person's details: refused outside the caller's reach, audited."""
+    applicant = reachable_applicant(caller, applicant_id)
+    _audit_read(caller, applicant_id, VIEWED, lookup)
     return _profile(applicant)
 
 
+def staff_page(caller: Caller, applicant_id: str, lookup: str = BY_ID) -> tuple[ApplicantProfile, list[AuditEntry]]:
+    """The console's page of a person: the details (one audited read) and the changes made to
+    them, newest first (the reads are in the full trail, `audit_trail`)."""
+    person = view_applicant(caller, applicant_id, lookup)
+    return person, audit.trail(audit.applicant_subject(applicant_id))
+
+
 def audit_trail(caller: Caller, applicant_id: str) -> list[AuditEntry]:
-    _reachable_applicant(caller, applicant_id)
-    return audit.trail(audit.applicant_subject(applicant_id))
+    """The person's whole trail, newest first: changes and staff reads, this one included."""
+    reachable_applicant(caller, applicant_id)
+    _audit_read(caller, applicant_id, TRAIL_VIEWED, BY_ID)
+    return audit.trail(audit.applicant_subject(applicant_id), audit.applicant_reads_subject(applicant_id))
+
+
+def _audit_read(caller: Caller, applicant_id: str, action: str, lookup: str) -> None:
+    """Written before anything is shown: a read that cannot be recorded is not served."""
+    role = caller.acting_role
+    audit.record(
+        audit.applicant_reads_subject(applicant_id),
+        action,
+        actor_id=caller.account_id,
+        actor_role=role.value if role else "unknown",
+        at=clock.now(),
+        lookup=lookup,
+    ).save()
 
 
 def amend(caller: Caller, applicant_id: str, request: AmendApplicantRequest) -> AmendmentResult:
-    applicant = _reachable_applicant(caller, applicant_id)
+    applicant = reachable_applicant(caller, applicant_id)
+    if applicant.status == RELEASED:
+        raise ValidationFailed("This online account was released: its record is kept as it was and is not amended.")
     requested = _requested_changes(applicant, request)
     before, after = profile.amendment(_amendable_view(applicant), requested)
     now = clock.now()
@@ -82,17 +130,19 @@ def amend(caller: Caller, applicant_id: str, request: AmendApplicantRequest) -> 
             if "document_number" in after and (renewed := find_residency(after["document_number"])):
                 # A new document the registry knows: the account follows the registry's record of it.
                 actions += residency_copy(renewed.province, renewed.permit_status.value, renewed.valid_until.isoformat())
-            # Conditional on the record read: an amendment never overwrites one made meanwhile.
+            if "document_number" in after:
+                # Every number the person has held stays claimed by this account (a second
+                # account is never opened with the old one); the new one is claimed too, unless
+                # another account holds it. Release frees them all (services/release.py).
+                actions.append(Applicant.document_numbers.add({applicant.document_number, after["document_number"]}))
+            # Conditional on the record read: an amendment never overwrites one made meanwhile
+            # (nor a release: a released account's record is kept as it was).
             write.update(applicant, actions=actions, condition=Applicant.updated_at == applicant.updated_at)
             write.save(amendment_record)
             if "document_number" in after:
-                write.delete(
-                    IdentityClaim(identity_claim(applicant.document_number)),
-                    condition=IdentityClaim.applicant_id == applicant_id,
-                )
                 write.save(
                     IdentityClaim(identity_claim(after["document_number"]), applicant_id=applicant_id, created_at=now),
-                    condition=IdentityClaim.claim.does_not_exist(),
+                    condition=IdentityClaim.claim.does_not_exist() | (IdentityClaim.applicant_id == applicant_id),
                 )
     except TransactWriteError as error:
         if email_changed:
@@ -122,7 +172,9 @@ def _amendable_view(applicant: Applicant) -> dict[str, Any]:
     return {field: getattr(applicant, field) for field in profile.AMENDABLE_FIELDS}
 
 
-def _reachable_applicant(caller: Caller, applicant_id: str) -> Applicant:
+def reachable_applicant(caller: Caller, applicant_id: str) -> Applicant:
+    """The account, if the caller may reach it: staff, people of their directorate's province;
+    admins, anyone. Anyone else gets NotFound, as for an id that does not exist."""
     applicant = _applicant(applicant_id, "No applicant with this id is registered in your directorate's province.")
     directorate = staff_directorate(caller)
     residency = residency_of(applicant)

@@ -36,10 +36,13 @@ def _refresh_account_copies(records: dict) -> None:
     claims = [identity_claim(number) for number in records]
     for start in range(0, len(claims), 100):
         for claim in IdentityClaim.batch_get(claims[start:start + 100]):
-            record = records[claim.claim.removeprefix(CLAIM_PREFIX)]
+            number = claim.claim.removeprefix(CLAIM_PREFIX)
+            record = records[number]
             actions = residency_copy(record.province, record.permit_status.value, record.permit_valid_until.isoformat())
-            # A claim without its account (a sign-up that failed half-way) has nothing to refresh.
-            update_if(Applicant(claim.applicant_id), actions, Applicant.applicant_id.exists())
+            # A claim without its account (a sign-up that failed half-way) has nothing to refresh;
+            # nor has the claim of a number the person held before an amendment: the account
+            # follows the record of the document it holds now.
+            update_if(Applicant(claim.applicant_id), actions, Applicant.document_number == number)
 
 
 def residency_copy(province: str, permit_status: str, valid_until: str) -> list:

@@ -1,6 +1,7 @@
 """The staff console: a staff member sees their own directorate only (the use cases enforce
 it, as for the API): today's and tomorrow's appointments with attendance, day closures, and the
-in-person amendment of a person's details (only people of the directorate's province)."""
+in-person amendment of a person's details and the release of an online account (only people of
+the directorate's province). Every read of a person's record goes through the audited use case."""
 
 from __future__ import annotations
 
@@ -9,13 +10,22 @@ from datetime import date, timedelta
 from pydantic import ValidationError
 
 from chalicelib.api.errors import status_and_code
-from chalicelib.api.schemas import AmendApplicantRequest, ApplicantLookupQuery, ApplicantProfile, AttendanceRequest, ClosureRequest
+from chalicelib.adapters.tables import WebSession
+from chalicelib.api.schemas import (
+    AmendApplicantRequest,
+    ApplicantProfile,
+    ApplicantSearchRequest,
+    AttendanceRequest,
+    AuditEntry,
+    ClosureRequest,
+    ReleaseRequest,
+)
 from chalicelib.clock import clock
 from chalicelib.domain.errors import DomainError, NotFound, ValidationFailed
 from chalicelib.domain.profile import AMENDABLE_FIELDS, MIN_REASON_LENGTH
 from chalicelib.domain.roles import Caller, Role
 from chalicelib.i18n import text
-from chalicelib.services import attendance, closures, profile
+from chalicelib.services import attendance, closures, profile, release
 from chalicelib.web.common import field_error, refusal, staff
 from chalicelib.web.frame import WebRequest, WebResponse, redirect
 from chalicelib.web.render import render
@@ -98,15 +108,26 @@ def staff_find_applicant(request: WebRequest) -> WebResponse:
         return render(request, "staff_applicant_find.html", document_number="")
     number = request.form.get("document_number", "").strip()
     try:
-        query = ApplicantLookupQuery.model_validate({"document_number": number})
-        found = profile.find_by_document(caller, query.document_number)
+        query = ApplicantSearchRequest.model_validate({"document_number": number})
+        found = profile.locate_by_document(caller, query.document_number)
     except ValidationError:
         return render(request, "staff_applicant_find.html", status=400, document_number=number,
                       errors=[field_error(request, "staff.applicants.error.missing", "document_number")])
     except NotFound as missing:  # nobody with it, or somebody of another province: the same answer
         return render(request, "staff_applicant_find.html", status=status_and_code(missing)[0], document_number=number,
                       errors=[field_error(request, "staff.applicants.error.not_found", "document_number")])
-    return redirect(f"/staff/applicants/{found.applicant_id}")
+    # The page opened next reads the record, audited as found by the document.
+    request.session.update(actions=[WebSession.found_applicant.set(found)])
+    return redirect(f"/staff/applicants/{found}")
+
+
+def _lookup(request: WebRequest, applicant_id: str) -> str:
+    """How the staff member reached this person's page: by the document they just looked up (once),
+    otherwise by the page's own address."""
+    if request.session.found_applicant != applicant_id:
+        return profile.BY_ID
+    request.session.update(actions=[WebSession.found_applicant.remove()])
+    return profile.BY_DOCUMENT
 
 
 def staff_applicant(request: WebRequest, applicant_id: str) -> WebResponse:
@@ -118,25 +139,27 @@ def staff_applicant(request: WebRequest, applicant_id: str) -> WebResponse:
     caller = staff(request)
     if caller is None:
         return redirect("/sign-in")
-    person = profile.view_applicant(caller, applicant_id)  # outside the province: NotFound, the error page
+    lookup = _lookup(request, applicant_id) if request.method == "GET" else profile.BY_ID
+    person, trail = profile.staff_page(caller, applicant_id, lookup)  # outside the province: NotFound, the error page
     on_record = _on_record(person)
+    page = _ApplicantPage(request, person, trail)
     if request.method == "GET":
-        return _applicant_page(request, caller, person, {**on_record, "reason": ""}, amended=request.query.get("amended") == "1")
+        return page.render({**on_record, "reason": ""}, amended=request.query.get("amended") == "1",
+                           released=request.query.get("released") == "1")
     values = {name: request.form.get(name, "").strip() for name in AMENDMENT_FORM}
     changes = {name: values[name] for name in AMENDABLE_FIELDS if values[name] != on_record[name]}
     try:
         body = AmendApplicantRequest.model_validate({**changes, "reason": values["reason"]})
     except ValidationError as invalid:
         named = tuple(str(problem["loc"][0]) for problem in invalid.errors() if problem["loc"])
-        return _applicant_page(request, caller, person, values, status=400, invalid=named, unchanged=not changes)
+        return page.render(values, status=400, invalid=named, unchanged=not changes)
     if not changes:
-        return _applicant_page(request, caller, person, values, status=400, unchanged=True)
+        return page.render(values, status=400, unchanged=True)
     try:
         profile.amend(caller, applicant_id, body)
     except DomainError as refused:
         named = _refused_fields(refused)
-        return _applicant_page(request, caller, person, values, status=status_and_code(refused)[0], invalid=named,
-                               refused=None if named else refused)
+        return page.render(values, status=status_and_code(refused)[0], invalid=named, refused=None if named else refused)
     return redirect(f"/staff/applicants/{applicant_id}?amended=1")
 
 
@@ -154,19 +177,57 @@ def _refused_fields(refused: DomainError) -> tuple[str, ...]:
     return tuple(name for name in named if name in AMENDMENT_FORM)
 
 
-def _applicant_page(request: WebRequest, caller: Caller, person: ApplicantProfile, values: dict[str, str], *, status: int = 200,
-                    amended: bool = False, invalid: tuple[str, ...] = (), unchanged: bool = False, refused: DomainError | None = None) -> WebResponse:
+class _ApplicantPage:
     """The page as it stands: a message beside each invalid field and, in the form's order, the
-    error summary linking to each of them; below the form, the amendments newest first."""
-    marked = [name for name in AMENDMENT_FORM if name in invalid]
-    field_errors = {name: _field_message(request, name) for name in marked}
-    errors = [field_error(request, "staff.amend.error.unchanged", AMENDABLE_FIELDS[0])] if unchanged else []
-    errors += [{"message": f"{text(_label(name), request.language)}: {field_errors[name]}", "field": name} for name in marked]
-    if refused is not None:
-        errors.append(refusal(request, refused, None))
-    trail = [entry for entry in profile.audit_trail(caller, person.applicant_id) if entry.action == profile.AMENDED]
-    return render(request, "staff_applicant.html", status=status, person=person, values=values, field_errors=field_errors,
-                  errors=errors, trail=trail, amended=amended, min_reason=MIN_REASON_LENGTH)
+    error summary linking to each of them; below the form, the amendments and release newest first."""
+
+    SHOWN = (profile.AMENDED, release.ACTION)
+
+    def __init__(self, request: WebRequest, person: ApplicantProfile, trail: list[AuditEntry]) -> None:
+        self.request, self.person = request, person
+        self.trail = [entry for entry in trail if entry.action in self.SHOWN]
+
+    def render(self, values: dict[str, str], *, status: int = 200, amended: bool = False, released: bool = False,
+               invalid: tuple[str, ...] = (), unchanged: bool = False, refused: DomainError | None = None) -> WebResponse:
+        request = self.request
+        marked = [name for name in AMENDMENT_FORM if name in invalid]
+        field_errors = {name: _field_message(request, name) for name in marked}
+        errors = [field_error(request, "staff.amend.error.unchanged", AMENDABLE_FIELDS[0])] if unchanged else []
+        errors += [{"message": f"{text(_label(name), request.language)}: {field_errors[name]}", "field": name} for name in marked]
+        if refused is not None:
+            errors.append(refusal(request, refused, None))
+        return render(request, "staff_applicant.html", status=status, person=self.person, values=values, field_errors=field_errors,
+                      errors=errors, trail=self.trail, amended=amended, released=released, min_reason=MIN_REASON_LENGTH,
+                      is_released=self.person.status == profile.RELEASED, release_action=release.ACTION)
+
+
+def staff_release(request: WebRequest, applicant_id: str) -> WebResponse:
+    """Release a person's online account: first what it does (and whose account it is), then the
+    decision with a reason. The use case does it, as for the API; a retry changes nothing more."""
+    caller = staff(request)
+    if caller is None:
+        return redirect("/sign-in")
+    person = profile.view_applicant(caller, applicant_id)  # outside the province: NotFound, the error page
+    if person.status == profile.RELEASED:
+        return redirect(f"/staff/applicants/{applicant_id}")
+    reason = request.form.get("reason", "").strip() if request.method == "POST" else ""
+    if request.method == "GET":
+        return _release_page(request, person, reason)
+    try:
+        body = ReleaseRequest.model_validate({"reason": reason})
+    except ValidationError:
+        error = {"message": text("staff.release.error.reason", request.language, min=MIN_REASON_LENGTH), "field": "reason"}
+        return _release_page(request, person, reason, status=400, errors=[error])
+    try:
+        release.release(caller, applicant_id, body)
+    except DomainError as refused:
+        return _release_page(request, person, reason, status=status_and_code(refused)[0], errors=[refusal(request, refused, None)])
+    return redirect(f"/staff/applicants/{applicant_id}?released=1")
+
+
+def _release_page(request: WebRequest, person: ApplicantProfile, reason: str, *, status: int = 200, errors: list | None = None) -> WebResponse:
+    return render(request, "staff_release.html", status=status, person=person, reason=reason, errors=errors or [],
+                  min_reason=MIN_REASON_LENGTH)
 
 
 def _field_message(request: WebRequest, name: str) -> str:

@@ -60,6 +60,7 @@ COGNITO_BACKEND_ACTIONS = (
     "cognito-idp:AdminSetUserPassword",
     "cognito-idp:AdminUpdateUserAttributes",
     "cognito-idp:AdminUserGlobalSignOut",
+    "cognito-idp:AdminDisableUser",
     "cognito-idp:AdminInitiateAuth",
     "cognito-idp:InitiateAuth",
     "cognito-idp:SignUp",

@@ -71,7 +71,7 @@ def test_one_key_on_two_resources_is_two_calls(api: Api, admin_token: str):
     api.post("/v1/admin/staff", {"email": clerk, "password": "StaffPass123", "directorate_id": "16-merkez"}, token=admin_token)
     staff_token = api.login(clerk, "StaffPass123")
     ids = [
-        api.get("/v1/staff/applicants", token=staff_token, params={"document_number": p.document_number}).json()["applicant_id"]
+        api.post("/v1/staff/applicants/search", {"document_number": p.document_number}, token=staff_token).json()["applicant_id"]
         for p in (first, second)
     ]
     key = {"Idempotency-Key": str(uuid.uuid4())}

@@ -22,7 +22,7 @@ def test_the_scenario_leaves_structured_logs_without_personal_data(api: Api, adm
     staff_email = unique_email("staff")
     api.post("/v1/admin/staff", {"email": staff_email, "password": "StaffPass123", "directorate_id": "27-merkez"}, token=admin_token)
     staff_token = api.login(staff_email, "StaffPass123")
-    api.get("/v1/staff/applicants", token=staff_token, params={"document_number": person.document_number})
+    api.post("/v1/staff/applicants/search", {"document_number": person.document_number}, token=staff_token)
     new_phone = "+905559876543"
     amended = api.patch(
         f"/v1/staff/applicants/{applicant_id}", {"phone": new_phone, "reason": "new number, seen in person"}, token=staff_token

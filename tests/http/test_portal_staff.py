@@ -13,7 +13,16 @@ import pytest
 
 from bench.population import Resident, create_applicants
 from chalicelib.i18n import text
-from tests.http.browser import LANGUAGES, STAFF_PASSWORD, check_accessible, check_accessible_in_every_language, click_through, new_staff_member, sign_in
+from tests.http.browser import (
+    LANGUAGES,
+    STAFF_PASSWORD,
+    check_accessible,
+    check_accessible_in_every_language,
+    check_answer_in_every_language,
+    click_through,
+    new_staff_member,
+    sign_in,
+)
 from tests.http.client import unique_phone
 
 PROVINCE = "06"
@@ -42,6 +51,17 @@ def find(page, base_url: str, document_number: str) -> None:
     click_through(page, "main form button[type=submit]")
 
 
+def changes(api, person: Resident, staff_token: str) -> list[dict]:
+    """The person's audit trail without the staff reads (each call here is one more read)."""
+    return [entry for entry in api.get(f"/v1/staff/applicants/{person.applicant_id}/audit", token=staff_token).json() if entry["lookup"] is None]
+
+
+def reads(api, person: Resident, staff_token: str) -> list[tuple[str, str, str]]:
+    """The staff reads of the person's details in the trail: (who, how, action), newest first."""
+    trail = api.get(f"/v1/staff/applicants/{person.applicant_id}/audit", token=staff_token).json()
+    return [(e["actor_id"], e["lookup"], e["action"]) for e in trail if e["action"] == "profile.viewed"]
+
+
 def on_record(api, person: Resident) -> dict:
     return api.get("/v1/me", token=person.token).json()
 
@@ -66,6 +86,9 @@ def test_staff_find_the_person_and_amend_the_phone_with_a_reason_seen_in_the_aud
     assert page.input_value("#document_number") == person.document_number
     assert page.is_checked("#document_type-foreign_id")
     assert page.locator(".audit-trail").count() == 0  # never amended yet
+    # The page's read is audited: who, and that the person was found by the document presented.
+    [(who, lookup, _)] = reads(api, person, staff_token)
+    assert lookup == "document"
 
     new_phone = unique_phone()
     page.fill("#phone", national(new_phone))
@@ -76,7 +99,7 @@ def test_staff_find_the_person_and_amend_the_phone_with_a_reason_seen_in_the_aud
     assert page.input_value("#phone") == national(new_phone)  # nothing typed is lost
     assert page.get_attribute("#reason", "aria-invalid") == "true"
     assert on_record(api, person)["phone"] == person.phone
-    assert api.get(f"/v1/staff/applicants/{person.applicant_id}/audit", token=staff_token).json() == []
+    assert changes(api, person, staff_token) == []
 
     page.fill("#reason", "New SIM card, contract shown at the counter")
     click_through(page, "main form[method=post] button[type=submit]")
@@ -91,9 +114,12 @@ def test_staff_find_the_person_and_amend_the_phone_with_a_reason_seen_in_the_aud
     assert cells == [text("field.phone", "en"), person.phone, new_phone]
 
     assert on_record(api, person)["phone"] == new_phone
-    [audited] = api.get(f"/v1/staff/applicants/{person.applicant_id}/audit", token=staff_token).json()
+    [audited] = changes(api, person, staff_token)
     assert audited["before"] == {"phone": person.phone} and audited["after"] == {"phone": new_phone}
-    assert audited["actor_role"] == "staff" and audited["actor_id"] in entry.inner_text()
+    assert audited["actor_role"] == "staff" and audited["actor_id"] in entry.inner_text() and audited["actor_id"] == who
+    # Each page shown since was one more read, by the page's own address.
+    assert [lookup for _, lookup, _ in reads(api, person, staff_token)][-1] == "document"
+    assert {lookup for _, lookup, _ in reads(api, person, staff_token)[:-1]} == {"applicant_id"}
     check_accessible_in_every_language(page)
 
     log = server_log.read_text()
@@ -112,7 +138,7 @@ def test_a_form_left_as_it_was_changes_nothing_and_says_so(base_url, api, counte
     assert text("staff.amend.error.unchanged", "tr") in summary.inner_text()
     assert page.input_value("#reason") == "Checked the passport, all correct"
     assert on_record(api, person) == before
-    assert api.get(f"/v1/staff/applicants/{person.applicant_id}/audit", token=staff_token).json() == []
+    assert changes(api, person, staff_token) == []
 
 
 def test_invalid_answers_are_each_linked_and_marked_in_every_language(base_url, api, counter, person):
@@ -141,7 +167,7 @@ def test_invalid_answers_are_each_linked_and_marked_in_every_language(base_url, 
     assert page.get_attribute("#document_number", "aria-invalid") == "true"
     assert page.input_value("#reason") == "New foreigner ID card shown"
     assert on_record(api, person) == before
-    assert api.get(f"/v1/staff/applicants/{person.applicant_id}/audit", token=staff_token).json() == []
+    assert changes(api, person, staff_token) == []
 
 
 def test_a_person_of_another_province_is_not_found_in_the_staff_members_language(base_url, counter):
@@ -160,3 +186,48 @@ def test_a_person_of_another_province_is_not_found_in_the_staff_members_language
     refused = page.goto(f"{base_url}/staff/applicants/{istanbul.applicant_id}")  # nor reached by its address
     assert refused.status == 404
     assert page.locator("form[method=post] #reason").count() == 0
+
+
+def test_staff_release_an_online_account_after_seeing_what_it_does_with_a_reason(base_url, api, counter, person):
+    from tests.http.test_revocation import issued_a_minute_ago
+
+    page, staff_token = counter
+    earlier = issued_a_minute_ago(person.token)  # a token of the account, certainly before the release
+    find(page, base_url, person.document_number)
+    applicant_page = page.url
+    click_through(page, f"main a[href='/staff/applicants/{person.applicant_id}/release']")
+    release_page = page.url
+    assert release_page.endswith(f"/staff/applicants/{person.applicant_id}/release")
+    # The confirmation step: whose account, and what a release does, before anything happens.
+    assert person.document_number in page.locator("#whose").inner_text()
+    assert page.locator("main ul li").count() == 3
+    check_accessible_in_every_language(page)
+
+    def without_a_reason(page):
+        page.fill("#reason", "")
+        click_through(page, "main form[method=post] button[type=submit]")
+        assert page.locator(".error-summary a[href='#reason']").count() == 1
+        assert page.get_attribute("#reason", "aria-invalid") == "true"
+
+    check_answer_in_every_language(page, release_page, without_a_reason)  # tr, ar and en: refused, axe-clean
+    assert api.get("/v1/me", token=earlier).status_code == 200  # nothing happened
+    assert changes(api, person, staff_token) == []
+
+    page.goto(f"{release_page}?lang=ar")
+    page.fill("#reason", "تمت معاينة تصريح الإقامة، فتح الحساب شخص آخر")
+    click_through(page, "main form[method=post] button[type=submit]")
+    assert page.url == f"{applicant_page}?released=1"
+    assert page.locator(".notice").inner_text().strip() == text("staff.applicant.released", "ar")
+    assert page.locator("#released-status").is_visible()
+    assert page.locator("#amend-title").count() == 0  # a released account's record is kept as it is
+    [entry] = page.locator(".audit-trail > li").all()
+    assert text("staff.audit.released", "ar") in entry.inner_text()
+    assert "تمت معاينة تصريح الإقامة" in entry.inner_text()
+    check_accessible_in_every_language(page)
+
+    assert api.get("/v1/me", token=earlier).status_code == 401
+    [released] = changes(api, person, staff_token)
+    assert released["action"] == "account.released" and released["after"]["status"] == "released"
+    # A released account offers no second release.
+    page.goto(release_page)
+    assert page.url.split("?")[0] == applicant_page

@@ -84,7 +84,7 @@ def test_an_applicant_calling_admin_or_staff_routes_is_forbidden(api, applicant_
     person = new_person()
     admin_call = api.post("/v1/admin/residents", {"records": [person.registry_record()]}, token=applicant_token)
     assert admin_call.status_code == 403 and admin_call.json()["error"]["code"] == "FORBIDDEN"
-    staff_call = api.get("/v1/staff/applicants", token=applicant_token, params={"document_number": person.document_number})
+    staff_call = api.post("/v1/staff/applicants/search", {"document_number": person.document_number}, token=applicant_token)
     assert staff_call.status_code == 403
     staff_create = api.post("/v1/admin/staff", {"email": "x@example.net", "password": "StaffPass123", "directorate_id": "34-merkez"}, token=applicant_token)
     assert staff_create.status_code == 403

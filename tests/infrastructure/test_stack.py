@@ -380,6 +380,7 @@ def test_the_role_may_do_what_the_app_does_and_no_more(synthesized):
                 "dynamodb:Query", "dynamodb:ConditionCheckItem", "dynamodb:BatchWriteItem"} <= allowed
     pool_arn = {"Fn::GetAtt": [synthesized.logical_id(stack.user_pool), "Arn"]}
     assert set(COGNITO_BACKEND_ACTIONS) <= _allowed(statements, pool_arn)
+    assert "cognito-idp:AdminDisableUser" in _allowed(statements, pool_arn)  # a released account's login
     assert {"ses:SendEmail", "ses:SendRawEmail"} <= set().union(
         *(_actions(s) for s in statements if "identity/" in json.dumps(s["Resource"]))
     )
