@@ -7,7 +7,7 @@ everything else lives in `chalicelib/` (endpoints in `chalicelib/api`, use cases
 
 from chalice import Chalice
 
-from chalicelib.api import accounts, admin, assignment, booking, catalogue, profile, staff
+from chalicelib.api import accounts, admin, assignment, booking, catalogue, mfa, profile, staff
 from chalicelib.api.http import HttpApi
 from chalicelib.services import attendance as attendance_jobs
 from chalicelib.services import assignment as assigner
@@ -36,6 +36,7 @@ api.post("/v1/auth/signup", accounts.signup)
 api.post("/v1/auth/confirm", accounts.confirm)
 api.post("/v1/auth/resend-code", accounts.resend_code)
 api.post("/v1/auth/login", accounts.login)
+api.post("/v1/auth/mfa", mfa.answer_challenge)
 api.post("/v1/auth/forgot-password", accounts.forgot_password)
 api.post("/v1/auth/reset-password", accounts.reset_password)
 

@@ -128,6 +128,11 @@ class UserPoolDefinition:
     password_policy: PasswordPolicy = PASSWORD_POLICY
     auth_flows: tuple[str, ...] = ("ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH")
     access_token_minutes: int = 60
+    # A second factor, per account: every role but applicant must have one (domain/roles.py), and
+    # the service enrols it at their first sign-in; a TOTP app only (software token), never SMS.
+    mfa: str = "OPTIONAL"
+    software_token_mfa: bool = True
+    sms_mfa: bool = False
 
 
 @dataclass(frozen=True)

@@ -188,6 +188,11 @@ def _create_user_pool(cognito: Any, definition: UserPoolDefinition) -> tuple[str
         AutoVerifiedAttributes=[],
     )["UserPool"]
     pool_id = pool["Id"]
+    cognito.set_user_pool_mfa_config(
+        UserPoolId=pool_id,
+        MfaConfiguration=definition.mfa,
+        SoftwareTokenMfaConfiguration={"Enabled": definition.software_token_mfa},
+    )
     for group in definition.groups:
         cognito.create_group(GroupName=group, UserPoolId=pool_id)
     app_client = cognito.create_user_pool_client(

@@ -63,6 +63,11 @@ COGNITO_BACKEND_ACTIONS = (
     "cognito-idp:AdminInitiateAuth",
     "cognito-idp:InitiateAuth",
     "cognito-idp:SignUp",
+    # The second factor (token-authorised calls; listed so that the role says what the app does).
+    "cognito-idp:RespondToAuthChallenge",
+    "cognito-idp:AssociateSoftwareToken",
+    "cognito-idp:VerifySoftwareToken",
+    "cognito-idp:SetUserMFAPreference",
 )
 
 # Chalice must be given *some* role ARN when it does not manage roles; every function's Role
@@ -313,6 +318,10 @@ class AppointmentsStack(cdk.Stack):
                 require_digits=policy.require_digits,
                 require_symbols=policy.require_symbols,
             ),
+            # The second factor of staff and admin: a TOTP app (software token), enrolled by the
+            # service at their first sign-in; OPTIONAL because applicants have none.
+            mfa=getattr(cognito.Mfa, definition.mfa),
+            mfa_second_factor=cognito.MfaSecondFactor(otp=definition.software_token_mfa, sms=definition.sms_mfa),
             account_recovery=cognito.AccountRecovery.EMAIL_ONLY,
             deletion_protection=True,
             removal_policy=cdk.RemovalPolicy.RETAIN,
