@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import threading
+import time
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -21,6 +22,14 @@ TOTP_SECRETS: dict[str, str] = {ADMIN_EMAIL: ADMIN_TOTP_SECRET}
 
 _lock = threading.Lock()
 _rng = random.Random()
+
+
+def wrong_totp_code(secret: str) -> str:
+    """Six digits that are not the secret's TOTP code in any step a check could accept now or
+    in the next 30 seconds (the check takes one step either side)."""
+    generator, now = pyotp.TOTP(secret), time.time()
+    valid = {generator.at(now + steps * 30) for steps in (-2, -1, 0, 1, 2)}
+    return next(code for code in (f"{n:06d}" for n in range(1_000_000)) if code not in valid)
 
 
 def unique_foreign_id() -> str:

@@ -4,14 +4,13 @@ still get their token at once (contract v1.1)."""
 
 from __future__ import annotations
 
-import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
 import jwt
 import pyotp
 
-from tests.http.client import ADMIN_EMAIL, ADMIN_PASSWORD, ADMIN_TOTP_SECRET, Api, unique_email
+from tests.http.client import ADMIN_EMAIL, ADMIN_PASSWORD, ADMIN_TOTP_SECRET, Api, unique_email, wrong_totp_code
 from tests.http.test_accounts import signed_up_and_confirmed
 
 STAFF_PASSWORD = "StaffPass123"
@@ -42,13 +41,6 @@ def send_code(api: Api, session: str, code: str):
     return api.post("/v1/auth/mfa", {"session": session, "code": code})
 
 
-def wrong_code(secret: str) -> str:
-    """Six digits that are not the secret's code in any step the check could accept."""
-    generator, now = pyotp.TOTP(secret), time.time()
-    valid = {generator.at(now + steps * 30) for steps in (-2, -1, 0, 1, 2)}
-    return next(code for code in (f"{n:06d}" for n in range(1_000_000)) if code not in valid)
-
-
 def refusal(response, status: int, code: str) -> dict:
     assert response.status_code == status, response.text
     error = response.json()["error"]
@@ -65,7 +57,7 @@ def test_the_admin_signs_in_with_the_secret_of_local_admin_totp_secret(api: Api)
     assert set(challenge) == {"challenge", "session"} and challenge["challenge"] == "mfa"  # no token, no secret
     assert ADMIN_EMAIL not in challenge["session"]
 
-    refused = refusal(send_code(api, challenge["session"], wrong_code(ADMIN_TOTP_SECRET)), 401, "UNAUTHENTICATED")
+    refused = refusal(send_code(api, challenge["session"], wrong_totp_code(ADMIN_TOTP_SECRET)), 401, "UNAUTHENTICATED")
     assert refused["details"]["reason"] == "code_incorrect"
 
     signed_in = send_code(api, challenge["session"], pyotp.TOTP(ADMIN_TOTP_SECRET).now())
@@ -87,7 +79,7 @@ def test_a_first_sign_in_enrols_an_authenticator_then_every_sign_in_asks_for_its
     assert app.digits == 6 and app.interval == 30
     assert setup["otpauth_uri"].startswith("otpauth://totp/G%C3%96%C3%87%20%C4%B0DARES%C4%B0%20Randevu:")
 
-    refused = refusal(send_code(api, setup["session"], wrong_code(setup["secret"])), 401, "UNAUTHENTICATED")
+    refused = refusal(send_code(api, setup["session"], wrong_totp_code(setup["secret"])), 401, "UNAUTHENTICATED")
     assert refused["details"]["reason"] == "code_incorrect"
     assert password_step(api, email)["challenge"] == "mfa_setup"  # a wrong code enrolled nothing
 
@@ -114,7 +106,7 @@ def test_a_staff_sign_in_without_a_valid_code_is_refused(api: Api, admin_token: 
     for malformed in ("12345", "1234567", "12a456", "١٢٣٤٥٦"):  # Arabic-Indic digits are not the app's code
         refused = refusal(send_code(api, session, malformed), 400, "VALIDATION_FAILED")
         assert refused["details"]["fields"][0]["field"] == "code"
-    assert refusal(send_code(api, session, wrong_code(secret)), 401, "UNAUTHENTICATED")["details"]["reason"] == "code_incorrect"
+    assert refusal(send_code(api, session, wrong_totp_code(secret)), 401, "UNAUTHENTICATED")["details"]["reason"] == "code_incorrect"
     assert refusal(send_code(api, "x" * 43, pyotp.TOTP(secret).now()), 401, "UNAUTHENTICATED")["details"]["reason"] == "sign_in_again"
     assert refusal(api.post("/v1/auth/login", {"email": email, "password": "WrongPass123"}), 401, "UNAUTHENTICATED")
 
@@ -141,7 +133,7 @@ def test_a_challenge_expires_after_three_minutes(api: Api, admin_token: str):
 def test_parallel_guesses_stop_at_the_limit_and_then_even_the_right_code_is_refused(api: Api, admin_token: str):
     email, secret = enrolled_staff(api, admin_token)
     session = password_step(api, email)["session"]
-    guess = wrong_code(secret)
+    guess = wrong_totp_code(secret)
 
     with ThreadPoolExecutor(max_workers=16) as pool:
         answers = list(pool.map(lambda _: send_code(api, session, guess), range(24)))
