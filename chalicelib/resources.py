@@ -16,6 +16,7 @@ from pynamodb.models import Model
 
 from chalicelib.adapters.tables import ALL_TABLES
 from chalicelib.domain.identity import PASSWORD_POLICY, PasswordPolicy
+from chalicelib.domain.second_factor import CHALLENGE_LIFETIME
 from chalicelib.settings import resource_prefix
 
 @dataclass(frozen=True)
@@ -133,6 +134,9 @@ class UserPoolDefinition:
     mfa: str = "OPTIONAL"
     software_token_mfa: bool = True
     sms_mfa: bool = False
+    # Cognito's sign-in session (between the password and the code) lasts as long as the service's
+    # own challenge does.
+    auth_session_minutes: int = int(CHALLENGE_LIFETIME.total_seconds() // 60)
 
 
 @dataclass(frozen=True)

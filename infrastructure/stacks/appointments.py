@@ -336,6 +336,7 @@ class AppointmentsStack(cdk.Stack):
             generate_secret=False,
             disable_o_auth=True,
             access_token_validity=cdk.Duration.minutes(definition.access_token_minutes),
+            auth_session_validity=cdk.Duration.minutes(definition.auth_session_minutes),
         )
         # Exactly the flows of the definition (the L2 flags cannot express every flow name).
         client_resource: cognito.CfnUserPoolClient = client.node.default_child  # type: ignore[assignment]

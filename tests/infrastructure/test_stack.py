@@ -288,6 +288,7 @@ def test_the_app_client_has_the_described_flows_no_secret_and_no_oauth(synthesiz
             "GenerateSecret": False,
             "AllowedOAuthFlowsUserPoolClient": False,
             "AccessTokenValidity": definition.access_token_minutes,
+            "AuthSessionValidity": definition.auth_session_minutes,  # the second factor's 3 minutes
             "TokenValidityUnits": {"AccessToken": "minutes"},
         },
     )
