@@ -7,7 +7,7 @@ PORT ?= 8000
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test bench residents synth clean browser
+.PHONY: run test bench residents totp synth clean browser
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ bench: $(STAMP)
 
 residents: $(STAMP)
 	@$(PY) -m chalicelib.local.residents $(ARGS)
+
+# The local admin's current TOTP code (LOCAL_ADMIN_TOTP_SECRET), or another secret's: make totp ARGS=SECRET
+totp: $(STAMP)
+	@$(PY) -m chalicelib.local.totp $(ARGS)
 
 synth: $(STAMP)
 	cd infrastructure && ../$(PY) app.py

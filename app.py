@@ -7,7 +7,7 @@ everything else lives in `chalicelib/` (endpoints in `chalicelib/api`, use cases
 
 from chalice import Chalice
 
-from chalicelib.api import accounts, admin, assignment, booking, catalogue, profile, staff
+from chalicelib.api import accounts, admin, assignment, booking, catalogue, mfa, profile, staff
 from chalicelib.api.http import HttpApi
 from chalicelib.services import attendance as attendance_jobs
 from chalicelib.services import assignment as assigner
@@ -18,6 +18,7 @@ from chalicelib.resources import assignments_queue_name, notifications_queue_nam
 from chalicelib.settings import get_settings
 from chalicelib.web import admin as web_admin
 from chalicelib.web import common, console, pages
+from chalicelib.web import second_factor as web_second_factor
 from chalicelib.web.frame import Portal
 from chalicelib.web.render import stylesheet
 
@@ -36,6 +37,7 @@ api.post("/v1/auth/signup", accounts.signup)
 api.post("/v1/auth/confirm", accounts.confirm)
 api.post("/v1/auth/resend-code", accounts.resend_code)
 api.post("/v1/auth/login", accounts.login)
+api.post("/v1/auth/mfa", mfa.answer_challenge)
 api.post("/v1/auth/forgot-password", accounts.forgot_password)
 api.post("/v1/auth/reset-password", accounts.reset_password)
 api.post("/v1/auth/sign-out-everywhere", accounts.sign_out_everywhere)
@@ -76,6 +78,7 @@ portal.page("/", pages.start)
 portal.page("/sign-up", pages.sign_up, methods=("GET", "POST"))
 portal.page("/sign-up/code", pages.confirm_code, methods=("GET", "POST"))
 portal.page("/sign-in", pages.sign_in, methods=("GET", "POST"))
+portal.page("/sign-in/code", web_second_factor.code, methods=("GET", "POST"))
 portal.page("/password/forgot", pages.forgot_password, methods=("GET", "POST"))
 portal.page("/password/reset", pages.reset_password, methods=("GET", "POST"))
 portal.page("/sign-out", pages.sign_out, methods=("POST",))

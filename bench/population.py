@@ -4,12 +4,14 @@ tests and the booking benchmark, so both measure the same population."""
 
 from __future__ import annotations
 
+import os
 import random
 import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+import pyotp
 import requests
 from stdnum.tr import tckimlik
 
@@ -25,14 +27,29 @@ class Resident:
     applicant_id: str
 
 
-def _login(base_url: str, email: str, password: str) -> str:
+def _login(base_url: str, email: str, password: str, totp_secret: str | None = None) -> str:
+    """An access token; a staff or admin account answers the TOTP challenge with the current
+    code of `totp_secret`, as its authenticator app would."""
     response = requests.post(f"{base_url}/v1/auth/login", json={"email": email, "password": password}, timeout=60)
     response.raise_for_status()
-    return response.json()["access_token"]
+    answer = response.json()
+    if answer.get("challenge") == "mfa" and totp_secret:
+        code = pyotp.TOTP(totp_secret).now()
+        response = requests.post(f"{base_url}/v1/auth/mfa", json={"session": answer["session"], "code": code}, timeout=60)
+        response.raise_for_status()
+        answer = response.json()
+    return answer["access_token"]
 
 
-def admin_token(base_url: str, email: str = "admin@example.org", password: str = "LocalAdmin123!") -> str:
-    return _login(base_url, email, password)
+def admin_token(
+    base_url: str,
+    email: str = "admin@example.org",
+    password: str = "LocalAdmin123!",
+    totp_secret: str | None = None,
+) -> str:
+    """The local admin's token (the local stack's defaults, or LOCAL_ADMIN_TOTP_SECRET)."""
+    secret = totp_secret or os.environ.get("LOCAL_ADMIN_TOTP_SECRET", "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
+    return _login(base_url, email, password, secret)
 
 
 def create_applicants(

@@ -16,6 +16,7 @@ from pynamodb.models import Model
 
 from chalicelib.adapters.tables import ALL_TABLES
 from chalicelib.domain.identity import PASSWORD_POLICY, PasswordPolicy
+from chalicelib.domain.second_factor import CHALLENGE_LIFETIME
 from chalicelib.settings import resource_prefix
 
 @dataclass(frozen=True)
@@ -128,6 +129,14 @@ class UserPoolDefinition:
     password_policy: PasswordPolicy = PASSWORD_POLICY
     auth_flows: tuple[str, ...] = ("ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH")
     access_token_minutes: int = 60
+    # A second factor, per account: every role but applicant must have one (domain/roles.py), and
+    # the service enrols it at their first sign-in; a TOTP app only (software token), never SMS.
+    mfa: str = "OPTIONAL"
+    software_token_mfa: bool = True
+    sms_mfa: bool = False
+    # Cognito's sign-in session (between the password and the code) lasts as long as the service's
+    # own challenge does.
+    auth_session_minutes: int = int(CHALLENGE_LIFETIME.total_seconds() // 60)
 
 
 @dataclass(frozen=True)

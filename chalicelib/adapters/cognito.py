@@ -30,6 +30,14 @@ class SignOutFailed(Exception):
     """Cognito did not revoke the account's sessions (the message is the error's type only)."""
 
 
+class CodeMismatch(Exception):
+    """The TOTP code is not the one the account's authenticator shows now."""
+
+
+class ChallengeExpired(Exception):
+    """Cognito no longer knows the sign-in (its session expired or was used)."""
+
+
 @dataclass(frozen=True)
 class CognitoUser:
     sub: str
@@ -41,6 +49,14 @@ class CognitoUser:
 class Tokens:
     access_token: str
     expires_in: int
+
+
+@dataclass(frozen=True)
+class MfaRequired:
+    """The password was right; Cognito asks for the account's TOTP code (SOFTWARE_TOKEN_MFA)
+    within its `session`."""
+
+    session: str
 
 
 class CognitoAccounts:
@@ -147,7 +163,7 @@ class CognitoAccounts:
         except self._errors.UserNotFoundException:
             pass
 
-    def login(self, email: str, password: str) -> Tokens:
+    def login(self, email: str, password: str) -> Tokens | MfaRequired:
         try:
             response = self._client.initiate_auth(
                 ClientId=self._client_id,
@@ -158,5 +174,57 @@ class CognitoAccounts:
             raise NotConfirmed() from None
         except (self._errors.NotAuthorizedException, self._errors.UserNotFoundException):
             raise InvalidCredentials() from None
-        result = response["AuthenticationResult"]
-        return Tokens(access_token=result["AccessToken"], expires_in=int(result["ExpiresIn"]))
+        if response.get("ChallengeName") == "SOFTWARE_TOKEN_MFA":
+            return MfaRequired(session=response["Session"])
+        if "AuthenticationResult" not in response:  # a challenge this service never sets up
+            raise InvalidCredentials()
+        return _tokens(response)
+
+    # -- the second factor (TOTP, Cognito's software-token MFA) ---------------------------------
+
+    def answer_mfa(self, email: str, session: str, code: str) -> Tokens:
+        """Answer Cognito's SOFTWARE_TOKEN_MFA challenge with the code of the account's app."""
+        try:
+            response = self._client.respond_to_auth_challenge(
+                ClientId=self._client_id,
+                ChallengeName="SOFTWARE_TOKEN_MFA",
+                Session=session,
+                ChallengeResponses={"USERNAME": email, "SOFTWARE_TOKEN_MFA_CODE": code},
+            )
+        except self._errors.CodeMismatchException:
+            raise CodeMismatch() from None
+        except (
+            self._errors.NotAuthorizedException,
+            self._errors.ExpiredCodeException,
+            self._errors.ResourceNotFoundException,
+            self._errors.UserNotFoundException,
+        ):
+            raise ChallengeExpired() from None
+        if "AuthenticationResult" not in response:
+            raise ChallengeExpired()
+        return _tokens(response)
+
+    def new_totp_secret(self, access_token: str) -> str:
+        """A new TOTP secret for the signed-in account (AssociateSoftwareToken); not in use
+        until a code made with it is verified."""
+        return self._client.associate_software_token(AccessToken=access_token)["SecretCode"]
+
+    def enable_totp(self, access_token: str, code: str) -> None:
+        """Verify a code made with the new secret, then make TOTP the account's second factor
+        (every later sign-in gets the SOFTWARE_TOKEN_MFA challenge)."""
+        try:
+            answer = self._client.verify_software_token(AccessToken=access_token, UserCode=code)
+        except (self._errors.CodeMismatchException, self._errors.EnableSoftwareTokenMFAException):
+            raise CodeMismatch() from None
+        except self._errors.NotAuthorizedException:
+            raise ChallengeExpired() from None
+        if answer.get("Status") != "SUCCESS":
+            raise CodeMismatch()
+        self._client.set_user_mfa_preference(
+            AccessToken=access_token, SoftwareTokenMfaSettings={"Enabled": True, "PreferredMfa": True}
+        )
+
+
+def _tokens(response: dict) -> Tokens:
+    result = response["AuthenticationResult"]
+    return Tokens(access_token=result["AccessToken"], expires_in=int(result["ExpiresIn"]))

@@ -373,8 +373,32 @@ class WebSession(Model):
     # Staff found this applicant by the document presented: the page the console opens next
     # records its read with lookup "document" (the number itself is never put in the address).
     found_applicant = UnicodeAttribute(null=True)
+    sign_in_challenge = UnicodeAttribute(null=True)  # between the password and the TOTP code (idem)
     expires = TTLAttribute()
     created_at = UTCDateTimeAttribute()
+
+
+class SignInChallenge(Model):
+    """A sign-in of a staff or admin account waiting for its TOTP code (never an applicant's).
+
+    `challenge_id` is the opaque `session` the caller holds; Cognito's own session, the account's
+    email and (at enrolment) the access token Cognito already issued stay here, on the server,
+    until the code is right. Short-lived: the service compares `expires_at` itself (the emulator
+    never expires items, stack-notes 10), and DynamoDB's TTL removes the item later."""
+
+    class Meta(_Meta):
+        table_name = table_name("sign-in-challenges")
+
+    challenge_id = UnicodeAttribute(hash_key=True)
+    kind = UnicodeAttribute()  # mfa: answer Cognito's SOFTWARE_TOKEN_MFA | mfa_setup: enrol the app first
+    email = UnicodeAttribute()
+    cognito_session = UnicodeAttribute(null=True)  # kind mfa
+    access_token = UnicodeAttribute(null=True)  # kind mfa_setup: withheld until the code is right
+    token_expires_at = UTCDateTimeAttribute(null=True)  # kind mfa_setup: when that token expires
+    secret = UnicodeAttribute(null=True)  # kind mfa_setup: shown again if the page is reloaded
+    attempts = NumberAttribute(default=0)
+    expires_at = UTCDateTimeAttribute()
+    expires = TTLAttribute()
 
 
 class IdempotencyRecord(Model):
@@ -408,5 +432,6 @@ ALL_TABLES: tuple[type[Model], ...] = (
     AssignmentWindow,
     DemandMode,
     WebSession,
+    SignInChallenge,
     IdempotencyRecord,
 )

@@ -10,6 +10,8 @@ from chalicelib.api.schemas import (
     ForgotPasswordRequest,
     LoginRequest,
     LoginResponse,
+    MfaChallengeResponse,
+    MfaSetupResponse,
     PasswordChanged,
     ResendCodeRequest,
     ResetPasswordRequest,
@@ -41,8 +43,12 @@ def resend_code(body: ResendCodeRequest) -> Accepted:
     return accounts.resend_code(body)
 
 
-@endpoint("Sign in; returns a bearer access token", errors=(ValidationFailed, Unauthenticated))
-def login(body: LoginRequest) -> LoginResponse:
+@endpoint(
+    "Sign in. An applicant gets a bearer access token; a staff or admin account gets a TOTP challenge "
+    "(`mfa`, or `mfa_setup` with the secret to enrol at the first sign-in), answered at POST /v1/auth/mfa",
+    errors=(ValidationFailed, Unauthenticated),
+)
+def login(body: LoginRequest) -> LoginResponse | MfaChallengeResponse | MfaSetupResponse:
     return accounts.login(body)
 
 

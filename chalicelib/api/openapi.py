@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import types
+import typing
 from typing import Any
 
 from pydantic import BaseModel, TypeAdapter
@@ -43,10 +45,18 @@ ERROR_SCHEMA = {
 def _models(endpoints: dict[tuple[str, str], Endpoint]) -> list[type[BaseModel]]:
     found: set[type[BaseModel]] = set()
     for ep in endpoints.values():
-        for model in (ep.body_model, ep.query_model, _response_model(ep)):
+        for model in (ep.body_model, ep.query_model, _response_model(ep), *_alternatives(ep)):
             if model is not None:
                 found.add(model)
     return sorted(found, key=lambda m: m.__name__)
+
+
+def _alternatives(ep: Endpoint) -> tuple[type[BaseModel], ...]:
+    """The models of a response that is one of several (`A | B | C`), else ()."""
+    t = ep.response_type
+    if typing.get_origin(t) not in (typing.Union, types.UnionType):
+        return ()
+    return tuple(arg for arg in typing.get_args(t) if isinstance(arg, type) and issubclass(arg, BaseModel))
 
 
 def _response_model(ep: Endpoint) -> type[BaseModel] | None:
@@ -63,6 +73,9 @@ def _response_schema(ep: Endpoint) -> dict[str, Any] | None:
     t = ep.response_type
     if t is None or t is type(None):
         return None
+    alternatives = _alternatives(ep)
+    if alternatives:
+        return {"oneOf": [{"$ref": REF.format(model=m.__name__)} for m in alternatives]}
     model = _response_model(ep)
     if model is t:
         return {"$ref": REF.format(model=model.__name__)}

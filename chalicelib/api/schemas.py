@@ -162,6 +162,32 @@ class LoginResponse(BaseModel):
     expires_in: int
 
 
+class MfaChallengeResponse(BaseModel):
+    """The password was right; a staff or admin account answers with its TOTP code at
+    `POST /v1/auth/mfa` within 3 minutes."""
+
+    challenge: Literal["mfa"]
+    session: str
+
+
+class MfaSetupResponse(BaseModel):
+    """First sign-in of a staff or admin account: add `secret` to an authenticator app (or scan
+    `otpauth_uri` as a QR code), then send its code to `POST /v1/auth/mfa` within 3 minutes.
+    TOTP per RFC 6238: 30-second steps, 6 digits, SHA-1, base32 secret."""
+
+    challenge: Literal["mfa_setup"]
+    session: str
+    secret: str
+    otpauth_uri: str
+
+
+class MfaRequest(Strict):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, json_schema_extra={"examples": [{"session": "q3Xw…(from the sign-in answer)", "code": "123456"}]})
+
+    session: Annotated[str, StringConstraints(min_length=20, max_length=100, pattern=r"^[A-Za-z0-9_-]+$")]
+    code: Annotated[str, StringConstraints(min_length=6, max_length=6, pattern=r"^[0-9]{6}$")]
+
+
 class ForgotPasswordRequest(Strict):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, json_schema_extra={"examples": [{"email": "ahmad@example.net"}]})
 

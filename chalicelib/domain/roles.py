@@ -25,3 +25,9 @@ class Caller:
         """The role the account acts in (recorded in audit trails, choosing the portal's
         menu): its highest, admin over staff over applicant."""
         return next((role for role in (Role.ADMIN, Role.STAFF, Role.APPLICANT) if role in self.roles), None)
+
+
+def needs_second_factor(roles: frozenset[Role]) -> bool:
+    """Every account that acts for the authority — any role other than applicant (staff, admin,
+    and whatever role is added later) — signs in with a second factor, a TOTP code."""
+    return any(role is not Role.APPLICANT for role in roles)

@@ -16,6 +16,8 @@ def main() -> None:
         f"  API:            {local.url}/v1/health   (OpenAPI: {local.url}/v1/openapi.json)\n"
         f"  Sent SMS/email: {local.url}/local/outbox\n"
         f"  Admin account:  {local.admin_email} / {local.admin_password}\n"
+        f"  Admin TOTP:     secret {local.admin_totp_secret}   (LOCAL_ADMIN_TOTP_SECRET; the code now: make totp)\n"
+        f"                  .venv/bin/python -c \"import pyotp; print(pyotp.TOTP('{local.admin_totp_secret}').now())\"\n"
         f"  Residents:      make residents   (synthetic registry records you can sign up as)\n"
         f"  Everything is in memory and is lost when you stop this process (Ctrl-C).\n",
         flush=True,

@@ -33,7 +33,7 @@ from moto.moto_server.werkzeug_app import (
 )
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from chalicelib.local import queries, transactions
+from chalicelib.local import queries, totp, transactions
 
 WSGIApp = Callable[[dict, Callable[..., Any]], Iterable[bytes]]
 
@@ -91,8 +91,9 @@ class Emulator:
             configure_environment(emulator.endpoint_url)
             ...
 
-    `start()` also installs the O(items) TransactWriteItems (see transactions.py) and the
-    one-partition base-table Query (see queries.py).
+    `start()` also installs the O(items) TransactWriteItems (see transactions.py), the
+    one-partition base-table Query (see queries.py) and per-user TOTP secrets for Cognito's
+    software-token MFA (see totp.py).
     """
 
     def __init__(self, port: int = 0, host: str = "127.0.0.1"):
@@ -119,6 +120,7 @@ class Emulator:
             return self
         transactions.install()
         queries.install()
+        totp.install()
         app = SerialisingMiddleware(DomainDispatcherApplication(create_backend_app), self.lock)
         app.after_request = self._after_request
         # make_server binds the socket here, so the endpoint accepts connections as soon as

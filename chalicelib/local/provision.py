@@ -11,7 +11,9 @@ or need not reproduce is listed here rather than left out silently:
 - tables: billing, PITR, encryption and deletion protection are AWS concerns (the emulator
   accepts on-demand billing and nothing else is asked for);
 - the user pool: account recovery and deletion protection (nothing is ever recovered or
-  deleted by hand locally);
+  deleted by hand locally); the emulator keeps a sign-in session past `auth_session_minutes`
+  (the service's own challenge expires at the same time, so nothing depends on it); TOTP
+  codes are checked per user by `chalicelib/local/totp.py` (moto alone accepts any code);
 - queues: each is created with its dead-letter queue and the same RedrivePolicy as in AWS
   (`maxReceiveCount` of its definition; moto moves a message to the dead-letter queue on the
   receive after the last allowed one). Not reproduced: the visibility timeout, which is the
@@ -188,6 +190,11 @@ def _create_user_pool(cognito: Any, definition: UserPoolDefinition) -> tuple[str
         AutoVerifiedAttributes=[],
     )["UserPool"]
     pool_id = pool["Id"]
+    cognito.set_user_pool_mfa_config(
+        UserPoolId=pool_id,
+        MfaConfiguration=definition.mfa,
+        SoftwareTokenMfaConfiguration={"Enabled": definition.software_token_mfa},
+    )
     for group in definition.groups:
         cognito.create_group(GroupName=group, UserPoolId=pool_id)
     app_client = cognito.create_user_pool_client(
@@ -196,6 +203,7 @@ def _create_user_pool(cognito: Any, definition: UserPoolDefinition) -> tuple[str
         GenerateSecret=False,
         ExplicitAuthFlows=list(definition.auth_flows),
         AccessTokenValidity=definition.access_token_minutes,
+        AuthSessionValidity=definition.auth_session_minutes,
         TokenValidityUnits={"AccessToken": "minutes"},
     )["UserPoolClient"]
     return pool_id, app_client["ClientId"]

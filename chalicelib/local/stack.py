@@ -19,6 +19,7 @@ import boto3
 from chalicelib import wiring
 from chalicelib.clock import clock
 from chalicelib.domain.calendar import ISTANBUL
+from chalicelib.local import totp
 from chalicelib.local.emulator import Emulator, configure_environment
 from chalicelib.settings import reset_settings
 from chalicelib.local.outbox import Outbox
@@ -31,6 +32,9 @@ from chalicelib.resources import resources
 REGION = "eu-central-1"
 DEFAULT_ADMIN_EMAIL = "admin@example.org"
 DEFAULT_ADMIN_PASSWORD = "LocalAdmin123!"
+# The admin's second factor, enrolled at start (so the admin's sign-in asks for the code at
+# once): any authenticator app, or `.venv/bin/python -c "import pyotp; print(pyotp.TOTP('…').now())"`.
+DEFAULT_ADMIN_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
 @dataclass
@@ -43,6 +47,7 @@ class LocalStack:
     url: str
     admin_email: str
     admin_password: str
+    admin_totp_secret: str
     environment: dict[str, str] = field(default_factory=dict)
     _thread: threading.Thread | None = None
 
@@ -88,7 +93,10 @@ def start(
 
     admin_email = os.environ.get("LOCAL_ADMIN_EMAIL", DEFAULT_ADMIN_EMAIL)
     admin_password = os.environ.get("LOCAL_ADMIN_PASSWORD", DEFAULT_ADMIN_PASSWORD)
+    admin_totp_secret = os.environ.get("LOCAL_ADMIN_TOTP_SECRET", DEFAULT_ADMIN_TOTP_SECRET)
     _seed(admin_email, admin_password, seed_residents)
+    with emulator.lock:
+        totp.enrol(REGION, provisioned.user_pool_id, admin_email, admin_totp_secret)
 
     pump = EventPump(app_module.app, session.client("sqs"), clock=clock.now)
     server = make_server(
@@ -115,6 +123,7 @@ def start(
         url=f"http://{host}:{bound_port}",
         admin_email=admin_email,
         admin_password=admin_password,
+        admin_totp_secret=admin_totp_secret,
         environment=environment,
     )
 

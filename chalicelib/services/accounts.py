@@ -18,7 +18,6 @@ from chalicelib.api.schemas import (
     CreateStaffRequest,
     ForgotPasswordRequest,
     LoginRequest,
-    LoginResponse,
     PasswordChanged,
     ResendCodeRequest,
     ResetPasswordRequest,
@@ -38,7 +37,7 @@ from chalicelib.domain.errors import (
 from chalicelib.domain.roles import Role
 from chalicelib.i18n import text
 from chalicelib.observability import logger
-from chalicelib.services import revocation
+from chalicelib.services import revocation, second_factor
 from chalicelib.services.registry import find_residency, identity_claim
 from chalicelib.settings import get_settings
 
@@ -175,16 +174,16 @@ def resend_code(request: ResendCodeRequest) -> Accepted:
     return Accepted(status="accepted")
 
 
-def login(request: LoginRequest) -> LoginResponse:
+def login(request: LoginRequest) -> second_factor.SignInAnswer:
     try:
-        tokens = wiring.accounts().login(request.email, request.password)
+        answer = wiring.accounts().login(request.email, request.password)
     except InvalidCredentials:
         raise Unauthenticated("The email address or password is not correct.") from None
     except NotConfirmed:
         raise Unauthenticated(
             "Confirm your phone number first, with the code we sent you by SMS.", reason="not_confirmed"
         ) from None
-    return LoginResponse(access_token=tokens.access_token, token_type="Bearer", expires_in=tokens.expires_in)
+    return second_factor.after_password(request.email, answer)  # staff and admin: a TOTP code next
 
 
 def forgot_password(request: ForgotPasswordRequest) -> Accepted:

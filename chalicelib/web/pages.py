@@ -23,6 +23,8 @@ from chalicelib.api.schemas import (
     DirectoratesQuery,
     ForgotPasswordRequest,
     LoginRequest,
+    MfaChallengeResponse,
+    MfaSetupResponse,
     ResetPasswordRequest,
     SignupRequest,
 )
@@ -48,15 +50,23 @@ def start(request: WebRequest) -> WebResponse:
 def sign_in(request: WebRequest) -> WebResponse:
     if request.method == "GET":
         return render(request, "sign_in.html", errors=[], email="", created=request.query.get("created") == "1",
-                      password_changed=request.query.get("reset") == "1")
+                      password_changed=request.query.get("reset") == "1", again=request.query.get("again") == "1")
     email = request.form.get("email", "").strip()
     try:
         credentials = LoginRequest.model_validate({"email": email, "password": request.form.get("password", "")})
-        token = accounts.login(credentials).access_token
+        answer = accounts.login(credentials)
     except ValidationError:
-        return render(request, "sign_in.html", status=400, errors=[field_error(request, "error.UNAUTHENTICATED", "email")], email=email, created=False, password_changed=False)
+        return render(request, "sign_in.html", status=400, errors=[field_error(request, "error.UNAUTHENTICATED", "email")], email=email, created=False, password_changed=False, again=False)
     except DomainError as error:
-        return render(request, "sign_in.html", status=401, errors=[refusal(request, error, "email")], email=email, created=False, password_changed=False)
+        return render(request, "sign_in.html", status=401, errors=[refusal(request, error, "email")], email=email, created=False, password_changed=False, again=False)
+    if isinstance(answer, (MfaChallengeResponse, MfaSetupResponse)):  # staff and admin: the TOTP code next
+        request.session.update(actions=[WebSession.sign_in_challenge.set(answer.session)])
+        return redirect("/sign-in/code")
+    return signed_in(request, answer.access_token)
+
+
+def signed_in(request: WebRequest, token: str) -> WebResponse:
+    """A new session holding the access token, and the account's home page."""
     caller = request.authenticate(f"Bearer {token}")
     role = caller.acting_role
     request.session = renew(request.session, access_token=token, account_id=caller.account_id, role=role.value if role else None)

@@ -583,4 +583,52 @@ PAGES: dict[str, dict[str, str]] = {
         "ar": "أكّد أنك تفهم القواعد للمتابعة",
     },
     "error.choose": {"tr": "Bir seçim yapın", "en": "Choose one", "ar": "اختر واحداً"},
+    "mfa.code.title": {"tr": "Doğrulama kodu", "en": "Security code", "ar": "رمز التحقق"},
+    "mfa.code.hint": {
+        "tr": "Kimlik doğrulama uygulamanızın şu an gösterdiği 6 haneli kodu yazın.",
+        "en": "Type the 6-digit code your authenticator app shows now.",
+        "ar": "اكتب الرمز المكوّن من 6 أرقام الذي يعرضه تطبيق المصادقة الآن.",
+    },
+    "mfa.submit": {"tr": "Doğrula", "en": "Verify", "ar": "تحقّق"},
+    "mfa.setup.title": {"tr": "İki adımlı doğrulamayı kurun", "en": "Set up two-step verification", "ar": "إعداد التحقق بخطوتين"},
+    "mfa.setup.intro": {
+        "tr": "Personel ve yönetici hesaplarına parolanın yanı sıra bir kimlik doğrulama uygulamasının koduyla girilir. Bunu yalnızca bir kez, ilk girişte kurarsınız.",
+        "en": "Staff and administrator accounts sign in with a code from an authenticator app as well as the password. You set this up once, at your first sign-in.",
+        "ar": "يُسجَّل الدخول إلى حسابات الموظفين والمسؤولين برمز من تطبيق مصادقة إلى جانب كلمة المرور. تُعِدّ ذلك مرة واحدة فقط، عند أول تسجيل دخول.",
+    },
+    "mfa.setup.scan": {
+        "tr": "Kimlik doğrulama uygulamanızla bu QR kodunu tarayın.",
+        "en": "Scan this QR code with your authenticator app.",
+        "ar": "امسح رمز QR هذا بتطبيق المصادقة.",
+    },
+    "mfa.setup.qr_label": {
+        "tr": "Kimlik doğrulama uygulaması için QR kodu",
+        "en": "QR code for your authenticator app",
+        "ar": "رمز QR لتطبيق المصادقة",
+    },
+    "mfa.setup.key": {
+        "tr": "Tarayamıyorsanız bu anahtarı uygulamaya elle girin:",
+        "en": "If you cannot scan it, type this key into the app:",
+        "ar": "إذا لم تستطع مسحه، فأدخل هذا المفتاح في التطبيق يدوياً:",
+    },
+    "mfa.setup.key_hint": {
+        "tr": "Zamana dayalı (TOTP), 6 hane, 30 saniye. Boşluklar yalnızca okumayı kolaylaştırır.",
+        "en": "Time-based (TOTP), 6 digits, 30 seconds. The spaces only make it easier to read.",
+        "ar": "مبني على الوقت (TOTP)، 6 أرقام، 30 ثانية. المسافات لتسهيل القراءة فقط.",
+    },
+    "mfa.setup.then": {
+        "tr": "Ardından uygulamanın gösterdiği kodu aşağıya yazın.",
+        "en": "Then type the code the app shows below.",
+        "ar": "ثم اكتب أدناه الرمز الذي يعرضه التطبيق.",
+    },
+    "mfa.error.code": {
+        "tr": "Kod doğru değil. Uygulamanın şu an gösterdiği 6 haneli kodu yazın.",
+        "en": "The code is not correct. Type the 6 digits your app shows now.",
+        "ar": "الرمز غير صحيح. اكتب الأرقام الستة التي يعرضها التطبيق الآن.",
+    },
+    "mfa.error.again": {
+        "tr": "Bu girişin süresi doldu veya çok fazla yanlış kod girildi. Yeniden giriş yapın.",
+        "en": "This sign-in has expired or had too many wrong codes. Sign in again.",
+        "ar": "انتهت صلاحية تسجيل الدخول هذا أو أُدخلت رموز خاطئة كثيرة. سجّل الدخول مرة أخرى.",
+    },
 }

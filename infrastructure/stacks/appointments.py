@@ -64,6 +64,11 @@ COGNITO_BACKEND_ACTIONS = (
     "cognito-idp:AdminInitiateAuth",
     "cognito-idp:InitiateAuth",
     "cognito-idp:SignUp",
+    # The second factor (token-authorised calls; listed so that the role says what the app does).
+    "cognito-idp:RespondToAuthChallenge",
+    "cognito-idp:AssociateSoftwareToken",
+    "cognito-idp:VerifySoftwareToken",
+    "cognito-idp:SetUserMFAPreference",
 )
 
 # Chalice must be given *some* role ARN when it does not manage roles; every function's Role
@@ -314,6 +319,10 @@ class AppointmentsStack(cdk.Stack):
                 require_digits=policy.require_digits,
                 require_symbols=policy.require_symbols,
             ),
+            # The second factor of staff and admin: a TOTP app (software token), enrolled by the
+            # service at their first sign-in; OPTIONAL because applicants have none.
+            mfa=getattr(cognito.Mfa, definition.mfa),
+            mfa_second_factor=cognito.MfaSecondFactor(otp=definition.software_token_mfa, sms=definition.sms_mfa),
             account_recovery=cognito.AccountRecovery.EMAIL_ONLY,
             deletion_protection=True,
             removal_policy=cdk.RemovalPolicy.RETAIN,
@@ -328,6 +337,7 @@ class AppointmentsStack(cdk.Stack):
             generate_secret=False,
             disable_o_auth=True,
             access_token_validity=cdk.Duration.minutes(definition.access_token_minutes),
+            auth_session_validity=cdk.Duration.minutes(definition.auth_session_minutes),
         )
         # Exactly the flows of the definition (the L2 flags cannot express every flow name).
         client_resource: cognito.CfnUserPoolClient = client.node.default_child  # type: ignore[assignment]

@@ -4,14 +4,32 @@ from __future__ import annotations
 
 import random
 import threading
+import time
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+import pyotp
 import requests
 from stdnum.tr import tckimlik
 
+# The local stack's admin (chalicelib/local/stack.py defaults; the tests start it without overrides).
+ADMIN_EMAIL = "admin@example.org"
+ADMIN_PASSWORD = "LocalAdmin123!"
+ADMIN_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+# Every TOTP secret the tests have enrolled (through the API or the console), by email: what
+# each person's authenticator app would hold.
+TOTP_SECRETS: dict[str, str] = {ADMIN_EMAIL: ADMIN_TOTP_SECRET}
+
 _lock = threading.Lock()
 _rng = random.Random()
+
+
+def wrong_totp_code(secret: str) -> str:
+    """Six digits that are not the secret's TOTP code in any step a check could accept now or
+    in the next 30 seconds (the check takes one step either side)."""
+    generator, now = pyotp.TOTP(secret), time.time()
+    valid = {generator.at(now + steps * 30) for steps in (-2, -1, 0, 1, 2)}
+    return next(code for code in (f"{n:06d}" for n in range(1_000_000)) if code not in valid)
 
 
 def unique_foreign_id() -> str:
@@ -70,6 +88,7 @@ class Api:
     def __init__(self, base_url: str) -> None:
         self.base_url = base_url
         self._local = threading.local()
+        self.totp_secrets = TOTP_SECRETS
 
     @property
     def session(self) -> requests.Session:
@@ -93,6 +112,17 @@ class Api:
         return self.request("PATCH", path, token, json=json, **kwargs)
 
     def login(self, email: str, password: str) -> str:
+        """An access token; staff and admin complete the TOTP step as their app would: the
+        admin with LOCAL_ADMIN_TOTP_SECRET, anyone else with the secret of their first sign-in
+        (kept in `totp_secrets`)."""
         response = self.post("/v1/auth/login", {"email": email, "password": password})
         assert response.status_code == 200, response.text
-        return response.json()["access_token"]
+        answer = response.json()
+        if "challenge" not in answer:
+            return answer["access_token"]
+        if answer["challenge"] == "mfa_setup":
+            self.totp_secrets[email] = answer["secret"]
+        code = pyotp.TOTP(self.totp_secrets[email]).now()
+        finished = self.post("/v1/auth/mfa", {"session": answer["session"], "code": code})
+        assert finished.status_code == 200, finished.text
+        return finished.json()["access_token"]

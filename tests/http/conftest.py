@@ -18,7 +18,7 @@ import pytest
 import requests
 
 from tests.clock_at import chosen_moment
-from tests.http.client import Api
+from tests.http.client import ADMIN_EMAIL, ADMIN_PASSWORD, Api
 
 ROOT = Path(__file__).resolve().parents[2]
 STARTUP_SECONDS = 180
@@ -86,7 +86,7 @@ def api(base_url) -> Api:
 
 @pytest.fixture(scope="session")
 def admin_token(api: Api) -> str:
-    return api.login("admin@example.org", "LocalAdmin123!")
+    return api.login(ADMIN_EMAIL, ADMIN_PASSWORD)
 
 
 def sms_code_for(api: Api, phone_e164: str) -> str:

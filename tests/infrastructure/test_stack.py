@@ -254,6 +254,19 @@ def test_the_password_policy_is_the_applications_and_the_local_pools(synthesized
     assert in_template == cognito.describe_user_pool(UserPoolId=provisioned.user_pool_id)["UserPool"]["Policies"]["PasswordPolicy"]
 
 
+def test_staff_and_admin_can_have_a_totp_second_factor_here_and_in_the_local_pool(synthesized, local):
+    _, pool = _user_pool(synthesized)
+    session, provisioned, endpoint_url = local
+    cognito = session.client("cognito-idp", endpoint_url=endpoint_url)
+    local_config = cognito.get_user_pool_mfa_config(UserPoolId=provisioned.user_pool_id)
+
+    # Optional per account (applicants have none), a TOTP app only: never SMS.
+    assert pool["Properties"]["MfaConfiguration"] == local_config["MfaConfiguration"] == "OPTIONAL"
+    assert pool["Properties"]["EnabledMfas"] == ["SOFTWARE_TOKEN_MFA"]
+    assert local_config["SoftwareTokenMfaConfiguration"] == {"Enabled": True}
+    assert not local_config.get("SmsMfaConfiguration")
+
+
 def test_every_group_exists_in_the_pool(synthesized):
     pool_id, _ = _user_pool(synthesized)
     groups = synthesized.of_type("AWS::Cognito::UserPoolGroup").values()
@@ -275,6 +288,7 @@ def test_the_app_client_has_the_described_flows_no_secret_and_no_oauth(synthesiz
             "GenerateSecret": False,
             "AllowedOAuthFlowsUserPoolClient": False,
             "AccessTokenValidity": definition.access_token_minutes,
+            "AuthSessionValidity": definition.auth_session_minutes,  # the second factor's 3 minutes
             "TokenValidityUnits": {"AccessToken": "minutes"},
         },
     )

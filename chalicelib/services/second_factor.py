@@ -1,0 +1,169 @@
+"""Use case: the second factor of every account that acts for the authority (staff, admin, any
+role but applicant): after the password, a TOTP code from an authenticator app.
+
+In AWS and locally alike this is Cognito's software-token MFA; the service never sees nor checks
+a code itself, it only keeps the half-finished sign-in on the server:
+
+- an enrolled account: Cognito answers the password with the SOFTWARE_TOKEN_MFA challenge; the
+  caller gets `{"challenge": "mfa", "session"}` and answers it with the code (RespondToAuthChallenge);
+- an account without a second factor yet (its first sign-in): Cognito issues tokens, which are
+  *withheld*; a new secret is associated with the account (AssociateSoftwareToken) and sent to
+  the caller (`mfa_setup`, with an otpauth:// address for a QR code); the first right code
+  verifies it (VerifySoftwareToken), makes TOTP the account's second factor, and only then is the
+  access token handed out.
+
+The caller's `session` is an opaque random id of a `SignInChallenge` item: Cognito's session,
+the email and a withheld token never leave the server. A challenge takes at most
+`MAX_CODE_ATTEMPTS` codes — each attempt is counted by a conditional write *before* the code is
+checked, so parallel guesses cannot exceed it — and expires after `CHALLENGE_LIFETIME`.
+
+A wrong code is 401 UNAUTHENTICATED (`details.reason`: `code_incorrect`); an unknown, expired,
+used or exhausted session is 401 UNAUTHENTICATED too (`details.reason`: `sign_in_again`).
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+
+from pynamodb.exceptions import DeleteError
+
+from chalicelib import wiring
+from chalicelib.adapters.cognito import ChallengeExpired, CodeMismatch, MfaRequired, Tokens
+from chalicelib.adapters.dynamo import update_if
+from chalicelib.adapters.tables import SignInChallenge
+from chalicelib.api.schemas import LoginResponse, MfaChallengeResponse, MfaRequest, MfaSetupResponse
+from chalicelib.clock import clock
+from chalicelib.domain.errors import Unauthenticated
+from chalicelib.domain.roles import needs_second_factor
+from chalicelib.domain.second_factor import MAX_CODE_ATTEMPTS, challenge_expiry, otpauth_uri
+from chalicelib.observability import logger
+from chalicelib.services.auth import authenticate
+
+MFA = "mfa"
+MFA_SETUP = "mfa_setup"
+
+SignInAnswer = LoginResponse | MfaChallengeResponse | MfaSetupResponse
+
+
+def after_password(email: str, answer: Tokens | MfaRequired) -> SignInAnswer:
+    """What a sign-in whose password was right answers: tokens for an applicant, a challenge
+    for everyone else."""
+    now = clock.now()
+    if isinstance(answer, MfaRequired):
+        challenge = _open(MFA, email, now, cognito_session=answer.session)
+        return MfaChallengeResponse(challenge=MFA, session=challenge.challenge_id)
+    caller = authenticate(f"Bearer {answer.access_token}")
+    if not needs_second_factor(caller.roles):
+        return _token_response(answer.access_token, answer.expires_in)
+    # First sign-in of an account that needs a second factor: enrol it before any token goes out.
+    secret = wiring.accounts().new_totp_secret(answer.access_token)
+    challenge = _open(
+        MFA_SETUP,
+        email,
+        now,
+        access_token=answer.access_token,
+        token_expires_at=now + timedelta(seconds=answer.expires_in),
+        secret=secret,
+    )
+    logger.info("second factor enrolment started", extra={"account_id": caller.account_id})
+    return MfaSetupResponse(challenge=MFA_SETUP, session=challenge.challenge_id, secret=secret, otpauth_uri=otpauth_uri(secret, email))
+
+
+def answer(request: MfaRequest) -> LoginResponse:
+    """The code for a challenge: the access token, or a refusal."""
+    now = clock.now()
+    challenge = _count_attempt(request.session, now)
+    if challenge is None:
+        raise _sign_in_again()
+    accounts = wiring.accounts()
+    try:
+        if challenge.kind == MFA:
+            tokens = accounts.answer_mfa(challenge.email, challenge.cognito_session, request.code)
+            access_token, expires_in = tokens.access_token, tokens.expires_in
+        else:
+            accounts.enable_totp(challenge.access_token, request.code)
+            access_token = challenge.access_token
+            expires_in = int((challenge.token_expires_at - now).total_seconds())
+    except CodeMismatch:
+        logger.info("second factor refused", extra={"reason": "code_incorrect", "kind": challenge.kind})
+        raise Unauthenticated(
+            "The code is not correct. Type the 6 digits your authenticator app shows now.", reason="code_incorrect"
+        ) from None
+    except ChallengeExpired:
+        _close(challenge)
+        raise _sign_in_again() from None
+    # Of two right answers sent at once, the one that closes the challenge gets the token.
+    if not _close(challenge) or expires_in <= 0:
+        raise _sign_in_again()
+    if challenge.kind == MFA_SETUP:
+        logger.info("second factor enrolled")
+    return _token_response(access_token, expires_in)
+
+
+def pending(session_id: str | None) -> SignInChallenge | None:
+    """A challenge still open (for the portal's code page: which form, and the secret to show)."""
+    if not session_id:
+        return None
+    try:
+        challenge = SignInChallenge.get(session_id, consistent_read=True)
+    except SignInChallenge.DoesNotExist:
+        return None
+    if challenge.expires_at <= clock.now() or int(challenge.attempts) >= MAX_CODE_ATTEMPTS:
+        return None
+    return challenge
+
+
+def setup_details(challenge: SignInChallenge) -> MfaSetupResponse:
+    return MfaSetupResponse(
+        challenge=MFA_SETUP,
+        session=challenge.challenge_id,
+        secret=challenge.secret,
+        otpauth_uri=otpauth_uri(challenge.secret, challenge.email),
+    )
+
+
+def _open(kind: str, email: str, now: datetime, **fields) -> SignInChallenge:
+    expires_at = challenge_expiry(now)
+    challenge = SignInChallenge(
+        secrets.token_urlsafe(32), kind=kind, email=email, attempts=0, expires_at=expires_at, expires=expires_at, **fields
+    )
+    challenge.save(condition=SignInChallenge.challenge_id.does_not_exist())
+    return challenge
+
+
+def _count_attempt(session_id: str, now: datetime) -> SignInChallenge | None:
+    """Count this attempt before its code is checked, on condition that the challenge is open
+    (not expired, attempts left): parallel guesses cannot exceed the limit."""
+    try:
+        challenge = SignInChallenge.get(session_id, consistent_read=True)
+    except SignInChallenge.DoesNotExist:
+        return None
+    counted = update_if(
+        challenge,
+        [SignInChallenge.attempts.add(1)],
+        (SignInChallenge.attempts < MAX_CODE_ATTEMPTS) & (SignInChallenge.expires_at > now),
+    )
+    return challenge if counted else None
+
+
+def _close(challenge: SignInChallenge) -> bool:
+    """Delete the challenge, once: False when another request closed it first."""
+    try:
+        challenge.delete(condition=SignInChallenge.challenge_id.exists())
+    except DeleteError as error:
+        if error.cause_response_code == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True
+
+
+def _sign_in_again() -> Unauthenticated:
+    return Unauthenticated(
+        "This sign-in has expired or had too many wrong codes. Sign in again with your email and password.",
+        reason="sign_in_again",
+    )
+
+
+def _token_response(access_token: str, expires_in: int) -> LoginResponse:
+    return LoginResponse(access_token=access_token, token_type="Bearer", expires_in=expires_in)
