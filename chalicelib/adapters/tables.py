@@ -32,8 +32,21 @@ class _Meta:
     max_pool_connections = 64
 
 
+class ResidentsByPassport(GlobalSecondaryIndex):
+    """Sparse: the records that carry a passport number, so a sign-up with a passport finds its
+    person with one Query (a passport number is not the registry's key)."""
+
+    class Meta:
+        index_name = "by-passport"
+        projection = AllProjection()
+
+    passport_number = UnicodeAttribute(hash_key=True)
+
+
 class ResidentRecord(Model):
-    """The authority's registry: who holds which permit, valid until when, living where."""
+    """The authority's registry: who a person is (names, birth date, nationality, documents),
+    which permit they hold, valid until when, living where. Keyed by the registry's document
+    number (a foreigner ID, or a passport number for a newcomer who has none yet)."""
 
     class Meta(_Meta):
         table_name = table_name("residents")
@@ -42,7 +55,28 @@ class ResidentRecord(Model):
     permit_status = UnicodeAttribute()
     permit_valid_until = UnicodeAttribute()  # YYYY-MM-DD
     province = UnicodeAttribute()  # plate code "01".."81"
+    # Identity as the authority holds it (null only on records imported before it was carried).
+    given_name = UnicodeAttribute(null=True)  # as written on the residence card (Latin script)
+    family_name = UnicodeAttribute(null=True)
+    birth_date = UnicodeAttribute(null=True)  # YYYY-MM-DD
+    nationality = UnicodeAttribute(null=True)  # ISO 3166-1 alpha-3, as on the applicant
+    passport_number = UnicodeAttribute(null=True)  # canonical (domain.identity)
+    guardian_document_number = UnicodeAttribute(null=True)  # a minor's guardian, by document number
     updated_at = UTCDateTimeAttribute()
+
+    by_passport = ResidentsByPassport()
+
+
+class PendingSignUpsByDay(GlobalSecondaryIndex):
+    """Sparse: sign-ups whose phone code is not confirmed yet, by the (UTC) day they expire, so the
+    clean-up schedule reads exactly the expired ones, never the whole table."""
+
+    class Meta:
+        index_name = "pending-by-day"
+        projection = AllProjection()
+
+    pending_day = UnicodeAttribute(hash_key=True)
+    pending_expires_at = UTCDateTimeAttribute(range_key=True)
 
 
 class Applicant(Model):
@@ -82,13 +116,35 @@ class Applicant(Model):
     reset_attempts = NumberAttribute(null=True)
     locked_until = UTCDateTimeAttribute(null=True)
     waiting_request = UnicodeAttribute(null=True)  # the one assignment request waiting, if any
+    # While pending: when the sign-up lapses (24 h), the day of that (the sparse index), and the
+    # TTL a while later (DynamoDB removes the item if the clean-up schedule has not; code never
+    # relies on it: moto does not expire items, and neither does DynamoDB on the dot).
+    pending_expires_at = UTCDateTimeAttribute(null=True)
+    pending_day = UnicodeAttribute(null=True)
+    expires = TTLAttribute(null=True)
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()  # writers that must not lose an update condition on it
+
+    pending_by_day = PendingSignUpsByDay()
+
+
+class RateCounter(Model):
+    """How many times something happened to one subject on one Istanbul day (codes sent, codes
+    tried, sign-ups naming a phone): one conditional ADD per event, so parallel requests cannot
+    overrun a limit. The subject is a digest, never personal data. TTL removes old days."""
+
+    class Meta(_Meta):
+        table_name = table_name("rate-counters")
+
+    counter = UnicodeAttribute(hash_key=True)  # "<kind>#<subject digest>#<YYYY-MM-DD>"
+    count = NumberAttribute(default=0)
+    expires = TTLAttribute(null=True)
 
 
 class IdentityClaim(Model):
     """One item per person (their registry document): the conditional put that makes
-    "one account per person" hold under concurrent sign-ups."""
+    "one account per person" hold. Put when a sign-up's phone code is confirmed (pending
+    sign-ups claim nothing), in the same transaction as the account becoming active."""
 
     class Meta(_Meta):
         table_name = table_name("identity-claims")
@@ -421,6 +477,7 @@ ALL_TABLES: tuple[type[Model], ...] = (
     ResidentRecord,
     Applicant,
     IdentityClaim,
+    RateCounter,
     StaffMember,
     TokenValidity,
     AuditRecord,

@@ -50,10 +50,19 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 
 SERVICE_NAME = "md-appointments"
 
-# What the backend does with Cognito beyond the public SignUp/InitiateAuth calls.
+_ACCOUNT_RECOVERY = {"admin_only": cognito.AccountRecovery.NONE, "verified_email": cognito.AccountRecovery.EMAIL_ONLY}
+# Cognito's standard attribute names → the CDK StandardAttributesMask's keyword arguments.
+_STANDARD_ATTRIBUTE = {"email": "email", "email_verified": "email_verified", "zoneinfo": "timezone", "phone_number": "phone_number"}
+
+
+def _mask(attributes: tuple[str, ...]) -> dict[str, bool]:
+    return {_STANDARD_ATTRIBUTE[name]: True for name in attributes}
+
+
+# What the backend does with Cognito beyond the public InitiateAuth call.
 COGNITO_BACKEND_ACTIONS = (
-    "cognito-idp:AdminConfirmSignUp",
     "cognito-idp:AdminGetUser",
+    "cognito-idp:AdminListGroupsForUser",
     "cognito-idp:AdminDeleteUser",
     "cognito-idp:AdminAddUserToGroup",
     "cognito-idp:AdminCreateUser",
@@ -63,7 +72,6 @@ COGNITO_BACKEND_ACTIONS = (
     "cognito-idp:AdminDisableUser",
     "cognito-idp:AdminInitiateAuth",
     "cognito-idp:InitiateAuth",
-    "cognito-idp:SignUp",
     # The second factor (token-authorised calls; listed so that the role says what the app does).
     "cognito-idp:RespondToAuthChallenge",
     "cognito-idp:AssociateSoftwareToken",
@@ -308,9 +316,10 @@ class AppointmentsStack(cdk.Stack):
                 phone="phone_number" in definition.username_attributes,
                 username=False,
             ),
-            # The backend calls SignUp; Cognito sends nothing and verifies nothing itself (the
-            # application verifies the phone with its own SMS code).
-            self_sign_up_enabled=True,
+            # Only the service creates logins (AdminCreateUser, after the registry matched);
+            # Cognito sends nothing and verifies nothing itself (the application verifies the
+            # phone with its own SMS code).
+            self_sign_up_enabled=not definition.admin_create_user_only,
             auto_verify=cognito.AutoVerifiedAttrs(email=False, phone=False),
             password_policy=cognito.PasswordPolicy(
                 min_length=policy.min_length,
@@ -323,7 +332,8 @@ class AppointmentsStack(cdk.Stack):
             # service at their first sign-in; OPTIONAL because applicants have none.
             mfa=getattr(cognito.Mfa, definition.mfa),
             mfa_second_factor=cognito.MfaSecondFactor(otp=definition.software_token_mfa, sms=definition.sms_mfa),
-            account_recovery=cognito.AccountRecovery.EMAIL_ONLY,
+            # No recovery through Cognito: the service resets passwords with its own SMS code.
+            account_recovery=_ACCOUNT_RECOVERY[definition.recovery_mechanism],
             deletion_protection=True,
             removal_policy=cdk.RemovalPolicy.RETAIN,
         )
@@ -338,6 +348,9 @@ class AppointmentsStack(cdk.Stack):
             disable_o_auth=True,
             access_token_validity=cdk.Duration.minutes(definition.access_token_minutes),
             auth_session_validity=cdk.Duration.minutes(definition.auth_session_minutes),
+            prevent_user_existence_errors=definition.prevent_user_existence_errors == "ENABLED",
+            read_attributes=cognito.ClientAttributes().with_standard_attributes(**_mask(definition.read_attributes)),
+            write_attributes=cognito.ClientAttributes().with_standard_attributes(**_mask(definition.write_attributes)),
         )
         # Exactly the flows of the definition (the L2 flags cannot express every flow name).
         client_resource: cognito.CfnUserPoolClient = client.node.default_child  # type: ignore[assignment]
