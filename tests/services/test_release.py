@@ -30,8 +30,7 @@ def person(aws, frozen_clock) -> Applicant:
     confirmed sign-up leaves one."""
     email = f"release.{uuid.uuid4().hex[:12]}@example.net"
     login = wiring.accounts()
-    applicant_id = login.sign_up(email, PASSWORD)
-    login.confirm(email)
+    applicant_id = login.create_login(email, PASSWORD)
     login.add_to_group(email, "applicant")
     now = clock.now()
     number = unique_foreign_id()
@@ -97,7 +96,8 @@ def test_the_registry_feed_of_an_old_number_does_not_overwrite_the_account(perso
     old, new = person.document_number, unique_foreign_id()
     amend_number(person, new)
     record = {"document_number": old, "permit_status": "work_permit", "province": "06",
-              "permit_valid_until": (clock.today() + timedelta(days=30)).isoformat()}
+              "permit_valid_until": (clock.today() + timedelta(days=30)).isoformat(),
+              "given_name": "Test", "family_name": "Person", "birth_date": "1990-01-01", "nationality": "SY"}
     registry.import_residents(ImportResidentsRequest.model_validate({"records": [record]}))
     stored = Applicant.get(person.applicant_id, consistent_read=True)
     assert (stored.province, stored.permit_status) == ("34", "residence_permit")
