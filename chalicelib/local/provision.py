@@ -12,6 +12,8 @@ or need not reproduce is listed here rather than left out silently:
   accepts on-demand billing and nothing else is asked for);
 - the user pool: account recovery and deletion protection (nothing is ever recovered or
   deleted by hand locally);
+- secrets: created with a random placeholder value, as the stack's generated one; not
+  reproduced: their KMS key (the emulator's default) and rotation (none is configured);
 - queues: each is created with its dead-letter queue and the same RedrivePolicy as in AWS
   (`maxReceiveCount` of its definition; moto moves a message to the dead-letter queue on the
   receive after the last allowed one). Not reproduced: the visibility timeout, which is the
@@ -58,6 +60,7 @@ class LocalResources:
     sms_sender_id: str
     queue_urls: tuple[str, ...] = ()  # the queues of the definitions, in their order
     dead_letter_queue_urls: tuple[str, ...] = ()  # their dead-letter queues, in the same order
+    secret_names: tuple[str, ...] = ()  # the secrets of the definitions, in their order
 
     @property
     def jwks_url(self) -> str:
@@ -84,8 +87,8 @@ def provision(
     region: str | None = None,
 ) -> LocalResources:
     """Create every table, the user pool with its groups and app client, the verified SES
-    sender, the SNS SMS settings and the queues of `resources`, each with its dead-letter
-    queue, at `endpoint_url`.
+    sender, the SNS SMS settings, the queues of `resources`, each with its dead-letter
+    queue, and its secrets, at `endpoint_url`.
 
     `session` supplies credentials and region (any credentials do for the emulator); without
     one, a session with dummy credentials is used. `region` overrides the session's region.
@@ -111,6 +114,15 @@ def provision(
     )
     sqs = client("sqs")
     queues = [_create_queue(sqs, definition) for definition in resources.queues]
+    secrets = client("secretsmanager")
+    for secret in resources.secrets:
+        # A random placeholder, as the CDK stack generates one; whoever holds the real value
+        # (locally: the stack, once the embedded provider registered the client) puts it.
+        secrets.create_secret(
+            Name=secret.name,
+            Description=secret.description,
+            SecretString=secrets.get_random_password(PasswordLength=40, ExcludePunctuation=True)["RandomPassword"],
+        )
 
     return LocalResources(
         endpoint_url=endpoint_url,
@@ -124,6 +136,7 @@ def provision(
         sms_sender_id=messaging.sms_sender_id,
         queue_urls=tuple(url for url, _ in queues),
         dead_letter_queue_urls=tuple(dead_letter_url for _, dead_letter_url in queues),
+        secret_names=tuple(secret.name for secret in resources.secrets),
     )
 
 
