@@ -14,6 +14,8 @@ import requests
 from stdnum.tr import tckimlik
 
 PASSWORD = "Secret123pass"
+# Who each of them is in the registry, and types at sign-up (the registry must match).
+IDENTITY = {"given_name": "Bench", "family_name": "Person", "birth_date": "1990-01-01", "nationality": "SY"}
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,7 @@ def create_applicants(
             "permit_status": permit_status,
             "permit_valid_until": (date.today() + timedelta(days=400)).isoformat(),
             "province": province,
+            **IDENTITY,
         }
         for number, _, _ in people
     ]
@@ -80,8 +83,7 @@ def create_applicants(
         response = requests.post(
             f"{base_url}/v1/auth/signup",
             json={
-                "document_type": "foreign_id", "document_number": number, "nationality": "SY",
-                "given_name": "Bench", "family_name": "Person", "birth_date": "1990-01-01",
+                "document_type": "foreign_id", "document_number": number, **IDENTITY,
                 "email": email, "phone": phone, "password": PASSWORD, "language": "en",
             },
             timeout=60,

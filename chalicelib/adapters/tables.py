@@ -32,8 +32,21 @@ class _Meta:
     max_pool_connections = 64
 
 
+class ResidentsByPassport(GlobalSecondaryIndex):
+    """Sparse: the records that carry a passport number, so a sign-up with a passport finds its
+    person with one Query (a passport number is not the registry's key)."""
+
+    class Meta:
+        index_name = "by-passport"
+        projection = AllProjection()
+
+    passport_number = UnicodeAttribute(hash_key=True)
+
+
 class ResidentRecord(Model):
-    """The authority's registry: who holds which permit, valid until when, living where."""
+    """The authority's registry: who a person is (names, birth date, nationality, documents),
+    which permit they hold, valid until when, living where. Keyed by the registry's document
+    number (a foreigner ID, or a passport number for a newcomer who has none yet)."""
 
     class Meta(_Meta):
         table_name = table_name("residents")
@@ -42,7 +55,16 @@ class ResidentRecord(Model):
     permit_status = UnicodeAttribute()
     permit_valid_until = UnicodeAttribute()  # YYYY-MM-DD
     province = UnicodeAttribute()  # plate code "01".."81"
+    # Identity as the authority holds it (null only on records imported before it was carried).
+    given_name = UnicodeAttribute(null=True)  # as written on the residence card (Latin script)
+    family_name = UnicodeAttribute(null=True)
+    birth_date = UnicodeAttribute(null=True)  # YYYY-MM-DD
+    nationality = UnicodeAttribute(null=True)  # ISO 3166-1 alpha-3, as on the applicant
+    passport_number = UnicodeAttribute(null=True)  # canonical (domain.identity)
+    guardian_document_number = UnicodeAttribute(null=True)  # a minor's guardian, by document number
     updated_at = UTCDateTimeAttribute()
+
+    by_passport = ResidentsByPassport()
 
 
 class Applicant(Model):

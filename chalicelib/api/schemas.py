@@ -253,18 +253,24 @@ class ResidentRecordIn(Strict):
     permit_status: PermitStatus
     permit_valid_until: date
     province: ProvinceCode
+    given_name: PersonName
+    family_name: PersonName
+    birth_date: BirthDate
+    nationality: Nationality = Field(description="ISO 3166-1 alpha-2 (alpha-3 accepted); stored as alpha-3")
+    passport_number: RawDocumentNumber | None = None
+    guardian_document_number: RawDocumentNumber | None = Field(default=None, description="A minor's guardian, by document number")
 
-    @field_validator("document_number")
+    @field_validator("document_number", "passport_number", "guardian_document_number")
     @classmethod
-    def _canonical(cls, value: str) -> str:
-        number = identity.canonical_document_number(value)
-        if not number.isalnum() or not 6 <= len(number) <= 20:
-            raise ValueError("a document number has 6 to 20 letters and digits")
-        return number
+    def _canonical(cls, value: str | None) -> str | None:
+        return None if value is None else identity.normalize_registry_document_number(value)
 
 
 class ImportResidentsRequest(Strict):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, json_schema_extra={"examples": [{"records": [{"document_number": "99706848764", "permit_status": "residence_permit", "permit_valid_until": "2028-06-30", "province": "34"}]}]})
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, json_schema_extra={"examples": [{"records": [{
+        "document_number": "99706848764", "permit_status": "residence_permit", "permit_valid_until": "2028-06-30", "province": "34",
+        "given_name": "Ahmad", "family_name": "Al-Hassan", "birth_date": "1990-05-17", "nationality": "SY", "passport_number": "N01234567",
+    }]}]})
 
     records: Annotated[list[ResidentRecordIn], Field(min_length=1, max_length=1000)]
 

@@ -31,6 +31,15 @@ def canonical_document_number(raw: str) -> str:
     return re.sub(r"[\s-]", "", raw).upper()
 
 
+def normalize_registry_document_number(raw: str) -> str:
+    """Any document number the registry carries (a foreigner ID or a passport): 6 to 20 letters
+    and digits once spaces and hyphens are gone."""
+    number = canonical_document_number(raw)
+    if not _PASSPORT.match(number):
+        raise ValueError("a document number has 6 to 20 letters and digits")
+    return number
+
+
 def normalize_document_number(document_type: DocumentType, raw: str) -> str:
     number = canonical_document_number(raw)
     if document_type is DocumentType.FOREIGN_ID:

@@ -25,6 +25,12 @@ def import_residents(request: ImportResidentsRequest) -> ImportResidentsResponse
                     permit_status=record.permit_status.value,
                     permit_valid_until=record.permit_valid_until.isoformat(),
                     province=record.province,
+                    given_name=record.given_name,
+                    family_name=record.family_name,
+                    birth_date=record.birth_date.isoformat(),
+                    nationality=record.nationality,
+                    passport_number=record.passport_number,
+                    guardian_document_number=record.guardian_document_number,
                     updated_at=now,
                 )
             )

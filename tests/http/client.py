@@ -36,23 +36,36 @@ class Person:
     province: str = "34"
     permit_status: str = "residence_permit"
     password: str = "Secret123pass"
+    # Who the registry says they are (what sign-up must match).
+    given_name: str = "Ahmad"
+    family_name: str = "Al-Hassan"
+    birth_date: str = "1990-05-17"
+    nationality: str = "SY"
+    passport_number: str | None = None
 
     def registry_record(self, valid_until: date | None = None) -> dict:
-        return {
+        record = {
             "document_number": self.document_number,
             "permit_status": self.permit_status,
             "permit_valid_until": (valid_until or date.today() + timedelta(days=365)).isoformat(),
             "province": self.province,
+            "given_name": self.given_name,
+            "family_name": self.family_name,
+            "birth_date": self.birth_date,
+            "nationality": self.nationality,
         }
+        if self.passport_number:
+            record["passport_number"] = self.passport_number
+        return record
 
     def signup_body(self, **overrides) -> dict:
         body = {
             "document_type": "foreign_id",
             "document_number": self.document_number,
-            "nationality": "SY",
-            "given_name": "Ahmad",
-            "family_name": "Al-Hassan",
-            "birth_date": "1990-05-17",
+            "nationality": self.nationality,
+            "given_name": self.given_name,
+            "family_name": self.family_name,
+            "birth_date": self.birth_date,
             "email": self.email,
             "phone": self.phone,
             "password": self.password,

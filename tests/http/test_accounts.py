@@ -170,5 +170,21 @@ def test_registry_import_is_admin_only_validated_and_idempotent(api: Api, admin_
     assert twice.json() == {"imported": 1}
     bad = api.post("/v1/admin/residents", {"records": [{**record, "province": "82"}]}, token=admin_token)
     assert bad.status_code == 400
+    identity = ("given_name", "family_name", "birth_date", "nationality")
+    anonymous = {k: v for k, v in record.items() if k not in identity}
+    without_identity = api.post("/v1/admin/residents", {"records": [anonymous]}, token=admin_token)
+    assert without_identity.status_code == 400 and without_identity.json()["error"]["code"] == "VALIDATION_FAILED"
+    named = {f["field"].split(".")[-1] for f in without_identity.json()["error"]["details"]["fields"]}
+    assert named == set(identity)
     _, applicant_token = signed_up_and_confirmed(api, admin_token)
     assert api.post("/v1/admin/residents", {"records": [record]}, token=applicant_token).status_code == 403
+
+
+def test_the_local_registry_lists_its_seeded_residents_with_who_they_are(api: Api):
+    residents = api.get("/local/residents").json()
+    assert len(residents) >= 100
+    for field in ("document_number", "given_name", "family_name", "birth_date", "nationality", "permit_valid_until"):
+        assert all(r[field] for r in residents), field
+    assert all(len(r["nationality"]) == 2 for r in residents)
+    assert any(r.get("passport_number") for r in residents) and any(r.get("guardian_document_number") for r in residents)
+    assert any(set("ŞşİıĞğÜü") & set(r["given_name"] + r["family_name"]) for r in residents)

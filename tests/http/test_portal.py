@@ -98,12 +98,13 @@ def sign_up_through_the_pages(page, base_url: str, api: Api, person: Person, lan
     check_accessible(page)
     page.check(f"#document_type-{document_type}")
     page.fill("#document_number", person.document_number)
-    page.fill("#nationality", "SY")
-    page.fill("#given_name", "Ahmad")
-    page.fill("#family_name", "Al-Hassan")
-    page.fill("#birth_day", "17")
+    page.fill("#nationality", person.nationality)
+    page.fill("#given_name", person.given_name)
+    page.fill("#family_name", person.family_name)
+    year, month, day = person.birth_date.split("-")
+    page.fill("#birth_day", day)
     page.fill("#birth_month", "13")  # a mistake: the form comes back with it marked
-    page.fill("#birth_year", "1990")
+    page.fill("#birth_year", year)
     page.fill("#email", person.email)
     page.fill("#phone", "0" + person.phone[3:])
     page.fill("#password", person.password)
@@ -111,7 +112,7 @@ def sign_up_through_the_pages(page, base_url: str, api: Api, person: Person, lan
     assert page.locator(".error-summary a[href='#birth_day']").count() == 1
     assert page.input_value("#email") == person.email  # nothing typed is lost
     check_accessible(page)
-    page.fill("#birth_month", "05")
+    page.fill("#birth_month", month)
     page.fill("#password", person.password)
     click_through(page, "main form button[type=submit]")
 

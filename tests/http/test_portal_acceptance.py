@@ -20,7 +20,11 @@ def test_a_seeded_resident_signs_up_books_in_arabic_by_keyboard_and_is_marked_at
         r for r in synthetic_residents(today)
         if r.province == PROVINCE and r.document_type == "foreign_id" and r.permit_status.value == "residence_permit" and r.permit_valid_until > today
     )
-    person = Person(resident.document_number, unique_email("seeded"), unique_phone(), province=PROVINCE)
+    person = Person(
+        resident.document_number, unique_email("seeded"), unique_phone(), province=PROVINCE,
+        given_name=resident.given_name, family_name=resident.family_name,
+        birth_date=resident.birth_date.isoformat(), nationality=resident.nationality,
+    )
 
     context = browser.new_context()
     page = context.new_page()
