@@ -166,10 +166,13 @@ class OpenIdClient:
     def read_callback(params: dict[str, str], expected_state: str | None) -> str:
         """The authorization code of the provider's redirect back, once its `state` is the one
         this session sent. The state is compared before anything else is read."""
-        state = params.get("state") or ""
+        state, error = params.get("state") or "", params.get("error")
+        if error and not state:
+            # Some providers (the local stand-in among them) leave the state out of an error
+            # answer; an error carries no code, so it can sign no one in: it is read as it is.
+            raise CallbackRefused("cancelled" if error == "access_denied" else "provider_error")
         if not expected_state or not hmac.compare_digest(state.encode(), expected_state.encode()):
             raise CallbackRefused("state_mismatch")
-        error = params.get("error")
         if error == "access_denied":
             raise CallbackRefused("cancelled")
         if error or not params.get("code"):

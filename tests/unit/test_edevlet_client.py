@@ -152,6 +152,12 @@ def test_a_callback_tells_a_cancellation_from_a_provider_error():
     with pytest.raises(CallbackRefused) as refused:
         OpenIdClient.read_callback({"error": "server_error", "state": "s"}, "s")
     assert refused.value.reason == "provider_error"
+    with pytest.raises(CallbackRefused) as refused:  # an error without state: still only an error
+        OpenIdClient.read_callback({"error": "access_denied"}, "s")
+    assert refused.value.reason == "cancelled"
+    with pytest.raises(CallbackRefused) as refused:  # a code without state is never read
+        OpenIdClient.read_callback({"code": "abc"}, "s")
+    assert refused.value.reason == "state_mismatch"
     assert OpenIdClient.read_callback({"code": "abc", "state": "s"}, "s") == "abc"
 
 
