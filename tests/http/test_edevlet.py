@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import requests
 
-from tests.http.client import unique_email, unique_phone
+from chalicelib.i18n import text
+from tests.http.client import unique_email, unique_foreign_id, unique_phone
 from tests.http.edevlet import (
     CONTACT,
     EMAIL_CODE,
@@ -68,16 +69,18 @@ def test_the_e_devlet_session_books_through_the_same_use_cases(base_url, api):
 
 
 def test_a_person_the_registry_does_not_know_gets_sign_ups_refusal_and_no_account(base_url, api):
-    refused = through_the_provider(requests.Session(), base_url, "99000000016")
+    stranger = unique_foreign_id()
+    refused = through_the_provider(requests.Session(), base_url, stranger)
     assert refused.status_code == 403
+    assert text("error.NOT_ELIGIBLE", "tr") in refused.text  # the words the sign-up page refuses with
     same_as_signup = api.post("/v1/auth/signup", {
-        "document_type": "foreign_id", "document_number": "99000000016", "nationality": "SY", "given_name": "Ahmad",
+        "document_type": "foreign_id", "document_number": stranger, "nationality": "SY", "given_name": "Ahmad",
         "family_name": "Al-Hassan", "birth_date": "1990-05-17", "email": unique_email(), "phone": unique_phone(),
         "password": "Secret123pass", "language": "en",
     })
     assert same_as_signup.status_code == 403 and same_as_signup.json()["error"]["code"] == "NOT_ELIGIBLE"
     browser = requests.Session()
-    through_the_provider(browser, base_url, "99000000016")
+    through_the_provider(browser, base_url, stranger)
     assert browser.get(f"{base_url}{CONTACT}", allow_redirects=False).status_code == 303  # nothing to continue
 
 
@@ -85,7 +88,7 @@ def test_an_expired_permit_gets_the_same_refusal_without_its_date(base_url, api)
     today = today_of(api)
     expired = next(r for p in ("34", "06", "42", "07", "33", "35", "63", "16", "01", "31") for r in residents_with_foreigner_id(today, p, expired=True))
     refused = through_the_provider(requests.Session(), base_url, expired.document_number)
-    unknown = through_the_provider(requests.Session(), base_url, "99000000024")
+    unknown = through_the_provider(requests.Session(), base_url, unique_foreign_id())
     assert refused.status_code == unknown.status_code == 403
     assert expired.permit_valid_until.isoformat() not in refused.text
     main = lambda page: page.text.split('<main', 1)[1]  # noqa: E731
