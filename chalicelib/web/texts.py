@@ -99,7 +99,7 @@ PAGES: dict[str, dict[str, str]] = {
         "en": "Give a Turkish mobile number and an email address for your appointment messages. We will send a 6-digit code to each; the codes are valid for {minutes} minutes.",
         "ar": "أدخل رقم هاتف محمول تركياً وعنوان بريد إلكتروني لرسائل مواعيدك. سنرسل رمزاً من 6 أرقام إلى كل منهما، وهو صالح لمدة {minutes} دقيقة.",
     },
-    "edevlet.contact.phone_hint": {"tr": "Örneğin 0532 123 45 67", "en": "For example 0532 123 45 67", "ar": "مثلاً 0532 123 45 67"},
+    "edevlet.contact.phone_hint": {"tr": "Örneğin", "en": "For example", "ar": "مثلاً"},
     "edevlet.contact.submit": {"tr": "Kodları gönder", "en": "Send the codes", "ar": "أرسل الرموز"},
     "edevlet.error.phone": {
         "tr": "Bir Türk cep telefonu numarası girin, örneğin 0532 123 45 67",
