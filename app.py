@@ -14,6 +14,7 @@ from chalicelib.services import assignment as assigner
 from chalicelib.services import auth
 from chalicelib.services import catalogue as catalogue_jobs
 from chalicelib.services import demand, notifications
+from chalicelib.services import signup as sign_ups
 from chalicelib.resources import assignments_queue_name, notifications_queue_name
 from chalicelib.settings import get_settings
 from chalicelib.web import admin as web_admin
@@ -139,6 +140,12 @@ def send_reminders(event):
 @app.schedule("rate(5 minutes)")
 def requeue_notifications(event):
     return notifications.requeue_undelivered()
+
+
+# Every hour: remove sign-ups whose phone code was not confirmed within 24 hours, and their logins.
+@app.schedule("rate(1 hour)")
+def remove_lapsed_sign_ups(event):
+    return sign_ups.remove_lapsed()
 
 
 # Schedules: midnight in Istanbul (21:00 UTC), open the day that enters the booking horizon.

@@ -119,7 +119,12 @@ def table_definitions() -> tuple[TableDefinition, ...]:
 @dataclass(frozen=True)
 class UserPoolDefinition:
     """Accounts. Sign-in with email; the phone is verified by the application's own SMS code
-    (so Cognito auto-verifies nothing and sends nothing itself)."""
+    (so Cognito auto-verifies nothing and sends nothing itself).
+
+    Hardened so that Cognito is reachable only through the service's use cases: no public
+    sign-up (the service creates logins with AdminCreateUser after the registry matched), no
+    self-service recovery (the service resets passwords with its own SMS code), users cannot
+    change their own attributes, and the app client never says whether a user exists."""
 
     name: str
     client_name: str
@@ -128,6 +133,13 @@ class UserPoolDefinition:
     password_policy: PasswordPolicy = PASSWORD_POLICY
     auth_flows: tuple[str, ...] = ("ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH")
     access_token_minutes: int = 60
+    admin_create_user_only: bool = True
+    recovery_mechanism: str = "admin_only"  # Cognito's AccountRecoverySetting: no email or SMS recovery
+    prevent_user_existence_errors: str = "ENABLED"
+    read_attributes: tuple[str, ...] = ("email", "email_verified")
+    # Cognito reads an empty list as "every attribute writable", so the client may write one
+    # attribute the service never reads; email, phone and names are not writable by users.
+    write_attributes: tuple[str, ...] = ("zoneinfo",)
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,6 @@ class Settings:
     email_sender: str
     slot_horizon_days: int
     verification_code_ttl_minutes: int
-    verification_max_attempts: int
     assignment_window_minutes: int
     web_secure_cookies: bool
     demand: DemandPolicy
@@ -70,7 +69,6 @@ def get_settings() -> Settings:
         email_sender=env.get("EMAIL_SENDER", "no-reply@randevu.example.org"),
         slot_horizon_days=int(env.get("SLOT_HORIZON_DAYS", "21")),
         verification_code_ttl_minutes=int(env.get("VERIFICATION_CODE_TTL_MINUTES", "15")),
-        verification_max_attempts=int(env.get("VERIFICATION_MAX_ATTEMPTS", "5")),
         # At most 15: a window's message waits on the queue (DelaySeconds ≤ 900) until it closes.
         web_secure_cookies=env.get("WEB_SECURE_COOKIES", "true").lower() != "false",
         assignment_window_minutes=min(int(env.get("ASSIGNMENT_WINDOW_MINUTES", "10")), 15),

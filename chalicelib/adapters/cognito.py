@@ -50,15 +50,35 @@ class CognitoAccounts:
         self._client_id = client_id
         self._errors = client.exceptions
 
-    def sign_up(self, email: str, password: str) -> str:
-        """An unconfirmed account; returns its `sub`. Cognito sends nothing (no auto-verify)."""
+    def create_login(self, email: str, password: str) -> str:
+        """A login with a permanent password, created by the service (the pool allows no public
+        sign-up, so nobody can skip the registry); returns its `sub`. Cognito sends nothing.
+        Whether it may be used yet is the service's to decide (an applicant's status)."""
         try:
-            response = self._client.sign_up(ClientId=self._client_id, Username=email, Password=password)
+            response = self._client.admin_create_user(
+                UserPoolId=self._pool,
+                Username=email,
+                UserAttributes=[{"Name": "email", "Value": email}],
+                MessageAction="SUPPRESS",
+            )
         except self._errors.UsernameExistsException:
             raise EmailTaken() from None
+        try:
+            self._client.admin_set_user_password(UserPoolId=self._pool, Username=email, Password=password, Permanent=True)
         except self._errors.InvalidPasswordException as error:
+            self.delete(email)
             raise PasswordRejected(error.response["Error"].get("Message", "")) from None
-        return response["UserSub"]
+        attributes = {a["Name"]: a["Value"] for a in response["User"].get("Attributes", [])}
+        return attributes.get("sub") or self._sub_of(email)
+
+    def _sub_of(self, email: str) -> str:
+        user = self.find(email)
+        assert user is not None
+        return user.sub
+
+    def groups(self, email: str) -> set[str]:
+        response = self._client.admin_list_groups_for_user(UserPoolId=self._pool, Username=email)
+        return {group["GroupName"] for group in response.get("Groups", [])}
 
     def find(self, email: str) -> CognitoUser | None:
         try:
@@ -78,37 +98,17 @@ class CognitoAccounts:
         except self._errors.UserNotFoundException:
             pass
 
-    def confirm(self, email: str) -> None:
-        self._client.admin_confirm_sign_up(UserPoolId=self._pool, Username=email)
-
     def add_to_group(self, email: str, group: str) -> None:
         self._client.admin_add_user_to_group(UserPoolId=self._pool, Username=email, GroupName=group)
 
     def create_confirmed(self, email: str, password: str, group: str) -> str:
         """A ready-to-use account created by an administrator (staff, admin); returns its `sub`."""
-        try:
-            self._client.admin_create_user(
-                UserPoolId=self._pool,
-                Username=email,
-                UserAttributes=[
-                    {"Name": "email", "Value": email},
-                    {"Name": "email_verified", "Value": "true"},
-                ],
-                MessageAction="SUPPRESS",
-            )
-        except self._errors.UsernameExistsException:
-            raise EmailTaken() from None
-        try:
-            self._client.admin_set_user_password(
-                UserPoolId=self._pool, Username=email, Password=password, Permanent=True
-            )
-        except self._errors.InvalidPasswordException as error:
-            self.delete(email)
-            raise PasswordRejected(error.response["Error"].get("Message", "")) from None
+        sub = self.create_login(email, password)
+        self._client.admin_update_user_attributes(
+            UserPoolId=self._pool, Username=email, UserAttributes=[{"Name": "email_verified", "Value": "true"}]
+        )
         self.add_to_group(email, group)
-        user = self.find(email)
-        assert user is not None
-        return user.sub
+        return sub
 
     def change_email(self, old_email: str, new_email: str) -> None:
         try:

@@ -67,6 +67,18 @@ class ResidentRecord(Model):
     by_passport = ResidentsByPassport()
 
 
+class PendingSignUpsByDay(GlobalSecondaryIndex):
+    """Sparse: sign-ups whose phone code is not confirmed yet, by the (UTC) day they expire, so the
+    clean-up schedule reads exactly the expired ones, never the whole table."""
+
+    class Meta:
+        index_name = "pending-by-day"
+        projection = AllProjection()
+
+    pending_day = UnicodeAttribute(hash_key=True)
+    pending_expires_at = UTCDateTimeAttribute(range_key=True)
+
+
 class Applicant(Model):
     """An applicant's account: the person's identity as registered at sign-up.
 
@@ -108,8 +120,29 @@ class Applicant(Model):
     email_code_attempts = NumberAttribute(null=True)
     locked_until = UTCDateTimeAttribute(null=True)
     waiting_request = UnicodeAttribute(null=True)  # the one assignment request waiting, if any
+    # While pending: when the sign-up lapses (24 h), the day of that (the sparse index), and the
+    # TTL a while later (DynamoDB removes the item if the clean-up schedule has not; code never
+    # relies on it: moto does not expire items, and neither does DynamoDB on the dot).
+    pending_expires_at = UTCDateTimeAttribute(null=True)
+    pending_day = UnicodeAttribute(null=True)
+    expires = TTLAttribute(null=True)
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()  # writers that must not lose an update condition on it
+
+    pending_by_day = PendingSignUpsByDay()
+
+
+class RateCounter(Model):
+    """How many times something happened to one subject on one Istanbul day (codes sent, codes
+    tried, sign-ups naming a phone): one conditional ADD per event, so parallel requests cannot
+    overrun a limit. The subject is a digest, never personal data. TTL removes old days."""
+
+    class Meta(_Meta):
+        table_name = table_name("rate-counters")
+
+    counter = UnicodeAttribute(hash_key=True)  # "<kind>#<subject digest>#<YYYY-MM-DD>"
+    count = NumberAttribute(default=0)
+    expires = TTLAttribute(null=True)
 
 
 class IdentityClaim(Model):
@@ -414,6 +447,7 @@ ALL_TABLES: tuple[type[Model], ...] = (
     ResidentRecord,
     Applicant,
     IdentityClaim,
+    RateCounter,
     StaffMember,
     AuditRecord,
     Slot,

@@ -17,26 +17,29 @@ from chalicelib.api.schemas import (
     SignupResponse,
 )
 from chalicelib.domain.errors import DuplicateAccount, NotEligible, RateLimited, Unauthenticated, ValidationFailed
-from chalicelib.services import accounts
+from chalicelib.services import accounts, signup as sign_ups
 
 
 @endpoint(
     "Create an applicant account; a code is sent by SMS to the phone",
     status=201,
-    errors=(ValidationFailed, NotEligible, DuplicateAccount),
+    errors=(ValidationFailed, NotEligible, DuplicateAccount, RateLimited),
 )
 def signup(body: SignupRequest) -> SignupResponse:
-    return accounts.sign_up(body)
+    return sign_ups.sign_up(body)
 
 
-@endpoint("Confirm the phone number with the SMS code", errors=(ValidationFailed,))
+@endpoint(
+    "Confirm the phone number with the SMS code; the person's identity is claimed now (the first sign-up to confirm wins)",
+    errors=(ValidationFailed, DuplicateAccount),
+)
 def confirm(body: ConfirmRequest) -> ConfirmResponse:
-    return accounts.confirm(body)
+    return sign_ups.confirm(body)
 
 
 @endpoint("Send a new SMS code to a pending account", status=202, errors=(ValidationFailed, RateLimited))
 def resend_code(body: ResendCodeRequest) -> Accepted:
-    return accounts.resend_code(body)
+    return sign_ups.resend_code(body)
 
 
 @endpoint("Sign in; returns a bearer access token", errors=(ValidationFailed, Unauthenticated))

@@ -59,6 +59,12 @@ def refusal(error: errors.DomainError) -> tuple[int, dict[str, Any]]:
     return status, envelope(code, error.message, error.details)
 
 
+def refusal_headers(error: errors.DomainError) -> dict[str, str]:
+    """Headers a refusal carries: a rate limit's Retry-After (seconds), when it knows one."""
+    seconds = error.details.get("retry_after_seconds") if isinstance(error, errors.RateLimited) else None
+    return {"Retry-After": str(int(seconds))} if isinstance(seconds, (int, float)) else {}
+
+
 def internal_error() -> tuple[int, dict[str, Any]]:
     status, code = INTERNAL
     return status, envelope(code, "Something went wrong on our side. Nothing was changed; please try again.")

@@ -22,7 +22,7 @@ from typing import Any, Callable
 from chalice import Chalice, Response
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from chalicelib.api.errors import FRAMEWORK_ERRORS, envelope, internal_error, refusal
+from chalicelib.api.errors import FRAMEWORK_ERRORS, envelope, internal_error, refusal, refusal_headers
 from chalicelib.domain.errors import DomainError, Forbidden, ValidationFailed
 from chalicelib.domain.roles import Caller, Role
 from chalicelib.observability import logger
@@ -205,7 +205,7 @@ class HttpApi:
         except DomainError as error:
             status, body = refusal(error)
             _log_outcome(status, type(error).__name__)
-            return _json_response(status, body, headers)
+            return _json_response(status, body, {**headers, **refusal_headers(error)})
         except Exception:
             logger.exception("request failed")
             return _json_response(*internal_error(), headers)
@@ -233,7 +233,7 @@ def _outcome(ep: Endpoint, kwargs: dict[str, Any]) -> dict[str, Any]:
         result = ep.func(**kwargs)
     except DomainError as error:
         status, body = refusal(error)
-        return {"status": status, "body": body, "error": type(error).__name__}
+        return {"status": status, "body": body, "error": type(error).__name__, "headers": refusal_headers(error)}
     body = None if result is None else _serialise(ep.response_type, result)
     outcome: dict[str, Any] = {"status": ep.status, "body": body}
     if isinstance(result, Page) and result.next_cursor:

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import enum
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
-
 
 
 class DocumentType(str, enum.Enum):
@@ -31,17 +31,25 @@ def canonical_document_number(raw: str) -> str:
     return re.sub(r"[\s-]", "", raw).upper()
 
 
+def _plain_characters(raw: str) -> str:
+    """Document numbers are printed in ASCII: look-alike digits (Arabic-Indic ٩٩, full-width ９９)
+    and invisible characters would make one number two, so they are refused, not converted."""
+    if not raw.isascii():
+        raise ValueError("use only the Latin letters A-Z and the digits 0-9")
+    return raw
+
+
 def normalize_registry_document_number(raw: str) -> str:
     """Any document number the registry carries (a foreigner ID or a passport): 6 to 20 letters
     and digits once spaces and hyphens are gone."""
-    number = canonical_document_number(raw)
+    number = canonical_document_number(_plain_characters(raw))
     if not _PASSPORT.match(number):
         raise ValueError("a document number has 6 to 20 letters and digits")
     return number
 
 
 def normalize_document_number(document_type: DocumentType, raw: str) -> str:
-    number = canonical_document_number(raw)
+    number = canonical_document_number(_plain_characters(raw))
     if document_type is DocumentType.FOREIGN_ID:
         if not (number.isdigit() and len(number) == 11 and number.startswith("99")):
             raise ValueError("a foreigner ID number has 11 digits and starts with 99")
@@ -73,10 +81,23 @@ def normalize_nationality(raw: str) -> str:
 
 
 def normalize_name(raw: str) -> str:
-    name = " ".join(raw.split())
+    """A name in one script (Latin as on a residence card, or another), letters joined by single
+    spaces, hyphens, apostrophes or dots. Invisible characters (zero-width, direction controls)
+    and letters of two scripts in one name (a Cyrillic "а" among Latin letters) are refused: they
+    make two names that look the same differ."""
+    if any(unicodedata.category(c) in ("Cf", "Cc", "Co", "Cs") for c in raw):
+        raise ValueError("the name contains invisible or text-direction control characters; type it again")
+    name = " ".join(unicodedata.normalize("NFC", raw).split())
     if not name or len(name) > MAX_NAME_LENGTH or not _NAME.match(name):
         raise ValueError(f"use 1 to {MAX_NAME_LENGTH} letters; spaces, hyphens and apostrophes may join them")
+    if len({_script(c) for c in name if c.isalpha()}) > 1:
+        raise ValueError("write the whole name in one alphabet, as on your residence permit")
     return name
+
+
+def _script(letter: str) -> str:
+    """A letter's script, from its Unicode name ("LATIN SMALL LETTER S WITH CEDILLA" → LATIN)."""
+    return unicodedata.name(letter, "UNKNOWN").split(" ")[0]
 
 
 def check_birth_date(born: date, today: date) -> date:

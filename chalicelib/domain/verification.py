@@ -57,3 +57,13 @@ def resend_threshold(now: datetime, ttl_minutes: int, interval: timedelta) -> da
     """A code whose expiry is later than this was sent less than `interval` ago: too soon to
     send another (a phone is not flooded, and a new code does not overtake one in transit)."""
     return expiry(now, ttl_minutes) - interval
+
+
+CODE_REFUSED = "The code is not correct, or it has expired. Ask for a new code."
+
+
+def code_refused() -> ValidationFailed:
+    """The one answer to any code that does not pass (unknown email, no code pending, wrong,
+    expired, tried too often): the same status, message and details, so a refusal tells nobody
+    whether an account exists or what state it is in."""
+    return ValidationFailed(CODE_REFUSED, reason="code_incorrect", fields=[{"field": "code", "message": CODE_REFUSED}])

@@ -195,9 +195,10 @@ def _create_user_pool(cognito: Any, definition: UserPoolDefinition) -> tuple[str
         PoolName=definition.name,
         UsernameAttributes=list(definition.username_attributes),
         Policies={"PasswordPolicy": cognito_password_policy(definition.password_policy)},
-        # The backend calls SignUp (self sign-up); Cognito verifies nothing itself: the
-        # application verifies the phone with its own SMS code.
-        AdminCreateUserConfig={"AllowAdminCreateUserOnly": False},
+        # Only the service creates logins (AdminCreateUser); Cognito verifies nothing itself and
+        # recovers nothing: the application verifies the phone and resets passwords itself.
+        AdminCreateUserConfig={"AllowAdminCreateUserOnly": definition.admin_create_user_only},
+        AccountRecoverySetting={"RecoveryMechanisms": [{"Name": definition.recovery_mechanism, "Priority": 1}]},
         AutoVerifiedAttributes=[],
     )["UserPool"]
     pool_id = pool["Id"]
@@ -210,6 +211,9 @@ def _create_user_pool(cognito: Any, definition: UserPoolDefinition) -> tuple[str
         ExplicitAuthFlows=list(definition.auth_flows),
         AccessTokenValidity=definition.access_token_minutes,
         TokenValidityUnits={"AccessToken": "minutes"},
+        PreventUserExistenceErrors=definition.prevent_user_existence_errors,
+        ReadAttributes=list(definition.read_attributes),
+        WriteAttributes=list(definition.write_attributes),
     )["UserPoolClient"]
     return pool_id, app_client["ClientId"]
 

@@ -1,5 +1,5 @@
-"""Use cases of accounts: sign-up, phone confirmation, sign-in, a forgotten password, staff and
-admin accounts."""
+"""Use cases of accounts: sign-in, a forgotten password, staff and admin accounts (sign-up and
+its phone confirmation: `services/signup.py`)."""
 
 from __future__ import annotations
 
@@ -9,169 +9,34 @@ from pynamodb.exceptions import TransactWriteError
 
 from chalicelib import wiring
 from chalicelib.adapters.cognito import EmailTaken, InvalidCredentials, NotConfirmed, PasswordRejected, SignOutFailed
-from chalicelib.adapters.dynamo import condition_failed, transaction, update_if
-from chalicelib.adapters.tables import Applicant, IdentityClaim, StaffMember
+from chalicelib.adapters.dynamo import update_if
+from chalicelib.adapters.tables import Applicant, StaffMember
 from chalicelib.api.schemas import (
     Accepted,
-    ConfirmRequest,
-    ConfirmResponse,
     CreateStaffRequest,
     ForgotPasswordRequest,
     LoginRequest,
     LoginResponse,
     PasswordChanged,
-    ResendCodeRequest,
     ResetPasswordRequest,
-    SignupRequest,
-    SignupResponse,
     StaffAccount,
 )
 from chalicelib.clock import clock
-from chalicelib.domain import verification
-from chalicelib.domain.eligibility import require_permit_in_force
+from chalicelib.domain import limits, verification
 from chalicelib.domain.errors import (
     DuplicateAccount,
-    RateLimited,
     Unauthenticated,
     ValidationFailed,
 )
 from chalicelib.domain.roles import Role
 from chalicelib.i18n import text
 from chalicelib.observability import logger
-from chalicelib.services.registry import find_residency, identity_claim
+from chalicelib.services import limits as counters
 from chalicelib.settings import get_settings
 
 PENDING = "pending_verification"
 ACTIVE = "active"
-# A Cognito login older than this with no applicant record is the remains of a sign-up that
-# crashed half-way; a younger one may be a sign-up still in flight and is left alone.
-ABANDONED_SIGNUP_AGE = timedelta(minutes=10)
 RESEND_INTERVAL = timedelta(seconds=60)
-
-
-def sign_up(request: SignupRequest) -> SignupResponse:
-    now = clock.now()
-    residency = require_permit_in_force(find_residency(request.document_number), clock.today())
-    accounts = wiring.accounts()
-    applicant_id = _create_login(request.email, request.password)
-    code = verification.new_code()
-    applicant = Applicant(
-        applicant_id,
-        status=PENDING,
-        document_type=request.document_type.value,
-        document_number=request.document_number,
-        nationality=request.nationality,
-        given_name=request.given_name,
-        family_name=request.family_name,
-        birth_date=request.birth_date.isoformat(),
-        email=request.email,
-        phone=request.phone,
-        language=request.language,
-        province=residency.province,
-        permit_status=residency.permit_status.value,
-        permit_valid_until=residency.valid_until.isoformat(),
-        verification_code_hash=verification.code_digest(applicant_id, code),
-        verification_expires_at=verification.expiry(now, get_settings().verification_code_ttl_minutes),
-        verification_attempts=0,
-        created_at=now,
-        updated_at=now,
-    )
-    claim = IdentityClaim(identity_claim(request.document_number), applicant_id=applicant_id, created_at=now)
-    try:
-        # One account per person: the claim on the registry document is written only if absent,
-        # in the same transaction as the account, so concurrent sign-ups cannot both succeed.
-        with transaction() as write:
-            write.save(claim, condition=IdentityClaim.claim.does_not_exist())
-            write.save(applicant, condition=Applicant.applicant_id.does_not_exist())
-    except TransactWriteError as error:
-        accounts.delete(request.email)
-        if condition_failed(error):
-            raise DuplicateAccount() from None
-        raise
-    accounts.add_to_group(request.email, Role.APPLICANT.value)
-    _send_code(applicant, code)
-    logger.info("applicant signed up", extra={"applicant_id": applicant_id})
-    return SignupResponse(applicant_id=applicant_id, status=PENDING)
-
-
-def _create_login(email: str, password: str) -> str:
-    accounts = wiring.accounts()
-    try:
-        return accounts.sign_up(email, password)
-    except PasswordRejected:
-        raise ValidationFailed(details={"fields": [{"field": "password", "message": "the password is too weak"}]}) from None
-    except EmailTaken:
-        existing = accounts.find(email)
-        abandoned = (
-            existing is not None
-            and existing.status == "UNCONFIRMED"
-            and clock.now() - existing.created_at > ABANDONED_SIGNUP_AGE
-            and _applicant_or_none(existing.sub) is None
-        )
-        if not abandoned:
-            raise DuplicateAccount() from None
-        accounts.delete(email)
-        return accounts.sign_up(email, password)
-
-
-def confirm(request: ConfirmRequest) -> ConfirmResponse:
-    now = clock.now()
-    accounts = wiring.accounts()
-    user = accounts.find(request.email)
-    applicant = _applicant_or_none(user.sub) if user else None
-    if user is None or applicant is None:
-        raise ValidationFailed("The code is not correct.", reason="code_incorrect")
-    if applicant.status == ACTIVE:
-        return ConfirmResponse(applicant_id=applicant.applicant_id, status=ACTIVE)
-    pending = verification.PendingCode(
-        applicant.verification_code_hash, applicant.verification_expires_at, int(applicant.verification_attempts)
-    )
-    try:
-        verification.check_code(
-            applicant.applicant_id, request.code, pending, now, get_settings().verification_max_attempts
-        )
-    except ValidationFailed as refusal:
-        if refusal.details.get("reason") == "code_incorrect":
-            applicant.update(actions=[Applicant.verification_attempts.add(1)])
-        raise
-    if user.status == "UNCONFIRMED":
-        accounts.confirm(request.email)
-    applicant.update(
-        actions=[
-            Applicant.status.set(ACTIVE),
-            Applicant.verification_code_hash.remove(),
-            Applicant.verification_expires_at.remove(),
-            Applicant.verification_attempts.set(0),
-            Applicant.updated_at.set(now),
-        ],
-        condition=Applicant.status == PENDING,
-    )
-    logger.info("applicant confirmed", extra={"applicant_id": applicant.applicant_id})
-    return ConfirmResponse(applicant_id=applicant.applicant_id, status=ACTIVE)
-
-
-def resend_code(request: ResendCodeRequest) -> Accepted:
-    """A new code for a pending account. The answer is the same whether or not the email is
-    known, so this cannot be used to find out who has an account."""
-    now = clock.now()
-    user = wiring.accounts().find(request.email)
-    applicant = _applicant_or_none(user.sub) if user else None
-    if applicant is None or applicant.status != PENDING:
-        return Accepted(status="accepted")
-    minutes = get_settings().verification_code_ttl_minutes
-    expires_at = applicant.verification_expires_at
-    if expires_at is not None and expires_at > verification.resend_threshold(now, minutes, RESEND_INTERVAL):
-        raise RateLimited("A code was sent less than a minute ago. Please wait before asking again.")
-    code = verification.new_code()
-    applicant.update(
-        actions=[
-            Applicant.verification_code_hash.set(verification.code_digest(applicant.applicant_id, code)),
-            Applicant.verification_expires_at.set(verification.expiry(now, minutes)),
-            Applicant.verification_attempts.set(0),
-        ]
-    )
-    _send_code(applicant, code)
-    return Accepted(status="accepted")
 
 
 def login(request: LoginRequest) -> LoginResponse:
@@ -180,10 +45,17 @@ def login(request: LoginRequest) -> LoginResponse:
     except InvalidCredentials:
         raise Unauthenticated("The email address or password is not correct.") from None
     except NotConfirmed:
-        raise Unauthenticated(
-            "Confirm your phone number first, with the code we sent you by SMS.", reason="not_confirmed"
-        ) from None
+        raise _not_confirmed() from None
+    # Cognito knows only the password: whether an applicant's sign-up is confirmed is ours to say.
+    user = wiring.accounts().find(request.email)
+    applicant = applicant_or_none(user.sub) if user else None
+    if applicant is not None and applicant.status != ACTIVE:
+        raise _not_confirmed()
     return LoginResponse(access_token=tokens.access_token, token_type="Bearer", expires_in=tokens.expires_in)
+
+
+def _not_confirmed() -> Unauthenticated:
+    return Unauthenticated("Confirm your phone number first, with the code we sent you by SMS.", reason="not_confirmed")
 
 
 def forgot_password(request: ForgotPasswordRequest) -> Accepted:
@@ -213,6 +85,12 @@ def forgot_password(request: ForgotPasswordRequest) -> Accepted:
     if not stored:
         logger.info("password reset code not sent: the last one is too recent", extra={"applicant_id": applicant.applicant_id})
         return Accepted(status="accepted")
+    if not counters.spend(counters.CODE_SENT, f"{verification.PASSWORD_RESET}:{applicant.applicant_id}", limits.CODES_PER_DAY, now):
+        # Silent, like every other case here: a 429 would tell that the email has an account.
+        update_if(applicant, [Applicant.reset_code_hash.remove(), Applicant.reset_expires_at.remove(), Applicant.reset_attempts.remove()],
+                  Applicant.reset_code_hash == verification.code_digest(applicant.applicant_id, code, verification.PASSWORD_RESET))
+        logger.info("password reset code not sent: the daily limit is reached", extra={"applicant_id": applicant.applicant_id})
+        return Accepted(status="accepted")
     wiring.sms().send(applicant.phone, text("sms.password_reset_code", applicant.language, code=code, minutes=ttl))
     logger.info("password reset code sent", extra={"applicant_id": applicant.applicant_id})
     return Accepted(status="accepted")
@@ -224,9 +102,9 @@ def reset_password(request: ResetPasswordRequest) -> PasswordChanged:
     wrong, expired, tried too often), so the answer tells nobody who has an account. The code
     works once; when the new password is refused, it still works."""
     now = clock.now()
-    max_attempts = get_settings().verification_max_attempts
+    max_attempts = limits.ATTEMPTS_PER_CODE
     applicant = _active_applicant(request.email)
-    pending = _count_reset_attempt(applicant, max_attempts) if applicant is not None else None
+    pending = _count_reset_attempt(applicant, max_attempts, now) if applicant is not None else None
     if applicant is None or pending is None:
         raise _reset_code_refused()
     try:
@@ -249,14 +127,18 @@ def reset_password(request: ResetPasswordRequest) -> PasswordChanged:
 
 
 def _reset_code_refused() -> ValidationFailed:
-    message = "The code is not correct, or it has expired. Ask for a new code."
-    return ValidationFailed(message, reason="code_incorrect", fields=[{"field": "code", "message": message}])
+    return verification.code_refused()
 
 
-def _count_reset_attempt(applicant: Applicant, max_attempts: int) -> verification.PendingCode | None:
-    """Count an attempt before its answer is known, so that guesses sent in parallel cannot
-    exceed the allowed number. Returns the pending code as it was before this attempt, or None
-    when no code is pending or its attempts are used up."""
+def _count_reset_attempt(applicant: Applicant, max_attempts: int, now) -> verification.PendingCode | None:
+    """Count an attempt before its answer is known (the account's daily budget of guesses, then
+    the code's own), so that guesses sent in parallel cannot exceed the allowed number. Returns
+    the pending code as it was before this attempt, or None when no code is pending or no
+    attempt is left."""
+    if applicant.reset_code_hash is None:
+        return None  # nothing to guess: the day's budget is not spent on it
+    if not counters.spend(counters.CODE_GUESS, applicant.applicant_id, limits.GUESSES_PER_DAY, now):
+        return None
     counted = update_if(
         applicant,
         [Applicant.reset_attempts.add(1)],
@@ -325,21 +207,16 @@ def _create_confirmed(email: str, password: str, role: Role) -> str:
         raise ValidationFailed(details={"fields": [{"field": "password", "message": "the password is too weak"}]}) from None
 
 
-def _send_code(applicant: Applicant, code: str) -> None:
-    minutes = get_settings().verification_code_ttl_minutes
-    wiring.sms().send(applicant.phone, text("sms.verification_code", applicant.language, code=code, minutes=minutes))
-
-
 def _active_applicant(email: str) -> Applicant | None:
     """An active account that signs in with a password (an e-Devlet account has none to reset)."""
     user = wiring.accounts().find(email)
-    applicant = _applicant_or_none(user.sub) if user else None
+    applicant = applicant_or_none(user.sub) if user else None
     if applicant is None or applicant.status != ACTIVE or applicant.sign_in_method is not None:
         return None
     return applicant
 
 
-def _applicant_or_none(applicant_id: str) -> Applicant | None:
+def applicant_or_none(applicant_id: str) -> Applicant | None:
     try:
         return Applicant.get(applicant_id, consistent_read=True)
     except Applicant.DoesNotExist:

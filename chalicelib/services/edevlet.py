@@ -9,11 +9,13 @@ to the residents registry.
   account (its old password stops working: see below).
 - First sign-in: the account is made from the registry record (names, birth date, nationality,
   document: nothing typed). The person gives a Turkish mobile number and an email address; a
-  6-digit code goes to each (SMS, email). The identity is claimed when the phone code is
-  confirmed (the IdentityClaim put on condition that it is absent, in one transaction with the
-  account's activation, as self-service sign-up does), and the email code confirms the address.
-  Only then does the person get a session. Every attempt at a code is counted before it is
-  checked, by a conditional write, so parallel guesses cannot exceed the limit.
+  6-digit code goes to each (SMS, email). The account is pending as a self-service sign-up is
+  (it lapses after 24 hours, removed by the same schedule), and the identity is claimed when the
+  phone code is confirmed, by the same transaction (chalicelib/services/signup.py: the
+  IdentityClaim put on condition that it is absent, the account activated). The email code then
+  confirms the address; only then does the person get a session. Every attempt at a code is
+  counted before it is checked, by conditional writes, within the same limits as every other
+  code (chalicelib/domain/limits.py), so parallel guesses cannot exceed them.
 
 The access token. An e-Devlet person calls the API with the same token as everyone else: a
 Cognito access token, verified by chalicelib/adapters/tokens.py. Cognito issues tokens to a
@@ -34,29 +36,29 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from pynamodb.exceptions import DeleteError, TransactWriteError
 
 from chalicelib import wiring
 from chalicelib.adapters.cognito import EmailTaken, InvalidCredentials
-from chalicelib.adapters.dynamo import transaction, update_if
+from chalicelib.adapters.dynamo import update_if
 from chalicelib.adapters.edevlet import AuthorizationRequest, CallbackRefused, InvalidIdToken, ProviderUnavailable
 from chalicelib.adapters.tables import Applicant, IdentityClaim, ResidentRecord
 from chalicelib.clock import clock
-from chalicelib.domain import verification
+from chalicelib.domain import limits, verification
 from chalicelib.domain.eligibility import require_permit_in_force
 from chalicelib.domain.errors import DuplicateAccount, NotEligible, ValidationFailed
 from chalicelib.domain.roles import Role
 from chalicelib.i18n import text
 from chalicelib.observability import logger
+from chalicelib.services import limits as counters
+from chalicelib.services import signup
 from chalicelib.services.registry import find_residency, identity_claim
 from chalicelib.settings import get_settings
 
 EDEVLET = "e-devlet"
-PENDING = "pending_verification"
-ACTIVE = "active"
+PENDING, ACTIVE = signup.PENDING, signup.ACTIVE
 # How long a verified identity waits in the portal session for the person's phone and email.
 VERIFIED_FOR = timedelta(minutes=30)
-RESEND_INTERVAL = timedelta(seconds=60)
+RESEND_INTERVAL = signup.RESEND_INTERVAL
 SIGN_IN_TRIES = 3
 
 
@@ -133,7 +135,7 @@ def _registry_record_in_force(number: str) -> ResidentRecord:
         require_permit_in_force(find_residency(number) if number else None, clock.today())
         return ResidentRecord.get(number, consistent_read=True)
     except (NotEligible, ResidentRecord.DoesNotExist):
-        raise NotEligible() from None
+        raise NotEligible(signup.NOT_ELIGIBLE) from None
 
 
 def _claimed_account(number: str) -> Applicant | None:
@@ -182,25 +184,26 @@ def start_account(document_number: str, phone: str, email: str, language: str, r
     pending account this session made before (the person went back and changed their details)."""
     now = clock.now()
     record = _registry_record_in_force(document_number)
+    counters.spend_or_refuse(
+        counters.SIGN_UP_PHONE, phone, limits.SIGN_UPS_PER_PHONE_PER_DAY, now,
+        "Too many sign-ups with this phone number today. Try again tomorrow.",
+    )
     if replacing:
         discard_pending(replacing)
-    accounts = wiring.accounts()
-    try:
-        applicant_id = accounts.create_confirmed(email, _one_time_password(), Role.APPLICANT.value)
-    except EmailTaken:
-        raise DuplicateAccount("An account already exists for this email address.", field="email") from None
+    applicant_id = _create_login(email)
     settings = get_settings()
     sms_code, email_code = verification.new_code(), verification.new_code()
+    lapses = now + signup.PENDING_FOR
     applicant = Applicant(
         applicant_id,
         status=PENDING,
         sign_in_method=EDEVLET,
         document_type="foreign_id",
         document_number=document_number,
-        nationality=record.nationality or "",
-        given_name=record.given_name or "",
-        family_name=record.family_name or "",
-        birth_date=record.birth_date or "",
+        nationality=record.nationality,
+        given_name=record.given_name,
+        family_name=record.family_name,
+        birth_date=record.birth_date,
         email=email,
         phone=phone,
         language=language,
@@ -213,10 +216,15 @@ def start_account(document_number: str, phone: str, email: str, language: str, r
         email_code_hash=verification.code_digest(applicant_id, email_code, verification.EMAIL),
         email_code_expires_at=verification.expiry(now, settings.verification_code_ttl_minutes),
         email_code_attempts=0,
+        pending_expires_at=lapses,
+        pending_day=signup.pending_day(lapses),
+        expires=lapses + signup.TTL_GRACE,
         created_at=now,
         updated_at=now,
     )
     applicant.save(condition=Applicant.applicant_id.does_not_exist())
+    counters.spend(counters.CODE_SENT, f"{verification.SIGN_UP}:{applicant_id}", limits.CODES_PER_DAY, now)
+    counters.spend(counters.CODE_SENT, f"{verification.EMAIL}:{applicant_id}", limits.CODES_PER_DAY, now)
     minutes = settings.verification_code_ttl_minutes
     wiring.sms().send(phone, text("sms.verification_code", language, code=sms_code, minutes=minutes))
     _email_code(applicant, email_code)
@@ -224,41 +232,41 @@ def start_account(document_number: str, phone: str, email: str, language: str, r
     return applicant_id
 
 
+def _create_login(email: str) -> str:
+    """The account's Cognito user. As in self-service sign-up, a pending sign-up holds no email:
+    one that has it is replaced; an account that is active keeps it."""
+    accounts = wiring.accounts()
+    for _ in range(2):
+        try:
+            return accounts.create_confirmed(email, _one_time_password(), Role.APPLICANT.value)
+        except EmailTaken:
+            existing = accounts.find(email)
+            holder = signup.applicant_or_none(existing.sub) if existing else None
+            if holder is None or holder.status != PENDING or not signup._remove_pending(holder):
+                break
+    raise DuplicateAccount("An account already exists for this email address.", field="email")
+
+
 def confirm_phone(applicant_id: str, document_number: str, code: str) -> SignedIn | EmailToConfirm:
-    """The phone code: on success the identity is claimed and the account activated, in one
-    transaction. If the identity was claimed by an active account meanwhile (another sign-up
-    confirmed first), the person signs in to that account and this pending one is removed."""
+    """The phone code: on success the identity is claimed and the account activated, by
+    self-service sign-up's own transaction. If the identity was claimed by an active account
+    meanwhile (another sign-up confirmed first), the person signs in to that account and this
+    pending one is removed: e-Devlet has proved they are its owner."""
     now = clock.now()
     applicant = _pending(applicant_id, document_number)
-    max_attempts = get_settings().verification_max_attempts
-    counted = update_if(
-        applicant,
-        [Applicant.verification_attempts.add(1)],
-        (Applicant.status == PENDING) & Applicant.verification_code_hash.exists() & (Applicant.verification_attempts < max_attempts),
-    )
-    pending = verification.PendingCode(applicant.verification_code_hash, applicant.verification_expires_at, int(applicant.verification_attempts or 1) - 1)
-    if not counted:
-        pending = verification.PendingCode(None, None, max_attempts)
-    verification.check_code(applicant_id, code, pending, now, max_attempts)
-    claim = IdentityClaim(identity_claim(document_number), applicant_id=applicant_id, created_at=now)
+    if applicant.pending_expires_at is None or applicant.pending_expires_at <= now:
+        raise verification.code_refused()
+    pending = signup._count_attempt(applicant, now)  # the one rule for counting a code's attempts
+    if pending is None:
+        raise verification.code_refused()
     try:
-        with transaction() as write:
-            write.save(claim, condition=IdentityClaim.claim.does_not_exist())
-            write.update(
-                applicant,
-                actions=[
-                    Applicant.status.set(ACTIVE),
-                    Applicant.verification_code_hash.remove(),
-                    Applicant.verification_expires_at.remove(),
-                    Applicant.verification_attempts.set(0),
-                    Applicant.updated_at.set(now),
-                ],
-                condition=Applicant.status == PENDING,
-            )
-    except TransactWriteError:
+        verification.check_code(applicant_id, code, pending, now, limits.ATTEMPTS_PER_CODE)
+    except ValidationFailed:
+        raise verification.code_refused() from None
+    if not signup._claim_and_activate(applicant, pending, now):
         holder = _claimed_account(document_number)
         if holder is None or holder.applicant_id == applicant_id:
-            raise ValidationFailed("The code is not correct.", reason="code_incorrect") from None
+            raise verification.code_refused()
         discard_pending(applicant_id)
         logger.info("identity already claimed: signed in to its account", extra={"applicant_id": holder.applicant_id})
         return _sign_in_to(holder)
@@ -271,19 +279,16 @@ def confirm_email(applicant_id: str, document_number: str, code: str) -> SignedI
     now = clock.now()
     applicant = _account(applicant_id, document_number)
     if applicant.status != ACTIVE:
-        raise ValidationFailed("The code is not correct.", reason="code_incorrect")
+        raise verification.code_refused()
     if applicant.email_code_hash is None:
         return SignedIn(applicant_id, _access_token(applicant.email))  # confirmed already
-    max_attempts = get_settings().verification_max_attempts
-    counted = update_if(
-        applicant,
-        [Applicant.email_code_attempts.add(1)],
-        Applicant.email_code_hash.exists() & (Applicant.email_code_attempts < max_attempts),
-    )
-    pending = verification.PendingCode(applicant.email_code_hash, applicant.email_code_expires_at, int(applicant.email_code_attempts or 1) - 1)
-    if not counted:
-        pending = verification.PendingCode(None, None, max_attempts)
-    verification.check_code(applicant_id, code, pending, now, max_attempts, verification.EMAIL)
+    pending = _count_email_attempt(applicant, now)
+    if pending is None:
+        raise verification.code_refused()
+    try:
+        verification.check_code(applicant_id, code, pending, now, limits.ATTEMPTS_PER_CODE, verification.EMAIL)
+    except ValidationFailed:
+        raise verification.code_refused() from None
     update_if(
         applicant,
         [Applicant.email_code_hash.remove(), Applicant.email_code_expires_at.remove(), Applicant.email_code_attempts.remove(), Applicant.updated_at.set(now)],
@@ -293,29 +298,36 @@ def confirm_email(applicant_id: str, document_number: str, code: str) -> SignedI
     return SignedIn(applicant_id, _access_token(applicant.email))
 
 
+def _count_email_attempt(applicant: Applicant, now: datetime) -> verification.PendingCode | None:
+    """As a phone code's attempts are counted (chalicelib/services/signup.py): the account's daily
+    guesses, then the code's own, each a conditional write, before the answer is known."""
+    if not counters.spend(counters.CODE_GUESS, applicant.applicant_id, limits.GUESSES_PER_DAY, now):
+        return None
+    counted = update_if(
+        applicant,
+        [Applicant.email_code_attempts.add(1)],
+        Applicant.email_code_hash.exists() & (Applicant.email_code_attempts < limits.ATTEMPTS_PER_CODE),
+    )
+    if not counted:
+        return None
+    return verification.PendingCode(applicant.email_code_hash, applicant.email_code_expires_at, int(applicant.email_code_attempts) - 1)
+
+
 def resend_email_code(applicant_id: str, document_number: str) -> None:
     _send_email_code(_account(applicant_id, document_number), resend=True)
 
 
 def discard_pending(applicant_id: str) -> None:
-    """Remove a pending e-Devlet account (and its Cognito user); an active one is left alone."""
-    try:
-        applicant = Applicant.get(applicant_id, consistent_read=True)
-    except Applicant.DoesNotExist:
-        return
-    if applicant.status != PENDING or applicant.sign_in_method != EDEVLET:
-        return
-    try:
-        applicant.delete(condition=Applicant.status == PENDING)
-    except DeleteError:  # confirmed in the meantime: keep it
-        return
-    wiring.accounts().delete(applicant.email)
+    """Remove a pending e-Devlet account and its login (an active one is left alone)."""
+    applicant = signup.applicant_or_none(applicant_id)
+    if applicant is not None and applicant.status == PENDING and applicant.sign_in_method == EDEVLET:
+        signup._remove_pending(applicant)
 
 
 def _pending(applicant_id: str, document_number: str) -> Applicant:
     applicant = _account(applicant_id, document_number)
     if applicant.status != PENDING:
-        raise ValidationFailed("The code is not correct.", reason="code_incorrect")
+        raise verification.code_refused()
     return applicant
 
 
@@ -324,9 +336,9 @@ def _account(applicant_id: str, document_number: str) -> Applicant:
     try:
         applicant = Applicant.get(applicant_id, consistent_read=True)
     except Applicant.DoesNotExist:
-        raise ValidationFailed("The code is not correct.", reason="code_incorrect") from None
+        raise verification.code_refused() from None
     if applicant.document_number != document_number or applicant.sign_in_method != EDEVLET:
-        raise ValidationFailed("The code is not correct.", reason="code_incorrect")
+        raise verification.code_refused()
     return applicant
 
 
@@ -347,7 +359,7 @@ def _send_email_code(applicant: Applicant, resend: bool) -> None:
         ],
         Applicant.email_code_hash.exists() & sent_long_enough_ago if resend else sent_long_enough_ago,
     )
-    if stored:
+    if stored and counters.spend(counters.CODE_SENT, f"{verification.EMAIL}:{applicant.applicant_id}", limits.CODES_PER_DAY, now):
         _email_code(applicant, code)
 
 

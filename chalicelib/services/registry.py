@@ -10,6 +10,8 @@ from chalicelib.api.schemas import ImportResidentsRequest, ImportResidentsRespon
 from chalicelib.clock import clock
 from chalicelib.domain.catalogue import PermitStatus
 from chalicelib.domain.eligibility import Residency
+from chalicelib.domain.identity import DocumentType
+from chalicelib.domain.matching import NOBODY, PersonalDetails
 
 
 def import_residents(request: ImportResidentsRequest) -> ImportResidentsResponse:
@@ -80,6 +82,30 @@ CLAIM_PREFIX = "document:"
 def identity_claim(document_number: str) -> str:
     """The key of the item that reserves a person's document for exactly one account."""
     return f"{CLAIM_PREFIX}{document_number}"
+
+
+def find_resident(document_type: DocumentType, number: str) -> ResidentRecord | None:
+    """The registry record a sign-up names: by its key for a foreigner ID, through the passport
+    index for a passport. Exactly one read either way, found or not."""
+    if document_type is DocumentType.FOREIGN_ID:
+        try:
+            return ResidentRecord.get(number)
+        except ResidentRecord.DoesNotExist:
+            return None
+    found = list(ResidentRecord.by_passport.query(number, limit=2))
+    # Two records with one passport number would be the authority's error: match neither.
+    return found[0] if len(found) == 1 else None
+
+
+def details_of(record: ResidentRecord) -> PersonalDetails:
+    """Who the registry says the person is (records imported before names were carried match
+    nobody)."""
+    return PersonalDetails(
+        given_name=record.given_name or NOBODY.given_name,
+        family_name=record.family_name or NOBODY.family_name,
+        birth_date=record.birth_date or NOBODY.birth_date,
+        nationality=record.nationality or NOBODY.nationality,
+    )
 
 
 def find_residency(document_number: str) -> Residency | None:

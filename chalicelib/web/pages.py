@@ -33,6 +33,7 @@ from chalicelib.domain.errors import DomainError, ValidationFailed
 from chalicelib.domain.roles import Caller, Role
 from chalicelib.i18n import text
 from chalicelib.services import accounts, assignment, booking, catalogue, notifications, profile
+from chalicelib.services import signup as sign_ups
 from chalicelib.settings import get_settings
 from chalicelib.web.common import applicant, field_error, refusal
 from chalicelib.web.frame import WebRequest, WebResponse, redirect, renew
@@ -128,7 +129,7 @@ def sign_up(request: WebRequest) -> WebResponse:
     body = {**{k: v for k, v in values.items() if not k.startswith("birth_")}, "password": request.form.get("password", ""), "language": request.language}
     body["birth_date"] = _iso_date(year, month, day)
     try:
-        accounts.sign_up(SignupRequest.model_validate(body))
+        sign_ups.sign_up(SignupRequest.model_validate(body))
     except ValidationError as invalid:
         field_errors = {str(problem["loc"][0]): text("error.field", request.language) for problem in invalid.errors() if problem["loc"]}
         errors = [{"message": f"{text('field.' + name, request.language)}: {message}", "field": _field_id(name)} for name, message in field_errors.items()]
@@ -148,7 +149,7 @@ def confirm_code(request: WebRequest) -> WebResponse:
     if request.method == "GET":
         return render(request, "sign_up_code.html", minutes=minutes)
     try:
-        accounts.confirm(ConfirmRequest.model_validate({"email": email, "code": request.form.get("code", "").strip()}))
+        sign_ups.confirm(ConfirmRequest.model_validate({"email": email, "code": request.form.get("code", "").strip()}))
     except ValidationError:
         return render(request, "sign_up_code.html", status=400, minutes=minutes, errors=[field_error(request, "error.code", "code")])
     except DomainError as refused:

@@ -58,10 +58,19 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 
 SERVICE_NAME = "md-appointments"
 
-# What the backend does with Cognito beyond the public SignUp/InitiateAuth calls.
+_ACCOUNT_RECOVERY = {"admin_only": cognito.AccountRecovery.NONE, "verified_email": cognito.AccountRecovery.EMAIL_ONLY}
+# Cognito's standard attribute names → the CDK StandardAttributesMask's keyword arguments.
+_STANDARD_ATTRIBUTE = {"email": "email", "email_verified": "email_verified", "zoneinfo": "timezone", "phone_number": "phone_number"}
+
+
+def _mask(attributes: tuple[str, ...]) -> dict[str, bool]:
+    return {_STANDARD_ATTRIBUTE[name]: True for name in attributes}
+
+
+# What the backend does with Cognito beyond the public InitiateAuth call.
 COGNITO_BACKEND_ACTIONS = (
-    "cognito-idp:AdminConfirmSignUp",
     "cognito-idp:AdminGetUser",
+    "cognito-idp:AdminListGroupsForUser",
     "cognito-idp:AdminDeleteUser",
     "cognito-idp:AdminAddUserToGroup",
     "cognito-idp:AdminCreateUser",
@@ -70,7 +79,6 @@ COGNITO_BACKEND_ACTIONS = (
     "cognito-idp:AdminUserGlobalSignOut",
     "cognito-idp:AdminInitiateAuth",
     "cognito-idp:InitiateAuth",
-    "cognito-idp:SignUp",
 )
 
 # Chalice must be given *some* role ARN when it does not manage roles; every function's Role
@@ -322,9 +330,10 @@ class AppointmentsStack(cdk.Stack):
                 phone="phone_number" in definition.username_attributes,
                 username=False,
             ),
-            # The backend calls SignUp; Cognito sends nothing and verifies nothing itself (the
-            # application verifies the phone with its own SMS code).
-            self_sign_up_enabled=True,
+            # Only the service creates logins (AdminCreateUser, after the registry matched);
+            # Cognito sends nothing and verifies nothing itself (the application verifies the
+            # phone with its own SMS code).
+            self_sign_up_enabled=not definition.admin_create_user_only,
             auto_verify=cognito.AutoVerifiedAttrs(email=False, phone=False),
             password_policy=cognito.PasswordPolicy(
                 min_length=policy.min_length,
@@ -333,7 +342,8 @@ class AppointmentsStack(cdk.Stack):
                 require_digits=policy.require_digits,
                 require_symbols=policy.require_symbols,
             ),
-            account_recovery=cognito.AccountRecovery.EMAIL_ONLY,
+            # No recovery through Cognito: the service resets passwords with its own SMS code.
+            account_recovery=_ACCOUNT_RECOVERY[definition.recovery_mechanism],
             deletion_protection=True,
             removal_policy=cdk.RemovalPolicy.RETAIN,
         )
@@ -347,6 +357,9 @@ class AppointmentsStack(cdk.Stack):
             generate_secret=False,
             disable_o_auth=True,
             access_token_validity=cdk.Duration.minutes(definition.access_token_minutes),
+            prevent_user_existence_errors=definition.prevent_user_existence_errors == "ENABLED",
+            read_attributes=cognito.ClientAttributes().with_standard_attributes(**_mask(definition.read_attributes)),
+            write_attributes=cognito.ClientAttributes().with_standard_attributes(**_mask(definition.write_attributes)),
         )
         # Exactly the flows of the definition (the L2 flags cannot express every flow name).
         client_resource: cognito.CfnUserPoolClient = client.node.default_child  # type: ignore[assignment]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import requests
 
+from chalicelib.domain.limits import ATTEMPTS_PER_CODE
 from chalicelib.i18n import text
 from tests.http.client import unique_email, unique_foreign_id, unique_phone
 from tests.http.edevlet import (
@@ -127,9 +128,9 @@ def test_wrong_codes_are_refused_and_counted(base_url, api):
     assert post_form(browser, base_url, CONTACT, phone=phone, email=email).headers["Location"] == PHONE_CODE
     right = latest_code(api, "sms", phone)
     wrong = "000000" if right != "000000" else "111111"
-    for _ in range(5):
+    for _ in range(ATTEMPTS_PER_CODE):
         assert post_form(browser, base_url, PHONE_CODE, code=wrong).status_code == 400
-    # the right code after five wrong ones: the attempts are used up
+    # the right code after as many wrong ones as a code allows: the attempts are used up
     assert post_form(browser, base_url, PHONE_CODE, code=right).status_code == 400
     assert through_the_provider(requests.Session(), base_url, resident.document_number).headers["Location"] == CONTACT  # not claimed
 

@@ -21,7 +21,8 @@ def test_a_retried_sign_up_returns_the_first_answer_and_creates_nothing_more(api
     sms = [m for m in api.get("/local/outbox").json() if m["to"] == person.phone]
     assert len(sms) == 1, "the retry must not send a second code"
     without_key = api.post("/v1/auth/signup", person.signup_body())
-    assert without_key.status_code == 409  # a new request, not a retry: the account exists
+    # A new request, not a retry: a second pending sign-up, replacing the first (same email).
+    assert without_key.status_code == 201 and without_key.json()["applicant_id"] != first.json()["applicant_id"]
 
 
 def test_the_same_key_with_another_body_is_refused(api: Api, admin_token: str):

@@ -19,6 +19,7 @@ from chalicelib.adapters.cognito import InvalidCredentials, PasswordRejected
 from chalicelib.adapters.tables import Applicant
 from chalicelib.api.schemas import ForgotPasswordRequest, ResetPasswordRequest
 from chalicelib.clock import clock
+from chalicelib.domain import limits
 from chalicelib.domain.errors import ValidationFailed
 from chalicelib.services import accounts
 from chalicelib.settings import get_settings
@@ -40,8 +41,7 @@ def member(aws, frozen_clock) -> Member:
     email = f"reset.{uuid.uuid4().hex[:12]}@example.net"
     phone = f"+90555{uuid.uuid4().int % 10**7:07d}"
     login = wiring.accounts()
-    applicant_id = login.sign_up(email, OLD_PASSWORD)
-    login.confirm(email)
+    applicant_id = login.create_login(email, OLD_PASSWORD)
     login.add_to_group(email, "applicant")
     now = clock.now()
     Applicant(
@@ -153,7 +153,7 @@ def test_guesses_sent_at_once_cannot_exceed_the_allowed_attempts(member):
         fields = list(pool.map(lambda guess: refused_field(lambda: reset(member, guess)), wrong))
     assert set(fields) == {"code"}
     # Each attempt is counted before its answer is known: no more than the maximum were judged.
-    assert Applicant.get(member.applicant_id).reset_attempts == get_settings().verification_max_attempts
+    assert Applicant.get(member.applicant_id).reset_attempts == limits.ATTEMPTS_PER_CODE
     assert refused_field(lambda: reset(member, code)) == "code"
     assert signs_in(member, OLD_PASSWORD)
 

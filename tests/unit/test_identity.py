@@ -89,3 +89,38 @@ def test_no_input_makes_a_validator_crash(text):
             check(text)
         except ValueError:
             pass
+
+
+# -- hostile input -------------------------------------------------------------------------------
+
+
+def test_names_mixing_scripts_are_refused():
+    latin_a_cyrillic_e = "Ol\u0435na"  # a Cyrillic "е" among Latin letters: looks like "Olena"
+    with pytest.raises(ValueError, match="one alphabet"):
+        identity.normalize_name(latin_a_cyrillic_e)
+    with pytest.raises(ValueError, match="one alphabet"):
+        identity.normalize_name("Ahmad محمد")
+    assert identity.normalize_name("Şeyma Ağa") == "Şeyma Ağa"
+    assert identity.normalize_name("Олена") == "Олена"
+
+
+@pytest.mark.parametrize("hidden", ["\u200b", "\u200d", "\u2060", "\ufeff", "\u202e", "\u2066", "\u061c", "\u200f"])
+def test_names_with_invisible_or_direction_characters_are_refused(hidden):
+    with pytest.raises(ValueError, match="invisible"):
+        identity.normalize_name(f"Ah{hidden}mad")
+
+
+def test_a_name_in_decomposed_form_is_stored_composed():
+    assert identity.normalize_name("S\u0327eyma") == "Şeyma"
+
+
+def test_document_numbers_with_look_alike_digits_are_refused():
+    number = valid_foreign_id()
+    arabic_indic = number.translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+    full_width = number.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    for look_alike in [arabic_indic, full_width, number[:4] + "\u200b" + number[4:]]:
+        for normalize in (lambda n: identity.normalize_document_number(DocumentType.FOREIGN_ID, n),
+                          lambda n: identity.normalize_document_number(DocumentType.PASSPORT, n),
+                          identity.normalize_registry_document_number):
+            with pytest.raises(ValueError, match="0-9"):
+                normalize(look_alike)

@@ -1,0 +1,290 @@
+"""Self-service sign-up: a person the residents registry knows opens an account by typing who
+they are, and claims their identity by confirming the code sent to their phone.
+
+- The typed names, birth date and nationality must match the registry's record of the document
+  (`domain/matching.py`); the account then holds the registry's data, not what was typed.
+- To a caller without a token, "not in the registry", "permit expired" and "details do not
+  match" are one answer (403 NOT_ELIGIBLE, one message, no details), reached by the same work:
+  one registry read, one match, one claim read, whatever the case.
+- A sign-up is pending until its phone code is confirmed, and lapses after 24 hours. Pending
+  sign-ups claim nothing: several may exist for one person, and the identity is claimed (the
+  conditional put of its IdentityClaim) in the transaction that makes one of them active — the
+  first to confirm wins; the others are told the person has an account. A stranger who knows a
+  document number, or even everything the registry holds, therefore cannot block the person.
+- An email address is not reserved by a pending sign-up: a new registry-matched sign-up with that
+  email replaces it (its login removed, its code void). So a squatter who typed the person's email
+  cannot keep them out either; only a confirmed account keeps its email.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from pynamodb.exceptions import DeleteError, TransactWriteError
+
+from chalicelib import wiring
+from chalicelib.adapters.cognito import EmailTaken, PasswordRejected
+from chalicelib.adapters.dynamo import condition_failed, transaction, update_if
+from chalicelib.adapters.tables import Applicant, IdentityClaim, ResidentRecord
+from chalicelib.api.schemas import Accepted, ConfirmRequest, ConfirmResponse, ResendCodeRequest, SignupRequest, SignupResponse
+from chalicelib.clock import clock
+from chalicelib.domain import limits, matching, verification
+from chalicelib.domain.errors import DuplicateAccount, NotEligible, RateLimited, ValidationFailed
+from chalicelib.domain.identity import DocumentType
+from chalicelib.domain.roles import Role
+from chalicelib.i18n import text
+from chalicelib.observability import logger
+from chalicelib.services import limits as counters
+from chalicelib.services.accounts import ACTIVE, PENDING, applicant_or_none
+from chalicelib.services.registry import details_of, find_resident, identity_claim
+from chalicelib.settings import get_settings
+
+PENDING_FOR = timedelta(hours=24)
+# DynamoDB's TTL removes a lapsed pending item this long after it lapsed, if the clean-up
+# schedule has not removed it (and its login) first.
+TTL_GRACE = timedelta(days=7)
+# A login with no applicant record and no group, older than this, is the remains of a sign-up
+# that crashed half-way; a younger one may be a sign-up still in flight and is left alone.
+ABANDONED_SIGNUP_AGE = timedelta(minutes=10)
+RESEND_INTERVAL = timedelta(seconds=60)
+NOT_ELIGIBLE = (
+    "We cannot open an account with these details. Check that the document number, your names, "
+    "birth date and nationality are written as on your residence permit, and that the permit is "
+    "valid. If they are, your migration directorate can help."
+)
+# A claim key no document ever has: read when the registry has no record, so that every refusal
+# costs the same reads.
+_NO_CLAIM = identity_claim("-")
+
+
+def sign_up(request: SignupRequest) -> SignupResponse:
+    now = clock.now()
+    counters.spend_or_refuse(
+        counters.SIGN_UP_PHONE, request.phone, limits.SIGN_UPS_PER_PHONE_PER_DAY, now,
+        "Too many sign-ups with this phone number today. Try again tomorrow.",
+    )
+    record = find_resident(request.document_type, request.document_number)
+    typed = matching.PersonalDetails(request.given_name, request.family_name, request.birth_date.isoformat(), request.nationality)
+    matched = matching.same_person(typed, details_of(record) if record is not None else matching.NOBODY)
+    in_force = record is not None and clock.today().isoformat() <= record.permit_valid_until
+    claimed = _claimed(identity_claim(record.document_number) if record is not None else _NO_CLAIM)
+    if record is None or not matched or not in_force:
+        raise NotEligible(NOT_ELIGIBLE)
+    if claimed:
+        raise DuplicateAccount("This person already has an account. Sign in, or reset the password.")
+    applicant_id = _create_login(request.email, request.password)
+    code = verification.new_code()
+    applicant = _pending_applicant(applicant_id, record, request, code, now)
+    applicant.save(condition=Applicant.applicant_id.does_not_exist())
+    wiring.accounts().add_to_group(request.email, Role.APPLICANT.value)
+    counters.spend(counters.CODE_SENT, f"{verification.SIGN_UP}:{applicant_id}", limits.CODES_PER_DAY, now)
+    _send_code(applicant, code)
+    logger.info("applicant signed up", extra={"applicant_id": applicant_id})
+    return SignupResponse(applicant_id=applicant_id, status=PENDING)
+
+
+def _claimed(claim_key: str) -> bool:
+    try:
+        IdentityClaim.get(claim_key, consistent_read=True)
+    except IdentityClaim.DoesNotExist:
+        return False
+    return True
+
+
+def _pending_applicant(applicant_id: str, record: ResidentRecord, request: SignupRequest, code: str, now: datetime) -> Applicant:
+    """The registry's data, the contact details typed, and the code: pending for 24 hours."""
+    lapses = now + PENDING_FOR
+    return Applicant(
+        applicant_id,
+        status=PENDING,
+        document_type=_document_type(record.document_number).value,
+        document_number=record.document_number,
+        nationality=record.nationality,
+        given_name=record.given_name,
+        family_name=record.family_name,
+        birth_date=record.birth_date,
+        email=request.email,
+        phone=request.phone,
+        language=request.language,
+        province=record.province,
+        permit_status=record.permit_status,
+        permit_valid_until=record.permit_valid_until,
+        verification_code_hash=verification.code_digest(applicant_id, code),
+        verification_expires_at=verification.expiry(now, get_settings().verification_code_ttl_minutes),
+        verification_attempts=0,
+        pending_expires_at=lapses,
+        pending_day=pending_day(lapses),
+        expires=lapses + TTL_GRACE,
+        created_at=now,
+        updated_at=now,
+    )
+
+
+def pending_day(moment: datetime) -> str:
+    """The key of the sparse index of pending sign-ups: the UTC day they lapse."""
+    return moment.date().isoformat()
+
+
+def _document_type(number: str) -> DocumentType:
+    """What the registry's key is: a foreigner ID (11 digits, 99…) or a newcomer's passport."""
+    return DocumentType.FOREIGN_ID if number.isdigit() and len(number) == 11 and number.startswith("99") else DocumentType.PASSPORT
+
+
+def _create_login(email: str, password: str) -> str:
+    accounts = wiring.accounts()
+    try:
+        return accounts.create_login(email, password)
+    except PasswordRejected:
+        raise ValidationFailed(details={"fields": [{"field": "password", "message": "the password is too weak"}]}) from None
+    except EmailTaken:
+        pass
+    existing = accounts.find(email)
+    applicant = applicant_or_none(existing.sub) if existing else None
+    if applicant is not None and applicant.status == PENDING:
+        _remove_pending(applicant)  # a pending sign-up holds no email (module docstring)
+    elif not (existing is not None and applicant is None and clock.now() - existing.created_at > ABANDONED_SIGNUP_AGE and not accounts.groups(email)):
+        raise DuplicateAccount("An account already exists for this email address.")
+    else:
+        accounts.delete(email)
+    try:
+        return accounts.create_login(email, password)
+    except EmailTaken:  # another sign-up took it in between
+        raise DuplicateAccount("An account already exists for this email address.") from None
+
+
+def _remove_pending(applicant: Applicant) -> bool:
+    """Remove a pending sign-up and its login, unless it was confirmed meanwhile."""
+    try:
+        applicant.delete(condition=Applicant.status == PENDING)
+    except DeleteError as error:
+        if error.cause_response_code == "ConditionalCheckFailedException":
+            return False  # confirmed in between: it stays
+        raise
+    accounts = wiring.accounts()
+    login = accounts.find(applicant.email)
+    if login is not None and login.sub == applicant.applicant_id:  # not a newer sign-up's login
+        accounts.delete(applicant.email)
+    return True
+
+
+def confirm(request: ConfirmRequest) -> ConfirmResponse:
+    """The phone code of a pending sign-up: the identity is claimed and the account active.
+    Every refusal of the code reads the same, whether the email is unknown, pending or active,
+    and whatever went wrong (wrong, expired, tried too often), so it tells nobody who has an
+    account; only someone holding the right code learns that the person is already claimed."""
+    now = clock.now()
+    user = wiring.accounts().find(request.email)
+    applicant = applicant_or_none(user.sub) if user else None
+    if applicant is None or applicant.status != PENDING or applicant.pending_expires_at is None or applicant.pending_expires_at <= now:
+        raise verification.code_refused()
+    pending = _count_attempt(applicant, now)
+    if pending is None:
+        raise verification.code_refused()
+    try:
+        verification.check_code(applicant.applicant_id, request.code, pending, now, limits.ATTEMPTS_PER_CODE)
+    except ValidationFailed:
+        raise verification.code_refused() from None
+    if not _claim_and_activate(applicant, pending, now):
+        if _claimed(identity_claim(applicant.document_number)):
+            _remove_pending(applicant)
+            raise DuplicateAccount("This person already has an account: another sign-up was confirmed first.")
+        raise verification.code_refused()
+    logger.info("applicant confirmed", extra={"applicant_id": applicant.applicant_id})
+    return ConfirmResponse(applicant_id=applicant.applicant_id, status=ACTIVE)
+
+
+def _count_attempt(applicant: Applicant, now: datetime) -> verification.PendingCode | None:
+    """Count the attempt before its answer is known (the account's daily budget, then the code's
+    own), each a conditional write, so guesses sent in parallel cannot exceed either. Returns
+    the code as it was before this attempt, or None when no attempt is left."""
+    if not counters.spend(counters.CODE_GUESS, applicant.applicant_id, limits.GUESSES_PER_DAY, now):
+        return None
+    counted = update_if(
+        applicant,
+        [Applicant.verification_attempts.add(1)],
+        Applicant.verification_code_hash.exists() & (Applicant.verification_attempts < limits.ATTEMPTS_PER_CODE),
+    )
+    if not counted:
+        return None
+    return verification.PendingCode(
+        applicant.verification_code_hash, applicant.verification_expires_at, int(applicant.verification_attempts) - 1
+    )
+
+
+def _claim_and_activate(applicant: Applicant, pending: verification.PendingCode, now: datetime) -> bool:
+    """One transaction: the identity's claim, put only if absent, and the account active, only if
+    still pending with this very code. False when either condition fails."""
+    claim = IdentityClaim(identity_claim(applicant.document_number), applicant_id=applicant.applicant_id, created_at=now)
+    try:
+        with transaction() as write:
+            write.save(claim, condition=IdentityClaim.claim.does_not_exist())
+            write.update(
+                applicant,
+                actions=[
+                    Applicant.status.set(ACTIVE),
+                    Applicant.verification_code_hash.remove(),
+                    Applicant.verification_expires_at.remove(),
+                    Applicant.verification_attempts.set(0),
+                    Applicant.pending_expires_at.remove(),
+                    Applicant.pending_day.remove(),
+                    Applicant.expires.remove(),
+                    Applicant.updated_at.set(now),
+                ],
+                condition=(Applicant.status == PENDING) & (Applicant.verification_code_hash == pending.digest),
+            )
+    except TransactWriteError as error:
+        if condition_failed(error):
+            return False
+        raise
+    return True
+
+
+def resend_code(request: ResendCodeRequest) -> Accepted:
+    """A new code for a pending sign-up. The answer is the same whether or not the email is
+    known, so this cannot be used to find out who has an account."""
+    now = clock.now()
+    user = wiring.accounts().find(request.email)
+    applicant = applicant_or_none(user.sub) if user else None
+    if applicant is None or applicant.status != PENDING or applicant.pending_expires_at is None or applicant.pending_expires_at <= now:
+        return Accepted(status="accepted")
+    minutes = get_settings().verification_code_ttl_minutes
+    expires_at = applicant.verification_expires_at
+    if expires_at is not None and expires_at > verification.resend_threshold(now, minutes, RESEND_INTERVAL):
+        raise RateLimited(
+            "A code was sent less than a minute ago. Please wait before asking again.",
+            retry_after_seconds=int((expires_at - verification.resend_threshold(now, minutes, RESEND_INTERVAL)).total_seconds()) + 1,
+        )
+    counters.spend_or_refuse(
+        counters.CODE_SENT, f"{verification.SIGN_UP}:{applicant.applicant_id}", limits.CODES_PER_DAY, now,
+        "No more codes can be sent today. Try again tomorrow.",
+    )
+    code = verification.new_code()
+    applicant.update(
+        actions=[
+            Applicant.verification_code_hash.set(verification.code_digest(applicant.applicant_id, code)),
+            Applicant.verification_expires_at.set(verification.expiry(now, minutes)),
+            Applicant.verification_attempts.set(0),
+        ]
+    )
+    _send_code(applicant, code)
+    return Accepted(status="accepted")
+
+
+def remove_lapsed(now: datetime | None = None, days_back: int = 7) -> dict[str, int]:
+    """The schedule: remove pending sign-ups older than 24 h and their logins, read through the
+    sparse index (days the schedule may have missed included), never a Scan."""
+    now = now or clock.now()
+    removed = 0
+    for back in range(days_back, -1, -1):
+        day = pending_day(now - timedelta(days=back))
+        for applicant in Applicant.pending_by_day.query(day, Applicant.pending_expires_at <= now):
+            if applicant.status == PENDING and _remove_pending(applicant):
+                removed += 1
+    if removed:
+        logger.info("lapsed sign-ups removed", extra={"removed": removed})
+    return {"removed": removed}
+
+
+def _send_code(applicant: Applicant, code: str) -> None:
+    minutes = get_settings().verification_code_ttl_minutes
+    wiring.sms().send(applicant.phone, text("sms.verification_code", applicant.language, code=code, minutes=minutes))
