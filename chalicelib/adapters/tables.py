@@ -147,7 +147,8 @@ class RateCounter(Model):
 
 class IdentityClaim(Model):
     """One item per person (their registry document): the conditional put that makes
-    "one account per person" hold under concurrent sign-ups."""
+    "one account per person" hold. Put when a sign-up's phone code is confirmed (pending
+    sign-ups claim nothing), in the same transaction as the account becoming active."""
 
     class Meta(_Meta):
         table_name = table_name("identity-claims")

@@ -22,20 +22,6 @@ class Residency:
         return day <= self.valid_until
 
 
-def require_permit_in_force(residency: Residency | None, today: date) -> Residency:
-    """Only holders of a residence or work permit, or people under international or temporary
-    protection, whose status is valid today, may have an account."""
-    if residency is None:
-        raise NotEligible()
-    if not residency.in_force_on(today):
-        raise NotEligible(
-            "The permit registered for this document expired on "
-            f"{residency.valid_until.isoformat()}. Renew it before using this service.",
-            valid_until=residency.valid_until.isoformat(),
-        )
-    return residency
-
-
 def require_eligible_for(service: Service, residency: Residency | None, appointment_day: date) -> None:
     """A service is for the permit statuses it names, and the permit must still be valid on the
     day of the appointment."""

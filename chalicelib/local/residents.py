@@ -26,6 +26,9 @@ from chalicelib.domain.catalogue import PROVINCES, PermitStatus
 
 SEED = 20261127
 IDENTITY_SEED = SEED + 1
+# Birth dates count back from a fixed day, not today: a person's birth date must not change from
+# one day to the next (the seeded registry, `make residents` and the e-Devlet page must agree).
+BIRTH_ANCHOR = date(2026, 1, 1)
 COUNT = 300
 EXPIRED_SHARE = 0.1
 # Where most foreign residents live: these provinces get more of the synthetic records.
@@ -103,7 +106,7 @@ def _identity(rng: random.Random, today: date, nationality: str | None = None, f
     nationality, men, women, families = rng.choice(rows)
     woman = rng.random() < 0.5
     forms = next((f.split("/") for f in families if family_of in f.split("/")), None) or rng.choice(families).split("/")
-    born = today - timedelta(days=rng.randint(18 * 366, 75 * 365))
+    born = BIRTH_ANCHOR - timedelta(days=rng.randint(18 * 366, 75 * 365))
     return nationality, rng.choice(women if woman else men), forms[-1] if woman else forms[0], born
 
 
@@ -146,7 +149,7 @@ def synthetic_residents(today: date | None = None, count: int = COUNT) -> list[S
             guardian_record = residents[-1]
             guardian = guardian_record.document_number
             nationality, given, family, _ = _identity(identities, today, guardian_record.nationality, guardian_record.family_name)
-            born = today - timedelta(days=identities.randint(2 * 365, 16 * 365))
+            born = BIRTH_ANCHOR - timedelta(days=identities.randint(2 * 365, 16 * 365))
         residents.append(
             SyntheticResident(
                 document_type, number, status, valid_until, province,

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from pynamodb.exceptions import TransactWriteError
-
 from chalicelib import wiring
 from chalicelib.adapters.cognito import EmailTaken, InvalidCredentials, NotConfirmed, PasswordRejected, SignOutFailed
 from chalicelib.adapters.dynamo import update_if

@@ -97,6 +97,11 @@ def find_resident(document_type: DocumentType, number: str) -> ResidentRecord | 
     return found[0] if len(found) == 1 else None
 
 
+def permit_in_force(record: ResidentRecord | None, today: date) -> bool:
+    residency = _residency(record) if record is not None else None
+    return residency is not None and residency.in_force_on(today)
+
+
 def details_of(record: ResidentRecord) -> PersonalDetails:
     """Who the registry says the person is (records imported before names were carried match
     nobody)."""

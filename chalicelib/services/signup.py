@@ -36,7 +36,7 @@ from chalicelib.i18n import text
 from chalicelib.observability import logger
 from chalicelib.services import limits as counters
 from chalicelib.services.accounts import ACTIVE, PENDING, applicant_or_none
-from chalicelib.services.registry import details_of, find_resident, identity_claim
+from chalicelib.services.registry import details_of, find_resident, identity_claim, permit_in_force
 from chalicelib.settings import get_settings
 
 PENDING_FOR = timedelta(hours=24)
@@ -66,7 +66,7 @@ def sign_up(request: SignupRequest) -> SignupResponse:
     record = find_resident(request.document_type, request.document_number)
     typed = matching.PersonalDetails(request.given_name, request.family_name, request.birth_date.isoformat(), request.nationality)
     matched = matching.same_person(typed, details_of(record) if record is not None else matching.NOBODY)
-    in_force = record is not None and clock.today().isoformat() <= record.permit_valid_until
+    in_force = permit_in_force(record, clock.today())
     claimed = _claimed(identity_claim(record.document_number) if record is not None else _NO_CLAIM)
     if record is None or not matched or not in_force:
         raise NotEligible(NOT_ELIGIBLE)

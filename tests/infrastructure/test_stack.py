@@ -243,8 +243,10 @@ def test_the_user_pool_signs_in_with_email_and_verifies_nothing_itself(synthesiz
     assert properties["UserPoolName"] == definition.name
     assert properties["UsernameAttributes"] == list(definition.username_attributes)
     assert not properties.get("AutoVerifiedAttributes")
-    assert properties["AdminCreateUserConfig"]["AllowAdminCreateUserOnly"] is False  # self sign-up
-    assert properties["AccountRecoverySetting"]["RecoveryMechanisms"] == [{"Name": "verified_email", "Priority": 1}]
+    # Sign-up only through the service's use case (AdminCreateUser after the registry matched),
+    # and no recovery through Cognito (the service resets passwords with its own SMS code).
+    assert properties["AdminCreateUserConfig"]["AllowAdminCreateUserOnly"] is True
+    assert properties["AccountRecoverySetting"]["RecoveryMechanisms"] == [{"Name": "admin_only", "Priority": 1}]
     assert properties["DeletionProtection"] == "ACTIVE"
     assert pool["DeletionPolicy"] == pool["UpdateReplacePolicy"] == "Retain"
 
@@ -283,6 +285,24 @@ def test_the_app_client_has_the_described_flows_no_secret_and_no_oauth(synthesiz
             "TokenValidityUnits": {"AccessToken": "minutes"},
         },
     )
+
+
+def test_the_app_client_hides_who_exists_and_lets_users_change_none_of_their_details(synthesized, local):
+    [client] = synthesized.of_type("AWS::Cognito::UserPoolClient").values()
+    properties = client["Properties"]
+    assert properties["PreventUserExistenceErrors"] == "ENABLED"
+    assert sorted(properties["ReadAttributes"]) == ["email", "email_verified"]
+    # Never empty (Cognito reads [] as "all writable"); nothing the service reads is in it.
+    assert properties["WriteAttributes"] == ["zoneinfo"]
+    assert not {"email", "phone_number", "given_name", "family_name", "name", "birthdate"} & set(properties["WriteAttributes"])
+    session, provisioned, endpoint_url = local
+    cognito = session.client("cognito-idp", endpoint_url=endpoint_url)
+    described = cognito.describe_user_pool_client(UserPoolId=provisioned.user_pool_id, ClientId=provisioned.user_pool_client_id)["UserPoolClient"]
+    assert described["PreventUserExistenceErrors"] == "ENABLED"
+    assert described["WriteAttributes"] == properties["WriteAttributes"]
+    assert sorted(described["ReadAttributes"]) == sorted(properties["ReadAttributes"])
+    pool = cognito.describe_user_pool(UserPoolId=provisioned.user_pool_id)["UserPool"]
+    assert pool["AdminCreateUserConfig"]["AllowAdminCreateUserOnly"] is True
 
 
 # -- messaging ----------------------------------------------------------------------------

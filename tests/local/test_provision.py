@@ -78,7 +78,8 @@ def test_the_user_pool_signs_in_with_email_and_verifies_nothing_itself(emulator,
     assert pool["UsernameAttributes"] == list(described.username_attributes)
     assert pool["Policies"]["PasswordPolicy"] == cognito_password_policy(described.password_policy)
     assert not pool.get("AutoVerifiedAttributes")
-    assert pool["AdminCreateUserConfig"]["AllowAdminCreateUserOnly"] is False
+    assert pool["AdminCreateUserConfig"]["AllowAdminCreateUserOnly"] is True  # sign-up only through the service
+    assert pool["AccountRecoverySetting"]["RecoveryMechanisms"] == [{"Name": "admin_only", "Priority": 1}]
 
     groups = cognito.list_groups(UserPoolId=local.user_pool_id)["Groups"]
     assert sorted(g["GroupName"] for g in groups) == sorted(described.groups)
@@ -102,13 +103,14 @@ def test_the_app_client_has_the_described_flows_and_no_secret(emulator, definiti
     assert app_client["TokenValidityUnits"]["AccessToken"] == "minutes"
 
 
-def test_a_user_signs_up_and_signs_in_with_the_app_client(emulator, definitions, provisioned):
+def test_a_login_created_by_the_service_signs_in_with_the_app_client(emulator, definitions, provisioned):
     session, local = provisioned
     cognito = clients(session, emulator)("cognito-idp")
     email, password = "someone@example.org", "Correct1Horse"
 
-    cognito.sign_up(ClientId=local.user_pool_client_id, Username=email, Password=password)
-    cognito.admin_confirm_sign_up(UserPoolId=local.user_pool_id, Username=email)
+    # No public sign-up: the service creates logins as an administrator would.
+    cognito.admin_create_user(UserPoolId=local.user_pool_id, Username=email, MessageAction="SUPPRESS")
+    cognito.admin_set_user_password(UserPoolId=local.user_pool_id, Username=email, Password=password, Permanent=True)
     cognito.admin_add_user_to_group(UserPoolId=local.user_pool_id, Username=email, GroupName=definitions.user_pool.groups[0])
     tokens = cognito.initiate_auth(
         ClientId=local.user_pool_client_id,
