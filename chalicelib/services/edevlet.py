@@ -44,14 +44,14 @@ from chalicelib.adapters.edevlet import AuthorizationRequest, CallbackRefused, I
 from chalicelib.adapters.tables import Applicant, IdentityClaim, ResidentRecord
 from chalicelib.clock import clock
 from chalicelib.domain import limits, verification
-from chalicelib.domain.eligibility import require_permit_in_force
+from chalicelib.domain.identity import DocumentType
 from chalicelib.domain.errors import DuplicateAccount, NotEligible, ValidationFailed
 from chalicelib.domain.roles import Role
 from chalicelib.i18n import text
 from chalicelib.observability import logger
 from chalicelib.services import limits as counters
 from chalicelib.services import signup
-from chalicelib.services.registry import find_residency, identity_claim
+from chalicelib.services.registry import find_resident, identity_claim, permit_in_force
 from chalicelib.settings import get_settings
 
 EDEVLET = "e-devlet"
@@ -129,13 +129,15 @@ def complete(params: dict[str, str], state: str | None, nonce: str | None, verif
 
 
 def _registry_record_in_force(number: str) -> ResidentRecord:
-    """The person's registry record, if their permit is in force today; otherwise sign-up's one
-    refusal (no dates, whatever the reason)."""
-    try:
-        require_permit_in_force(find_residency(number) if number else None, clock.today())
-        return ResidentRecord.get(number, consistent_read=True)
-    except (NotEligible, ResidentRecord.DoesNotExist):
-        raise NotEligible(signup.NOT_ELIGIBLE) from None
+    """The person's registry record (a foreigner ID: e-Devlet's identity number), if their permit
+    is in force today and the record says who they are; otherwise sign-up's one refusal (no
+    dates, whatever the reason)."""
+    record = find_resident(DocumentType.FOREIGN_ID, number) if number else None
+    if record is None or not permit_in_force(record, clock.today()) or not (
+        record.given_name and record.family_name and record.birth_date and record.nationality
+    ):
+        raise NotEligible(signup.NOT_ELIGIBLE)
+    return record
 
 
 def _claimed_account(number: str) -> Applicant | None:
