@@ -18,7 +18,7 @@ from chalicelib.services import signup as sign_ups
 from chalicelib.resources import assignments_queue_name, notifications_queue_name
 from chalicelib.settings import get_settings
 from chalicelib.web import admin as web_admin
-from chalicelib.web import common, console, pages
+from chalicelib.web import common, console, edevlet, pages
 from chalicelib.web import second_factor as web_second_factor
 from chalicelib.web.frame import Portal
 from chalicelib.web.render import stylesheet
@@ -80,6 +80,11 @@ portal.page("/sign-up", pages.sign_up, methods=("GET", "POST"))
 portal.page("/sign-up/code", pages.confirm_code, methods=("GET", "POST"))
 portal.page("/sign-in", pages.sign_in, methods=("GET", "POST"))
 portal.page("/sign-in/code", web_second_factor.code, methods=("GET", "POST"))
+portal.page("/sign-in/e-devlet", edevlet.start)
+portal.page("/sign-in/e-devlet/callback", edevlet.callback)
+portal.page("/sign-in/e-devlet/contact", edevlet.contact, methods=("GET", "POST"))
+portal.page("/sign-in/e-devlet/phone-code", edevlet.phone_code, methods=("GET", "POST"))
+portal.page("/sign-in/e-devlet/email-code", edevlet.email_code, methods=("GET", "POST"))
 portal.page("/password/forgot", pages.forgot_password, methods=("GET", "POST"))
 portal.page("/password/reset", pages.reset_password, methods=("GET", "POST"))
 portal.page("/sign-out", pages.sign_out, methods=("POST",))

@@ -76,6 +76,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Your Migration Directorate appointments verification code: {code}. Valid for {minutes} minutes. Do not share it.",
         "ar": "رمز التحقق الخاص بنظام مواعيد إدارة الهجرة: {code}. صالح لمدة {minutes} دقيقة. لا تشاركه مع أحد.",
     },
+    "email.verification_code.subject": {
+        "tr": "E-posta adresinizi doğrulayın – Göç İdaresi randevu",
+        "en": "Confirm your email address – Migration Directorate appointments",
+        "ar": "أكّد عنوان بريدك الإلكتروني – مواعيد إدارة الهجرة",
+    },
+    "email.verification_code.body": {
+        "tr": "Merhaba {name},\n\nE-posta adresinizi doğrulama kodunuz: {code}\nKod {minutes} dakika geçerlidir. Kimseyle paylaşmayın.\n\nBu isteği siz yapmadıysanız bu e-postayı dikkate almayın.\n\nİl Göç İdaresi Müdürlüğü",
+        "en": "Hello {name},\n\nYour code to confirm this email address: {code}\nIt is valid for {minutes} minutes. Do not share it.\n\nIf you did not ask for it, ignore this email.\n\nProvincial Directorate of Migration Management",
+        "ar": "مرحباً {name}،\n\nرمز تأكيد عنوان بريدك الإلكتروني: {code}\nالرمز صالح لمدة {minutes} دقيقة. لا تشاركه مع أحد.\n\nإذا لم تطلب ذلك فتجاهل هذه الرسالة.\n\nمديرية إدارة الهجرة في الولاية",
+    },
     "sms.password_reset_code": {
         "tr": "Göç İdaresi randevu sistemi parola sıfırlama kodunuz: {code}. Kod {minutes} dakika geçerlidir. Kimseyle paylaşmayın. Parola sıfırlamayı siz istemediyseniz bu mesajı dikkate almayın; parolanız değişmez.",
         "en": "Your Migration Directorate appointments code to reset your password: {code}. Valid for {minutes} minutes. Do not share it. If you did not ask to reset your password, ignore this message; your password stays the same.",

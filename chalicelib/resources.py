@@ -17,7 +17,7 @@ from pynamodb.models import Model
 from chalicelib.adapters.tables import ALL_TABLES
 from chalicelib.domain.identity import PASSWORD_POLICY, PasswordPolicy
 from chalicelib.domain.second_factor import CHALLENGE_LIFETIME
-from chalicelib.settings import resource_prefix
+from chalicelib.settings import edevlet_client_secret_name, resource_prefix
 
 @dataclass(frozen=True)
 class KeyAttribute:
@@ -177,11 +177,23 @@ class QueueDefinition:
 
 
 @dataclass(frozen=True)
+class SecretDefinition:
+    """A secret the application reads from AWS Secrets Manager at run time (never from the
+    environment, never from the repository). In AWS the stack creates it with a generated
+    placeholder that an operator replaces with the real value; locally the embedded emulator
+    holds it (`chalicelib/local/provision.py`, then the local stack puts the real value)."""
+
+    name: str
+    description: str
+
+
+@dataclass(frozen=True)
 class Resources:
     tables: tuple[TableDefinition, ...]
     user_pool: UserPoolDefinition
     messaging: MessagingDefinition
     queues: tuple[QueueDefinition, ...] = field(default=())
+    secrets: tuple[SecretDefinition, ...] = field(default=())
 
 
 def resources(email_sender: str = "no-reply@randevu.example.org", sms_sender_id: str = "GOCIDARESI") -> Resources:
@@ -191,6 +203,12 @@ def resources(email_sender: str = "no-reply@randevu.example.org", sms_sender_id:
         user_pool=UserPoolDefinition(name=f"{prefix}-accounts", client_name=f"{prefix}-api"),
         messaging=MessagingDefinition(email_sender=email_sender, sms_sender_id=sms_sender_id),
         queues=(QueueDefinition(notifications_queue_name()), QueueDefinition(assignments_queue_name())),
+        secrets=(
+            SecretDefinition(
+                edevlet_client_secret_name(),
+                "The client secret the service (an OpenID Connect relying party) authenticates with at e-Devlet's token endpoint.",
+            ),
+        ),
     )
 
 

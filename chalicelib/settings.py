@@ -29,11 +29,22 @@ class Settings:
     assignment_window_minutes: int
     web_secure_cookies: bool
     demand: DemandPolicy
+    # e-Devlet (OpenID Connect): the provider's issuer URL, this service's client id there, the
+    # Secrets Manager secret holding the client secret, and the portal's callback address.
+    edevlet_issuer: str = ""
+    edevlet_client_id: str = ""
+    edevlet_client_secret_name: str = ""
+    edevlet_redirect_uri: str = ""
 
     @property
     def issuer(self) -> str:
         """The `iss` claim Cognito puts in every token of this pool."""
         return f"https://cognito-idp.{self.region}.amazonaws.com/{self.user_pool_id}"
+
+
+def edevlet_client_secret_name() -> str:
+    """Where the e-Devlet client secret is kept (named in `chalicelib/resources.py` too)."""
+    return f"{resource_prefix()}/edevlet-client-secret"
 
 
 def resource_prefix() -> str:
@@ -61,6 +72,10 @@ def get_settings() -> Settings:
         # At most 15: a window's message waits on the queue (DelaySeconds ≤ 900) until it closes.
         web_secure_cookies=env.get("WEB_SECURE_COOKIES", "true").lower() != "false",
         assignment_window_minutes=min(int(env.get("ASSIGNMENT_WINDOW_MINUTES", "10")), 15),
+        edevlet_issuer=env.get("EDEVLET_ISSUER", ""),
+        edevlet_client_id=env.get("EDEVLET_CLIENT_ID", ""),
+        edevlet_client_secret_name=env.get("EDEVLET_CLIENT_SECRET_NAME") or edevlet_client_secret_name(),
+        edevlet_redirect_uri=env.get("EDEVLET_REDIRECT_URI", ""),
         demand=DemandPolicy(
             lookahead_days=int(env.get("DEMAND_LOOKAHEAD_DAYS", DemandPolicy.lookahead_days)),
             assign_below_free_share=float(env.get("DEMAND_ASSIGN_BELOW_FREE_SHARE", DemandPolicy.assign_below_free_share)),

@@ -13,6 +13,7 @@ from botocore.config import Config
 
 from chalicelib.adapters import dynamo
 from chalicelib.adapters.cognito import CognitoAccounts
+from chalicelib.adapters.edevlet import OpenIdClient
 from chalicelib.adapters.email import EmailSender
 from chalicelib.adapters.sms import SmsSender
 from chalicelib.adapters.tokens import TokenVerifier
@@ -61,10 +62,25 @@ def token_verifier() -> TokenVerifier:
     return TokenVerifier(settings.jwks_url, settings.issuer, settings.user_pool_client_id)
 
 
+@lru_cache(maxsize=1)
+def edevlet() -> OpenIdClient:
+    """e-Devlet's OpenID provider: issuer, client id and callback from the environment, the
+    client secret from Secrets Manager (read when first needed, then kept for the process)."""
+    settings = get_settings()
+    return OpenIdClient(
+        settings.edevlet_issuer, settings.edevlet_client_id, _edevlet_client_secret, settings.edevlet_redirect_uri
+    )
+
+
+@lru_cache(maxsize=1)
+def _edevlet_client_secret() -> str:
+    return _client("secretsmanager").get_secret_value(SecretId=get_settings().edevlet_client_secret_name)["SecretString"]
+
+
 def reset() -> None:
     reset_settings()
     dynamo.reset()
     if "chalicelib.adapters.idempotency" in sys.modules:
         sys.modules["chalicelib.adapters.idempotency"].reset()
-    for cached in (_client, accounts, sms, email, sqs, queue_url, token_verifier):
+    for cached in (_client, accounts, sms, email, sqs, queue_url, token_verifier, edevlet, _edevlet_client_secret):
         cached.cache_clear()

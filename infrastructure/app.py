@@ -49,7 +49,7 @@ def main() -> None:
 
     from chalicelib.resources import resources
 
-    from infrastructure.stacks.appointments import AppointmentsStack
+    from infrastructure.stacks.appointments import AppointmentsStack, EdevletClient
 
     messaging = {key: context(key) for key in ("email_sender", "sms_sender_id") if context(key)}
     stack = AppointmentsStack(
@@ -59,6 +59,11 @@ def main() -> None:
         prefix=prefix,
         chalice_stage=context("chalice_stage") or "dev",
         log_level=context("log_level") or "INFO",
+        edevlet=EdevletClient(
+            issuer=context("edevlet_issuer") or "",
+            client_id=context("edevlet_client_id") or "",
+            redirect_uri=context("edevlet_redirect_uri") or "",
+        ),
         source_dir=REPO_ROOT,
         env=cdk.Environment(
             account=os.environ.get("CDK_DEFAULT_ACCOUNT"),

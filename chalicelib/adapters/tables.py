@@ -114,6 +114,13 @@ class Applicant(Model):
     reset_code_hash = UnicodeAttribute(null=True)
     reset_expires_at = UTCDateTimeAttribute(null=True)
     reset_attempts = NumberAttribute(null=True)
+    # How the person signs in: None (email and password) or "e-devlet" (only through e-Devlet,
+    # chalicelib/services/edevlet.py; such an account has no password anyone knows).
+    sign_in_method = UnicodeAttribute(null=True)
+    # An e-Devlet account's email code: present only while the email address is unconfirmed.
+    email_code_hash = UnicodeAttribute(null=True)
+    email_code_expires_at = UTCDateTimeAttribute(null=True)
+    email_code_attempts = NumberAttribute(null=True)
     locked_until = UTCDateTimeAttribute(null=True)
     waiting_request = UnicodeAttribute(null=True)  # the one assignment request waiting, if any
     # While pending: when the sign-up lapses (24 h), the day of that (the sparse index), and the
@@ -430,6 +437,14 @@ class WebSession(Model):
     # records its read with lookup "document" (the number itself is never put in the address).
     found_applicant = UnicodeAttribute(null=True)
     sign_in_challenge = UnicodeAttribute(null=True)  # between the password and the TOTP code (idem)
+    # e-Devlet sign-in: what the authorization request must be answered with (state, nonce, PKCE
+    # verifier), then the verified identity number and the account being made for it, until when.
+    oidc_state = UnicodeAttribute(null=True)
+    oidc_nonce = UnicodeAttribute(null=True)
+    oidc_verifier = UnicodeAttribute(null=True)
+    edevlet_document = UnicodeAttribute(null=True)
+    edevlet_applicant = UnicodeAttribute(null=True)
+    edevlet_until = UTCDateTimeAttribute(null=True)
     expires = TTLAttribute()
     created_at = UTCDateTimeAttribute()
 

@@ -15,6 +15,7 @@ CODE_DIGITS = 6
 # What a code was sent for: a code only ever passes for the purpose it was sent for.
 SIGN_UP = "sign-up"
 PASSWORD_RESET = "password-reset"
+EMAIL = "email"  # an e-Devlet account's email address
 
 
 def new_code() -> str:

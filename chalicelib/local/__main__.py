@@ -14,6 +14,8 @@ def main() -> None:
     print(
         f"\nMigration Directorate appointments — local stack ready in {time.monotonic() - started:.1f} s\n"
         f"  API:            {local.url}/v1/health   (OpenAPI: {local.url}/v1/openapi.json)\n"
+        f"  Portal:         {local.url}/   (Sign in with e-Devlet: {local.url}/sign-in/e-devlet)\n"
+        f"  e-Devlet (local stand-in, OpenID provider): {local.edevlet.issuer}/.well-known/openid-configuration\n"
         f"  Sent SMS/email: {local.url}/local/outbox\n"
         f"  Admin account:  {local.admin_email} / {local.admin_password}\n"
         f"  Admin TOTP:     secret {local.admin_totp_secret}   (LOCAL_ADMIN_TOTP_SECRET; the code now: make totp)\n"

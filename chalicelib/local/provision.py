@@ -14,6 +14,8 @@ or need not reproduce is listed here rather than left out silently:
   deleted by hand locally); the emulator keeps a sign-in session past `auth_session_minutes`
   (the service's own challenge expires at the same time, so nothing depends on it); TOTP
   codes are checked per user by `chalicelib/local/totp.py` (moto alone accepts any code);
+- secrets: created with a random placeholder value, as the stack's generated one; not
+  reproduced: their KMS key (the emulator's default) and rotation (none is configured);
 - queues: each is created with its dead-letter queue and the same RedrivePolicy as in AWS
   (`maxReceiveCount` of its definition; moto moves a message to the dead-letter queue on the
   receive after the last allowed one). Not reproduced: the visibility timeout, which is the
@@ -60,6 +62,7 @@ class LocalResources:
     sms_sender_id: str
     queue_urls: tuple[str, ...] = ()  # the queues of the definitions, in their order
     dead_letter_queue_urls: tuple[str, ...] = ()  # their dead-letter queues, in the same order
+    secret_names: tuple[str, ...] = ()  # the secrets of the definitions, in their order
 
     @property
     def jwks_url(self) -> str:
@@ -86,8 +89,8 @@ def provision(
     region: str | None = None,
 ) -> LocalResources:
     """Create every table, the user pool with its groups and app client, the verified SES
-    sender, the SNS SMS settings and the queues of `resources`, each with its dead-letter
-    queue, at `endpoint_url`.
+    sender, the SNS SMS settings, the queues of `resources`, each with its dead-letter
+    queue, and its secrets, at `endpoint_url`.
 
     `session` supplies credentials and region (any credentials do for the emulator); without
     one, a session with dummy credentials is used. `region` overrides the session's region.
@@ -113,6 +116,15 @@ def provision(
     )
     sqs = client("sqs")
     queues = [_create_queue(sqs, definition) for definition in resources.queues]
+    secrets = client("secretsmanager")
+    for secret in resources.secrets:
+        # A random placeholder, as the CDK stack generates one; whoever holds the real value
+        # (locally: the stack, once the embedded provider registered the client) puts it.
+        secrets.create_secret(
+            Name=secret.name,
+            Description=secret.description,
+            SecretString=secrets.get_random_password(PasswordLength=40, ExcludePunctuation=True)["RandomPassword"],
+        )
 
     return LocalResources(
         endpoint_url=endpoint_url,
@@ -126,6 +138,7 @@ def provision(
         sms_sender_id=messaging.sms_sender_id,
         queue_urls=tuple(url for url, _ in queues),
         dead_letter_queue_urls=tuple(dead_letter_url for _, dead_letter_url in queues),
+        secret_names=tuple(secret.name for secret in resources.secrets),
     )
 
 

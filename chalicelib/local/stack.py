@@ -20,6 +20,7 @@ from chalicelib import wiring
 from chalicelib.clock import clock
 from chalicelib.domain.calendar import ISTANBUL
 from chalicelib.local import totp
+from chalicelib.local.edevlet import EmbeddedProvider
 from chalicelib.local.emulator import Emulator, configure_environment
 from chalicelib.settings import reset_settings
 from chalicelib.local.outbox import Outbox
@@ -40,6 +41,7 @@ DEFAULT_ADMIN_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 @dataclass
 class LocalStack:
     emulator: Emulator
+    edevlet: EmbeddedProvider
     app_module: ModuleType
     outbox: Outbox
     pump: EventPump
@@ -64,6 +66,7 @@ class LocalStack:
         if self._thread is not None:  # shutdown() waits for a serve loop: only stop a running one
             self.server.shutdown()
         self.server.server.server_close()
+        self.edevlet.stop()
         self.emulator.stop()
 
 
@@ -111,11 +114,13 @@ def start(
             ("POST", "/local/clock"): lambda body: _move_clock(body, pump),
         },
     )
+    bound_port = server.server.server_address[1]
+    edevlet = _start_edevlet(session, provisioned.secret_names, f"http://{host}:{bound_port}")
     if pump_interval:
         pump.start(pump_interval)
-    bound_port = server.server.server_address[1]
     return LocalStack(
         emulator=emulator,
+        edevlet=edevlet,
         app_module=app_module,
         outbox=outbox,
         pump=pump,
@@ -126,6 +131,26 @@ def start(
         admin_totp_secret=admin_totp_secret,
         environment=environment,
     )
+
+
+def _start_edevlet(session: boto3.session.Session, secret_names: tuple[str, ...], portal_url: str) -> EmbeddedProvider:
+    """The e-Devlet stand-in, the service registered with it as a client (the portal's callback
+    its only redirect address), the secret it issued put in (emulated) Secrets Manager and the
+    issuer and client id in the environment: from here on the service finds e-Devlet exactly as
+    it does in AWS (chalicelib/settings.py, chalicelib/wiring.py)."""
+    from chalicelib.settings import edevlet_client_secret_name
+
+    provider = EmbeddedProvider(synthetic_residents(), clock.today()).start()
+    redirect_uri = f"{portal_url}/sign-in/e-devlet/callback"
+    registration = provider.register_client(redirect_uri)
+    assert edevlet_client_secret_name() in secret_names, "the e-Devlet secret is not among the provisioned ones"
+    session.client("secretsmanager").put_secret_value(SecretId=edevlet_client_secret_name(), SecretString=registration.client_secret)
+    os.environ.update(
+        {"EDEVLET_ISSUER": provider.issuer, "EDEVLET_CLIENT_ID": registration.client_id, "EDEVLET_REDIRECT_URI": redirect_uri}
+    )
+    reset_settings()
+    wiring.reset()
+    return provider
 
 
 def _move_clock(body: Any, pump: EventPump) -> dict[str, Any]:

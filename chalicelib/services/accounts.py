@@ -208,9 +208,12 @@ def _create_confirmed(email: str, password: str, role: Role) -> str:
 
 
 def _active_applicant(email: str) -> Applicant | None:
+    """An active account that signs in with a password (an e-Devlet account has none to reset)."""
     user = wiring.accounts().find(email)
     applicant = applicant_or_none(user.sub) if user else None
-    return applicant if applicant is not None and applicant.status == ACTIVE else None
+    if applicant is None or applicant.status != ACTIVE or applicant.sign_in_method is not None:
+        return None
+    return applicant
 
 
 def applicant_or_none(applicant_id: str) -> Applicant | None:

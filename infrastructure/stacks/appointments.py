@@ -14,7 +14,11 @@ re-packages only the code). Added to that template afterwards:
   tables, the Cognito admin actions, SMS publishing, email from the sender identity, the
   queues; nothing on the dead-letter queues, which SQS itself fills). Chalice is told not to
   manage roles at all.
-- the environment the functions read (`chalicelib/settings.py`).
+- the environment the functions read (`chalicelib/settings.py`), including e-Devlet's issuer,
+  client id and callback address (CDK context `edevlet_issuer`, `edevlet_client_id`,
+  `edevlet_redirect_uri`: what the registration at e-Devlet gave), and the name of the secret
+  that holds the client secret (each secret of the description is created here with a
+  generated placeholder: an operator puts the real value; the role may read it, nothing more).
 - API Gateway's own error answers (unknown route, 4XX, 5XX) in the service's error envelope,
   and partial batch responses for SQS event sources (stack-notes 6); SQS event sources that
   name a queue of this stack read it by reference.
@@ -24,6 +28,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -32,6 +37,7 @@ from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_ses as ses
 from aws_cdk import aws_sqs as sqs
 from aws_cdk import custom_resources as cr
@@ -42,8 +48,10 @@ from chalicelib.resources import (
     KeyAttribute,
     QueueDefinition,
     Resources,
+    SecretDefinition,
     TableDefinition,
     UserPoolDefinition,
+    edevlet_client_secret_name,
 )
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -254,6 +262,15 @@ def read_chalice_stage_config(source_dir: Path, chalice_stage: str) -> dict[str,
     return dict(stages[chalice_stage])
 
 
+@dataclass(frozen=True)
+class EdevletClient:
+    """This service as a client of e-Devlet's OpenID provider (from the registration there)."""
+
+    issuer: str = ""
+    client_id: str = ""
+    redirect_uri: str = ""
+
+
 class AppointmentsStack(cdk.Stack):
     """Tables, accounts, messaging, queues and the Chalice API of one deployment (`prefix`)."""
 
@@ -267,11 +284,13 @@ class AppointmentsStack(cdk.Stack):
         source_dir: Path = REPO_ROOT,
         chalice_stage: str = "dev",
         log_level: str = "INFO",
+        edevlet: EdevletClient = EdevletClient(),
         **kwargs: Any,
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)
         self.resources = resources
         self.prefix = prefix
+        self.edevlet = edevlet
         _check_prefix(resources, prefix)
 
         self.tables = {definition.short_name: durable_table(self, definition) for definition in resources.tables}
@@ -280,6 +299,7 @@ class AppointmentsStack(cdk.Stack):
             self, "EmailSender", identity=ses.Identity.email(resources.messaging.email_sender)
         )
         self.sms_settings = self._sms_settings()
+        self.secrets = {definition.name: self._secret(definition) for definition in resources.secrets}
 
         stage_config = read_chalice_stage_config(Path(source_dir), chalice_stage)
         lambda_timeout = int(stage_config.get("lambda_timeout", 60))
@@ -383,6 +403,20 @@ class AppointmentsStack(cdk.Stack):
             install_latest_aws_sdk=False,
         )
 
+    # -- Secrets Manager ----------------------------------------------------------------------
+
+    def _secret(self, definition: SecretDefinition) -> secretsmanager.Secret:
+        """The secret of `definition`, created with a generated placeholder (the real value is
+        put by an operator, never by the template) and kept when the stack lets go of it."""
+        return secretsmanager.Secret(
+            self,
+            f"Secret-{definition.name.rsplit('/', 1)[-1]}",
+            secret_name=definition.name,
+            description=definition.description,
+            generate_secret_string=secretsmanager.SecretStringGenerator(exclude_punctuation=True, password_length=40),
+            removal_policy=cdk.RemovalPolicy.RETAIN,
+        )
+
     # -- SQS --------------------------------------------------------------------------------
 
     def _queue(self, definition: QueueDefinition, dead_letter_queue: sqs.Queue, lambda_timeout: int) -> sqs.Queue:
@@ -461,6 +495,8 @@ class AppointmentsStack(cdk.Stack):
         for queue in self.queues.values():
             queue.grant_send_messages(role)
             queue.grant_consume_messages(role)
+        for secret in self.secrets.values():
+            secret.grant_read(role)
         return role
 
     # -- The Chalice app --------------------------------------------------------------------
@@ -473,6 +509,10 @@ class AppointmentsStack(cdk.Stack):
             "SMS_SENDER_ID": messaging.sms_sender_id,
             "POWERTOOLS_SERVICE_NAME": SERVICE_NAME,
             "LOG_LEVEL": log_level,
+            "EDEVLET_ISSUER": self.edevlet.issuer,
+            "EDEVLET_CLIENT_ID": self.edevlet.client_id,
+            "EDEVLET_REDIRECT_URI": self.edevlet.redirect_uri,
+            "EDEVLET_CLIENT_SECRET_NAME": edevlet_client_secret_name(),
         }
 
     def _chalice(self, source_dir: Path, stage_config: dict[str, Any], log_level: str) -> Chalice:

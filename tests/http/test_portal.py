@@ -93,7 +93,7 @@ def sign_up_through_the_pages(page, base_url: str, api: Api, person: Person, lan
     the account is active."""
     page.goto(f"{base_url}/?lang={language}")
     check_accessible(page)
-    click_through(page, "a.button")  # start now → create an account
+    click_through(page, "main a.button[href='/sign-up']")  # start now → create an account (e-Devlet is the first choice)
     assert page.url.endswith("/sign-up")
     check_accessible(page)
     page.check(f"#document_type-{document_type}")

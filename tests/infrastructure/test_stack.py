@@ -34,6 +34,7 @@ from chalicelib.resources import (  # noqa: E402
     QueueDefinition,
     Resources,
     TableDefinition,
+    edevlet_client_secret_name,
     notifications_queue_name,
     resources,
 )
@@ -59,6 +60,10 @@ FUNCTION_ENVIRONMENT = {
     "SMS_SENDER_ID",
     "POWERTOOLS_SERVICE_NAME",
     "LOG_LEVEL",
+    "EDEVLET_ISSUER",
+    "EDEVLET_CLIENT_ID",
+    "EDEVLET_REDIRECT_URI",
+    "EDEVLET_CLIENT_SECRET_NAME",
 }
 
 
@@ -424,6 +429,33 @@ def test_the_role_may_do_what_the_app_does_and_no_more(synthesized):
     assert not any(a.endswith(":*") or a == "*" for s in statements for a in _actions(s))
     managed = synthesized.of_type("AWS::IAM::Role")[synthesized.logical_id(stack.function_role)]
     assert "AWSLambdaBasicExecutionRole" in json.dumps(managed["Properties"]["ManagedPolicyArns"])
+
+
+# -- secrets ------------------------------------------------------------------------------
+
+
+def test_every_described_secret_is_created_generated_retained_and_readable_by_the_role_only(synthesized):
+    secrets = {s["Properties"]["Name"]: (logical_id, s) for logical_id, s in synthesized.of_type("AWS::SecretsManager::Secret").items()}
+    described = {definition.name for definition in synthesized.resources.secrets}
+    assert set(secrets) == described and edevlet_client_secret_name() in described
+    statements = _role_statements(synthesized)
+    for name, (logical_id, secret) in secrets.items():
+        assert "GenerateSecretString" in secret["Properties"] and "SecretString" not in secret["Properties"], name
+        assert secret["DeletionPolicy"] == "Retain"
+        assert _allowed(statements, {"Ref": logical_id}) == {"secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"}
+
+
+def test_the_functions_find_e_devlet_and_its_secret_through_their_environment(synthesized):
+    for name, function in _functions(synthesized).items():
+        variables = function["Properties"]["Environment"]["Variables"]
+        assert variables["EDEVLET_CLIENT_SECRET_NAME"] == edevlet_client_secret_name(), name
+
+
+def test_the_local_stack_provisions_the_same_secrets(synthesized, local):
+    session, provisioned, endpoint_url = local
+    listed = session.client("secretsmanager", endpoint_url=endpoint_url).list_secrets()["SecretList"]
+    assert sorted(s["Name"] for s in listed) == sorted(d.name for d in synthesized.resources.secrets)
+    assert provisioned.secret_names == tuple(d.name for d in synthesized.resources.secrets)
 
 
 # -- queues -------------------------------------------------------------------------------
