@@ -71,10 +71,9 @@ Method
 - Isolation: `main()` runs the measurement in a fresh interpreter (moto's state is global to a
   process), which ends with `os._exit` (freeing the emulator's objects one by one would take
   seconds); the app's JSON log lines go to a temporary file, named on failure.
-
-- `--smoke` (for the test suite): one round of 81 requests (one a province) against 20 bare
-  transactions, one trial of each mode with 40 applicants for 8 places, a 10-day slot horizon;
-  its figures are not measurements (the overrides below apply to it too).
+- `--smoke` (for the test suite): one round of 100 requests against 20 bare transactions, one
+  trial of each mode with 100 applicants for 20 places (enough for some SLOT_FULL in open mode),
+  on a shorter slot horizon (`bench/smoke.py`): its figures are not measurements.
 
 Run from the repository root:  python -m bench.assignment_bench [--quick | --smoke]
 """

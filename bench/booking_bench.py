@@ -42,9 +42,9 @@ Method
   Figure 4 runs first: the applicants it sees refused took no lock and book again in
   figures 1 and 2. One booking before figure 4 pays for the process's lazy set-up.
 - Absolute times depend on the machine and on whatever else runs on it; read the ratios.
-
 - `--smoke` (for the test suite) runs every figure once or twice, with 4 clients in figure 4,
-  a "big" table of 12,000 slots and a 10-day slot horizon: its figures are not measurements.
+  a "big" table of 16,000 slots, on a shorter slot horizon (`bench/smoke.py`): its figures are
+  not measurements.
 
 Run from the repository root:  python -m bench.booking_bench [--quick | --smoke]
 """
@@ -118,9 +118,9 @@ QUICK = Plan(rounds=15, warmup=3, availability_rounds=20, race_threads=32, race_
 FULL = Plan(rounds=60, warmup=5, availability_rounds=60, race_threads=32, race_per_thread=4,
             race_slots=8, race_capacity=8, cold_runs=12, big_slots=100_000, size_rounds=10)
 # Every path once: figure 4 still has refusals (2 slots of 1 place for 4 clients), and the big
-# table still gets filler beyond the catalogue (at most 11,265 slots with a 10-day horizon).
+# table still gets filler beyond the catalogue (at most 14,081 slots on a 12-day horizon).
 SMOKE = Plan(rounds=1, warmup=1, availability_rounds=1, race_threads=4, race_per_thread=1,
-             race_slots=2, race_capacity=1, cold_runs=1, big_slots=12_000, size_rounds=1)
+             race_slots=2, race_capacity=1, cold_runs=1, big_slots=16_000, size_rounds=1)
 
 
 def median_ms(samples: list[float]) -> float:

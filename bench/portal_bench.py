@@ -10,8 +10,8 @@ round (the machine is shared: absolute times drift, ratios hold):
    set) vs a visitor who has a session (one read): what a crawler or a flood of first visits
    costs.
 
-`--smoke` (for the test suite) runs one round after one warm-up round, on a stack with a 10-day
-slot horizon: its figures are not measurements.
+`--smoke` (for the test suite) runs one round after one warm-up round, on a stack with a shorter
+slot horizon (`bench/smoke.py`): its figures are not measurements.
 """
 
 from __future__ import annotations

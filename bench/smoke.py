@@ -15,10 +15,12 @@ import sys
 NOTE = "[smoke run: figures are not measurements]"
 
 # The local stack opens every directorate's days of the booking horizon at start, one
-# transaction per directorate and day: most of a stack's start-up. Ten days still hold two
-# full working days after the longest run of Turkish holidays and weekends, which is what the
-# benchmarks need (a first day to book or assign on, a later one to release).
-SLOT_HORIZON_DAYS = "10"
+# transaction per directorate and day: most of a stack's start-up (21 days by default). The
+# benchmarks need a first working day to book or assign on and a later full one to release
+# (the assignment bench): twelve days hold at least two full working days whatever the date,
+# even around Kurban Bayramı (its four days, the weekends next to them, its half-day eve and a
+# national holiday falling close by); ten would not.
+SLOT_HORIZON_DAYS = "12"
 
 
 def add_size_flags(parser: argparse.ArgumentParser, quick: str) -> None:
