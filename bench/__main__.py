@@ -1,4 +1,4 @@
-"""`make bench` / `python -m bench [--quick]`: every benchmark of the project, each printing
+"""`make bench` / `python -m bench [--quick | --smoke]`: every benchmark of the project, each printing
 ratios measured side by side in one run (absolute times drift on a shared machine)."""
 
 from __future__ import annotations

@@ -71,8 +71,11 @@ Method
 - Isolation: `main()` runs the measurement in a fresh interpreter (moto's state is global to a
   process), which ends with `os._exit` (freeing the emulator's objects one by one would take
   seconds); the app's JSON log lines go to a temporary file, named on failure.
+- `--smoke` (for the test suite): one round of 100 requests against 20 bare transactions, one
+  trial of each mode with 100 applicants for 20 places (enough for some SLOT_FULL in open mode),
+  on a shorter slot horizon (`bench/smoke.py`): its figures are not measurements.
 
-Run from the repository root:  python -m bench.assignment_bench [--quick]
+Run from the repository root:  python -m bench.assignment_bench [--quick | --smoke]
 """
 
 from __future__ import annotations
@@ -93,6 +96,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Callable, TextIO
 
+from bench import smoke
 from bench.process import figures_stream, in_fresh_interpreter, stdout_to
 
 REGION = "eu-central-1"
@@ -122,6 +126,7 @@ class Plan:
 
 QUICK = Plan(rounds=1, requests_per_round=200, bare_per_round=200, applicants=400, places=80, trials=1, open_trials=1)
 FULL = Plan(rounds=5, requests_per_round=2000, bare_per_round=2000, applicants=1000, places=200, trials=5, open_trials=2)
+SMOKE = Plan(rounds=1, requests_per_round=100, bare_per_round=20, applicants=100, places=20, trials=1, open_trials=1)
 
 
 # --- The world: an emulator, the app's resources, the clock -------------------------------------
@@ -1057,7 +1062,7 @@ def report_release_day(trials: list[Trial], plan: Plan, out: TextIO) -> bool:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="fewer requests, rounds and trials")
+    smoke.add_size_flags(parser, quick="fewer requests, rounds and trials")
     parser.add_argument("--in-process", action="store_true", help=argparse.SUPPRESS)  # the child's own flag
     for name, meaning in (("rounds", "figure 1: measured rounds"), ("requests-per-round", "figure 1: requests per round"),
                           ("bare-per-round", "figure 1: bare transactions per round"),
@@ -1067,8 +1072,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not args.in_process:  # a fresh interpreter: see "Isolation" in the module docstring
         return in_fresh_interpreter("bench.assignment_bench", argv)
+    if args.smoke:
+        smoke.announce(stack=True)
     out = figures_stream()
-    plan = QUICK if args.quick else FULL
+    plan = SMOKE if args.smoke else QUICK if args.quick else FULL
     overrides = {name: getattr(args, name) for name in ("rounds", "requests_per_round", "bare_per_round", "applicants",
                                                         "places", "trials", "open_trials") if getattr(args, name) is not None}
     code = run(dataclasses.replace(plan, **overrides), out)

@@ -5,7 +5,7 @@
    same shape (conditional Update of a slot, conditional Update of an applicant, Put of an
    appointment, Put of an audit record, into the same four tables) on the same emulator.
    Goal: at most 2x.
-2. booking at 100,000 vs 1,000 slots in the slots table. Goal: at most 1.5x. The bare
+2. booking at 100,000 vs 1,000 slots in the slots table (`Plan.big_slots`). Goal: at most 1.5x. The bare
    transaction is measured at both sizes too, so that emulator drift is told apart from the app.
 3. availability page vs bare Query: `GET /v1/availability?...&days=7` against one boto3 `Query`
    of the same partition, range and filter.
@@ -25,8 +25,8 @@ Method
 - Table size without a second stack: moto keeps a table's items in one dict (`Table.items`,
   partition key -> {sort key -> item}), and its state is global to the process, so two stacks
   cannot coexist. The slots table gets three such dicts that share the partitions the bench
-  books into: "catalogue" (the 21,120 slots `make run` seeds), "1k" (three directorates of
-  Istanbul, the bare transaction's slot, filler to 1,000) and "100k" (the catalogue plus
+  books into: "catalogue" (the 21,120 slots `make run` seeds), "small" (three directorates of
+  Istanbul, the bare transaction's slot, filler to 1,000) and "big" (the catalogue plus
   filler slots of made-up directorates, to 100,000). Before each arm the bench points the
   table at one of them, under the emulator lock, i.e. between two requests: every request
   sees one whole table, and bookings at 1k and at 100k alternate round by round on one stack.
@@ -42,8 +42,11 @@ Method
   Figure 4 runs first: the applicants it sees refused took no lock and book again in
   figures 1 and 2. One booking before figure 4 pays for the process's lazy set-up.
 - Absolute times depend on the machine and on whatever else runs on it; read the ratios.
+- `--smoke` (for the test suite) runs every figure once or twice, with 4 clients in figure 4,
+  a "big" table of 16,000 slots, on a shorter slot horizon (`bench/smoke.py`): its figures are
+  not measurements.
 
-Run from the repository root:  python -m bench.booking_bench [--quick]
+Run from the repository root:  python -m bench.booking_bench [--quick | --smoke]
 """
 
 from __future__ import annotations
@@ -68,6 +71,7 @@ from typing import Any, Callable, Iterator, TextIO
 
 import requests
 
+from bench import smoke
 from bench.process import figures_stream, in_fresh_interpreter, stdout_to
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -78,9 +82,9 @@ AVAILABILITY_DIRECTORATE = "34-fatih"  # figure 3
 RACE_DIRECTORATE = "34-merkez"  # figure 4
 BARE_PARTITION = "zz-bench-bare"  # the bare transaction's slot-like item
 BARE_SLOT_START = "2099-01-05T09:00"
-CATALOGUE, SMALL, BIG = "catalogue", "1k", "100k"
+CATALOGUE, SMALL, BIG = "catalogue", "small", "big"  # the slots table's states, see the docstring
+SMALL_SLOTS = 1_000
 SEED = 20240501
-SIZE_ROUNDS = 10  # figure 3's note: the bare query at 1k and at 100k slots
 
 
 @dataclass(frozen=True)
@@ -93,6 +97,8 @@ class Plan:
     race_slots: int
     race_capacity: int
     cold_runs: int  # per side
+    big_slots: int  # figure 2's big table: the catalogue plus filler up to this many slots
+    size_rounds: int  # figure 3's note: the bare query at both sizes (one costs up to a second)
 
     @property
     def bookings(self) -> int:
@@ -108,9 +114,13 @@ class Plan:
 
 
 QUICK = Plan(rounds=15, warmup=3, availability_rounds=20, race_threads=32, race_per_thread=2,
-             race_slots=4, race_capacity=4, cold_runs=4)
+             race_slots=4, race_capacity=4, cold_runs=4, big_slots=100_000, size_rounds=10)
 FULL = Plan(rounds=60, warmup=5, availability_rounds=60, race_threads=32, race_per_thread=4,
-            race_slots=8, race_capacity=8, cold_runs=12)
+            race_slots=8, race_capacity=8, cold_runs=12, big_slots=100_000, size_rounds=10)
+# Every path once: figure 4 still has refusals (2 slots of 1 place for 4 clients), and the big
+# table still gets filler beyond the catalogue (at most 14,081 slots on a 12-day horizon).
+SMOKE = Plan(rounds=1, warmup=1, availability_rounds=1, race_threads=4, race_per_thread=1,
+             race_slots=2, race_capacity=1, cold_runs=1, big_slots=16_000, size_rounds=1)
 
 
 def median_ms(samples: list[float]) -> float:
@@ -466,7 +476,8 @@ def measure_availability(bench: Bench, token: str) -> dict[str, list[float]]:
     timings = interleaved({f"page@{CATALOGUE}": page, f"query@{CATALOGUE}": bare},
                           bench.plan.availability_rounds, bench.plan.warmup, bench.rng, before=use)
     # How the bare query alone grows with the table: a few rounds, as one costs up to a second.
-    timings |= interleaved({f"query@{SMALL}": bare, f"query@{BIG}": bare}, SIZE_ROUNDS, 1, bench.rng, before=use)
+    timings |= interleaved({f"query@{SMALL}": bare, f"query@{BIG}": bare}, bench.plan.size_rounds, 1, bench.rng,
+                           before=use)
     return timings
 
 
@@ -610,8 +621,8 @@ def start_bench(plan: Plan, log: TextIO) -> Bench:
         "capacity": {"N": "1000000"}, "booked": {"N": "0"}, "services": {"SS": [SERVICE]}, "is_open": {"BOOL": True},
     })
     kept = set(BOOKING_DIRECTORATES) | {AVAILABILITY_DIRECTORATE, BARE_PARTITION}
-    slots.derive(SMALL, lambda directorate: directorate in kept, 1_000)
-    slots.derive(BIG, None, 100_000)
+    slots.derive(SMALL, lambda directorate: directorate in kept, SMALL_SLOTS)
+    slots.derive(BIG, None, plan.big_slots)
     stack_s = time.perf_counter() - started
 
     applicants = ApplicantPool(stack.url)
@@ -650,16 +661,17 @@ def run(plan: Plan, out: TextIO) -> int:
           f"bare {b['bare@catalogue']:.1f} ms, n={n}; {bench.slots.count(CATALOGUE):,} slots]", file=out)
     fig2 = ratio(booking[f"booking@{BIG}"], booking[f"booking@{SMALL}"])
     bare2 = ratio(booking[f"bare@{BIG}"], booking[f"bare@{SMALL}"])
-    print(f"booking at 100k vs 1k slots: {fig2:.2f}x ({goal(fig2, 1.5)})  [median booking {b['booking@1k']:.1f} ms "
-          f"vs {b['booking@100k']:.1f} ms; bare transaction {b['bare@1k']:.1f} ms vs {b['bare@100k']:.1f} ms "
+    small, big = smoke.size(bench.slots.count(SMALL)), smoke.size(bench.slots.count(BIG))
+    print(f"booking at {big} vs {small} slots: {fig2:.2f}x ({goal(fig2, 1.5)})  [median booking {b[f'booking@{SMALL}']:.1f} ms "
+          f"vs {b[f'booking@{BIG}']:.1f} ms; bare transaction {b[f'bare@{SMALL}']:.1f} ms vs {b[f'bare@{BIG}']:.1f} ms "
           f"({bare2:.2f}x); n={n} each, sizes alternating every round]", file=out)
     a = {name: median_ms(samples) for name, samples in availability.items()}
     fig3 = ratio(availability[f"page@{CATALOGUE}"], availability[f"query@{CATALOGUE}"])
     print(f"availability page vs bare query: {fig3:.1f}x  [median page {a['page@catalogue']:.1f} ms, "
           f"bare query {a['query@catalogue']:.1f} ms, n={plan.availability_rounds}, 7 days, "
           f"{bench.slots.count(CATALOGUE):,} slots]", file=out)
-    print(f"  the bare query alone: {a['query@1k']:.1f} ms at 1k slots, {a['query@100k']:.1f} ms at 100k "
-          f"({ratio(availability[f'query@{BIG}'], availability[f'query@{SMALL}']):.1f}x, n={SIZE_ROUNDS})", file=out)
+    print(f"  the bare query alone: {a[f'query@{SMALL}']:.1f} ms at {small} slots, {a[f'query@{BIG}']:.1f} ms at {big} "
+          f"({ratio(availability[f'query@{BIG}'], availability[f'query@{SMALL}']):.1f}x, n={plan.size_rounds})", file=out)
     print(f"bookings with {race.threads} concurrent clients: {race.booked / race.elapsed_s:.1f}/s, oversold: {race.oversell}  "
           f"[{race.booked} booked, {race.refused} refused SLOT_FULL of {race.attempts} attempts "
           f"({race.attempts / race.elapsed_s:.1f} answers/s) on {race.slots} slots × {race.capacity} places; "
@@ -688,13 +700,15 @@ def run(plan: Plan, out: TextIO) -> int:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="fewer rounds, applicants and processes")
+    smoke.add_size_flags(parser, quick="fewer rounds, applicants and processes")
     parser.add_argument("--in-process", action="store_true", help=argparse.SUPPRESS)  # the child's own flag
     args = parser.parse_args(argv)
     if not args.in_process:  # a fresh interpreter: see "Isolation" in the module docstring
         return in_fresh_interpreter("bench.booking_bench", argv)
+    if args.smoke:
+        smoke.announce(stack=True)
     out = figures_stream()
-    return run(QUICK if args.quick else FULL, out)
+    return run(SMOKE if args.smoke else QUICK if args.quick else FULL, out)
 
 
 if __name__ == "__main__":

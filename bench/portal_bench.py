@@ -1,6 +1,6 @@
 """What the portal's pages cost on top of the API they share the use cases with.
 
-`python -m bench.portal_bench [--quick]`, in a fresh interpreter with a local stack of its own
+`python -m bench.portal_bench [--quick | --smoke]`, in a fresh interpreter with a local stack of its own
 (as `make run` starts it, without the event pump). Side by side in one run, arms shuffled each
 round (the machine is shared: absolute times drift, ratios hold):
 
@@ -9,6 +9,9 @@ round (the machine is shared: absolute times drift, ratios hold):
 2. the start page for a first visitor (no session: nothing is read or written, no cookie is
    set) vs a visitor who has a session (one read): what a crawler or a flood of first visits
    costs.
+
+`--smoke` (for the test suite) runs one round after one warm-up round, on a stack with a shorter
+slot horizon (`bench/smoke.py`): its figures are not measurements.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from typing import Callable
 
 import requests
 
+from bench import smoke
 from bench.booking_bench import goal, interleaved, median_ms, ratio
 from bench.process import figures_stream, in_fresh_interpreter, stdout_to
 
@@ -41,6 +45,7 @@ class Plan:
 
 FULL = Plan(rounds=60, warmup=5)
 QUICK = Plan(rounds=12, warmup=2)
+SMOKE = Plan(rounds=1, warmup=1)
 
 
 def signed_in_portal(url: str, email: str, password: str) -> requests.Session:
@@ -121,13 +126,15 @@ def run(plan: Plan, out) -> int:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="fewer rounds")
+    smoke.add_size_flags(parser, quick="fewer rounds")
     parser.add_argument("--in-process", action="store_true", help=argparse.SUPPRESS)  # the child's own flag
     args = parser.parse_args(argv)
     if not args.in_process:  # a fresh interpreter: moto's state is per process
         return in_fresh_interpreter("bench.portal_bench", argv)
+    if args.smoke:
+        smoke.announce(stack=True)
     out = figures_stream()
-    return run(QUICK if args.quick else FULL, out)
+    return run(SMOKE if args.smoke else QUICK if args.quick else FULL, out)
 
 
 if __name__ == "__main__":
