@@ -1,6 +1,7 @@
 """The one-answer refusal of sign-up: does its timing tell the three refusals apart?
 
-`python -m bench.identity_bench [--quick]`, in a fresh interpreter with a local stack of its own.
+`python -m bench.identity_bench [--quick | --smoke]`, in a fresh interpreter with a local stack of
+its own (`--smoke`, for the test suite: a few rounds, figures that are not measurements).
 Side by side in one run, arms shuffled each round (the machine is shared: absolute times drift,
 ratios hold), `POST /v1/auth/signup` for
 1. a document the registry does not hold,
@@ -26,6 +27,7 @@ from typing import Callable
 import requests
 from stdnum.tr import tckimlik
 
+from bench import smoke
 from bench.booking_bench import interleaved, median_ms, ratio
 from bench.process import figures_stream, in_fresh_interpreter, stdout_to
 
@@ -42,6 +44,7 @@ class Plan:
 
 FULL = Plan(rounds=80, warmup=8)
 QUICK = Plan(rounds=15, warmup=3)
+SMOKE = Plan(rounds=3, warmup=1)
 
 
 @dataclass
@@ -141,13 +144,15 @@ def run(plan: Plan, out) -> int:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="fewer rounds")
+    smoke.add_size_flags(parser, quick="fewer rounds")
     parser.add_argument("--in-process", action="store_true", help=argparse.SUPPRESS)  # the child's own flag
     args = parser.parse_args(argv)
     if not args.in_process:  # a fresh interpreter: moto's state is per process
         return in_fresh_interpreter("bench.identity_bench", argv)
     out = figures_stream()
-    return run(QUICK if args.quick else FULL, out)
+    if args.smoke:
+        smoke.announce(stack=True)
+    return run(SMOKE if args.smoke else QUICK if args.quick else FULL, out)
 
 
 if __name__ == "__main__":

@@ -45,6 +45,12 @@ BENCHMARKS: dict[str, list[str]] = {
         r"release day, share of places won by the 10 % fast clients: ",
         r"  open mode per trial: ",
     ],
+    "identity_bench": [
+        r"sign-up refusals, median latency over 'not in the registry' ",
+        r"  unknown again +\S+x \(the noise itself\)",
+        r"  expired +\S+x ",
+        r"  mismatch +\S+x ",
+    ],
     "portal_bench": [
         r"calendar page vs the same 31 days from the API: ",
         r"start page, first visit \(no session read or written\) vs a visitor with a session: ",

@@ -180,16 +180,3 @@ def test_hostile_identity_data_is_refused_naming_the_field_and_nothing_is_writte
     assert not sms_to(api, person.phone)
     # Nothing half-written: the person signs up as if none of it had happened.
     assert api.post("/v1/auth/signup", person.signup_body()).status_code == 201
-
-
-def test_the_identity_bench_runs_and_its_refusals_are_one_answer(base_url: str, admin_token: str):
-    """A tiny run of `bench/identity_bench.py` against this stack: it works, and what it times
-    are the same refusal (the figures themselves are the bench's to print, not a test's)."""
-    import random
-
-    from bench.identity_bench import ARMS, Plan, measure
-
-    measured = measure(base_url, admin_token, Plan(rounds=3, warmup=1), random.Random(7))
-    assert measured.errors == []
-    assert len(measured.bodies) == 1
-    assert all(len(measured.timings[arm]) == 3 for arm in ARMS)
