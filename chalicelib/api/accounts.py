@@ -50,6 +50,7 @@ def resend_code(body: ResendCodeRequest) -> Accepted:
     "Sign in. An applicant gets a bearer access token; a staff or admin account gets a TOTP challenge "
     "(`mfa`, or `mfa_setup` with the secret to enrol at the first sign-in), answered at POST /v1/auth/mfa",
     errors=(ValidationFailed, Unauthenticated),
+    idempotent=False,
 )
 def login(body: LoginRequest) -> LoginResponse | MfaChallengeResponse | MfaSetupResponse:
     return accounts.login(body)

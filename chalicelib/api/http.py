@@ -59,6 +59,9 @@ class Endpoint:
     wants_caller: bool
     errors: tuple[type[DomainError], ...]
     tag: str
+    # False for answers that must never be stored (sign-in answers carry access tokens): such a
+    # route ignores an Idempotency-Key, and a retry simply signs in again.
+    idempotent: bool = True
 
     @property
     def name(self) -> str:
@@ -72,6 +75,7 @@ def endpoint(
     roles: frozenset[Role] = PUBLIC,
     errors: tuple[type[DomainError], ...] = (),
     tag: str = "",
+    idempotent: bool = True,
 ) -> Callable[[Callable[..., Any]], Endpoint]:
     """Describe a function as an HTTP endpoint (see the module docstring)."""
 
@@ -91,6 +95,7 @@ def endpoint(
             wants_caller="caller" in parameters,
             errors=errors,
             tag=tag or func.__module__.rsplit(".", 1)[-1],
+            idempotent=idempotent,
         )
 
     return describe
@@ -186,7 +191,7 @@ class HttpApi:
             if ep.query_model is not None:
                 kwargs["query"] = parse_model(ep.query_model, dict(request.query_params or {}))
             key = request.headers.get(IDEMPOTENCY_HEADER.lower())
-            if key is not None and request.method in WRITE_METHODS:
+            if key is not None and request.method in WRITE_METHODS and ep.idempotent:
                 from chalicelib.adapters import idempotency  # only keyed writes pay for its import
 
                 # Per caller and per resource: request.path is the route's template, so the path's

@@ -16,6 +16,7 @@ from chalicelib.services import second_factor
     "VALIDATION_FAILED naming the field `code`",
     errors=(ValidationFailed, Unauthenticated),
     tag="accounts",
+    idempotent=False,
 )
 def answer_challenge(body: MfaRequest) -> LoginResponse:
     return second_factor.answer(body)

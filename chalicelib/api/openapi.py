@@ -127,7 +127,7 @@ def document(endpoints: dict[tuple[str, str], Endpoint], title: str, version: st
         }
         if ep.query_model:
             operation["parameters"] += _query_parameters(ep.query_model, definitions)
-        if method in WRITE_METHODS:
+        if method in WRITE_METHODS and ep.idempotent:
             operation["parameters"].append(IDEMPOTENCY_PARAMETER)
         if ep.body_model:
             operation["requestBody"] = {

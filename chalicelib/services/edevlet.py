@@ -46,7 +46,6 @@ from chalicelib.clock import clock
 from chalicelib.domain import limits, verification
 from chalicelib.domain.identity import DocumentType
 from chalicelib.domain.errors import DuplicateAccount, NotEligible, ValidationFailed
-from chalicelib.domain.roles import Role
 from chalicelib.i18n import text
 from chalicelib.observability import logger
 from chalicelib.services import limits as counters
@@ -240,11 +239,11 @@ def _create_login(email: str) -> str:
     accounts = wiring.accounts()
     for _ in range(2):
         try:
-            return accounts.create_confirmed(email, _one_time_password(), Role.APPLICANT.value)
+            return accounts.create_login(email, _one_time_password())  # the role comes with activation
         except EmailTaken:
             existing = accounts.find(email)
             holder = signup.applicant_or_none(existing.sub) if existing else None
-            if holder is None or holder.status != PENDING or not signup._remove_pending(holder):
+            if holder is None or holder.status != PENDING or not signup.remove_pending(holder):
                 break
     raise DuplicateAccount("An account already exists for this email address.", field="email")
 
@@ -258,14 +257,14 @@ def confirm_phone(applicant_id: str, document_number: str, code: str) -> SignedI
     applicant = _pending(applicant_id, document_number)
     if applicant.pending_expires_at is None or applicant.pending_expires_at <= now:
         raise verification.code_refused()
-    pending = signup._count_attempt(applicant, now)  # the one rule for counting a code's attempts
+    pending = signup.count_attempt(applicant, now)  # the one rule for counting a code's attempts
     if pending is None:
         raise verification.code_refused()
     try:
         verification.check_code(applicant_id, code, pending, now, limits.ATTEMPTS_PER_CODE)
     except ValidationFailed:
         raise verification.code_refused() from None
-    if not signup._claim_and_activate(applicant, pending, now):
+    if not signup.activate(applicant, pending, now):
         holder = _claimed_account(document_number)
         if holder is None or holder.applicant_id == applicant_id:
             raise verification.code_refused()
@@ -323,7 +322,7 @@ def discard_pending(applicant_id: str) -> None:
     """Remove a pending e-Devlet account and its login (an active one is left alone)."""
     applicant = signup.applicant_or_none(applicant_id)
     if applicant is not None and applicant.status == PENDING and applicant.sign_in_method == EDEVLET:
-        signup._remove_pending(applicant)
+        signup.remove_pending(applicant)
 
 
 def _pending(applicant_id: str, document_number: str) -> Applicant:

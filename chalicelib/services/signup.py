@@ -76,7 +76,6 @@ def sign_up(request: SignupRequest) -> SignupResponse:
     code = verification.new_code()
     applicant = _pending_applicant(applicant_id, record, request, code, now)
     applicant.save(condition=Applicant.applicant_id.does_not_exist())
-    wiring.accounts().add_to_group(request.email, Role.APPLICANT.value)
     counters.spend(counters.CODE_SENT, f"{verification.SIGN_UP}:{applicant_id}", limits.CODES_PER_DAY, now)
     _send_code(applicant, code)
     logger.info("applicant signed up", extra={"applicant_id": applicant_id})
@@ -141,7 +140,7 @@ def _create_login(email: str, password: str) -> str:
     existing = accounts.find(email)
     applicant = applicant_or_none(existing.sub) if existing else None
     if applicant is not None and applicant.status == PENDING:
-        _remove_pending(applicant)  # a pending sign-up holds no email (module docstring)
+        remove_pending(applicant)  # a pending sign-up holds no email (module docstring)
     elif not (existing is not None and applicant is None and clock.now() - existing.created_at > ABANDONED_SIGNUP_AGE and not accounts.groups(email)):
         raise DuplicateAccount("An account already exists for this email address.")
     else:
@@ -152,7 +151,7 @@ def _create_login(email: str, password: str) -> str:
         raise DuplicateAccount("An account already exists for this email address.") from None
 
 
-def _remove_pending(applicant: Applicant) -> bool:
+def remove_pending(applicant: Applicant) -> bool:
     """Remove a pending sign-up and its login, unless it was confirmed meanwhile."""
     try:
         applicant.delete(condition=Applicant.status == PENDING)
@@ -177,23 +176,23 @@ def confirm(request: ConfirmRequest) -> ConfirmResponse:
     applicant = applicant_or_none(user.sub) if user else None
     if applicant is None or applicant.status != PENDING or applicant.pending_expires_at is None or applicant.pending_expires_at <= now:
         raise verification.code_refused()
-    pending = _count_attempt(applicant, now)
+    pending = count_attempt(applicant, now)
     if pending is None:
         raise verification.code_refused()
     try:
         verification.check_code(applicant.applicant_id, request.code, pending, now, limits.ATTEMPTS_PER_CODE)
     except ValidationFailed:
         raise verification.code_refused() from None
-    if not _claim_and_activate(applicant, pending, now):
+    if not activate(applicant, pending, now):
         if _claimed(identity_claim(applicant.document_number)):
-            _remove_pending(applicant)
+            remove_pending(applicant)
             raise DuplicateAccount("This person already has an account: another sign-up was confirmed first.")
         raise verification.code_refused()
     logger.info("applicant confirmed", extra={"applicant_id": applicant.applicant_id})
     return ConfirmResponse(applicant_id=applicant.applicant_id, status=ACTIVE)
 
 
-def _count_attempt(applicant: Applicant, now: datetime) -> verification.PendingCode | None:
+def count_attempt(applicant: Applicant, now: datetime) -> verification.PendingCode | None:
     """Count the attempt before its answer is known (the account's daily budget, then the code's
     own), each a conditional write, so guesses sent in parallel cannot exceed either. Returns
     the code as it was before this attempt, or None when no attempt is left."""
@@ -211,9 +210,13 @@ def _count_attempt(applicant: Applicant, now: datetime) -> verification.PendingC
     )
 
 
-def _claim_and_activate(applicant: Applicant, pending: verification.PendingCode, now: datetime) -> bool:
+def activate(applicant: Applicant, pending: verification.PendingCode, now: datetime) -> bool:
     """One transaction: the identity's claim, put only if absent, and the account active, only if
-    still pending with this very code. False when either condition fails."""
+    still pending with this very code; then the login gets the applicant's role. False when
+    either condition fails.
+
+    The role comes only now, so that a pending sign-up's login (whose password its creator
+    knows, and which Cognito would sign in directly) carries no role any route accepts."""
     claim = IdentityClaim(identity_claim(applicant.document_number), applicant_id=applicant.applicant_id, created_at=now)
     try:
         with transaction() as write:
@@ -236,6 +239,7 @@ def _claim_and_activate(applicant: Applicant, pending: verification.PendingCode,
         if condition_failed(error):
             return False
         raise
+    wiring.accounts().add_to_group(applicant.email, Role.APPLICANT.value)
     return True
 
 
@@ -278,7 +282,7 @@ def remove_lapsed(now: datetime | None = None, days_back: int = 7) -> dict[str, 
     for back in range(days_back, -1, -1):
         day = pending_day(now - timedelta(days=back))
         for applicant in Applicant.pending_by_day.query(day, Applicant.pending_expires_at <= now):
-            if applicant.status == PENDING and _remove_pending(applicant):
+            if applicant.status == PENDING and remove_pending(applicant):
                 removed += 1
     if removed:
         logger.info("lapsed sign-ups removed", extra={"removed": removed})

@@ -81,3 +81,25 @@ def test_one_key_on_two_resources_is_two_calls(api: Api, admin_token: str):
     assert [a.status_code for a in answers] == [200, 200]
     assert [a.json()["profile"]["applicant_id"] for a in answers] == ids
     assert "Idempotent-Replayed" not in answers[1].headers
+
+
+def test_sign_in_answers_are_never_stored_for_a_key(api: Api, admin_token: str):
+    """A stored answer to a keyed sign-in would keep an access token at rest for a day, and hand
+    it to anyone replaying the key: sign-in routes ignore the key and sign in again."""
+    from tests.http.test_accounts import signed_up_and_confirmed
+
+    person, _ = signed_up_and_confirmed(api, admin_token)
+    key = {"Idempotency-Key": str(uuid.uuid4())}
+    credentials = {"email": person.email, "password": person.password}
+    first = api.post("/v1/auth/login", credentials, headers=dict(key))
+    again = api.post("/v1/auth/login", credentials, headers=dict(key))
+    assert first.status_code == again.status_code == 200
+    assert "Idempotent-Replayed" not in again.headers
+    wrong = api.post("/v1/auth/login", {**credentials, "password": "Wrong123pass"}, headers=dict(key))
+    assert wrong.status_code == 401  # not refused as "the same key with another body": no key kept
+
+    operations = api.get("/v1/openapi.json").json()["paths"]
+    for path in ("/v1/auth/login", "/v1/auth/mfa"):
+        names = [p["name"] for p in operations[path]["post"].get("parameters", [])]
+        assert "Idempotency-Key" not in names, path
+    assert "Idempotency-Key" in [p["name"] for p in operations["/v1/auth/signup"]["post"]["parameters"]]

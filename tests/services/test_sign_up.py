@@ -65,3 +65,24 @@ def test_a_pending_sign_up_lapses_after_24_hours_and_the_schedule_removes_it(aws
     assert IdentityClaim.get(registry.identity_claim(number)).applicant_id == confirmed
     stored = Applicant.get(younger)
     assert stored.expires is not None and stored.expires > stored.pending_expires_at  # TTL only a backstop
+
+
+def test_a_pending_sign_up_signed_in_at_cognito_directly_carries_no_role_until_confirmed(aws, frozen_clock):
+    """Whoever made a pending sign-up knows its password, and Cognito's public client would sign
+    them in without asking the service: such a token must open no route of an applicant."""
+    from chalicelib.domain.roles import Role
+    from chalicelib.services import auth
+
+    _, email, code = _sign_up(_resident())
+
+    def token_straight_from_cognito() -> str:
+        settings = wiring.get_settings()
+        answer = wiring.accounts()._client.initiate_auth(
+            ClientId=settings.user_pool_client_id, AuthFlow="USER_PASSWORD_AUTH",
+            AuthParameters={"USERNAME": email, "PASSWORD": "Secret123pass"},
+        )
+        return answer["AuthenticationResult"]["AccessToken"]
+
+    assert auth.authenticate(f"Bearer {token_straight_from_cognito()}").roles == frozenset()
+    signup.confirm(ConfirmRequest(email=email, code=code))
+    assert auth.authenticate(f"Bearer {token_straight_from_cognito()}").roles == frozenset({Role.APPLICANT})
