@@ -68,6 +68,7 @@ api.post("/v1/staff/directorates/{directorate_id}/closures", assignment.close_da
 # Admin
 api.post("/v1/admin/residents", admin.import_residents)
 api.post("/v1/admin/staff", admin.create_staff)
+api.post("/v1/admin/staff/{account_id}/disable", admin.disable_staff)
 api.put("/v1/admin/directorates/{directorate_id}/slots/{start}/capacity", admin.set_slot_capacity)
 api.put("/v1/admin/directorates/{directorate_id}/services/{service_code}/mode", assignment.set_demand_mode)
 

@@ -171,6 +171,7 @@ class StaffMember(Model):
     directorate_id = UnicodeAttribute()
     email = UnicodeAttribute()
     created_at = UTCDateTimeAttribute()
+    disabled_at = UTCDateTimeAttribute(null=True)  # an administrator ended the account (audited)
 
 
 class TokenValidity(Model):

@@ -5,15 +5,17 @@ from __future__ import annotations
 from chalicelib.api.http import endpoint
 from chalicelib.api.schemas import (
     CreateStaffRequest,
+    DisableStaffRequest,
     ImportResidentsRequest,
     ImportResidentsResponse,
     SlotCapacity,
     SlotCapacityRequest,
     StaffAccount,
+    StaffAccountStatus,
 )
 from chalicelib.domain.errors import DuplicateAccount, NotFound, ValidationFailed
 from chalicelib.domain.roles import Caller, Role
-from chalicelib.services import accounts, booking, registry
+from chalicelib.services import accounts, booking, registry, staff_accounts
 
 ADMIN = frozenset({Role.ADMIN})
 
@@ -30,6 +32,16 @@ def import_residents(body: ImportResidentsRequest) -> ImportResidentsResponse:
 @endpoint("Create a staff account bound to one directorate", status=201, roles=ADMIN, errors=(ValidationFailed, DuplicateAccount))
 def create_staff(body: CreateStaffRequest) -> StaffAccount:
     return accounts.create_staff(body)
+
+
+@endpoint(
+    "Disable a staff account, with a reason: it can no longer sign in and its access tokens are refused at once "
+    "(audited; calling it again changes nothing more)",
+    roles=ADMIN,
+    errors=(ValidationFailed, NotFound),
+)
+def disable_staff(caller: Caller, account_id: str, body: DisableStaffRequest) -> StaffAccountStatus:
+    return staff_accounts.disable(caller, account_id, body)
 
 
 @endpoint(

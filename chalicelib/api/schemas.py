@@ -293,6 +293,17 @@ class ReleaseResult(BaseModel):
     status: Literal["released"]
 
 
+class DisableStaffRequest(Strict):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, json_schema_extra={"examples": [{"reason": "Left the directorate on 30 November"}]})
+
+    reason: Annotated[str, StringConstraints(min_length=MIN_REASON_LENGTH, max_length=500)]
+
+
+class StaffAccountStatus(BaseModel):
+    account_id: str
+    status: Literal["disabled"]
+
+
 # --- administration ---------------------------------------------------------------------------
 
 
