@@ -13,6 +13,8 @@ from functools import lru_cache
 from chalicelib.domain.demand import DemandPolicy
 
 DEFAULT_PREFIX = "md-appointments"
+# The portal's public address, as the SMS link it (keep it short: each character counts in an SMS).
+DEFAULT_PORTAL_URL = "https://randevu.example.org"
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,7 @@ class Settings:
     edevlet_client_id: str = ""
     edevlet_client_secret_name: str = ""
     edevlet_redirect_uri: str = ""
+    portal_url: str = DEFAULT_PORTAL_URL
 
     @property
     def issuer(self) -> str:
@@ -76,6 +79,7 @@ def get_settings() -> Settings:
         edevlet_client_id=env.get("EDEVLET_CLIENT_ID", ""),
         edevlet_client_secret_name=env.get("EDEVLET_CLIENT_SECRET_NAME") or edevlet_client_secret_name(),
         edevlet_redirect_uri=env.get("EDEVLET_REDIRECT_URI", ""),
+        portal_url=(env.get("PORTAL_URL") or DEFAULT_PORTAL_URL).rstrip("/"),
         demand=DemandPolicy(
             lookahead_days=int(env.get("DEMAND_LOOKAHEAD_DAYS", DemandPolicy.lookahead_days)),
             assign_below_free_share=float(env.get("DEMAND_ASSIGN_BELOW_FREE_SHARE", DemandPolicy.assign_below_free_share)),

@@ -115,6 +115,9 @@ def start(
         },
     )
     bound_port = server.server.server_address[1]
+    # The SMS link to the portal: this local server (in AWS, PORTAL_URL of the Chalice stage).
+    os.environ["PORTAL_URL"] = f"http://{host}:{bound_port}"
+    reset_settings()
     edevlet = _start_edevlet(session, provisioned.secret_names, f"http://{host}:{bound_port}")
     if pump_interval:
         pump.start(pump_interval)

@@ -19,14 +19,13 @@ from chalicelib.api.schemas import (
     StaffAccount,
 )
 from chalicelib.clock import clock
-from chalicelib.domain import limits, verification
+from chalicelib.domain import limits, notices, verification
 from chalicelib.domain.errors import (
     DuplicateAccount,
     Unauthenticated,
     ValidationFailed,
 )
 from chalicelib.domain.roles import Role
-from chalicelib.i18n import text
 from chalicelib.observability import logger
 from chalicelib.services import limits as counters
 from chalicelib.services import revocation, second_factor
@@ -89,7 +88,7 @@ def forgot_password(request: ForgotPasswordRequest) -> Accepted:
                   Applicant.reset_code_hash == verification.code_digest(applicant.applicant_id, code, verification.PASSWORD_RESET))
         logger.info("password reset code not sent: the daily limit is reached", extra={"applicant_id": applicant.applicant_id})
         return Accepted(status="accepted")
-    wiring.sms().send(applicant.phone, text("sms.password_reset_code", applicant.language, code=code, minutes=ttl))
+    wiring.sms().send(applicant.phone, notices.code_sms("sms.password_reset_code", applicant.language, applicant.given_name, code=code, minutes=ttl))
     logger.info("password reset code sent", extra={"applicant_id": applicant.applicant_id})
     return Accepted(status="accepted")
 

@@ -43,7 +43,7 @@ from chalicelib.adapters.dynamo import update_if
 from chalicelib.adapters.edevlet import AuthorizationRequest, CallbackRefused, InvalidIdToken, ProviderUnavailable
 from chalicelib.adapters.tables import Applicant, IdentityClaim, ResidentRecord
 from chalicelib.clock import clock
-from chalicelib.domain import limits, verification
+from chalicelib.domain import limits, notices, verification
 from chalicelib.domain.identity import DocumentType
 from chalicelib.domain.errors import DuplicateAccount, NotEligible, ValidationFailed
 from chalicelib.i18n import text
@@ -227,7 +227,7 @@ def start_account(document_number: str, phone: str, email: str, language: str, r
     counters.spend(counters.CODE_SENT, f"{verification.SIGN_UP}:{applicant_id}", limits.CODES_PER_DAY, now)
     counters.spend(counters.CODE_SENT, f"{verification.EMAIL}:{applicant_id}", limits.CODES_PER_DAY, now)
     minutes = settings.verification_code_ttl_minutes
-    wiring.sms().send(phone, text("sms.verification_code", language, code=sms_code, minutes=minutes))
+    wiring.sms().send(phone, notices.code_sms("sms.verification_code", language, applicant.given_name or "", code=sms_code, minutes=minutes))
     _email_code(applicant, email_code)
     logger.info("e-Devlet account pending its phone and email codes", extra={"applicant_id": applicant_id})
     return applicant_id

@@ -28,11 +28,10 @@ from chalicelib.adapters.dynamo import condition_failed, transaction, update_if
 from chalicelib.adapters.tables import Applicant, IdentityClaim, ResidentRecord
 from chalicelib.api.schemas import Accepted, ConfirmRequest, ConfirmResponse, ResendCodeRequest, SignupRequest, SignupResponse
 from chalicelib.clock import clock
-from chalicelib.domain import limits, matching, verification
+from chalicelib.domain import limits, matching, notices, verification
 from chalicelib.domain.errors import DuplicateAccount, NotEligible, RateLimited, ValidationFailed
 from chalicelib.domain.identity import DocumentType
 from chalicelib.domain.roles import Role
-from chalicelib.i18n import text
 from chalicelib.observability import logger
 from chalicelib.services import limits as counters
 from chalicelib.services.accounts import ACTIVE, PENDING, applicant_or_none
@@ -291,4 +290,4 @@ def remove_lapsed(now: datetime | None = None, days_back: int = 7) -> dict[str, 
 
 def _send_code(applicant: Applicant, code: str) -> None:
     minutes = get_settings().verification_code_ttl_minutes
-    wiring.sms().send(applicant.phone, text("sms.verification_code", applicant.language, code=code, minutes=minutes))
+    wiring.sms().send(applicant.phone, notices.code_sms("sms.verification_code", applicant.language, applicant.given_name, code=code, minutes=minutes))

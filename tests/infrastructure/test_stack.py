@@ -64,6 +64,7 @@ FUNCTION_ENVIRONMENT = {
     "EDEVLET_CLIENT_ID",
     "EDEVLET_REDIRECT_URI",
     "EDEVLET_CLIENT_SECRET_NAME",
+    "PORTAL_URL",  # the SMS link to the portal, from the Chalice stage's environment_variables
 }
 
 
