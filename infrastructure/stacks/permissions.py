@@ -242,7 +242,7 @@ class FunctionRoles(Construct):
         self.access = dict(access if access is not None else function_access())
         self.roles: dict[str, iam.Role] = {}
         for function, granted in self.access.items():
-            _check(function, granted, tables, table_indexes, queues, secrets)
+            check_access(function, granted, tables, table_indexes, queues, secrets)
             self.roles[function] = self._role(function, granted, tables, user_pool, email_identity, queues, secrets)
 
     def _role(self, function, granted, tables, user_pool, email_identity, queues, secrets) -> iam.Role:
@@ -308,7 +308,7 @@ class FunctionRoles(Construct):
         return name
 
 
-def _check(function, granted, tables, table_indexes, queues, secrets) -> None:
+def check_access(function, granted, tables, table_indexes, queues, secrets) -> None:
     unknown = set(granted.tables) - set(tables)
     if unknown:
         raise ValueError(f"{function}: no table {sorted(unknown)} in the stack")
