@@ -18,8 +18,10 @@ packaging, i.e. roles that exist outside this stack; the override keeps roles an
 one stack and one deployment, and works with chalice.cdk 1.34's offline synthesis.
 
 Each function also gets a fixed name (`<prefix>-<function-name>`), so that its role can write
-to its own log group only (`/aws/lambda/<name>`), instead of AWSLambdaBasicExecutionRole's
-logs on every group of the account.
+to its own log group only (Lambda's `/aws/lambda/<name>`, or the group its `LoggingConfig` names:
+whoever sets that tells `FunctionRoles.use_log_group`), instead of AWSLambdaBasicExecutionRole's
+logs on every group of the account. X-Ray's write actions, if a function's tracing is on, are
+added to its role by whoever turns tracing on (the policy test expects them exactly then).
 
 The audit table is append-only for everyone: PutItem (alone, or as an item of a transaction:
 DynamoDB authorizes each item of TransactWriteItems by PutItem, UpdateItem, DeleteItem or
@@ -34,6 +36,7 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 import aws_cdk as cdk
+import jsii
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
@@ -241,6 +244,8 @@ class FunctionRoles(Construct):
         self.prefix = prefix
         self.access = dict(access if access is not None else function_access())
         self.roles: dict[str, iam.Role] = {}
+        self.log_groups: dict[str, str] = {}  # function -> the log group it writes to
+        self._names_by_logical_id: dict[str, str] = {}
         for function, granted in self.access.items():
             check_access(function, granted, tables, table_indexes, queues, secrets)
             self.roles[function] = self._role(function, granted, tables, user_pool, email_identity, queues, secrets)
@@ -254,12 +259,10 @@ class FunctionRoles(Construct):
             assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
             description=f"{name}: only what this function uses",
         )
+        self.log_groups[function] = f"/aws/lambda/{name}"  # Lambda's default; see use_log_group
         role.add_to_policy(iam.PolicyStatement(
             actions=["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
-            resources=[stack.format_arn(
-                service="logs", resource="log-group", resource_name=f"/aws/lambda/{name}:*",
-                arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME,
-            )],
+            resources=[cdk.Lazy.string(_LogGroupArn(stack, self.log_groups, function))],
         ))
         for short_name, use in sorted(granted.tables.items()):
             table = tables[short_name]
@@ -291,6 +294,14 @@ class FunctionRoles(Construct):
             ))
         return role
 
+    def use_log_group(self, function: str, log_group_name: str) -> None:
+        """The function (its Chalice name or its logical id) logs to `log_group_name` (set by
+        its `LoggingConfig`), not to Lambda's default group: its role may write there only."""
+        name = self._names_by_logical_id.get(function, function)
+        if name not in self.log_groups:
+            raise ValueError(f"no function {function!r}")
+        self.log_groups[name] = log_group_name
+
     def attach(self, function: cdk.CfnResource, resource: Mapping[str, Any]) -> str:
         """Give a packaged function its role and its fixed name; returns its Chalice name."""
         name = chalice_function_name(resource)
@@ -300,12 +311,28 @@ class FunctionRoles(Construct):
                 "describe: add what it uses to function_access()"
             )
         role = self.roles[name]
+        self._names_by_logical_id[cdk.Stack.of(self).resolve(function.logical_id)] = name
         function.add_property_override("Role", role.role_arn)
         function.add_property_override("FunctionName", deployed_function_name(self.prefix, name))
         # The role's policy must exist before the function can be invoked or poll a queue
         # (the role itself is a dependency already, through the Role reference).
         function.node.add_dependency(role.node.find_child("DefaultPolicy"))
         return name
+
+
+@jsii.implements(cdk.IStableStringProducer)
+class _LogGroupArn:
+    """The ARN of a function's log group and its streams, read when the template is written
+    (after a monitoring construct may have given the function a log group of its own)."""
+
+    def __init__(self, stack: cdk.Stack, log_groups: dict[str, str], function: str) -> None:
+        self._stack, self._log_groups, self._function = stack, log_groups, function
+
+    def produce(self) -> str:
+        return self._stack.format_arn(
+            service="logs", resource="log-group", resource_name=f"{self._log_groups[self._function]}:*",
+            arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME,
+        )
 
 
 def check_access(function, granted, tables, table_indexes, queues, secrets) -> None:

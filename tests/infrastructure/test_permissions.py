@@ -16,7 +16,9 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
+import aws_cdk as cdk
 import pytest
+from aws_cdk.assertions import Template
 
 from chalicelib.adapters.tables import ALL_TABLES
 from chalicelib.resources import edevlet_client_secret_name
@@ -27,6 +29,7 @@ from infrastructure.stacks.permissions import (
     COGNITO_PUBLIC_OPERATIONS,
     WILDCARDS,
     FunctionAccess,
+    FunctionRoles,
     TableAccess,
     chalice_function_name,
     check_access,
@@ -42,8 +45,13 @@ from tests.infrastructure.conftest import Synthesized
 Grant = tuple
 
 
-def _expected(function: str, access: FunctionAccess) -> set[Grant]:
-    grants: set[Grant] = {("logs", deployed_function_name(resource_prefix(), function))}
+# Grants the Lambda runtime needs for a function, not its code: the event source's queue, the log
+# group, X-Ray (when tracing is on).
+RUNTIME_GRANTS = {"consume", "logs", "xray"}
+
+
+def _expected(function: str, access: FunctionAccess, log_group: str, traced: bool = False) -> set[Grant]:
+    grants: set[Grant] = {("logs", log_group)} | ({("xray",)} if traced else set())
     for table, use in access.tables.items():
         grants |= {("table", table, action) for action in use.actions}
         grants |= {("index", table, index) for index in use.indexes}
@@ -137,9 +145,26 @@ def _grant(service: str, action: str, resource: Any, names: dict[str, Grant]) ->
         return ("secret", secret)
     if service == "logs" and action in ("CreateLogGroup", "CreateLogStream", "PutLogEvents"):
         tail = resource["Fn::Join"][1][-1]
-        assert tail.startswith(":log-group:/aws/lambda/") and tail.endswith(":*"), text
-        return ("logs", tail.removeprefix(":log-group:/aws/lambda/").removesuffix(":*"))
+        assert tail.startswith(":log-group:") and tail.endswith(":*") and tail.count("*") == 1, text
+        return ("logs", tail.removeprefix(":log-group:").removesuffix(":*"))
+    if service == "xray" and action in ("PutTraceSegments", "PutTelemetryRecords") and resource == "*":
+        return ("xray",)
     raise AssertionError(f"a grant of {service}:{action} on {text} that no use explains")
+
+
+def _log_group(synthesized: Synthesized, function: dict[str, Any]) -> str:
+    """The log group a function writes to: its LoggingConfig's, or Lambda's default."""
+    configured = (function["Properties"].get("LoggingConfig") or {}).get("LogGroup")
+    if configured is None:
+        return f"/aws/lambda/{function['Properties']['FunctionName']}"
+    if isinstance(configured, dict):
+        return synthesized.json["Resources"][configured["Ref"]]["Properties"]["LogGroupName"]
+    return configured
+
+
+def _expected_of(synthesized: Synthesized, name: str, function: dict[str, Any]) -> set[Grant]:
+    traced = function["Properties"].get("Tracing") == "Active"
+    return _expected(name, function_access()[name], _log_group(synthesized, function), traced)
 
 
 def _each_action(synthesized: Synthesized, role_id: str):
@@ -184,7 +209,7 @@ def test_every_function_runs_as_a_role_of_its_own_described_in_the_table(synthes
 def test_each_role_grants_exactly_what_the_table_says(synthesized):
     for name, function in _functions(synthesized).items():
         granted = _granted(synthesized, _role_id(function))
-        expected = _expected(name, function_access()[name])
+        expected = _expected_of(synthesized, name, function)
         assert granted == expected, (name, {"unused": granted - expected, "missing": expected - granted})
 
 
@@ -199,8 +224,9 @@ def test_no_wildcard_but_where_aws_requires_one(synthesized):
                 if action == "sns:Publish":
                     assert resource == "*"
                 elif action.startswith("logs:"):
-                    tail = resource["Fn::Join"][1][-1]
-                    assert tail == f":log-group:/aws/lambda/{deployed_function_name(synthesized.prefix, name)}:*"
+                    assert resource["Fn::Join"][1][-1] == f":log-group:{_log_group(synthesized, function)}:*"
+                else:
+                    assert resource == "*" and function["Properties"].get("Tracing") == "Active", (name, action)
 
 
 def test_sms_is_granted_for_phone_numbers_only(synthesized):
@@ -226,6 +252,20 @@ def test_the_stack_refuses_a_table_that_lets_anyone_change_the_audit_trail():
         wrong = FunctionAccess(tables={AUDIT_TABLE: TableAccess.of("PutItem", action)})
         with pytest.raises(ValueError, match="append-only"):
             check_access("api_handler", wrong, {AUDIT_TABLE: object()}, {}, {}, {})
+
+
+def test_a_function_given_a_log_group_of_its_own_may_write_there_only():
+    stack = cdk.Stack(cdk.App(), "Probe")
+    roles = FunctionRoles(
+        stack, "Roles", prefix="probe", tables={}, table_indexes={}, user_pool=None, email_identity=None,
+        queues={}, secrets={}, access={"sweep_no_shows": FunctionAccess()},
+    )
+    roles.use_log_group("sweep_no_shows", "/aws/lambda/probe/SweepNoShows")
+    [policy] = Template.from_stack(stack).find_resources("AWS::IAM::Policy").values()
+    [statement] = policy["Properties"]["PolicyDocument"]["Statement"]
+    assert statement["Resource"]["Fn::Join"][1][-1] == ":log-group:/aws/lambda/probe/SweepNoShows:*"
+    with pytest.raises(ValueError):
+        roles.use_log_group("no_such_function", "/elsewhere")
 
 
 def test_each_queue_is_read_by_the_function_of_its_event_source_only(synthesized):
@@ -259,7 +299,7 @@ _SECRET_READERS = {"chalicelib.wiring._edevlet_client_secret": edevlet_client_se
 
 def _used(function: str, reach: Reach) -> set[Grant]:
     """What the code of a function reaches, in the grant vocabulary."""
-    used: set[Grant] = {("logs", deployed_function_name(resource_prefix(), function))}
+    used: set[Grant] = set()
     for model, operations in reach.tables().items():
         for action, index in operations:
             table = _TABLE_OF_MODEL[model]
@@ -294,8 +334,7 @@ def test_the_table_is_what_each_function_reaches_in_the_code(code):
         reach = code.reach(starts)
         assert reach.unattributed == [], (function, "writes whose model the reading cannot tell: annotate them")
         used = _used(function, reach)
-        # An event source's queue is read by Lambda for the function, not by its code.
-        expected = {g for g in _expected(function, access[function]) if g[0] != "consume"}
+        expected = {g for g in _expected(function, access[function], "") if g[0] not in RUNTIME_GRANTS}
         assert used == expected, (function, {"granted, never used": expected - used, "used, not granted": used - expected})
 
 
