@@ -50,6 +50,7 @@ def main() -> None:
     from chalicelib.resources import resources
 
     from infrastructure.stacks.appointments import AppointmentsStack, EdevletClient
+    from infrastructure.stacks.deployment import DeploymentSettings
 
     messaging = {key: context(key) for key in ("email_sender", "sms_sender_id") if context(key)}
     stack = AppointmentsStack(
@@ -64,6 +65,7 @@ def main() -> None:
             client_id=context("edevlet_client_id") or "",
             redirect_uri=context("edevlet_redirect_uri") or "",
         ),
+        deployment=DeploymentSettings.from_context(context),
         source_dir=REPO_ROOT,
         env=cdk.Environment(
             account=os.environ.get("CDK_DEFAULT_ACCOUNT"),

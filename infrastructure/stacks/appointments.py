@@ -44,6 +44,10 @@ from aws_cdk import custom_resources as cr
 from chalice.cdk import Chalice
 from constructs import Construct
 
+from infrastructure.stacks.deployment import DeploymentSettings
+from infrastructure.stacks.edge import Edge
+from infrastructure.stacks.monitoring import Monitoring
+from infrastructure.stacks.workers import limit_workers
 from chalicelib.resources import (
     KeyAttribute,
     QueueDefinition,
@@ -285,6 +289,7 @@ class AppointmentsStack(cdk.Stack):
         chalice_stage: str = "dev",
         log_level: str = "INFO",
         edevlet: EdevletClient = EdevletClient(),
+        deployment: DeploymentSettings = DeploymentSettings(),
         **kwargs: Any,
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)
@@ -302,6 +307,7 @@ class AppointmentsStack(cdk.Stack):
         self.secrets = {definition.name: self._secret(definition) for definition in resources.secrets}
 
         stage_config = read_chalice_stage_config(Path(source_dir), chalice_stage)
+        stage_config["api_gateway_stage"] = deployment.stage_name or stage_config.get("api_gateway_stage", "api")
         lambda_timeout = int(stage_config.get("lambda_timeout", 60))
         # Keyed by the (main) queue's name, as are the dead-letter queues and their alarms.
         self.queues: dict[str, sqs.Queue] = {}
@@ -315,6 +321,11 @@ class AppointmentsStack(cdk.Stack):
 
         self.function_role = self._function_role()
         self.chalice = self._chalice(Path(source_dir), stage_config, log_level)
+        # The public edge, the workers' limits, alarms and logs (edge.py, workers.py, monitoring.py).
+        self.deployment = deployment
+        self.edge = Edge(self, "Edge", chalice=self.chalice, prefix=prefix, stage_name=stage_config["api_gateway_stage"], settings=deployment)
+        self.workers = limit_workers(self.chalice, self.chalice_template, deployment)
+        self.monitoring = Monitoring(self, "Monitoring", stack=self, api_name=self.edge.api_name, stage_name=self.edge.stage_name, settings=deployment)
 
         # The API's EndpointURL is an output of the Chalice template already.
         cdk.CfnOutput(self, "UserPoolId", value=self.user_pool.user_pool_id)
