@@ -363,7 +363,6 @@ class Monitoring(Construct):
             ),
             install_latest_aws_sdk=False,
         )
-        settings.node.add_dependency(role)
         return settings
 
     def _sns_log_group(self, construct_id: str, suffix: str) -> logs.CfnLogGroup:

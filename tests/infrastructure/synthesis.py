@@ -1,6 +1,6 @@
 """One synthesis of the CDK stack for the whole test session (packaging the app is the slow
-part), checked by cdk-nag on the way: the AwsSolutions and Serverless packs run as Aspects
-when the app synthesizes, and leave their findings as annotations on the stack.
+part). cdk-nag checks its SAM-expanded template afterwards (infrastructure/checks.py): the only
+other synthesis of the suite, of a stack without Chalice.
 
 Synthesis packages the real Chalice app (`app.py`) with its dependencies; the first run in a
 checkout downloads Lambda wheels from PyPI (Chalice caches them in .chalice/deployments).
@@ -18,9 +18,8 @@ from typing import Any
 os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")  # before jsii starts
 
 import aws_cdk as cdk  # noqa: E402
-import cdk_nag  # noqa: E402
 import pytest  # noqa: E402
-from aws_cdk.assertions import Annotations, Template  # noqa: E402
+from aws_cdk.assertions import Template  # noqa: E402
 
 from chalicelib.resources import Resources  # noqa: E402
 from chalicelib.settings import reset_settings, resource_prefix  # noqa: E402
@@ -37,7 +36,6 @@ class Synthesized:
     resources: Resources
     prefix: str
     seconds: float
-    annotations: Annotations
 
     def of_type(self, resource_type: str) -> dict[str, dict[str, Any]]:
         return self.template.find_resources(resource_type)
@@ -59,10 +57,7 @@ def synthesize(described: Resources, workdir: Path) -> Synthesized:
             patch.setenv("AWS_DEFAULT_REGION", REGION)  # its packager asks boto3 for a region
             app = cdk.App(outdir=str(workdir / "cdk.out"))
             stack = AppointmentsStack(app, prefix, resources=described, prefix=prefix)
-            cdk.Aspects.of(app).add(cdk_nag.AwsSolutionsChecks())
-            cdk.Aspects.of(app).add(cdk_nag.ServerlessChecks())
             template = Template.from_stack(stack)
-            annotations = Annotations.from_stack(stack)
             stack.remove_chalice_package()
     finally:
         os.environ.clear()
@@ -70,4 +65,4 @@ def synthesize(described: Resources, workdir: Path) -> Synthesized:
         if not app_was_imported:
             sys.modules.pop("app", None)
         reset_settings()
-    return Synthesized(stack, template, template.to_json(), described, prefix, time.monotonic() - started, annotations)
+    return Synthesized(stack, template, template.to_json(), described, prefix, time.monotonic() - started)
