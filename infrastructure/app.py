@@ -12,6 +12,9 @@ Context values (all optional):
   email_sender   SES sender identity (default: chalicelib.resources default)
   sms_sender_id  SNS DefaultSenderID (default: chalicelib.resources default)
   log_level      LOG_LEVEL of the functions (default "INFO")
+  ...            the public edge, alarms, logs and limits of this environment: stage_name,
+                 domain_name + certificate_arn, alarm_emails, WAF rates, throttles,
+                 log_retention_days, ... (infrastructure/stacks/deployment.py, with defaults)
 """
 
 from __future__ import annotations

@@ -19,6 +19,9 @@ re-packages only the code). Added to that template afterwards:
   `edevlet_redirect_uri`: what the registration at e-Devlet gave), and the name of the secret
   that holds the client secret (each secret of the description is created here with a
   generated placeholder: an operator puts the real value; the role may read it, nothing more).
+- the public edge (`edge.py`: one stage, throttles, WAF, custom domain), the queue workers'
+  limits (`workers.py`) and the monitoring (`monitoring.py`: alarms to one topic, logs with
+  retention, tracing, dashboard, SMS spend limit), configured by `deployment.py`.
 - API Gateway's own error answers (unknown route, 4XX, 5XX) in the service's error envelope,
   and partial batch responses for SQS event sources (stack-notes 6); SQS event sources that
   name a queue of this stack read it by reference.
