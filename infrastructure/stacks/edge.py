@@ -137,7 +137,7 @@ class Edge(Construct):
         )
         account = apigateway.CfnAccount(self, "ApiGatewayAccount", cloud_watch_role_arn=role.role_arn)
         account.apply_removal_policy(cdk.RemovalPolicy.RETAIN)
-        self.api.add_dependency(account)
+        self.api.node.add_dependency(account)
         return role
 
     def method_settings(self) -> list[dict[str, Any]]:

@@ -114,6 +114,9 @@ def test_the_stage_traces_and_logs_access_to_a_log_group_with_retention(synthesi
     group_id = api["AccessLogSetting"]["DestinationArn"]["Fn::GetAtt"][0]
     assert synthesized.json["Resources"][group_id]["Properties"]["RetentionInDays"] == 90
     assert "$context.requestId" in api["AccessLogSetting"]["Format"]
+    # API Gateway writes logs only once the region's CloudWatch role is set.
+    [account_id] = synthesized.of_type("AWS::ApiGateway::Account")
+    assert account_id in synthesized.json["Resources"]["RestAPI"]["DependsOn"]
 
 
 def test_no_custom_domain_unless_configured(synthesized):
