@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from chalicelib import observability
+
 
 class SmsSender:
     def __init__(self, client, sender_id: str) -> None:
@@ -17,4 +19,5 @@ class SmsSender:
                 "AWS.SNS.SMS.SMSType": {"DataType": "String", "StringValue": "Transactional"},
             },
         )
+        observability.record("SmsSent")
         return response["MessageId"]

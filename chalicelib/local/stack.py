@@ -104,6 +104,8 @@ def start(
     os.environ.update(environment)
     # Plain http://127.0.0.1: a Secure cookie would never come back (the only place it is off).
     os.environ["WEB_SECURE_COOKIES"] = "false"
+    # No CloudWatch here: the business metrics (observability.record) would only print.
+    os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
     reset_settings()
     wiring.reset()
 

@@ -18,6 +18,9 @@ re-packages only the code). Added to that template afterwards:
   `edevlet_redirect_uri`: what the registration at e-Devlet gave), and the name of the secret
   that holds the client secret (each secret of the description is created here with a
   generated placeholder: an operator puts the real value; the role may read it, nothing more).
+- the public edge (`edge.py`: one stage, throttles, WAF, custom domain), the queue workers'
+  limits (`workers.py`) and the monitoring (`monitoring.py`: alarms to one topic, logs with
+  retention, tracing, dashboard, SMS spend limit), configured by `deployment.py`.
 - API Gateway's own error answers (unknown route, 4XX, 5XX) in the service's error envelope,
   and partial batch responses for SQS event sources (stack-notes 6); SQS event sources that
   name a queue of this stack read it by reference.
@@ -42,6 +45,10 @@ from aws_cdk import custom_resources as cr
 from chalice.cdk import Chalice
 from constructs import Construct
 
+from infrastructure.stacks.deployment import DeploymentSettings
+from infrastructure.stacks.edge import Edge
+from infrastructure.stacks.monitoring import Monitoring
+from infrastructure.stacks.workers import limit_workers
 from infrastructure.stacks.permissions import FunctionRoles
 from chalicelib.resources import (
     KeyAttribute,
@@ -264,6 +271,7 @@ class AppointmentsStack(cdk.Stack):
         chalice_stage: str = "dev",
         log_level: str = "INFO",
         edevlet: EdevletClient = EdevletClient(),
+        deployment: DeploymentSettings = DeploymentSettings(),
         **kwargs: Any,
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)
@@ -281,6 +289,7 @@ class AppointmentsStack(cdk.Stack):
         self.secrets = {definition.name: self._secret(definition) for definition in resources.secrets}
 
         stage_config = read_chalice_stage_config(Path(source_dir), chalice_stage)
+        stage_config["api_gateway_stage"] = deployment.stage_name or stage_config.get("api_gateway_stage", "api")
         lambda_timeout = int(stage_config.get("lambda_timeout", 60))
         # Keyed by the (main) queue's name, as are the dead-letter queues and their alarms.
         self.queues: dict[str, sqs.Queue] = {}
@@ -298,6 +307,11 @@ class AppointmentsStack(cdk.Stack):
             user_pool=self.user_pool, email_identity=self.email_identity, queues=self.queues, secrets=self.secrets,
         )
         self.chalice = self._chalice(Path(source_dir), stage_config, log_level)
+        # The public edge, the workers' limits, alarms and logs (edge.py, workers.py, monitoring.py).
+        self.deployment = deployment
+        self.edge = Edge(self, "Edge", chalice=self.chalice, prefix=prefix, stage_name=stage_config["api_gateway_stage"], settings=deployment)
+        self.workers = limit_workers(self.chalice, self.chalice_template, deployment)
+        self.monitoring = Monitoring(self, "Monitoring", stack=self, api_name=self.edge.api_name, stage_name=self.edge.stage_name, settings=deployment)
 
         # The API's EndpointURL is an output of the Chalice template already.
         cdk.CfnOutput(self, "UserPoolId", value=self.user_pool.user_pool_id)

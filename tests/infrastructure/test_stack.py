@@ -1,4 +1,4 @@
-"""The CDK stack (synthesized once per session, in conftest.py) and its agreement with the local stack.
+"""The CDK stack, synthesized offline once per test session (conftest.py), and its agreement with the local stack.
 
 The key check: for every table, the keys, attribute definitions and indexes in the template
 are the ones `chalicelib/local/provision.py` creates in the emulator (both are built from
@@ -34,7 +34,7 @@ from chalicelib.resources import (  # noqa: E402
     notifications_queue_name,
 )
 from tests.aws import fresh_account_session  # noqa: E402
-from tests.infrastructure.conftest import REGION, Synthesized  # noqa: E402
+from tests.infrastructure.synthesis import REGION, Synthesized  # noqa: E402
 from infrastructure.stacks.appointments import (  # noqa: E402
     REPO_ROOT,
     AppointmentsStack,
@@ -272,7 +272,11 @@ def test_the_email_sender_is_an_ses_identity(synthesized):
 
 def test_the_sms_settings_are_set_by_a_custom_resource_allowed_to_do_only_that(synthesized):
     messaging = synthesized.resources.messaging
-    [(logical_id, settings)] = synthesized.of_type("Custom::AWS").items()
+    # (the other Custom::AWS, monitoring.py's, sets the spend limit and delivery-status logging)
+    [settings] = [
+        resource for resource in synthesized.of_type("Custom::AWS").values()
+        if "DefaultSMSType" in resource["Properties"]["Create"]
+    ]
     for phase in ("Create", "Update"):
         call = json.loads(settings["Properties"][phase])
         assert (call["service"], call["action"]) == ("SNS", "setSMSAttributes")
@@ -418,7 +422,6 @@ def test_every_queue_is_encrypted_tls_only_and_outlives_six_function_timeouts(sy
 def test_a_message_in_a_dead_letter_queue_sets_off_its_alarm(synthesized):
     by_name = _queues_by_name(synthesized)
     alarms = synthesized.of_type("AWS::CloudWatch::Alarm")
-    assert len(alarms) == len(synthesized.resources.queues)
 
     for definition in synthesized.resources.queues:
         dead_letter_id, _ = by_name[definition.dead_letter_name]
@@ -564,13 +567,3 @@ def test_resources_are_tagged_with_service_and_deployment(synthesized):
 def test_a_stack_for_another_prefix_than_the_tables_carry_is_refused(described):
     with pytest.raises(ValueError, match="prefix"):
         AppointmentsStack(cdk.App(), "other", resources=described, prefix="another-deployment")
-
-
-def test_cfn_lint_finds_no_error_in_the_template(synthesized):
-    # cfn-lint (a moto dependency) checks the CloudFormation resources against their schemas;
-    # SAM resources are not expanded here (no samtranslator), so it does not see inside them.
-    from cfnlint.api import ManualArgs, lint
-
-    matches = lint(json.dumps(synthesized.json), config=ManualArgs(regions=[REGION]))
-    errors = [f"{m.rule.id} {m.message} ({m.path})" for m in matches if m.rule.id.startswith("E")]
-    assert errors == []
