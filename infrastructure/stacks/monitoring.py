@@ -164,6 +164,8 @@ class Monitoring(Construct):
         group.apply_removal_policy(cdk.RemovalPolicy.DESTROY)
         self.log_groups[function_id] = group
         function.add_property_override("LoggingConfig", {"LogGroup": group.ref})
+        # The function's role may write to its own log group only (permissions.py): this one.
+        stack.function_roles.use_log_group(function_id, group.log_group_name)
         function.add_property_override("Tracing", "Active")
         function.add_property_override("Environment.Variables.POWERTOOLS_METRICS_NAMESPACE", self.settings.metrics_namespace)
 
