@@ -125,7 +125,7 @@ def function_access() -> dict[str, FunctionAccess]:
                 "residents": T("GetItem", "BatchWriteItem", query=("by-passport",)),  # registry import, matching
                 "applicants": T("GetItem", "BatchGetItem", "PutItem", "UpdateItem", "DeleteItem"),
                 "identity-claims": T("GetItem", "BatchGetItem", "PutItem", "DeleteItem"),
-                "rate-counters": T("UpdateItem"),
+                "rate-counters": T("GetItem", "UpdateItem"),  # rate limits; live accounts per phone (phone_accounts.py)
                 "staff": T("GetItem", "PutItem"),
                 "token-validity": T("GetItem", "UpdateItem"),
                 "audit": T("PutItem", "Query"),
