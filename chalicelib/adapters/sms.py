@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from chalicelib import observability
+from chalicelib.domain.sms_text import segments
 
 
 class SmsSender:
@@ -20,4 +21,5 @@ class SmsSender:
             },
         )
         observability.record("SmsSent")
+        observability.record("SmsSegments", segments(text))  # what the operator bills
         return response["MessageId"]

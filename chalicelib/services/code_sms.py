@@ -14,12 +14,9 @@
 
 from __future__ import annotations
 
-import os
 from datetime import datetime, timedelta
 
-from aws_lambda_powertools.metrics import MetricUnit, single_metric
-
-from chalicelib import wiring
+from chalicelib import observability, wiring
 from chalicelib.domain import limits
 from chalicelib.domain.errors import RateLimited
 from chalicelib.observability import logger
@@ -36,12 +33,6 @@ PHONE_HOUR_MESSAGE = "Too many codes were sent to this phone number in the last 
 PHONE_DAY_MESSAGE = "Too many codes were sent to this phone number today. Try again tomorrow."
 
 
-def _metric(name: str) -> None:
-    namespace = os.environ.get("POWERTOOLS_METRICS_NAMESPACE", "MdAppointments")
-    with single_metric(name=name, unit=MetricUnit.Count, value=1, namespace=namespace) as metric:
-        metric.add_dimension(name="service", value=os.environ.get("POWERTOOLS_SERVICE_NAME", "md-appointments"))
-
-
 def refuse_while_open(now: datetime) -> None:
     """429 "try again later" while the national breaker is open (nothing is counted)."""
     threshold = get_settings().rate_limits.verification_sms_per_hour
@@ -49,7 +40,7 @@ def refuse_while_open(now: datetime) -> None:
     current = counters.counted(counters.VERIFICATION_SMS, NATION, now, limits.HOUR)
     if limits.breaker_open(previous, current, now, threshold):
         wait = max(60, limits.seconds_until_breaker_closes(previous, current, now, threshold))
-        _metric(CIRCUIT_OPEN_METRIC)
+        observability.record(CIRCUIT_OPEN_METRIC)  # the alarm of monitoring.py watches it
         logger.error("verification SMS circuit open: code sending paused", extra={"last_hour": int(limits.last_hour_estimate(previous, current, now)), "threshold": threshold, "retry_after_seconds": wait})
         raise RateLimited(CIRCUIT_OPEN_MESSAGE, retry_after_seconds=wait, reason="sms_paused")
 
