@@ -42,3 +42,21 @@ def test_metrics_can_be_switched_off(monkeypatch, capsys):
     monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "true")
     observability.record("Bookings")
     assert _emitted(capsys) == []
+
+
+def test_an_sms_counts_as_sent_and_as_the_segments_the_operator_bills(monkeypatch, capsys):
+    from chalicelib.adapters.sms import SmsSender
+
+    class _Sns:
+        def publish(self, **_):
+            return {"MessageId": "m-1"}
+
+    monkeypatch.delenv("POWERTOOLS_METRICS_DISABLED", raising=False)
+    sender = SmsSender(_Sns(), "MDAPPT")
+
+    sender.send("+905321234567", "Kodunuz: 123456")  # one GSM-7 segment
+    sender.send("+905321234567", "Ş" * 71)  # UCS-2, past one segment of 70: two parts
+
+    emitted = _emitted(capsys)
+    assert [m["SmsSent"] for m in emitted if "SmsSent" in m] == [[1.0], [1.0]]
+    assert [m["SmsSegments"] for m in emitted if "SmsSegments" in m] == [[1.0], [2.0]]
