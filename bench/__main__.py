@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 
-from bench import assignment_bench, booking_bench, emulator_bench, identity_bench, portal_bench
+from bench import assignment_bench, booking_bench, emulator_bench, identity_bench, portal_bench, sms_bench
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -16,6 +16,7 @@ def main(argv: list[str] | None = None) -> int:
     failed = assignment_bench.main(argv) or failed  # a fresh interpreter too
     failed = portal_bench.main(argv) or failed  # and this one
     failed = identity_bench.main(argv) or failed  # and this one
+    failed = sms_bench.main(argv) or failed  # in-process: it renders texts, no stack
     return 1 if failed else 0
 
 

@@ -609,6 +609,7 @@ def start_bench(plan: Plan, log: TextIO) -> Bench:
     from chalicelib.local import stack as local_stack
 
     started = time.perf_counter()
+    os.environ.update(local_stack.LOAD_TEST_RATE_LIMITS)  # every bench client is 127.0.0.1
     stack = local_stack.start(port=0, pump_interval=None)
     stack.serve_in_background()
     from chalicelib.adapters import tables as models

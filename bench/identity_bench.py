@@ -117,6 +117,7 @@ def run(plan: Plan, out) -> int:
 
     log_file = tempfile.NamedTemporaryFile("w", prefix="identity-bench-", suffix=".log", delete=False)
     with stdout_to(log_file):
+        os.environ.update(local_stack.LOAD_TEST_RATE_LIMITS)  # every bench client is 127.0.0.1
         stack = local_stack.start(port=0, pump_interval=None, seed_residents=False)
         stack.serve_in_background()
         try:

@@ -11,10 +11,14 @@ LANGUAGES = ("tr", "en", "ar")
 RIGHT_TO_LEFT = frozenset({"ar"})
 
 MESSAGES: dict[str, dict[str, str]] = {
+    # SMS are short (issue 11): who, when, where (a short name), the reference and the portal link;
+    # the address, what to bring and the rules are in the email and on the portal. They are written
+    # in proper spelling here and sent in GSM-7 spelling where that keeps them GSM-7
+    # (chalicelib/domain/sms_text.py). A test holds each to its segment budget for every directorate.
     "sms.appointment_confirmed": {
-        "tr": "Randevunuz onaylandı: {when}, {directorate}, {address}. Hizmet: {service}. Referans: {reference}. Yanınızda: {bring}. Randevu iptal edilemez veya değiştirilemez.",
-        "en": "Your appointment is confirmed: {when}, {directorate}, {address}. Service: {service}. Reference: {reference}. Bring: {bring}. It cannot be cancelled or changed.",
-        "ar": "تم تأكيد موعدك: {when}، {directorate}، {address}. الخدمة: {service}. الرقم المرجعي: {reference}. أحضر معك: {bring}. لا يمكن إلغاء الموعد أو تغييره.",
+        "tr": "{name}, randevunuz onaylandı: {when}, {directorate}. Referans: {reference}. {link}",
+        "en": "{name}, your appointment is confirmed: {when}, {directorate}. Reference: {reference}. {link}",
+        "ar": "{name}، موعدك مؤكد: {when}، {directorate}. المرجع: {reference}. {link}",
     },
     "email.appointment_confirmed.subject": {
         "tr": "Randevunuz onaylandı – {when} – {reference}",
@@ -27,9 +31,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ar": "مرحباً {name}،\n\nتم تأكيد موعدك.\n\nالتاريخ والوقت: {when} (بتوقيت إسطنبول)\nالمكان: {directorate}\nالعنوان: {address}\nالخدمة: {service}\nالرقم المرجعي: {reference}\n\nيرجى إحضار: {bring}.\n\nلا يمكن إلغاء الموعد المؤكد أو تغييره، ولا يمكن حجز موعد جديد لمدة 30 يوماً. إذا لم تحضر فلن تتمكن من الحجز مجدداً لمدة 30 يوماً.\n\nدعوة التقويم مرفقة.\n\nمديرية إدارة الهجرة في الولاية",
     },
     "sms.appointment_reminder": {
-        "tr": "Hatırlatma: yarın {when} randevunuz var, {directorate}, {address}. Giriş kodu: {code}. Referans: {reference}. Yanınızda: {bring}.",
-        "en": "Reminder: your appointment is tomorrow, {when}, {directorate}, {address}. Check-in code: {code}. Reference: {reference}. Bring: {bring}.",
-        "ar": "تذكير: موعدك غداً {when}، {directorate}، {address}. رمز تسجيل الحضور: {code}. الرقم المرجعي: {reference}. أحضر معك: {bring}.",
+        "tr": "{name}, yarın {when} randevunuz var: {directorate}. Giriş kodu: {code}. Referans: {reference}. {link}",
+        "en": "{name}, your appointment is tomorrow {when}, {directorate}. Check-in code: {code}. Reference: {reference}. {link}",
+        "ar": "{name}، موعدك غداً {when}، {directorate}. الرمز {code}. {reference} {link}",
     },
     "email.appointment_reminder.subject": {
         "tr": "Hatırlatma: yarın {when} randevunuz – {reference}",
@@ -42,9 +46,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ar": "مرحباً {name}،\n\nموعدك غداً.\n\nالتاريخ والوقت: {when} (بتوقيت إسطنبول)\nالمكان: {directorate}\nالعنوان: {address}\nالخدمة: {service}\nالرقم المرجعي: {reference}\nرمز تسجيل الحضور: {code}\n\nأخبر الموظف برمز تسجيل الحضور. يرجى إحضار: {bring}.\n\nإذا لم تحضر فلن تتمكن من الحجز مجدداً لمدة 30 يوماً.\n\nمديرية إدارة الهجرة في الولاية",
     },
     "sms.appointment_cancelled": {
-        "tr": "Randevunuz göç idaresi tarafından iptal edildi: {when}, {directorate}. Neden: {reason}. Size öncelikli olarak yeni bir randevu verilecek ve SMS ile bildirilecek. bu randevunun başlattığı 30 günlük bekleme kaldırıldı. Referans: {reference}.",
-        "en": "Your appointment was cancelled by the directorate: {when}, {directorate}. Reason: {reason}. You will be given a new appointment first, and told by SMS. The 30-day wait this booking started is lifted. Reference: {reference}.",
-        "ar": "ألغت المديرية موعدك: {when}، {directorate}. السبب: {reason}. سيُمنح لك موعد جديد بالأولوية وستُبلَّغ برسالة نصية. رُفع الانتظار لمدة 30 يوماً الناتج عن هذا الموعد. الرقم المرجعي: {reference}.",
+        "tr": "{name}, {when} randevunuz iptal edildi ({directorate}). Size öncelikle yeni randevu verilecek. Referans: {reference}. {link}",
+        "en": "{name}, your appointment on {when} was cancelled by {directorate}. You will get a new one first. Reference: {reference}. {link}",
+        "ar": "{name}، أُلغي موعدك {when}، {directorate}. سيُعطى لك موعد جديد بالأولوية. {reference} {link}",
     },
     "email.appointment_cancelled.subject": {
         "tr": "Randevunuz iptal edildi – {when} – {reference}",
@@ -72,9 +76,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ar": "جواز سفرك الجديد والقديم، وبطاقة هوية الأجانب، وهذا الرقم المرجعي",
     },
     "sms.verification_code": {
-        "tr": "Göç İdaresi randevu sistemi doğrulama kodunuz: {code}. Kod {minutes} dakika geçerlidir. Kimseyle paylaşmayın.",
-        "en": "Your Migration Directorate appointments verification code: {code}. Valid for {minutes} minutes. Do not share it.",
-        "ar": "رمز التحقق الخاص بنظام مواعيد إدارة الهجرة: {code}. صالح لمدة {minutes} دقيقة. لا تشاركه مع أحد.",
+        "tr": "{name}, Göç İdaresi randevu doğrulama kodunuz: {code}. Kod {minutes} dakika geçerlidir. Kimseyle paylaşmayın.",
+        "en": "{name}, your Migration Directorate appointments verification code: {code}. Valid for {minutes} minutes. Do not share it.",
+        "ar": "{name}، رمز التحقق لمواعيد إدارة الهجرة: {code}. صالح {minutes} دقيقة. لا تشاركه مع أحد.",
     },
     "email.verification_code.subject": {
         "tr": "E-posta adresinizi doğrulayın – Göç İdaresi randevu",
@@ -87,9 +91,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ar": "مرحباً {name}،\n\nرمز تأكيد عنوان بريدك الإلكتروني: {code}\nالرمز صالح لمدة {minutes} دقيقة. لا تشاركه مع أحد.\n\nإذا لم تطلب ذلك فتجاهل هذه الرسالة.\n\nمديرية إدارة الهجرة في الولاية",
     },
     "sms.password_reset_code": {
-        "tr": "Göç İdaresi randevu sistemi parola sıfırlama kodunuz: {code}. Kod {minutes} dakika geçerlidir. Kimseyle paylaşmayın. Parola sıfırlamayı siz istemediyseniz bu mesajı dikkate almayın; parolanız değişmez.",
-        "en": "Your Migration Directorate appointments code to reset your password: {code}. Valid for {minutes} minutes. Do not share it. If you did not ask to reset your password, ignore this message; your password stays the same.",
-        "ar": "رمز إعادة تعيين كلمة المرور في نظام مواعيد إدارة الهجرة: {code}. صالح لمدة {minutes} دقيقة. لا تشاركه مع أحد. إذا لم تطلب إعادة تعيين كلمة المرور فتجاهل هذه الرسالة، ولن تتغير كلمة المرور.",
+        "tr": "{name}, Göç İdaresi randevu parola sıfırlama kodunuz: {code}. Kod {minutes} dakika geçerlidir. Kimseyle paylaşmayın. Siz istemediyseniz dikkate almayın; parolanız değişmez.",
+        "en": "{name}, your Migration Directorate appointments password reset code: {code}. Valid for {minutes} minutes. Do not share it. If you did not ask for it, ignore this; your password stays the same.",
+        "ar": "{name}، رمز إعادة تعيين كلمة مرور مواعيد الهجرة: {code}. صالح {minutes} دقيقة. لا تشاركه. إن لم تطلبه فتجاهل الرسالة.",
     },
 }
 

@@ -42,3 +42,30 @@ logger = Logger(
     level=os.environ.get("LOG_LEVEL", "INFO"),
     logger_formatter=MaskingFormatter(),
 )
+
+
+# -- business metrics (Powertools Metrics, CloudWatch embedded metric format) ------------------
+# Names are the interface with infrastructure/stacks/monitoring.py (alarms and the dashboard):
+# namespace POWERTOOLS_METRICS_NAMESPACE (set by the stack), dimension `service` plus those given.
+
+
+def record(name: str, value: float = 1, **dimensions: str) -> None:
+    """Emit one count now (written to stdout, which Lambda sends to CloudWatch Logs, where it
+    becomes a metric). Off with POWERTOOLS_METRICS_DISABLED=true; never raises."""
+    from aws_lambda_powertools.metrics import MetricUnit, single_metric
+    from aws_lambda_powertools.metrics.functions import is_metrics_disabled
+
+    if is_metrics_disabled():
+        return
+    try:
+        with single_metric(
+            name=name,
+            unit=MetricUnit.Count,
+            value=value,
+            namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE", "MigrationAppointments"),
+        ) as metric:
+            metric.add_dimension(name="service", value=os.environ.get("POWERTOOLS_SERVICE_NAME", "md-appointments"))
+            for key, dimension in dimensions.items():
+                metric.add_dimension(name=key, value=dimension)
+    except Exception:  # a metric must never fail the work it counts
+        logger.warning("metric not recorded", extra={"metric": name})

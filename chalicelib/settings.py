@@ -11,8 +11,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from chalicelib.domain.demand import DemandPolicy
+from chalicelib.domain.limits import RateLimits
 
 DEFAULT_PREFIX = "md-appointments"
+# The portal's public address, as the SMS link it (keep it short: each character counts in an SMS).
+DEFAULT_PORTAL_URL = "https://randevu.example.org"
 
 
 @dataclass(frozen=True)
@@ -29,12 +32,15 @@ class Settings:
     assignment_window_minutes: int
     web_secure_cookies: bool
     demand: DemandPolicy
+    # Rate limits (env `RATE_LIMIT_<FIELD>`; defaults and the table of routes in the README).
+    rate_limits: RateLimits = RateLimits()
     # e-Devlet (OpenID Connect): the provider's issuer URL, this service's client id there, the
     # Secrets Manager secret holding the client secret, and the portal's callback address.
     edevlet_issuer: str = ""
     edevlet_client_id: str = ""
     edevlet_client_secret_name: str = ""
     edevlet_redirect_uri: str = ""
+    portal_url: str = DEFAULT_PORTAL_URL
 
     @property
     def issuer(self) -> str:
@@ -76,6 +82,8 @@ def get_settings() -> Settings:
         edevlet_client_id=env.get("EDEVLET_CLIENT_ID", ""),
         edevlet_client_secret_name=env.get("EDEVLET_CLIENT_SECRET_NAME") or edevlet_client_secret_name(),
         edevlet_redirect_uri=env.get("EDEVLET_REDIRECT_URI", ""),
+        portal_url=(env.get("PORTAL_URL") or DEFAULT_PORTAL_URL).rstrip("/"),
+        rate_limits=RateLimits.from_environment(env),
         demand=DemandPolicy(
             lookahead_days=int(env.get("DEMAND_LOOKAHEAD_DAYS", DemandPolicy.lookahead_days)),
             assign_below_free_share=float(env.get("DEMAND_ASSIGN_BELOW_FREE_SHARE", DemandPolicy.assign_below_free_share)),

@@ -12,6 +12,9 @@ Context values (all optional):
   email_sender   SES sender identity (default: chalicelib.resources default)
   sms_sender_id  SNS DefaultSenderID (default: chalicelib.resources default)
   log_level      LOG_LEVEL of the functions (default "INFO")
+  ...            the public edge, alarms, logs and limits of this environment: stage_name,
+                 domain_name + certificate_arn, alarm_emails, WAF rates, throttles,
+                 log_retention_days, ... (infrastructure/stacks/deployment.py, with defaults)
 """
 
 from __future__ import annotations
@@ -50,6 +53,7 @@ def main() -> None:
     from chalicelib.resources import resources
 
     from infrastructure.stacks.appointments import AppointmentsStack, EdevletClient
+    from infrastructure.stacks.deployment import DeploymentSettings
 
     messaging = {key: context(key) for key in ("email_sender", "sms_sender_id") if context(key)}
     stack = AppointmentsStack(
@@ -64,6 +68,7 @@ def main() -> None:
             client_id=context("edevlet_client_id") or "",
             redirect_uri=context("edevlet_redirect_uri") or "",
         ),
+        deployment=DeploymentSettings.from_context(context),
         source_dir=REPO_ROOT,
         env=cdk.Environment(
             account=os.environ.get("CDK_DEFAULT_ACCOUNT"),

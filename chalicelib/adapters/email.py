@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from email.message import EmailMessage
 
+from chalicelib import observability
+
 
 class EmailSender:
     def __init__(self, client, sender: str) -> None:
@@ -30,4 +32,5 @@ class EmailSender:
         response = self._client.send_raw_email(
             Source=self._sender, Destinations=[to], RawMessage={"Data": message.as_bytes()}
         )
+        observability.record("EmailsSent")
         return response["MessageId"]

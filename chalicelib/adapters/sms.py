@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from chalicelib import observability
+from chalicelib.domain.sms_text import segments
+
 
 class SmsSender:
     def __init__(self, client, sender_id: str) -> None:
@@ -17,4 +20,6 @@ class SmsSender:
                 "AWS.SNS.SMS.SMSType": {"DataType": "String", "StringValue": "Transactional"},
             },
         )
+        observability.record("SmsSent")
+        observability.record("SmsSegments", segments(text))  # what the operator bills
         return response["MessageId"]

@@ -136,14 +136,17 @@ class Applicant(Model):
 
 
 class RateCounter(Model):
-    """How many times something happened to one subject on one Istanbul day (codes sent, codes
-    tried, sign-ups naming a phone): one conditional ADD per event, so parallel requests cannot
-    overrun a limit. The subject is a digest, never personal data. TTL removes old days."""
+    """How many times something happened to one subject in one window (a minute, an hour, an
+    Istanbul day: requests per client IP, codes sent per account or phone, codes tried, sign-ups
+    naming a phone): one conditional ADD per event, so parallel requests cannot overrun a limit
+    (services/limits.py). Also, with no window and no TTL, the live accounts per phone number
+    (services/phone_accounts.py). The subject is a digest, never personal data. TTL removes old
+    windows."""
 
     class Meta(_Meta):
         table_name = table_name("rate-counters")
 
-    counter = UnicodeAttribute(hash_key=True)  # "<kind>#<subject digest>#<YYYY-MM-DD>"
+    counter = UnicodeAttribute(hash_key=True)  # "<kind>#<subject digest>[#<window>]"
     count = NumberAttribute(default=0)
     expires = TTLAttribute(null=True)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from chalicelib import observability
 from chalicelib.domain import errors
 
 ERROR_TABLE: dict[type[errors.DomainError], tuple[int, str]] = {
@@ -56,6 +57,7 @@ def envelope(code: str, message: str, details: dict[str, Any] | None = None) -> 
 def refusal(error: errors.DomainError) -> tuple[int, dict[str, Any]]:
     """The status and envelope that answer `error`."""
     status, code = status_and_code(error)
+    observability.record("Refusals", code=code)  # the dashboard's "refusals by code"
     return status, envelope(code, error.message, error.details)
 
 

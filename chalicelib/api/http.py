@@ -5,7 +5,8 @@ An endpoint is a plain function whose signature says what it needs:
 `caller: Caller` (a verified token), any other parameter is a path parameter; its return
 annotation is the response model. `HttpApi` registers it on the Chalice app, and on each call
 authenticates, validates, calls, serialises, and turns every `DomainError` into the contract's
-envelope through the one error table. The OpenAPI document is generated from the same metadata
+envelope through the one error table. Before the endpoint runs, the route's rate limits are counted
+(`chalicelib/api/rate_limits.py`: client IP first, then account). The OpenAPI document is generated from the same metadata
 (`chalicelib/api/openapi.py`), so the document and the behaviour cannot disagree.
 """
 
@@ -22,6 +23,7 @@ from typing import Any, Callable
 from chalice import Chalice, Response
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from chalicelib.api import rate_limits
 from chalicelib.api.errors import FRAMEWORK_ERRORS, envelope, internal_error, refusal, refusal_headers
 from chalicelib.domain.errors import DomainError, Forbidden, ValidationFailed
 from chalicelib.domain.roles import Caller, Role
@@ -163,15 +165,17 @@ class HttpApi:
         return endpoint("The OpenAPI 3 description of every route", tag="meta")(openapi_document)
 
     def _register(self, method: str, path: str, ep: Endpoint) -> None:
+        limited = rate_limits.rules_for(method, path)
+
         def view(**path_params: str) -> Response:
-            return self._dispatch(ep, path_params)
+            return self._dispatch(ep, path_params, limited)
 
         name = f"{method.lower()}_{ep.name}"
         view.__name__ = name
         self.app.route(path, methods=[method], name=name, content_types=["*/*"])(view)
         self.endpoints[(method, path)] = ep
 
-    def _dispatch(self, ep: Endpoint, path_params: dict[str, str]) -> Response:
+    def _dispatch(self, ep: Endpoint, path_params: dict[str, str], limited: tuple[rate_limits.Rule, ...] = ()) -> Response:
         request = self.app.current_request
         correlation_id = _correlation_id(request)
         headers = {CORRELATION_HEADER: correlation_id}
@@ -180,12 +184,14 @@ class HttpApi:
         try:
             kwargs: dict[str, Any] = dict(path_params)
             caller: Caller | None = None
+            rate_limits.enforce(limited, rate_limits.IP, rate_limits.source_ip(request.context))
             if ep.roles or ep.wants_caller:
                 caller = self._authenticate(request.headers.get("authorization"))
                 if ep.roles and not caller.has_any(ep.roles):
                     raise Forbidden()
                 if ep.wants_caller:
                     kwargs["caller"] = caller
+            rate_limits.enforce(limited, rate_limits.ACCOUNT, caller.account_id if caller else None)
             if ep.body_model is not None:
                 kwargs["body"] = parse_model(ep.body_model, _read_json_body(request.raw_body))
             if ep.query_model is not None:

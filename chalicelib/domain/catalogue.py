@@ -35,6 +35,7 @@ __all__ = [
     "DIRECTORATES",
     "SERVICES",
     "PROVINCIAL_ONLY_SERVICES",
+    "SHORT_NAME_MAX",
     "find_province",
     "find_directorate",
     "directorates_in",
@@ -59,6 +60,9 @@ class PermitStatus(str, enum.Enum):
 # ---------------------------------------------------------------------------
 # Types
 # ---------------------------------------------------------------------------
+
+#: The longest short name a directorate may have: the SMS segment budgets are measured with it.
+SHORT_NAME_MAX = 26
 
 _PLATE_CODE = re.compile(r"[0-9]{2}", re.ASCII)
 # An ASCII slug: lower-case letters and digits in groups separated by single hyphens.
@@ -93,6 +97,9 @@ class Directorate:
     the province it belongs to. ``desks`` is how many officers serve in
     parallel, i.e. how many people can be booked into the same time slot.
     ``services`` holds the codes of the services this office offers.
+    ``short_name`` is what an SMS calls the office ("Şanlıurfa Göç İdaresi", "Fatih
+    Hizmet Noktası"): at most ``SHORT_NAME_MAX`` characters, so that every SMS stays within its
+    segment budget (the full name and the address go in the email); the full name if not given.
     """
 
     id: str
@@ -101,6 +108,7 @@ class Directorate:
     address: str
     desks: int
     services: frozenset[str]
+    short_name: str = ""
 
     def __post_init__(self) -> None:
         if not _SLUG.fullmatch(self.id) or not self.id.startswith(f"{self.province}-"):
@@ -110,6 +118,9 @@ class Directorate:
         # Accept any iterable of codes but always store a frozenset, so the
         # dataclass stays hashable and nobody can mutate the catalogue.
         object.__setattr__(self, "services", frozenset(self.services))
+        object.__setattr__(self, "short_name", self.short_name or self.name)
+        if len(self.short_name) > SHORT_NAME_MAX:
+            raise ValueError(f"directorate {self.id}: its short name (for SMS) has more than {SHORT_NAME_MAX} characters")
 
     def offers(self, service_code: str) -> bool:
         """Whether this office offers the service with the given code."""
@@ -418,6 +429,7 @@ def _provincial_directorate(province: Province) -> Directorate:
         id=f"{province.code}-merkez",
         province=province.code,
         name=f"{province.name} İl Göç İdaresi Müdürlüğü",
+        short_name=f"{province.name} Göç İdaresi",
         address=(
             f"Cumhuriyet Mah. Atatürk Cad. No: {number}, "
             f"{_postcode(province.code, 100)} {province.name}"
@@ -438,6 +450,7 @@ def _build_directorates() -> tuple[Directorate, ...]:
                 province=plate,
                 name=f"{province.name} İl Göç İdaresi Müdürlüğü – {label} Hizmet Noktası",
                 address=f"{street}, {_postcode(plate, 200 + 10 * index)} {district}/{province.name}",
+                short_name=f"{district} Hizmet Noktası",
                 desks=desks,
                 services=_SERVICE_POINT_SERVICES,
             )

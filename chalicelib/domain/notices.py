@@ -1,5 +1,10 @@
 """What a person is told about their appointment, in their language: the SMS, the email and the
-calendar invitation. Pure: it renders text and bytes, and sends nothing."""
+calendar invitation. Pure: it renders text and bytes, and sends nothing.
+
+The SMS is short (a segment or two): the person's first name (families share phones), the date
+and time, the directorate's short name, the reference and the portal link, in GSM-7 spelling
+where that keeps it GSM-7 (`sms_text`). The email carries everything: the full name and address,
+the service, what to bring, the rules, the reason for a cancellation, and the invitation."""
 
 from __future__ import annotations
 
@@ -7,10 +12,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from chalicelib.domain.calendar import ISTANBUL
+from chalicelib.domain import sms_text
 from chalicelib.domain.catalogue import Directorate, Service
 from chalicelib.i18n import FALLBACK, LANGUAGES, MESSAGES, text
 
 CALENDAR_PRODUCT = "-//Migration Directorate appointments//EN"
+# The kinds of notice (their texts are `sms.<kind>`, `email.<kind>.subject`, `email.<kind>.body`).
+CONFIRMED, REMINDER, CANCELLED = "appointment_confirmed", "appointment_reminder", "appointment_cancelled"
 
 
 @dataclass(frozen=True)
@@ -25,6 +33,7 @@ class AppointmentFacts:
     given_name: str
     email: str
     language: str
+    portal_url: str  # where the person sees their appointments; the SMS links to it
 
 
 @dataclass(frozen=True)
@@ -38,7 +47,7 @@ class Notice:
 
 def confirmation(facts: AppointmentFacts, organizer_email: str) -> Notice:
     """The appointment is confirmed: when, where, what for, the reference, what to bring."""
-    return _notice("appointment_confirmed", facts, organizer_email)
+    return _notice(CONFIRMED, facts, organizer_email)
 
 
 def confirmation_invitation(facts: AppointmentFacts, organizer_email: str) -> bytes:
@@ -48,20 +57,20 @@ def confirmation_invitation(facts: AppointmentFacts, organizer_email: str) -> by
 
 def reminder(facts: AppointmentFacts, organizer_email: str, checkin_code: str) -> Notice:
     """The day before: the same facts, and the one-time code to give at the counter."""
-    return _notice("appointment_reminder", facts, organizer_email, code=checkin_code)
+    return _notice(REMINDER, facts, organizer_email, code=checkin_code)
 
 
 def cancellation(facts: AppointmentFacts, organizer_email: str, reason: str) -> Notice:
     """The directorate cancelled the appointment (a closure): it does not count against the
     person, and a new appointment is being assigned to them first. The invitation cancels the
     calendar entry."""
-    return _notice("appointment_cancelled", facts, organizer_email, method="CANCEL", reason=reason)
+    return _notice(CANCELLED, facts, organizer_email, method="CANCEL", reason=reason)
 
 
 def _notice(kind: str, facts: AppointmentFacts, organizer_email: str, method: str = "REQUEST", **extra: str) -> Notice:
     language = _language(facts)
     values = {
-        "when": f"{facts.start.astimezone(ISTANBUL):%d.%m.%Y %H:%M}",
+        "when": _when(facts),
         "directorate": facts.directorate.name,
         "address": facts.directorate.address,
         "service": facts.service.name_in(language),
@@ -71,12 +80,37 @@ def _notice(kind: str, facts: AppointmentFacts, organizer_email: str, method: st
         **extra,
     }
     return Notice(
-        sms=text(f"sms.{kind}", language, **values),
+        sms=sms(kind, facts, code=extra.get("code", "")),
         email_subject=text(f"email.{kind}.subject", language, **values),
         email_body=text(f"email.{kind}.body", language, **values),
         calendar=invitation(facts, organizer_email, summary=_summary(facts, language), method=method),
         calendar_method=method,
     )
+
+
+def sms(kind: str, facts: AppointmentFacts, code: str = "") -> str:
+    """The SMS of a notice (`CONFIRMED`, `REMINDER` with its check-in code, `CANCELLED`): the
+    first name, date and time, the directorate's short name, the reference and the portal link;
+    never the address, the service, what to bring or a cancellation's reason (the email has them)."""
+    values = {
+        "name": sms_text.first_name(facts.given_name),
+        "when": _when(facts),
+        "directorate": facts.directorate.short_name,
+        "reference": facts.reference,
+        "link": facts.portal_url,
+        "code": code,
+    }
+    return sms_text.for_sms(text(f"sms.{kind}", _language(facts), **values))
+
+
+def code_sms(key: str, language: str, given_name: str, **values: object) -> str:
+    """A sign-up, e-Devlet or password-reset code SMS (`sms.verification_code`,
+    `sms.password_reset_code`): it names the person too, in the same GSM-7 spelling."""
+    return sms_text.for_sms(text(key, language, name=sms_text.first_name(given_name), **values))
+
+
+def _when(facts: AppointmentFacts) -> str:
+    return f"{facts.start.astimezone(ISTANBUL):%d.%m.%Y %H:%M}"
 
 
 def _language(facts: AppointmentFacts) -> str:

@@ -32,6 +32,9 @@ class LocalRequestHandler(ChaliceRequestHandler):
         if path.startswith("/local/"):
             self._handle_local(path)
             return
+        # `chalice local` reports every caller as 127.0.0.1 (a constant of its event converter):
+        # here the event carries the socket's peer address, as API Gateway's sourceIp does.
+        self.local_gateway.event_converter.LOCAL_SOURCE_IP = self.client_address[0]
         try:
             self._generic_handle()
         except Exception:  # a request so malformed the gateway emulation itself failed

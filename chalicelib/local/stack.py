@@ -37,6 +37,23 @@ DEFAULT_ADMIN_PASSWORD = "LocalAdmin123!"
 # once): any authenticator app, or `.venv/bin/python -c "import pyotp; print(pyotp.TOTP('…').now())"`.
 DEFAULT_ADMIN_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
+# The HTTP tests and the benchmarks send hundreds of sign-ups, sign-ins and bookings a minute from
+# 127.0.0.1 on purpose: their stacks set these (the environment wins over the defaults of
+# `domain/limits.RateLimits`). The defaults themselves are tested by tests/http/test_flood.py and
+# tests/services/test_rate_limits.py. Per-phone limits are not raised: load tests use a fresh
+# phone number per person, as people do (the tests of those limits use the defaults).
+LOAD_TEST_RATE_LIMITS = {
+    "RATE_LIMIT_IP_REQUESTS_PER_MINUTE": "1000000",
+    "RATE_LIMIT_IP_SIGN_UPS_PER_HOUR": "1000000",
+    "RATE_LIMIT_IP_CODES_PER_HOUR": "1000000",
+    "RATE_LIMIT_IP_SIGN_INS_PER_MINUTE": "1000000",
+    "RATE_LIMIT_IP_CODE_CHECKS_PER_HOUR": "1000000",
+    "RATE_LIMIT_ACCOUNT_BOOKINGS_PER_HOUR": "1000000",
+    "RATE_LIMIT_ACCOUNT_STAFF_ACTIONS_PER_HOUR": "1000000",
+    "RATE_LIMIT_VERIFICATION_SMS_PER_HOUR": "1000000",
+    "RATE_LIMIT_DOCUMENT_SIGN_UPS_PER_DAY": "1000000",  # the timing benches repeat one document
+}
+
 
 @dataclass
 class LocalStack:
@@ -87,6 +104,8 @@ def start(
     os.environ.update(environment)
     # Plain http://127.0.0.1: a Secure cookie would never come back (the only place it is off).
     os.environ["WEB_SECURE_COOKIES"] = "false"
+    # No CloudWatch here: the business metrics (observability.record) would only print.
+    os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
     reset_settings()
     wiring.reset()
 
@@ -115,6 +134,9 @@ def start(
         },
     )
     bound_port = server.server.server_address[1]
+    # The SMS link to the portal: this local server (in AWS, PORTAL_URL of the Chalice stage).
+    os.environ["PORTAL_URL"] = f"http://{host}:{bound_port}"
+    reset_settings()
     edevlet = _start_edevlet(session, provisioned.secret_names, f"http://{host}:{bound_port}")
     if pump_interval:
         pump.start(pump_interval)

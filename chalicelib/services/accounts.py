@@ -19,17 +19,16 @@ from chalicelib.api.schemas import (
     StaffAccount,
 )
 from chalicelib.clock import clock
-from chalicelib.domain import limits, verification
+from chalicelib.domain import limits, notices, verification
 from chalicelib.domain.errors import (
     DuplicateAccount,
     Unauthenticated,
     ValidationFailed,
 )
 from chalicelib.domain.roles import Role
-from chalicelib.i18n import text
 from chalicelib.observability import logger
 from chalicelib.services import limits as counters
-from chalicelib.services import revocation, second_factor
+from chalicelib.services import code_sms, revocation, second_factor
 from chalicelib.settings import get_settings
 
 PENDING = "pending_verification"
@@ -62,6 +61,7 @@ def forgot_password(request: ForgotPasswordRequest) -> Accepted:
     went out, so this cannot be used to find out who has an account. Staff and administrator
     accounts get nothing here."""
     now = clock.now()
+    code_sms.refuse_while_open(now)  # a paused SMS service is answered to everyone alike
     applicant = _active_applicant(request.email)
     if applicant is None:
         return Accepted(status="accepted")
@@ -83,13 +83,13 @@ def forgot_password(request: ForgotPasswordRequest) -> Accepted:
     if not stored:
         logger.info("password reset code not sent: the last one is too recent", extra={"applicant_id": applicant.applicant_id})
         return Accepted(status="accepted")
-    if not counters.spend(counters.CODE_SENT, f"{verification.PASSWORD_RESET}:{applicant.applicant_id}", limits.CODES_PER_DAY, now):
+    if not counters.spend(counters.CODE_SENT, f"{verification.PASSWORD_RESET}:{applicant.applicant_id}", limits.CODES_PER_DAY, now) or not code_sms.reserve_quietly(applicant.phone, now):
         # Silent, like every other case here: a 429 would tell that the email has an account.
         update_if(applicant, [Applicant.reset_code_hash.remove(), Applicant.reset_expires_at.remove(), Applicant.reset_attempts.remove()],
                   Applicant.reset_code_hash == verification.code_digest(applicant.applicant_id, code, verification.PASSWORD_RESET))
-        logger.info("password reset code not sent: the daily limit is reached", extra={"applicant_id": applicant.applicant_id})
+        logger.info("password reset code not sent: the account's or the phone's limit is reached", extra={"applicant_id": applicant.applicant_id})
         return Accepted(status="accepted")
-    wiring.sms().send(applicant.phone, text("sms.password_reset_code", applicant.language, code=code, minutes=ttl))
+    code_sms.send(applicant.phone, notices.code_sms("sms.password_reset_code", applicant.language, applicant.given_name, code=code, minutes=ttl), now)
     logger.info("password reset code sent", extra={"applicant_id": applicant.applicant_id})
     return Accepted(status="accepted")
 

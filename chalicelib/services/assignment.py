@@ -24,7 +24,7 @@ from typing import Any
 
 from pynamodb.exceptions import TransactWriteError
 
-from chalicelib import wiring
+from chalicelib import observability, wiring
 from chalicelib.adapters.dynamo import NamedTransaction
 from chalicelib.adapters.tables import Applicant, AssignmentRequest, AssignmentWindow, Slot
 from chalicelib.api.schemas import AssignmentRequestIn, AssignmentStatus
@@ -427,6 +427,8 @@ def assign_province(province: str, now: datetime | None = None) -> Served:
     _settle(province, settled)
     served.waiting = len(due) - len(served.assigned) - served.withdrawn - elsewhere
     logger.info("province served", extra={"province": province, "assigned": len(served.assigned), "waiting": served.waiting, "withdrawn": served.withdrawn})
+    if served.assigned:
+        observability.record("Assignments", len(served.assigned))
     return served
 
 

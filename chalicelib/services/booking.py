@@ -37,6 +37,7 @@ from chalicelib.domain.catalogue import Directorate, Service, find_directorate, 
 from chalicelib.domain.errors import AppointmentFinal, LockedOut, NotFound, SlotFull, ValidationFailed
 from chalicelib.domain.lockout import lock_after_booking, require_not_locked
 from chalicelib.domain.roles import Caller, Role
+from chalicelib import observability
 from chalicelib.observability import logger
 from chalicelib.services import audit, demand, notifications
 from chalicelib.services.accounts import ACTIVE
@@ -114,6 +115,7 @@ def book(caller: Caller, request: BookingRequest) -> AppointmentOut:
             raise SlotFull() from None
         raise
     logger.info("appointment booked", extra={"appointment_id": appointment.appointment_id, "directorate_id": directorate.id})
+    observability.record("Bookings")
     notifications.enqueue([notice.notification_id])
     return appointment_out(appointment)
 

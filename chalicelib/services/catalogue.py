@@ -13,6 +13,7 @@ from chalicelib.api.schemas import DirectorateOut, DirectoratesQuery, ProvinceOu
 from chalicelib.clock import clock
 from chalicelib.domain import calendar
 from chalicelib.domain.catalogue import DIRECTORATES, PROVINCES, SERVICES, Directorate, directorates_in
+from chalicelib import observability
 from chalicelib.observability import logger
 from chalicelib.settings import get_settings
 
@@ -65,6 +66,8 @@ def extend_slot_horizon(today: date | None = None, only: tuple[Directorate, ...]
             if day.isoformat() not in existing and _open_day(directorate, day):
                 opened += 1
     logger.info("slot horizon extended", extra={"days_opened": opened})
+    # The nightly alarm "horizon not extended" waits for this (infrastructure/stacks/monitoring.py).
+    observability.record("SlotHorizonExtended")
     return opened
 
 

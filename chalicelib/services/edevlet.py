@@ -43,13 +43,13 @@ from chalicelib.adapters.dynamo import update_if
 from chalicelib.adapters.edevlet import AuthorizationRequest, CallbackRefused, InvalidIdToken, ProviderUnavailable
 from chalicelib.adapters.tables import Applicant, IdentityClaim, ResidentRecord
 from chalicelib.clock import clock
-from chalicelib.domain import limits, verification
+from chalicelib.domain import limits, notices, verification
 from chalicelib.domain.identity import DocumentType
 from chalicelib.domain.errors import DuplicateAccount, NotEligible, ValidationFailed
 from chalicelib.i18n import text
 from chalicelib.observability import logger
 from chalicelib.services import limits as counters
-from chalicelib.services import signup
+from chalicelib.services import code_sms, phone_accounts, signup
 from chalicelib.services.registry import find_resident, identity_claim, permit_in_force
 from chalicelib.settings import get_settings
 
@@ -189,6 +189,8 @@ def start_account(document_number: str, phone: str, email: str, language: str, r
         counters.SIGN_UP_PHONE, phone, limits.SIGN_UPS_PER_PHONE_PER_DAY, now,
         "Too many sign-ups with this phone number today. Try again tomorrow.",
     )
+    phone_accounts.refuse_if_full(phone)
+    code_sms.reserve(phone, now)
     if replacing:
         discard_pending(replacing)
     applicant_id = _create_login(email)
@@ -227,7 +229,7 @@ def start_account(document_number: str, phone: str, email: str, language: str, r
     counters.spend(counters.CODE_SENT, f"{verification.SIGN_UP}:{applicant_id}", limits.CODES_PER_DAY, now)
     counters.spend(counters.CODE_SENT, f"{verification.EMAIL}:{applicant_id}", limits.CODES_PER_DAY, now)
     minutes = settings.verification_code_ttl_minutes
-    wiring.sms().send(phone, text("sms.verification_code", language, code=sms_code, minutes=minutes))
+    code_sms.send(phone, notices.code_sms("sms.verification_code", language, applicant.given_name or "", code=sms_code, minutes=minutes), now)
     _email_code(applicant, email_code)
     logger.info("e-Devlet account pending its phone and email codes", extra={"applicant_id": applicant_id})
     return applicant_id
@@ -267,6 +269,7 @@ def confirm_phone(applicant_id: str, document_number: str, code: str) -> SignedI
     if not signup.activate(applicant, pending, now):
         holder = _claimed_account(document_number)
         if holder is None or holder.applicant_id == applicant_id:
+            phone_accounts.refuse_if_full(applicant.phone)  # three accounts were activated on it meanwhile
             raise verification.code_refused()
         discard_pending(applicant_id)
         logger.info("identity already claimed: signed in to its account", extra={"applicant_id": holder.applicant_id})

@@ -28,6 +28,7 @@ from chalicelib.domain.calendar import local_day
 from chalicelib.domain.catalogue import find_directorate, find_service
 from chalicelib.observability import logger
 from chalicelib.resources import notifications_queue_name
+from chalicelib.settings import get_settings
 
 CONFIRMED = "appointment.confirmed"
 REMINDER = "appointment.reminder"
@@ -217,6 +218,7 @@ def _facts(appointment: Appointment, applicant: Applicant) -> notices.Appointmen
         given_name=applicant.given_name,
         email=applicant.email,
         language=applicant.language,
+        portal_url=get_settings().portal_url,
     )
 
 

@@ -22,7 +22,8 @@ from chalicelib.domain.catalogue import find_province
 from chalicelib.domain.errors import DuplicateAccount, NotFound, ValidationFailed
 from chalicelib.domain.lockout import lock_in_force
 from chalicelib.domain.roles import Caller
-from chalicelib.services import audit
+from chalicelib.services import audit, phone_accounts
+from chalicelib.services.accounts import ACTIVE
 from chalicelib.services.auth import staff_directorate
 from chalicelib.services.registry import find_residency, identity_claim, residency_copy, residency_of
 
@@ -139,6 +140,11 @@ def amend(caller: Caller, applicant_id: str, request: AmendApplicantRequest) -> 
             # (nor a release: a released account's record is kept as it was).
             write.update(applicant, actions=actions, condition=Applicant.updated_at == applicant.updated_at)
             write.save(amendment_record)
+            moves_phone = "phone" in after and applicant.status == ACTIVE
+            if moves_phone:  # the account becomes one of the new number's live accounts (at most three)
+                phone_accounts.hold(write, after["phone"])
+                if phone_accounts.live_accounts(applicant.phone) > 0:
+                    phone_accounts.let_go(write, applicant.phone)
             if "document_number" in after:
                 write.save(
                     IdentityClaim(identity_claim(after["document_number"]), applicant_id=applicant_id, created_at=now),
@@ -147,6 +153,8 @@ def amend(caller: Caller, applicant_id: str, request: AmendApplicantRequest) -> 
     except TransactWriteError as error:
         if email_changed:
             wiring.accounts().change_email(after["email"], applicant.email)
+        if condition_failed(error) and "phone" in after and phone_accounts.full(after["phone"]):
+            raise phone_accounts.refusal() from None
         if condition_failed(error) and "document_number" in after:
             raise DuplicateAccount("Another account already uses this document number.") from None
         if condition_failed(error):

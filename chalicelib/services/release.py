@@ -31,7 +31,8 @@ from chalicelib.clock import clock
 from chalicelib.domain.errors import ValidationFailed
 from chalicelib.domain.roles import Caller
 from chalicelib.observability import logger
-from chalicelib.services import audit, revocation
+from chalicelib.services import audit, phone_accounts, revocation
+from chalicelib.services.accounts import ACTIVE
 from chalicelib.services.profile import RELEASED, reachable_applicant
 from chalicelib.services.registry import CLAIM_PREFIX, identity_claim
 
@@ -87,6 +88,8 @@ def _release_record(caller: Caller, applicant: Applicant, reason: str) -> None:
                     condition=Applicant.updated_at == applicant.updated_at,
                 )
                 write.save(record)
+                if applicant.status == ACTIVE and phone_accounts.live_accounts(applicant.phone) > 0:
+                    phone_accounts.let_go(write, applicant.phone)  # no longer one of the phone's live accounts
                 for number in freed:
                     write.delete(
                         IdentityClaim(identity_claim(number)),

@@ -28,12 +28,12 @@ from chalicelib.adapters.dynamo import condition_failed, transaction, update_if
 from chalicelib.adapters.tables import Applicant, IdentityClaim, ResidentRecord
 from chalicelib.api.schemas import Accepted, ConfirmRequest, ConfirmResponse, ResendCodeRequest, SignupRequest, SignupResponse
 from chalicelib.clock import clock
-from chalicelib.domain import limits, matching, verification
+from chalicelib.domain import limits, matching, notices, verification
 from chalicelib.domain.errors import DuplicateAccount, NotEligible, RateLimited, ValidationFailed
 from chalicelib.domain.identity import DocumentType
 from chalicelib.domain.roles import Role
-from chalicelib.i18n import text
 from chalicelib.observability import logger
+from chalicelib.services import code_sms, phone_accounts
 from chalicelib.services import limits as counters
 from chalicelib.services.accounts import ACTIVE, PENDING, applicant_or_none
 from chalicelib.services.registry import details_of, find_resident, identity_claim, permit_in_force
@@ -63,6 +63,10 @@ def sign_up(request: SignupRequest) -> SignupResponse:
         counters.SIGN_UP_PHONE, request.phone, limits.SIGN_UPS_PER_PHONE_PER_DAY, now,
         "Too many sign-ups with this phone number today. Try again tomorrow.",
     )
+    counters.spend_or_refuse(
+        counters.SIGN_UP_DOCUMENT, request.document_number, get_settings().rate_limits.document_sign_ups_per_day, now,
+        "Too many sign-ups with this document number today. Try again tomorrow.",
+    )
     record = find_resident(request.document_type, request.document_number)
     typed = matching.PersonalDetails(request.given_name, request.family_name, request.birth_date.isoformat(), request.nationality)
     matched = matching.same_person(typed, details_of(record) if record is not None else matching.NOBODY)
@@ -72,12 +76,14 @@ def sign_up(request: SignupRequest) -> SignupResponse:
         raise NotEligible(NOT_ELIGIBLE)
     if claimed:
         raise DuplicateAccount("This person already has an account. Sign in, or reset the password.")
+    phone_accounts.refuse_if_full(request.phone)
+    code_sms.reserve(request.phone, now)  # the breaker and the phone's codes, before anything is written
     applicant_id = _create_login(request.email, request.password)
     code = verification.new_code()
     applicant = _pending_applicant(applicant_id, record, request, code, now)
     applicant.save(condition=Applicant.applicant_id.does_not_exist())
     counters.spend(counters.CODE_SENT, f"{verification.SIGN_UP}:{applicant_id}", limits.CODES_PER_DAY, now)
-    _send_code(applicant, code)
+    _send_code(applicant, code, now)
     logger.info("applicant signed up", extra={"applicant_id": applicant_id})
     return SignupResponse(applicant_id=applicant_id, status=PENDING)
 
@@ -187,6 +193,7 @@ def confirm(request: ConfirmRequest) -> ConfirmResponse:
         if _claimed(identity_claim(applicant.document_number)):
             remove_pending(applicant)
             raise DuplicateAccount("This person already has an account: another sign-up was confirmed first.")
+        phone_accounts.refuse_if_full(applicant.phone)  # three accounts were activated on it meanwhile
         raise verification.code_refused()
     logger.info("applicant confirmed", extra={"applicant_id": applicant.applicant_id})
     return ConfirmResponse(applicant_id=applicant.applicant_id, status=ACTIVE)
@@ -221,6 +228,7 @@ def activate(applicant: Applicant, pending: verification.PendingCode, now: datet
     try:
         with transaction() as write:
             write.save(claim, condition=IdentityClaim.claim.does_not_exist())
+            phone_accounts.hold(write, applicant.phone)  # at most three live accounts per phone
             write.update(
                 applicant,
                 actions=[
@@ -245,8 +253,10 @@ def activate(applicant: Applicant, pending: verification.PendingCode, now: datet
 
 def resend_code(request: ResendCodeRequest) -> Accepted:
     """A new code for a pending sign-up. The answer is the same whether or not the email is
-    known, so this cannot be used to find out who has an account."""
+    known, so this cannot be used to find out who has an account (a paused SMS service is
+    answered to everyone, before the email is looked up)."""
     now = clock.now()
+    code_sms.refuse_while_open(now)
     user = wiring.accounts().find(request.email)
     applicant = applicant_or_none(user.sub) if user else None
     if applicant is None or applicant.status != PENDING or applicant.pending_expires_at is None or applicant.pending_expires_at <= now:
@@ -262,6 +272,7 @@ def resend_code(request: ResendCodeRequest) -> Accepted:
         counters.CODE_SENT, f"{verification.SIGN_UP}:{applicant.applicant_id}", limits.CODES_PER_DAY, now,
         "No more codes can be sent today. Try again tomorrow.",
     )
+    code_sms.reserve(applicant.phone, now)
     code = verification.new_code()
     applicant.update(
         actions=[
@@ -270,7 +281,7 @@ def resend_code(request: ResendCodeRequest) -> Accepted:
             Applicant.verification_attempts.set(0),
         ]
     )
-    _send_code(applicant, code)
+    _send_code(applicant, code, now)
     return Accepted(status="accepted")
 
 
@@ -289,6 +300,6 @@ def remove_lapsed(now: datetime | None = None, days_back: int = 7) -> dict[str, 
     return {"removed": removed}
 
 
-def _send_code(applicant: Applicant, code: str) -> None:
+def _send_code(applicant: Applicant, code: str, now: datetime) -> None:
     minutes = get_settings().verification_code_ttl_minutes
-    wiring.sms().send(applicant.phone, text("sms.verification_code", applicant.language, code=code, minutes=minutes))
+    code_sms.send(applicant.phone, notices.code_sms("sms.verification_code", applicant.language, applicant.given_name, code=code, minutes=minutes), now)

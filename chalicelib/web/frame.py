@@ -5,7 +5,8 @@ A page handler is a plain function `handler(request: WebRequest, **path_params)`
 app and, around every call: loads or starts the session (the cookie holds only a random id),
 applies a language chosen with `?lang=`, checks the CSRF token of every form post, sets the
 security headers (a Content-Security-Policy without 'unsafe-inline', no framing, no sniffing,
-no referrer), and turns a `DomainError` escaping a handler into an error page in the person's
+no referrer), counts the page's rate limits (`chalicelib/api/rate_limits.py`: a 429 page with
+Retry-After when one is spent), and turns a `DomainError` escaping a handler into an error page in the person's
 language. The rules themselves stay in the use cases the API calls too.
 """
 
@@ -22,7 +23,8 @@ from chalice import Chalice, Response
 
 from chalicelib.adapters.tables import WebSession
 from chalicelib.clock import clock
-from chalicelib.domain.errors import DomainError, Unauthenticated
+from chalicelib.api import rate_limits
+from chalicelib.domain.errors import DomainError, RateLimited, Unauthenticated
 from chalicelib.domain.roles import Caller
 from chalicelib.i18n import LANGUAGES
 from chalicelib.observability import logger
@@ -53,6 +55,7 @@ class WebRequest:
     session: WebSession
     authenticate: Callable[[str | None], Caller]
     kept: bool = True  # False: a first visit's session, stored only once a page needs it
+    retry_after: int | None = None  # a rate limit's wait, in seconds: the Retry-After of a 429 page
 
     @property
     def language(self) -> str:
@@ -121,6 +124,12 @@ class Portal:
             else:
                 session.update(actions=[WebSession.language.set(chosen)])
         path = raw.path.format(**path_params)
+        limited = rate_limits.rules_for(raw.method, raw.path, portal=True)
+        try:  # the client's address first: before a form is read or a token checked
+            rate_limits.enforce(limited, rate_limits.IP, rate_limits.source_ip(raw.context))
+        except RateLimited as refused:
+            request = WebRequest(raw.method, path, query, {}, session, self._authenticate, kept=not is_new)
+            return self._respond(_retry_after(request, self._refusal_page(request, refused)), session, False)
         if chosen is not None and raw.method == "GET":  # drop the parameter: one address per page
             return self._respond(redirect(path + (f"?{urlencode(query)}" if query else "")), session, is_new and chosen in LANGUAGES)
         form: dict[str, str] = {}
@@ -134,6 +143,7 @@ class Portal:
                 return self._respond(WebResponse(403, "This form has expired. Go back, reload the page and try again."), session, False)
         request = WebRequest(raw.method, path, query, form, session, self._authenticate, kept=not is_new)
         try:
+            rate_limits.enforce(limited, rate_limits.ACCOUNT, session.account_id if session.access_token else None)
             response = handler(request, **path_params)
         except DomainError as error:
             if self.error_page is None:
@@ -142,11 +152,17 @@ class Portal:
         except Exception:
             logger.exception("page failed")
             response = self._internal_error(request)
+        _retry_after(request, response)
         if request.session.session_id != session.session_id:  # signed in or out: a new session, the cookie follows
             return self._respond(response, request.session, True)
         if is_new and request.kept:  # a first visit whose page needs the session (a form): store it now
             session.save()
         return self._respond(response, session, is_new and request.kept)
+
+    def _refusal_page(self, request: WebRequest, error: DomainError) -> WebResponse:
+        if self.error_page is None:
+            raise error
+        return self.error_page(request, error)
 
     def _internal_error(self, request: WebRequest) -> WebResponse:
         """The error page in the person's language; plain text only if even that fails."""
@@ -185,6 +201,13 @@ class Portal:
             secure = "; Secure" if self._secure_cookies() else ""
             headers["Set-Cookie"] = f"{SESSION_COOKIE}={session.session_id}; Path=/; HttpOnly; SameSite=Lax{secure}; Max-Age={int(SESSION_LIFETIME.total_seconds())}"
         return Response(response.body, status_code=response.status, headers=headers)
+
+
+def _retry_after(request: WebRequest, response: WebResponse) -> WebResponse:
+    """A page refused by a rate limit tells when to come back (the header; the page says it too)."""
+    if response.status == 429 and request.retry_after:
+        response.headers.setdefault("Retry-After", str(request.retry_after))
+    return response
 
 
 def renew(session: WebSession, *, access_token: str | None, account_id: str | None, role: str | None = None) -> WebSession:

@@ -644,6 +644,26 @@ PAGES: dict[str, dict[str, str]] = {
         "en": "Too many requests. Wait a moment and try again.",
         "ar": "طلبات كثيرة جداً. انتظر قليلاً ثم حاول مرة أخرى.",
     },
+    "error.retry_after_minutes": {
+        "tr": "{minutes} dakika sonra tekrar deneyin.",
+        "en": "Try again in {minutes} minutes.",
+        "ar": "حاول مرة أخرى بعد {minutes} دقيقة.",
+    },
+    "error.retry_after_hours": {
+        "tr": "{hours} saat sonra tekrar deneyin.",
+        "en": "Try again in {hours} hours.",
+        "ar": "حاول مرة أخرى بعد {hours} ساعة.",
+    },
+    "error.sms_paused": {
+        "tr": "Şu anda olağandışı sayıda istek olduğu için SMS ile kod gönderemiyoruz. Hiçbir şey değişmedi; lütfen daha sonra tekrar deneyin.",
+        "en": "We cannot send codes by SMS at the moment because of unusually many requests. Nothing was changed; please try again later.",
+        "ar": "لا يمكننا إرسال الرموز عبر الرسائل القصيرة حالياً بسبب كثرة الطلبات غير المعتادة. لم يتغير شيء؛ يرجى المحاولة لاحقاً.",
+    },
+    "error.phone_full": {
+        "tr": "Bu telefon numarası zaten izin verilen en fazla 3 hesaba ait. Başka bir cep telefonu numarası kullanın.",
+        "en": "This phone number already belongs to 3 accounts, the most allowed. Use another mobile number.",
+        "ar": "رقم الهاتف هذا مرتبط بالفعل بثلاثة حسابات، وهو الحد الأقصى المسموح به. استخدم رقم جوال آخر.",
+    },
     "error.INTERNAL": {
         "tr": "Bizim tarafımızda bir sorun oluştu. Hiçbir şey değişmedi; lütfen tekrar deneyin.",
         "en": "Something went wrong on our side. Nothing was changed; please try again.",

@@ -10,15 +10,17 @@ The Chalice app (`app.py` at the repository root) is packaged by `chalice.cdk.Ch
 a SAM template that is included here (dependencies in a Lambda layer, so that a code change
 re-packages only the code). Added to that template afterwards:
 
-- one IAM role, owned by this stack, for every function of the app (least privilege: the
-  tables, the Cognito admin actions, SMS publishing, email from the sender identity, the
-  queues; nothing on the dead-letter queues, which SQS itself fills). Chalice is told not to
-  manage roles at all.
+- one IAM role per function of the app, owned by this stack, each granting only what that
+  function uses (`infrastructure/stacks/permissions.py`; nothing on the dead-letter queues,
+  which SQS itself fills). Chalice is told not to manage roles at all.
 - the environment the functions read (`chalicelib/settings.py`), including e-Devlet's issuer,
   client id and callback address (CDK context `edevlet_issuer`, `edevlet_client_id`,
   `edevlet_redirect_uri`: what the registration at e-Devlet gave), and the name of the secret
   that holds the client secret (each secret of the description is created here with a
   generated placeholder: an operator puts the real value; the role may read it, nothing more).
+- the public edge (`edge.py`: one stage, throttles, WAF, custom domain), the queue workers'
+  limits (`workers.py`) and the monitoring (`monitoring.py`: alarms to one topic, logs with
+  retention, tracing, dashboard, SMS spend limit), configured by `deployment.py`.
 - API Gateway's own error answers (unknown route, 4XX, 5XX) in the service's error envelope,
   and partial batch responses for SQS event sources (stack-notes 6); SQS event sources that
   name a queue of this stack read it by reference.
@@ -36,7 +38,6 @@ import aws_cdk as cdk
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_dynamodb as dynamodb
-from aws_cdk import aws_iam as iam
 from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_ses as ses
 from aws_cdk import aws_sqs as sqs
@@ -44,6 +45,11 @@ from aws_cdk import custom_resources as cr
 from chalice.cdk import Chalice
 from constructs import Construct
 
+from infrastructure.stacks.deployment import DeploymentSettings
+from infrastructure.stacks.edge import Edge
+from infrastructure.stacks.monitoring import Monitoring
+from infrastructure.stacks.workers import limit_workers
+from infrastructure.stacks.permissions import FunctionRoles
 from chalicelib.resources import (
     KeyAttribute,
     QueueDefinition,
@@ -67,28 +73,8 @@ def _mask(attributes: tuple[str, ...]) -> dict[str, bool]:
     return {_STANDARD_ATTRIBUTE[name]: True for name in attributes}
 
 
-# What the backend does with Cognito beyond the public InitiateAuth call.
-COGNITO_BACKEND_ACTIONS = (
-    "cognito-idp:AdminGetUser",
-    "cognito-idp:AdminListGroupsForUser",
-    "cognito-idp:AdminDeleteUser",
-    "cognito-idp:AdminAddUserToGroup",
-    "cognito-idp:AdminCreateUser",
-    "cognito-idp:AdminSetUserPassword",
-    "cognito-idp:AdminUpdateUserAttributes",
-    "cognito-idp:AdminUserGlobalSignOut",
-    "cognito-idp:AdminDisableUser",
-    "cognito-idp:AdminInitiateAuth",
-    "cognito-idp:InitiateAuth",
-    # The second factor (token-authorised calls; listed so that the role says what the app does).
-    "cognito-idp:RespondToAuthChallenge",
-    "cognito-idp:AssociateSoftwareToken",
-    "cognito-idp:VerifySoftwareToken",
-    "cognito-idp:SetUserMFAPreference",
-)
-
 # Chalice must be given *some* role ARN when it does not manage roles; every function's Role
-# is then overridden with the stack's role. A template that still holds this placeholder
+# is then overridden with the function's own role (permissions.FunctionRoles). A template that still holds this placeholder
 # after synthesis is a bug (the test checks it; a deployment would fail on it, loudly).
 _PLACEHOLDER_ROLE_ARN = "arn:aws:iam::000000000000:role/replaced-by-the-cdk-stack"
 
@@ -285,6 +271,7 @@ class AppointmentsStack(cdk.Stack):
         chalice_stage: str = "dev",
         log_level: str = "INFO",
         edevlet: EdevletClient = EdevletClient(),
+        deployment: DeploymentSettings = DeploymentSettings(),
         **kwargs: Any,
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)
@@ -302,6 +289,7 @@ class AppointmentsStack(cdk.Stack):
         self.secrets = {definition.name: self._secret(definition) for definition in resources.secrets}
 
         stage_config = read_chalice_stage_config(Path(source_dir), chalice_stage)
+        stage_config["api_gateway_stage"] = deployment.stage_name or stage_config.get("api_gateway_stage", "api")
         lambda_timeout = int(stage_config.get("lambda_timeout", 60))
         # Keyed by the (main) queue's name, as are the dead-letter queues and their alarms.
         self.queues: dict[str, sqs.Queue] = {}
@@ -313,8 +301,17 @@ class AppointmentsStack(cdk.Stack):
             self.queues[definition.name] = self._queue(definition, dead_letter_queue, lambda_timeout)
             self.dead_letter_alarms[definition.name] = self._dead_letter_alarm(definition, dead_letter_queue)
 
-        self.function_role = self._function_role()
+        self.function_roles = FunctionRoles(
+            self, "FunctionRoles", prefix=prefix, tables=self.tables,
+            table_indexes={t.short_name: tuple(i.name for i in t.global_indexes) for t in resources.tables},
+            user_pool=self.user_pool, email_identity=self.email_identity, queues=self.queues, secrets=self.secrets,
+        )
         self.chalice = self._chalice(Path(source_dir), stage_config, log_level)
+        # The public edge, the workers' limits, alarms and logs (edge.py, workers.py, monitoring.py).
+        self.deployment = deployment
+        self.edge = Edge(self, "Edge", chalice=self.chalice, prefix=prefix, stage_name=stage_config["api_gateway_stage"], settings=deployment)
+        self.workers = limit_workers(self.chalice, self.chalice_template, deployment)
+        self.monitoring = Monitoring(self, "Monitoring", stack=self, api_name=self.edge.api_name, stage_name=self.edge.stage_name, settings=deployment)
 
         # The API's EndpointURL is an output of the Chalice template already.
         cdk.CfnOutput(self, "UserPoolId", value=self.user_pool.user_pool_id)
@@ -466,39 +463,6 @@ class AppointmentsStack(cdk.Stack):
             treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
         )
 
-    # -- The functions' role ----------------------------------------------------------------
-
-    def _function_role(self) -> iam.Role:
-        role = iam.Role(
-            self,
-            "FunctionRole",
-            assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
-            description=f"Functions of {self.prefix}: its tables, accounts, messages and queues",
-            managed_policies=[
-                iam.ManagedPolicy.from_aws_managed_policy_name("service-role/AWSLambdaBasicExecutionRole")
-            ],
-        )
-        for table in self.tables.values():
-            table.grant_read_write_data(role)
-        self.user_pool.grant(role, *COGNITO_BACKEND_ACTIONS)
-        self.email_identity.grant_send_email(role)
-        # SMS goes straight to a phone number: such a Publish has no resource ARN, hence "*".
-        # Publishing to topics is denied, so the grant covers SMS only.
-        role.add_to_policy(iam.PolicyStatement(actions=["sns:Publish"], resources=["*"]))
-        role.add_to_policy(
-            iam.PolicyStatement(
-                effect=iam.Effect.DENY,
-                actions=["sns:Publish"],
-                resources=[f"arn:{cdk.Aws.PARTITION}:sns:*:*:*"],
-            )
-        )
-        for queue in self.queues.values():
-            queue.grant_send_messages(role)
-            queue.grant_consume_messages(role)
-        for secret in self.secrets.values():
-            secret.grant_read(role)
-        return role
-
     # -- The Chalice app --------------------------------------------------------------------
 
     def static_environment(self, log_level: str) -> dict[str, str]:
@@ -536,12 +500,9 @@ class AppointmentsStack(cdk.Stack):
         }
         for function_id in _resources_of_type(template, "AWS::Serverless::Function"):
             function = chalice.get_resource(function_id)
-            function.add_property_override("Role", self.function_role.role_arn)
+            self.function_roles.attach(function, template["Resources"][function_id])  # its own role
             for key, value in dynamic_environment.items():
                 function.add_property_override(f"Environment.Variables.{key}", value)
-            # The role's policy must exist before the function can be invoked or poll a queue
-            # (the role itself is a dependency already, through the Role reference).
-            function.node.add_dependency(self.function_role.node.find_child("DefaultPolicy"))
 
         # SQS event sources naming a queue of this stack read it by reference (creation order).
         for function_id, event_name, queue_name in _sqs_event_queue_names(template):

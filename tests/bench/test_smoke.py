@@ -51,6 +51,11 @@ BENCHMARKS: dict[str, list[str]] = {
         r"  expired +\S+x ",
         r"  mismatch +\S+x ",
     ],
+    "sms_bench": [
+        r"sms segments per appointment, tr: before \S+ \(max \d+, UCS-2\), after \S+ \(max [123], GSM-7\); ",
+        r"sms segments per appointment, en: before \S+ \(max \d+, UCS-2\), after \S+ \(max [123], GSM-7\); ",
+        r"sms segments per appointment, ar: before \S+ \(max \d+, UCS-2\), after \S+ \(max [1234], UCS-2\); ",
+    ],
     "portal_bench": [
         r"calendar page vs the same 31 days from the API: ",
         r"start page, first visit \(no session read or written\) vs a visitor with a session: ",

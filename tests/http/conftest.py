@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from chalicelib.local.stack import LOAD_TEST_RATE_LIMITS
 from tests.clock_at import chosen_moment
 from tests.http.client import ADMIN_EMAIL, ADMIN_PASSWORD, Api
 
@@ -37,11 +38,23 @@ def server_log(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def base_url(server_log: Path):
-    port = _free_port()
     # The race tests book hundreds of appointments a minute on purpose: the demand rule would
     # rightly switch their directorate to assigned mode. Its thresholds are tested at service
     # level (tests/services/test_assignment.py); here a rush never switches a mode.
-    env = {**os.environ, "PORT": str(port), "PYTHONUNBUFFERED": "1", "DEMAND_MAX_BOOKINGS_PER_MINUTE": "1000000", "DEMAND_ASSIGN_BELOW_FREE_SHARE": "0"}
+    # Likewise, every test client is 127.0.0.1: the per-IP and per-account limits are raised here
+    # (LOAD_TEST_RATE_LIMITS) and their defaults tested on a stack of their own (test_flood.py).
+    env = {**os.environ, "DEMAND_MAX_BOOKINGS_PER_MINUTE": "1000000", "DEMAND_ASSIGN_BELOW_FREE_SHARE": "0", **LOAD_TEST_RATE_LIMITS}
+    process, url = start_stack(env, server_log)
+    yield url
+    process.terminate()
+    process.wait(timeout=30)
+
+
+def start_stack(env: dict[str, str], server_log: Path) -> tuple[subprocess.Popen, str]:
+    """A local stack in its own process with `env`, answering on a free port, its clock at
+    TEST_ISTANBUL_TIME when that is set."""
+    port = _free_port()
+    env = {**env, "PORT": str(port), "PYTHONUNBUFFERED": "1"}
     with server_log.open("w") as log:
         process = subprocess.Popen([sys.executable, "-m", "chalicelib.local"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
@@ -61,9 +74,7 @@ def base_url(server_log: Path):
     moment = chosen_moment(datetime.fromisoformat(requests.get(f"{url}/local/clock", timeout=5).json()["now"]))
     if moment is not None:  # TEST_ISTANBUL_TIME (tests/clock_at.py): the stack's clock starts there
         assert requests.post(f"{url}/local/clock", json={"to": moment.isoformat()}, timeout=30).status_code == 200
-    yield url
-    process.terminate()
-    process.wait(timeout=30)
+    return process, url
 
 
 @pytest.fixture(scope="session")

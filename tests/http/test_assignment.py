@@ -77,6 +77,8 @@ def test_assigned_mode_requests_assignment_notifications_and_a_closure(api: Api,
         [new] = [a for a in mine if a["status"] == "confirmed"]
         assert new["start"][:10] != day
         outbox = api.get("/local/outbox").json()
-        assert any(m["channel"] == "sms" and m["to"] == first.phone and "Water damage" in m["body"] for m in outbox)
+        cancelled = [a for a in mine if a["status"] == "cancelled_by_authority"][0]["reference"]
+        assert any(m["channel"] == "sms" and m["to"] == first.phone and cancelled in m["body"] for m in outbox)
+        assert any(m["channel"] == "email" and m["to"] == first.email and "Water damage" in (m["body"] or "") for m in outbox)
     finally:
         api.request("PUT", f"/v1/admin/directorates/{DIRECTORATE}/services/{SERVICE}/mode", admin_token, json={"mode": "auto"})

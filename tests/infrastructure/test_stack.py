@@ -1,4 +1,4 @@
-"""The CDK stack, synthesized offline once for the module, and its agreement with the local stack.
+"""The CDK stack, synthesized offline once per test session (conftest.py), and its agreement with the local stack.
 
 The key check: for every table, the keys, attribute definitions and indexes in the template
 are the ones `chalicelib/local/provision.py` creates in the emulator (both are built from
@@ -13,9 +13,6 @@ from __future__ import annotations
 import copy
 import json
 import os
-import sys
-import time
-from dataclasses import dataclass, replace
 from typing import Any
 
 os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")  # before jsii starts
@@ -31,18 +28,14 @@ from chalicelib.local.provision import LocalResources, cognito_password_policy, 
 from chalicelib.resources import (  # noqa: E402
     IndexDefinition,
     KeyAttribute,
-    QueueDefinition,
     Resources,
     TableDefinition,
     edevlet_client_secret_name,
     notifications_queue_name,
-    resources,
 )
-from chalicelib.settings import reset_settings, resource_prefix  # noqa: E402
 from tests.aws import fresh_account_session  # noqa: E402
+from tests.infrastructure.synthesis import REGION, Synthesized  # noqa: E402
 from infrastructure.stacks.appointments import (  # noqa: E402
-    _PLACEHOLDER_ROLE_ARN,
-    COGNITO_BACKEND_ACTIONS,
     REPO_ROOT,
     AppointmentsStack,
     _sqs_event_queue_names,
@@ -51,7 +44,6 @@ from infrastructure.stacks.appointments import (  # noqa: E402
     sqs_partial_batch_overrides,
 )
 
-REGION = "eu-central-1"
 FUNCTION_ENVIRONMENT = {
     "RESOURCE_PREFIX",
     "USER_POOL_ID",
@@ -64,59 +56,8 @@ FUNCTION_ENVIRONMENT = {
     "EDEVLET_CLIENT_ID",
     "EDEVLET_REDIRECT_URI",
     "EDEVLET_CLIENT_SECRET_NAME",
+    "PORTAL_URL",  # the SMS link to the portal, from the Chalice stage's environment_variables
 }
-
-
-@dataclass(frozen=True)
-class Synthesized:
-    stack: AppointmentsStack
-    template: Template
-    json: dict[str, Any]
-    resources: Resources
-    prefix: str
-    seconds: float
-
-    def of_type(self, resource_type: str) -> dict[str, dict[str, Any]]:
-        return self.template.find_resources(resource_type)
-
-    def logical_id(self, construct: Any) -> str:
-        return self.stack.get_logical_id(construct.node.default_child)
-
-
-@pytest.fixture(scope="module")
-def described() -> Resources:
-    # The service's resources, plus a queue whose settings are not QueueDefinition's defaults,
-    # so that what the stack (and provisioning) builds is seen to come from each definition.
-    real = resources()
-    probe = QueueDefinition(f"{resource_prefix()}-probe", max_receive_count=3, local_visibility_timeout_seconds=0)
-    return replace(real, queues=real.queues + (probe,))
-
-
-@pytest.fixture(scope="module")
-def synthesized(described: Resources, tmp_path_factory) -> Synthesized:
-    """One synthesis for the whole module (packaging the app is the slow part)."""
-    workdir = tmp_path_factory.mktemp("cdk")
-    # Chalice packaging imports the service's `app` module and exports the stage's variables
-    # into this process: both are undone afterwards, for the tests that run after this module.
-    saved_environment = dict(os.environ)
-    app_was_imported = "app" in sys.modules
-    prefix = resource_prefix()
-    started = time.monotonic()
-    try:
-        with pytest.MonkeyPatch.context() as patch:
-            patch.chdir(workdir)  # Chalice packages into ./chalice.out
-            patch.setenv("AWS_DEFAULT_REGION", REGION)  # its packager asks boto3 for a region
-            app = cdk.App(outdir=str(workdir / "cdk.out"))
-            stack = AppointmentsStack(app, prefix, resources=described, prefix=prefix)
-            template = Template.from_stack(stack)
-            stack.remove_chalice_package()
-    finally:
-        os.environ.clear()
-        os.environ.update(saved_environment)
-        if not app_was_imported:
-            sys.modules.pop("app", None)
-        reset_settings()
-    return Synthesized(stack, template, template.to_json(), described, prefix, time.monotonic() - started)
 
 
 @pytest.fixture(scope="module")
@@ -331,7 +272,11 @@ def test_the_email_sender_is_an_ses_identity(synthesized):
 
 def test_the_sms_settings_are_set_by_a_custom_resource_allowed_to_do_only_that(synthesized):
     messaging = synthesized.resources.messaging
-    [(logical_id, settings)] = synthesized.of_type("Custom::AWS").items()
+    # (the other Custom::AWS, monitoring.py's, sets the spend limit and delivery-status logging)
+    [settings] = [
+        resource for resource in synthesized.of_type("Custom::AWS").values()
+        if "DefaultSMSType" in resource["Properties"]["Create"]
+    ]
     for phase in ("Create", "Update"):
         call = json.loads(settings["Properties"][phase])
         assert (call["service"], call["action"]) == ("SNS", "setSMSAttributes")
@@ -370,79 +315,20 @@ def test_every_function_gets_the_environment_the_app_reads(synthesized):
         assert variables["POWERTOOLS_SERVICE_NAME"] and variables["LOG_LEVEL"] == "INFO"
 
 
-def test_every_function_runs_as_the_stacks_role_and_chalice_made_no_role(synthesized):
-    role = synthesized.stack.function_role
-    role_id = synthesized.logical_id(role)
-    policy_id = synthesized.stack.get_logical_id(role.node.find_child("DefaultPolicy").node.default_child)
-
-    for name, function in _functions(synthesized).items():
-        assert function["Properties"]["Role"] == {"Fn::GetAtt": [role_id, "Arn"]}, name
-        assert policy_id in function["DependsOn"], name  # permissions before the first invocation
-    assert _PLACEHOLDER_ROLE_ARN not in json.dumps(synthesized.json)
-    roles = synthesized.of_type("AWS::IAM::Role")
-    assert {logical_id for logical_id in roles if "chalice" in logical_id.lower()} == set()
-
-
-def _role_statements(synthesized: Synthesized) -> list[dict[str, Any]]:
-    """Every statement granted to the functions' role: its inline policies and the managed
-    policies CDK adds when an inline policy outgrows IAM's size limit."""
-    role_ref = {"Ref": synthesized.logical_id(synthesized.stack.function_role)}
-    statements = []
-    for policy_type in ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"):
-        for policy in synthesized.of_type(policy_type).values():
-            if role_ref in policy["Properties"].get("Roles", []):
-                statements.extend(policy["Properties"]["PolicyDocument"]["Statement"])
-    return statements
-
-
-def _actions(statement: dict[str, Any]) -> set[str]:
-    actions = statement["Action"]
-    return {actions} if isinstance(actions, str) else set(actions)
-
-
-def _allowed(statements: list[dict[str, Any]], resource: Any) -> set[str]:
-    allowed = set()
-    for statement in statements:
-        resources = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
-        if statement["Effect"] == "Allow" and resource in resources:
-            allowed |= _actions(statement)
-    return allowed
-
-
-def test_the_role_may_do_what_the_app_does_and_no_more(synthesized):
-    stack = synthesized.stack
-    statements = _role_statements(synthesized)
-
-    for table in stack.tables.values():
-        allowed = _allowed(statements, {"Fn::GetAtt": [synthesized.logical_id(table), "Arn"]})
-        assert {"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
-                "dynamodb:Query", "dynamodb:ConditionCheckItem", "dynamodb:BatchWriteItem"} <= allowed
-    pool_arn = {"Fn::GetAtt": [synthesized.logical_id(stack.user_pool), "Arn"]}
-    assert set(COGNITO_BACKEND_ACTIONS) <= _allowed(statements, pool_arn)
-    assert "cognito-idp:AdminDisableUser" in _allowed(statements, pool_arn)  # a released account's login
-    assert {"ses:SendEmail", "ses:SendRawEmail"} <= set().union(
-        *(_actions(s) for s in statements if "identity/" in json.dumps(s["Resource"]))
-    )
-    assert _allowed(statements, "*") == {"sns:Publish"}  # SMS has no resource ARN
-    denied = [s for s in statements if s["Effect"] == "Deny"]
-    assert [_actions(s) for s in denied] == [{"sns:Publish"}] and ":sns:*:*:*" in json.dumps(denied[0]["Resource"])
-    assert not any(a.endswith(":*") or a == "*" for s in statements for a in _actions(s))
-    managed = synthesized.of_type("AWS::IAM::Role")[synthesized.logical_id(stack.function_role)]
-    assert "AWSLambdaBasicExecutionRole" in json.dumps(managed["Properties"]["ManagedPolicyArns"])
+# The functions' roles and what they grant: tests/infrastructure/test_permissions.py.
 
 
 # -- secrets ------------------------------------------------------------------------------
 
 
-def test_every_described_secret_is_created_generated_retained_and_readable_by_the_role_only(synthesized):
+def test_every_described_secret_is_created_generated_and_retained(synthesized):
     secrets = {s["Properties"]["Name"]: (logical_id, s) for logical_id, s in synthesized.of_type("AWS::SecretsManager::Secret").items()}
     described = {definition.name for definition in synthesized.resources.secrets}
     assert set(secrets) == described and edevlet_client_secret_name() in described
-    statements = _role_statements(synthesized)
     for name, (logical_id, secret) in secrets.items():
         assert "GenerateSecretString" in secret["Properties"] and "SecretString" not in secret["Properties"], name
         assert secret["DeletionPolicy"] == "Retain"
-        assert _allowed(statements, {"Ref": logical_id}) == {"secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"}
+    # Who may read it: tests/infrastructure/test_permissions.py.
 
 
 def test_the_functions_find_e_devlet_and_its_secret_through_their_environment(synthesized):
@@ -536,7 +422,6 @@ def test_every_queue_is_encrypted_tls_only_and_outlives_six_function_timeouts(sy
 def test_a_message_in_a_dead_letter_queue_sets_off_its_alarm(synthesized):
     by_name = _queues_by_name(synthesized)
     alarms = synthesized.of_type("AWS::CloudWatch::Alarm")
-    assert len(alarms) == len(synthesized.resources.queues)
 
     for definition in synthesized.resources.queues:
         dead_letter_id, _ = by_name[definition.dead_letter_name]
@@ -556,19 +441,6 @@ def test_a_message_in_a_dead_letter_queue_sets_off_its_alarm(synthesized):
             "ComparisonOperator": "GreaterThanOrEqualToThreshold",
             "TreatMissingData": "notBreaching",
         }, definition.name
-
-
-def test_the_functions_may_use_every_queue_and_nothing_on_the_dead_letter_queues(synthesized):
-    by_name = _queues_by_name(synthesized)
-    statements = _role_statements(synthesized)
-
-    for definition in synthesized.resources.queues:
-        logical_id, _ = by_name[definition.name]
-        assert {"sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"} <= _allowed(
-            statements, _arn(logical_id)
-        ), definition.name
-        dead_letter_id, _ = by_name[definition.dead_letter_name]
-        assert dead_letter_id not in json.dumps(statements), definition.name
 
 
 def test_sqs_event_sources_read_the_stacks_queues_by_reference(synthesized):
@@ -695,13 +567,3 @@ def test_resources_are_tagged_with_service_and_deployment(synthesized):
 def test_a_stack_for_another_prefix_than_the_tables_carry_is_refused(described):
     with pytest.raises(ValueError, match="prefix"):
         AppointmentsStack(cdk.App(), "other", resources=described, prefix="another-deployment")
-
-
-def test_cfn_lint_finds_no_error_in_the_template(synthesized):
-    # cfn-lint (a moto dependency) checks the CloudFormation resources against their schemas;
-    # SAM resources are not expanded here (no samtranslator), so it does not see inside them.
-    from cfnlint.api import ManualArgs, lint
-
-    matches = lint(json.dumps(synthesized.json), config=ManualArgs(regions=[REGION]))
-    errors = [f"{m.rule.id} {m.message} ({m.path})" for m in matches if m.rule.id.startswith("E")]
-    assert errors == []

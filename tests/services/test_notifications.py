@@ -20,8 +20,10 @@ from chalicelib.api.schemas import AttendanceRequest
 from chalicelib.domain.errors import ValidationFailed
 from chalicelib.clock import clock
 from chalicelib.domain.calendar import ISTANBUL
+from chalicelib.domain.sms_text import segments
 from chalicelib.services import attendance, notifications
 from chalicelib.services.catalogue import extend_slot_horizon
+from chalicelib.settings import get_settings
 from tests.services.conftest import REGION
 from tests.services.world import FATIH, applicant, book, free_slots, staff_of
 
@@ -59,8 +61,10 @@ def test_a_booking_owes_one_sms_and_one_email_with_an_invitation_and_redelivery_
     notifications.deliver(owed.notification_id)  # the queue delivered the message twice
 
     [sms] = sms_to(person.phone)
-    assert appointment.reference in sms and "تم تأكيد موعدك" in sms
+    assert sms.startswith(person.given_name) and appointment.reference in sms and "موعدك مؤكد" in sms
     assert f"{appointment.start.astimezone(ISTANBUL):%d.%m.%Y %H:%M}" in sms
+    assert "Fatih Hizmet Noktası" in sms and get_settings().portal_url in sms
+    assert "Akşemsettin" not in sms and segments(sms) <= 2  # the address is in the email
     [raw] = emails_to(person.email)
     email = message_from_string(raw, policy=default)
     assert appointment.reference in email["Subject"]
@@ -78,7 +82,7 @@ def test_unknown_languages_read_english(aws):
     person, appointment = booked(language="de")
     notifications.deliver(owed_for(appointment.appointment_id).notification_id)
     [sms] = sms_to(person.phone)
-    assert sms.startswith("Your appointment is confirmed")
+    assert sms.startswith(f"{person.given_name}, your appointment is confirmed")
 
 
 class Outage:
@@ -149,9 +153,9 @@ def test_the_day_before_each_appointment_gets_one_reminder_with_a_check_in_code(
     assert reminder_id not in queued
 
     notifications.deliver(reminder_id)
-    reminder_sms = [s for s in sms_to(person.phone) if s.startswith("Hatırlatma")]
+    reminder_sms = [s for s in sms_to(person.phone) if "randevunuz var" in s]  # yarın → yarin: GSM-7 spelling
     assert len(reminder_sms) == 1 and appointment.reference in reminder_sms[0]
-    code = re.search(r"Giriş kodu: (\d{6})", reminder_sms[0]).group(1)
+    code = re.search(r"Giris kodu: (\d{6})", reminder_sms[0]).group(1)
     assert Notification.get(reminder_id).checkin_code is None  # not kept once delivered
 
     clerk = staff_of(FATIH)

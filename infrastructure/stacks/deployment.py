@@ -1,0 +1,94 @@
+"""What differs between deployments (environments), in one place: read from CDK context
+(`cdk deploy -c key=value`, or `cdk.json`), with the defaults below.
+
+Every limit at the public edge (WAF rates, API Gateway throttles), the alarm subscribers and
+thresholds, the log retention, the SMS spend limit, the workers' concurrency and the custom
+domain come from here; the constructs in `edge.py` and `monitoring.py` only read it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any, Callable
+
+# The retention periods CloudWatch Logs accepts (days).
+LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)
+
+# API Gateway answers before a function does: a function may run at most this long (its
+# integration timeout is 29 s; one second is left for API Gateway itself).
+API_GATEWAY_TIMEOUT_SECONDS = 29
+
+
+@dataclass(frozen=True)
+class DeploymentSettings:
+    """One deployment's configuration. Field name = CDK context key."""
+
+    # API Gateway stage (the only one: see edge.py); empty = `api_gateway_stage` of .chalice/config.json.
+    stage_name: str = ""
+    # Custom domain (both or neither): the name and an ACM certificate for it (for an EDGE
+    # API the certificate lives in us-east-1). TLS 1.2 is pinned on it.
+    domain_name: str = ""
+    certificate_arn: str = ""
+    # Who the alarms reach: email addresses, comma separated on the command line.
+    alarm_emails: tuple[str, ...] = ()
+    # WAF: requests per client IP in `waf_window_seconds` (60, 120, 300 or 600), for the whole
+    # API and for the routes that send an SMS.
+    waf_window_seconds: int = 300
+    waf_rate_limit_per_ip: int = 1000
+    waf_sms_rate_limit_per_ip: int = 20
+    # API Gateway: the stage's steady rate and burst (requests per second, all clients together),
+    # and the tighter ones of the routes that send SMS.
+    throttle_rate: float = 200.0
+    throttle_burst: int = 400
+    sms_throttle_rate: float = 5.0
+    sms_throttle_burst: int = 10
+    # Log retention of every log group (functions, API access log, SMS delivery status).
+    log_retention_days: int = 90
+    # SNS: the account's monthly SMS spend limit (USD), and the alarm at this share of it.
+    sms_monthly_spend_limit_usd: int = 100
+    sms_spend_alarm_ratio: float = 0.8
+    sms_success_rate_alarm_below: float = 0.9
+    # The workers (queue consumers): reserved concurrency each, and the queue source's maximum.
+    worker_reserved_concurrency: int = 5
+    worker_max_concurrency: int = 5
+    # Alarm thresholds.
+    api_5xx_rate_alarm: float = 0.01
+    api_p99_latency_alarm_ms: int = 3000
+    queue_age_alarm_seconds: int = 1800
+    ses_bounce_rate_alarm: float = 0.05
+    ses_complaint_rate_alarm: float = 0.001
+    # The CloudWatch namespace of the service's own metrics (Powertools Metrics).
+    metrics_namespace: str = "MigrationAppointments"
+
+    def __post_init__(self) -> None:
+        if bool(self.domain_name) != bool(self.certificate_arn):
+            raise ValueError("domain_name and certificate_arn go together: give both or neither")
+        if self.log_retention_days not in LOG_RETENTION_DAYS:
+            raise ValueError(f"log_retention_days must be one of {LOG_RETENTION_DAYS}")
+        if self.waf_window_seconds not in (60, 120, 300, 600):
+            raise ValueError("waf_window_seconds must be 60, 120, 300 or 600")
+        for name in ("waf_rate_limit_per_ip", "waf_sms_rate_limit_per_ip"):
+            if getattr(self, name) < 10:
+                raise ValueError(f"{name}: WAF's smallest rate limit is 10")
+        if self.worker_max_concurrency < 2 or self.worker_reserved_concurrency < self.worker_max_concurrency:
+            raise ValueError(
+                "worker_max_concurrency must be at least 2 (SQS's minimum) and at most worker_reserved_concurrency"
+            )
+
+    @classmethod
+    def from_context(cls, context: Callable[[str], Any]) -> "DeploymentSettings":
+        """`context` is `node.try_get_context`; values given on the command line are strings."""
+        values: dict[str, Any] = {}
+        for field in fields(cls):
+            raw = context(field.name)
+            if raw is None or raw == "":
+                continue
+            default = field.default
+            if isinstance(default, tuple):
+                items = raw if isinstance(raw, (list, tuple)) else str(raw).split(",")
+                values[field.name] = tuple(item.strip() for item in items if str(item).strip())
+            elif isinstance(default, bool):
+                values[field.name] = str(raw).lower() in ("1", "true", "yes")
+            else:
+                values[field.name] = type(default)(raw)
+        return cls(**values)

@@ -1,0 +1,356 @@
+"""Least privilege: one IAM role per function of the Chalice app, built from one table of what
+each function uses (`function_access()`).
+
+The table is held to the code by `tests/infrastructure/test_permissions.py`: a static reading
+of `app.py` and `chalicelib/` (`tests/infrastructure/code_reach.py`) follows each entry point
+(the API handler, the two queue workers, each schedule) through the calls it can make, and
+collects the table operations (on which table or index), the Cognito admin calls, SMS, email,
+queue sends and secrets it reaches. The test fails when the code reaches something a role does
+not grant (the function would fail in AWS) and when a role grants something the code does not
+reach (an unused grant). It also reads the synthesized policies and fails on a wildcard action
+or resource, except the few that AWS requires (WILDCARDS, each with its reason).
+
+How the roles reach the functions: `chalice.cdk` packages the app with `manage_iam_role: false`
+and a placeholder role ARN (Chalice must be given one), then the stack overrides each generated
+`AWS::Serverless::Function`'s `Role` with the role of that function (`attach`). Chalice's own
+per-function `iam_role_arn` (`lambda_functions` in config.json) would need the ARNs before
+packaging, i.e. roles that exist outside this stack; the override keeps roles and functions in
+one stack and one deployment, and works with chalice.cdk 1.34's offline synthesis.
+
+Each function also gets a fixed name (`<prefix>-<function-name>`), so that its role can write
+to its own log group only (Lambda's `/aws/lambda/<name>`, or the group its `LoggingConfig` names:
+whoever sets that tells `FunctionRoles.use_log_group`), instead of AWSLambdaBasicExecutionRole's
+logs on every group of the account. X-Ray's write actions, if a function's tracing is on, are
+added to its role by whoever turns tracing on (the policy test expects them exactly then).
+
+The audit table is append-only for everyone: PutItem (alone, or as an item of a transaction:
+DynamoDB authorizes each item of TransactWriteItems by PutItem, UpdateItem, DeleteItem or
+ConditionCheckItem), and Query for the staff trail; never UpdateItem, DeleteItem or
+BatchWriteItem (whose requests may delete). PutItem could replace an item with the same key;
+audit keys carry a fresh UUID (`chalicelib/services/audit.py`), so no write of the service does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+import aws_cdk as cdk
+import jsii
+from aws_cdk import aws_cognito as cognito
+from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_secretsmanager as secretsmanager
+from aws_cdk import aws_ses as ses
+from aws_cdk import aws_sqs as sqs
+from constructs import Construct
+
+from chalicelib.resources import assignments_queue_name, edevlet_client_secret_name, notifications_queue_name
+
+API_HANDLER = "api_handler"  # the name Chalice gives the function that serves the REST API
+
+# Items of the audit table are only ever added (see the module's note).
+AUDIT_TABLE = "audit"
+AUDIT_ALLOWED = frozenset({"PutItem", "Query"})
+
+# What a Lambda event source mapping needs of the queue it polls (for the function's role).
+QUEUE_CONSUMER_ACTIONS = ("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes")
+# Sending: GetQueueUrl (the URL is looked up by name) and SendMessage (SendMessageBatch is
+# authorized by sqs:SendMessage).
+QUEUE_SENDER_ACTIONS = ("sqs:GetQueueUrl", "sqs:SendMessage")
+
+# Cognito operations the service calls that Cognito authorizes with a user's password, session
+# or access token and never with IAM ("Amazon Cognito doesn't evaluate IAM policies in requests
+# for this API operation", in each one's API reference): granting them would grant nothing.
+COGNITO_PUBLIC_OPERATIONS = frozenset({
+    "InitiateAuth",
+    "RespondToAuthChallenge",
+    "AssociateSoftwareToken",
+    "VerifySoftwareToken",
+    "SetUserMFAPreference",
+})
+
+# The only "*" in the functions' policies, and why AWS leaves no narrower choice.
+WILDCARDS: dict[str, str] = {
+    "sns:Publish": "An SMS is published to a phone number, which has no ARN; a Deny on every "
+                   "topic ARN keeps the grant to SMS.",
+    "logs:CreateLogGroup": "Scoped to the function's own log group; the trailing ':*' of a log "
+                           "group ARN is how IAM names the group and its streams.",
+    "logs:CreateLogStream": "Lambda names the streams of the function's log group itself.",
+    "logs:PutLogEvents": "Lambda names the streams of the function's log group itself.",
+    "xray:PutTraceSegments": "X-Ray has no resource-level permissions (only if tracing is on).",
+    "xray:PutTelemetryRecords": "X-Ray has no resource-level permissions (only if tracing is on).",
+    "cloudwatch:PutMetricData": "CloudWatch metrics have no ARN (only for a function that puts metrics "
+                                "through the API; Powertools Metrics writes EMF to the log instead).",
+}
+
+
+@dataclass(frozen=True)
+class TableAccess:
+    """What a function does with one table: DynamoDB actions on its items (GetItem, Query, ...),
+    and the global indexes it queries (Query on each index's ARN)."""
+
+    actions: frozenset[str]
+    indexes: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, *actions: str, query: tuple[str, ...] = ()) -> "TableAccess":
+        return cls(frozenset(actions), frozenset(query))
+
+
+@dataclass(frozen=True)
+class FunctionAccess:
+    """Everything one function of the app may do."""
+
+    tables: Mapping[str, TableAccess] = field(default_factory=dict)  # by the table's short name
+    cognito: frozenset[str] = frozenset()  # admin actions on the user pool (without the prefix)
+    sms: bool = False
+    email: bool = False
+    sends_to: frozenset[str] = frozenset()  # queue names
+    reads_from: str | None = None  # the queue of its SQS event source
+    secrets: frozenset[str] = frozenset()  # secret names (GetSecretValue)
+
+
+T = TableAccess.of
+
+
+def function_access() -> dict[str, FunctionAccess]:
+    """Function name (as Chalice names it) -> what it may do. Derived by following each entry
+    point through the code; `tests/infrastructure/test_permissions.py` re-derives it and
+    compares. A new table, call or schedule is added here in the same change."""
+    notifications, assignments = notifications_queue_name(), assignments_queue_name()
+    return {
+        API_HANDLER: FunctionAccess(
+            tables={
+                "residents": T("GetItem", "BatchWriteItem", query=("by-passport",)),  # registry import, matching
+                "applicants": T("GetItem", "BatchGetItem", "PutItem", "UpdateItem", "DeleteItem"),
+                "identity-claims": T("GetItem", "BatchGetItem", "PutItem", "DeleteItem"),
+                "rate-counters": T("GetItem", "UpdateItem"),  # rate limits; live accounts per phone (phone_accounts.py)
+                "staff": T("GetItem", "PutItem"),
+                "token-validity": T("GetItem", "UpdateItem"),
+                "audit": T("PutItem", "Query"),
+                "slots": T("GetItem", "Query", "UpdateItem"),
+                "directorate-days": T("UpdateItem"),
+                "appointments": T("GetItem", "PutItem", "UpdateItem", query=("by-applicant", "by-directorate")),
+                "notifications": T("PutItem"),
+                "assignment-requests": T("GetItem", "PutItem", "UpdateItem", query=("waiting-by-province",)),
+                "assignment-windows": T("GetItem", "Query", "UpdateItem"),
+                "demand-modes": T("GetItem", "Query", "UpdateItem"),
+                "web-sessions": T("GetItem", "PutItem", "UpdateItem", "DeleteItem"),
+                "sign-in-challenges": T("GetItem", "PutItem", "UpdateItem", "DeleteItem"),
+                "idempotency": T("GetItem", "PutItem", "UpdateItem", "DeleteItem"),  # Powertools' store
+            },
+            cognito=frozenset({
+                "AdminGetUser", "AdminListGroupsForUser", "AdminCreateUser", "AdminSetUserPassword",
+                "AdminUpdateUserAttributes", "AdminAddUserToGroup", "AdminDeleteUser",
+                "AdminUserGlobalSignOut", "AdminDisableUser",
+            }),
+            sms=True,  # sign-up, phone and password-reset codes
+            email=True,  # the email code of an e-Devlet sign-in's contact details
+            sends_to=frozenset({notifications, assignments}),
+            secrets=frozenset({edevlet_client_secret_name()}),  # e-Devlet's token endpoint
+        ),
+        "deliver_notifications": FunctionAccess(
+            tables={
+                "notifications": T("GetItem", "UpdateItem"),
+                "appointments": T("GetItem"),
+                "applicants": T("GetItem"),
+            },
+            sms=True,
+            email=True,
+            reads_from=notifications,
+        ),
+        "assign_appointments": FunctionAccess(
+            tables={
+                "assignment-requests": T("UpdateItem", query=("waiting-by-province",)),
+                "assignment-windows": T("UpdateItem"),
+                "applicants": T("BatchGetItem", "UpdateItem"),
+                "slots": T("Query", "UpdateItem"),
+                "appointments": T("PutItem"),
+                "notifications": T("PutItem"),
+                "audit": T("PutItem"),
+            },
+            sends_to=frozenset({notifications}),
+            reads_from=assignments,
+        ),
+        "redrive_assignments": FunctionAccess(
+            tables={"assignment-requests": T(query=("waiting-by-province",))},
+            sends_to=frozenset({assignments}),
+        ),
+        "evaluate_demand": FunctionAccess(
+            tables={"demand-modes": T("Query", "UpdateItem"), "slots": T("Query")},
+        ),
+        "send_reminders": FunctionAccess(
+            tables={
+                "appointments": T("UpdateItem", query=("unmarked-by-day",)),
+                "notifications": T("PutItem"),
+            },
+            sends_to=frozenset({notifications}),
+        ),
+        "requeue_notifications": FunctionAccess(
+            tables={"notifications": T(query=("undelivered-by-day",))},
+            sends_to=frozenset({notifications}),
+        ),
+        "remove_lapsed_sign_ups": FunctionAccess(
+            tables={"applicants": T("DeleteItem", query=("pending-by-day",))},
+            cognito=frozenset({"AdminGetUser", "AdminDeleteUser"}),
+        ),
+        "extend_slot_horizon": FunctionAccess(
+            tables={"directorate-days": T("Query", "PutItem"), "slots": T("PutItem")},
+        ),
+        "sweep_no_shows": FunctionAccess(
+            tables={
+                "appointments": T("GetItem", "UpdateItem", query=("unmarked-by-day",)),
+                "applicants": T("GetItem", "UpdateItem"),
+                "audit": T("PutItem"),
+            },
+        ),
+    }
+
+
+def chalice_function_name(resource: Mapping[str, Any]) -> str:
+    """The Chalice name of a packaged function (`app.<name>`; the API's handler is `app.app`)."""
+    handler = resource["Properties"]["Handler"]
+    name = handler.rsplit(".", 1)[1]
+    return API_HANDLER if name == "app" else name
+
+
+def deployed_function_name(prefix: str, function: str) -> str:
+    """The Lambda function's name: fixed, so that its role can name its log group."""
+    name = f"{prefix}-{function.replace('_', '-')}"
+    if len(name) > 64:
+        raise ValueError(f"function name {name!r} is longer than Lambda's 64 characters")
+    return name
+
+
+class FunctionRoles(Construct):
+    """One role per function of the app, each granting exactly its `FunctionAccess`."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        prefix: str,
+        tables: Mapping[str, dynamodb.Table],
+        table_indexes: Mapping[str, tuple[str, ...]],
+        user_pool: cognito.UserPool,
+        email_identity: ses.EmailIdentity,
+        queues: Mapping[str, sqs.Queue],
+        secrets: Mapping[str, secretsmanager.Secret],
+        access: Mapping[str, FunctionAccess] | None = None,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self.prefix = prefix
+        self.access = dict(access if access is not None else function_access())
+        self.roles: dict[str, iam.Role] = {}
+        self.log_groups: dict[str, str] = {}  # function -> the log group it writes to
+        self._names_by_logical_id: dict[str, str] = {}
+        for function, granted in self.access.items():
+            check_access(function, granted, tables, table_indexes, queues, secrets)
+            self.roles[function] = self._role(function, granted, tables, user_pool, email_identity, queues, secrets)
+
+    def _role(self, function, granted, tables, user_pool, email_identity, queues, secrets) -> iam.Role:
+        stack = cdk.Stack.of(self)
+        name = deployed_function_name(self.prefix, function)
+        role = iam.Role(
+            self,
+            "".join(part.capitalize() for part in function.split("_")),
+            assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+            description=f"{name}: only what this function uses",
+        )
+        self.log_groups[function] = f"/aws/lambda/{name}"  # Lambda's default; see use_log_group
+        role.add_to_policy(iam.PolicyStatement(
+            actions=["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
+            resources=[cdk.Lazy.string(_LogGroupArn(stack, self.log_groups, function))],
+        ))
+        for short_name, use in sorted(granted.tables.items()):
+            table = tables[short_name]
+            if use.actions:
+                role.add_to_policy(iam.PolicyStatement(
+                    actions=[f"dynamodb:{a}" for a in sorted(use.actions)], resources=[table.table_arn]
+                ))
+            if use.indexes:
+                role.add_to_policy(iam.PolicyStatement(
+                    actions=["dynamodb:Query"],
+                    resources=[f"{table.table_arn}/index/{index}" for index in sorted(use.indexes)],
+                ))
+        if granted.cognito:
+            user_pool.grant(role, *(f"cognito-idp:{a}" for a in sorted(granted.cognito)))
+        if granted.email:
+            email_identity.grant(role, "ses:SendRawEmail")
+        if granted.sms:
+            role.add_to_policy(iam.PolicyStatement(actions=["sns:Publish"], resources=["*"]))
+            role.add_to_policy(iam.PolicyStatement(
+                effect=iam.Effect.DENY, actions=["sns:Publish"], resources=[f"arn:{cdk.Aws.PARTITION}:sns:*:*:*"]
+            ))
+        for queue_name in sorted(granted.sends_to):
+            queues[queue_name].grant(role, *QUEUE_SENDER_ACTIONS)
+        if granted.reads_from:
+            queues[granted.reads_from].grant(role, *QUEUE_CONSUMER_ACTIONS)
+        for secret_name in sorted(granted.secrets):
+            role.add_to_policy(iam.PolicyStatement(
+                actions=["secretsmanager:GetSecretValue"], resources=[secrets[secret_name].secret_arn]
+            ))
+        return role
+
+    def use_log_group(self, function: str, log_group_name: str) -> None:
+        """The function (its Chalice name or its logical id) logs to `log_group_name` (set by
+        its `LoggingConfig`), not to Lambda's default group: its role may write there only."""
+        name = self._names_by_logical_id.get(function, function)
+        if name not in self.log_groups:
+            raise ValueError(f"no function {function!r}")
+        self.log_groups[name] = log_group_name
+
+    def attach(self, function: cdk.CfnResource, resource: Mapping[str, Any]) -> str:
+        """Give a packaged function its role and its fixed name; returns its Chalice name."""
+        name = chalice_function_name(resource)
+        if name not in self.roles:
+            raise ValueError(
+                f"the app has a function {name!r} that infrastructure/stacks/permissions.py does not "
+                "describe: add what it uses to function_access()"
+            )
+        role = self.roles[name]
+        self._names_by_logical_id[cdk.Stack.of(self).resolve(function.logical_id)] = name
+        function.add_property_override("Role", role.role_arn)
+        function.add_property_override("FunctionName", deployed_function_name(self.prefix, name))
+        # The role's policy must exist before the function can be invoked or poll a queue
+        # (the role itself is a dependency already, through the Role reference).
+        function.node.add_dependency(role.node.find_child("DefaultPolicy"))
+        return name
+
+
+@jsii.implements(cdk.IStableStringProducer)
+class _LogGroupArn:
+    """The ARN of a function's log group and its streams, read when the template is written
+    (after a monitoring construct may have given the function a log group of its own)."""
+
+    def __init__(self, stack: cdk.Stack, log_groups: dict[str, str], function: str) -> None:
+        self._stack, self._log_groups, self._function = stack, log_groups, function
+
+    def produce(self) -> str:
+        return self._stack.format_arn(
+            service="logs", resource="log-group", resource_name=f"{self._log_groups[self._function]}:*",
+            arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME,
+        )
+
+
+def check_access(function, granted, tables, table_indexes, queues, secrets) -> None:
+    unknown = set(granted.tables) - set(tables)
+    if unknown:
+        raise ValueError(f"{function}: no table {sorted(unknown)} in the stack")
+    for short_name, use in granted.tables.items():
+        missing = set(use.indexes) - set(table_indexes.get(short_name, ()))
+        if missing:
+            raise ValueError(f"{function}: table {short_name} has no index {sorted(missing)}")
+    audit = granted.tables.get(AUDIT_TABLE)
+    if audit and not audit.actions <= AUDIT_ALLOWED:
+        raise ValueError(f"{function}: the audit table is append-only, not {sorted(audit.actions - AUDIT_ALLOWED)}")
+    queue_names = set(granted.sends_to) | ({granted.reads_from} if granted.reads_from else set())
+    if queue_names - set(queues):
+        raise ValueError(f"{function}: no queue {sorted(queue_names - set(queues))} in the stack")
+    if set(granted.secrets) - set(secrets):
+        raise ValueError(f"{function}: no secret {sorted(set(granted.secrets) - set(secrets))} in the stack")
+    public = set(granted.cognito) & COGNITO_PUBLIC_OPERATIONS
+    if public:
+        raise ValueError(f"{function}: Cognito evaluates no IAM policy for {sorted(public)}")
