@@ -126,7 +126,7 @@ def function_access() -> dict[str, FunctionAccess]:
                 "applicants": T("GetItem", "BatchGetItem", "PutItem", "UpdateItem", "DeleteItem"),
                 "identity-claims": T("GetItem", "BatchGetItem", "PutItem", "DeleteItem"),
                 "rate-counters": T("GetItem", "UpdateItem"),  # rate limits; live accounts per phone (phone_accounts.py)
-                "staff": T("GetItem", "PutItem"),
+                "staff": T("GetItem", "PutItem", "UpdateItem"),  # UpdateItem: an admin disables an account
                 "token-validity": T("GetItem", "UpdateItem"),
                 "audit": T("PutItem", "Query"),
                 "slots": T("GetItem", "Query", "UpdateItem"),
