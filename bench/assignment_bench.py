@@ -752,7 +752,7 @@ def release_day(world: World, province: str, places: int) -> date:
     """Releases `places` places on the last full working day of the booking window at the
     province's directorate, with the admin's capacity use case; returns the day."""
     from chalicelib.adapters.tables import Slot
-    from chalicelib.api.schemas import SlotCapacityRequest
+    from chalicelib.contract import SlotCapacityRequest
     from chalicelib.clock import clock
     from chalicelib.domain.roles import Caller, Role
     from chalicelib.domain.booking import booking_window
@@ -773,7 +773,7 @@ def release_day(world: World, province: str, places: int) -> date:
 
 
 def set_mode(world: World, province: str, mode: str) -> None:
-    from chalicelib.api.schemas import DemandModeRequest
+    from chalicelib.contract import DemandModeRequest
     from chalicelib.services import demand
 
     demand.set_mode(world.admin, f"{province}-merkez", SERVICE, DemandModeRequest(mode=mode))
@@ -782,7 +782,7 @@ def set_mode(world: World, province: str, mode: str) -> None:
 def open_trial(world: World, province: str, people: list[Person], places: int, rng: random.Random) -> Trial:
     """Everyone looks and books as fast as their kind does, in simulated-time order."""
     from chalicelib.adapters.tables import Applicant
-    from chalicelib.api.schemas import AvailabilityQuery, BookingRequest
+    from chalicelib.contract import AvailabilityQuery, BookingRequest
     from chalicelib.domain.errors import DomainError, SlotFull
     from chalicelib.domain.roles import Caller, Role
     from chalicelib.services import booking

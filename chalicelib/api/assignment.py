@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from chalicelib.api.http import endpoint
-from chalicelib.api.schemas import (
+from chalicelib.contract import (
     AssignmentRequestIn,
     AssignmentStatus,
     ClosureOut,

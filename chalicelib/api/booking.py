@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from chalicelib.api.http import ANY_ACCOUNT, endpoint
-from chalicelib.api.schemas import (
+from chalicelib.contract import (
     AnyBody,
     AppointmentOut,
     AppointmentPageQuery,

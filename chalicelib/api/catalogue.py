@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from chalicelib.api.http import endpoint
-from chalicelib.api.schemas import DirectorateOut, DirectoratesQuery, Health, ProvinceOut, ServiceOut
+from chalicelib.contract import DirectorateOut, DirectoratesQuery, Health, ProvinceOut, ServiceOut
 from chalicelib.domain.errors import ValidationFailed
 from chalicelib.services import catalogue
 

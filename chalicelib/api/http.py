@@ -25,6 +25,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from chalicelib.api import rate_limits
 from chalicelib.api.errors import FRAMEWORK_ERRORS, envelope, internal_error, refusal, refusal_headers
+from chalicelib.contract import Page
 from chalicelib.domain.errors import DomainError, Forbidden, ValidationFailed
 from chalicelib.domain.roles import Caller, Role
 from chalicelib.observability import logger
@@ -38,14 +39,6 @@ NEXT_CURSOR_HEADER = "X-Next-Cursor"
 MAX_IDEMPOTENCY_KEY = 255
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 MAX_BODY_BYTES = 1_000_000
-
-
-class Page(list):
-    """A page of results: the items are the body, the cursor of the next page a header."""
-
-    def __init__(self, items: list[Any], next_cursor: str | None) -> None:
-        super().__init__(items)
-        self.next_cursor = next_cursor
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from chalicelib.api.http import endpoint
-from chalicelib.api.schemas import LoginResponse, MfaRequest
+from chalicelib.contract import LoginResponse, MfaRequest
 from chalicelib.domain.errors import Unauthenticated, ValidationFailed
 from chalicelib.services import second_factor
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from chalicelib.api.http import endpoint
-from chalicelib.api.schemas import AnyBody, ApplicantProfile
+from chalicelib.contract import AnyBody, ApplicantProfile
 from chalicelib.domain.errors import NotFound, ProfileLocked
 from chalicelib.domain.roles import Caller, Role
 from chalicelib.services import profile

@@ -4,7 +4,7 @@ details in person, releasing an online account someone else opened with their id
 from __future__ import annotations
 
 from chalicelib.api.http import endpoint
-from chalicelib.api.schemas import (
+from chalicelib.contract import (
     AmendApplicantRequest,
     AmendmentResult,
     ApplicantProfile,

@@ -192,7 +192,7 @@ def _move_clock(body: Any, pump: EventPump) -> dict[str, Any]:
 
 
 def _seed(admin_email: str, admin_password: str, seed_residents: bool) -> None:
-    from chalicelib.api.schemas import ImportResidentsRequest
+    from chalicelib.contract import ImportResidentsRequest
     from chalicelib.services import accounts, catalogue, registry
 
     accounts.ensure_admin(admin_email, admin_password)

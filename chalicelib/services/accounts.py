@@ -9,7 +9,7 @@ from chalicelib import wiring
 from chalicelib.adapters.cognito import EmailTaken, InvalidCredentials, NotConfirmed, PasswordRejected, SignOutFailed
 from chalicelib.adapters.dynamo import update_if
 from chalicelib.adapters.tables import Applicant, StaffMember
-from chalicelib.api.schemas import (
+from chalicelib.contract import (
     Accepted,
     CreateStaffRequest,
     ForgotPasswordRequest,

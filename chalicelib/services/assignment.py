@@ -27,7 +27,7 @@ from pynamodb.exceptions import TransactWriteError
 from chalicelib import observability, wiring
 from chalicelib.adapters.dynamo import NamedTransaction
 from chalicelib.adapters.tables import Applicant, AssignmentRequest, AssignmentWindow, Slot
-from chalicelib.api.schemas import AssignmentRequestIn, AssignmentStatus
+from chalicelib.contract import AssignmentRequestIn, AssignmentStatus
 from chalicelib.clock import clock
 from chalicelib.domain import assignment as rules
 from chalicelib.domain import booking as booking_rules

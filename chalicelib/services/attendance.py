@@ -10,7 +10,7 @@ from pynamodb.exceptions import TransactWriteError
 
 from chalicelib.adapters.dynamo import NamedTransaction
 from chalicelib.adapters.tables import Applicant, Appointment
-from chalicelib.api.schemas import AppointmentOut, AttendanceRequest
+from chalicelib.contract import AppointmentOut, AttendanceRequest
 from chalicelib.clock import clock
 from chalicelib.domain import attendance
 from chalicelib.domain.attendance import CONFIRMED, Outcome

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from chalicelib.adapters.tables import AuditRecord
-from chalicelib.api.schemas import AuditEntry
+from chalicelib.contract import AuditEntry
 
 
 def applicant_subject(applicant_id: str) -> str:

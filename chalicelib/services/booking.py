@@ -19,8 +19,8 @@ from pynamodb.transactions import TransactGet
 
 from chalicelib.adapters.dynamo import NamedTransaction, connection
 from chalicelib.adapters.tables import Applicant, Appointment, DemandMode, Notification, Slot
-from chalicelib.api.http import Page
-from chalicelib.api.schemas import (
+from chalicelib.contract import Page
+from chalicelib.contract import (
     AppointmentOut,
     AppointmentPageQuery,
     Availability,

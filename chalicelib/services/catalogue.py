@@ -9,7 +9,7 @@ from pynamodb.exceptions import TransactWriteError
 
 from chalicelib.adapters.dynamo import condition_failed, transaction
 from chalicelib.adapters.tables import DirectorateDay, Slot
-from chalicelib.api.schemas import DirectorateOut, DirectoratesQuery, ProvinceOut, ServiceOut
+from chalicelib.contract import DirectorateOut, DirectoratesQuery, ProvinceOut, ServiceOut
 from chalicelib.clock import clock
 from chalicelib.domain import calendar
 from chalicelib.domain.catalogue import DIRECTORATES, PROVINCES, SERVICES, Directorate, directorates_in

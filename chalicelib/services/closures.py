@@ -15,7 +15,7 @@ from pynamodb.exceptions import TransactWriteError
 
 from chalicelib.adapters.dynamo import NamedTransaction
 from chalicelib.adapters.tables import Applicant, Appointment, DirectorateDay, Slot
-from chalicelib.api.schemas import ClosureOut, ClosureRequest
+from chalicelib.contract import ClosureOut, ClosureRequest
 from chalicelib.clock import clock
 from chalicelib.domain.attendance import CANCELLED_BY_AUTHORITY, CONFIRMED
 from chalicelib.domain.calendar import ISTANBUL, local_day

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from chalicelib.adapters.dynamo import transaction
 from chalicelib.adapters.tables import DemandMode, Slot
-from chalicelib.api.schemas import DemandModeOut, DemandModeRequest
+from chalicelib.contract import DemandModeOut, DemandModeRequest
 from chalicelib.clock import clock
 from chalicelib.domain.catalogue import DIRECTORATES, Directorate, Service, find_directorate, find_service
 from chalicelib.domain.calendar import local_day

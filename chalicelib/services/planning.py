@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from chalicelib.adapters.tables import DemandMode, Slot
-from chalicelib.api.schemas import SlotCapacityRequest
+from chalicelib.contract import SlotCapacityRequest
 from chalicelib.clock import clock
 from chalicelib.domain import capacity as rules
 from chalicelib.domain.calendar import ISTANBUL, wall_time

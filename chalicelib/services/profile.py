@@ -15,7 +15,7 @@ from chalicelib import wiring
 from chalicelib.adapters.cognito import EmailTaken
 from chalicelib.adapters.dynamo import condition_failed, transaction
 from chalicelib.adapters.tables import Applicant, IdentityClaim
-from chalicelib.api.schemas import AmendApplicantRequest, AmendmentResult, ApplicantProfile, AuditEntry
+from chalicelib.contract import AmendApplicantRequest, AmendmentResult, ApplicantProfile, AuditEntry
 from chalicelib.clock import clock
 from chalicelib.domain import identity, profile
 from chalicelib.domain.catalogue import find_province

@@ -6,7 +6,7 @@ from datetime import date
 
 from chalicelib.adapters.dynamo import update_if
 from chalicelib.adapters.tables import Applicant, IdentityClaim, ResidentRecord
-from chalicelib.api.schemas import ImportResidentsRequest, ImportResidentsResponse
+from chalicelib.contract import ImportResidentsRequest, ImportResidentsResponse
 from chalicelib.clock import clock
 from chalicelib.domain.catalogue import PermitStatus
 from chalicelib.domain.eligibility import Residency

@@ -26,7 +26,7 @@ from pynamodb.exceptions import TransactWriteError
 from chalicelib import wiring
 from chalicelib.adapters.dynamo import condition_failed, transaction
 from chalicelib.adapters.tables import Applicant, IdentityClaim
-from chalicelib.api.schemas import ReleaseRequest, ReleaseResult
+from chalicelib.contract import ReleaseRequest, ReleaseResult
 from chalicelib.clock import clock
 from chalicelib.domain.errors import ValidationFailed
 from chalicelib.domain.roles import Caller

@@ -32,7 +32,7 @@ from chalicelib import wiring
 from chalicelib.adapters.cognito import ChallengeExpired, CodeMismatch, MfaRequired, Tokens
 from chalicelib.adapters.dynamo import update_if
 from chalicelib.adapters.tables import SignInChallenge
-from chalicelib.api.schemas import LoginResponse, MfaChallengeResponse, MfaRequest, MfaSetupResponse
+from chalicelib.contract import LoginResponse, MfaChallengeResponse, MfaRequest, MfaSetupResponse
 from chalicelib.clock import clock
 from chalicelib.domain.errors import Unauthenticated
 from chalicelib.domain.roles import needs_second_factor

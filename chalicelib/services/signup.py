@@ -26,7 +26,7 @@ from chalicelib import wiring
 from chalicelib.adapters.cognito import EmailTaken, PasswordRejected
 from chalicelib.adapters.dynamo import condition_failed, transaction, update_if
 from chalicelib.adapters.tables import Applicant, IdentityClaim, ResidentRecord
-from chalicelib.api.schemas import Accepted, ConfirmRequest, ConfirmResponse, ResendCodeRequest, SignupRequest, SignupResponse
+from chalicelib.contract import Accepted, ConfirmRequest, ConfirmResponse, ResendCodeRequest, SignupRequest, SignupResponse
 from chalicelib.clock import clock
 from chalicelib.domain import limits, matching, notices, verification
 from chalicelib.domain.errors import DuplicateAccount, NotEligible, RateLimited, ValidationFailed

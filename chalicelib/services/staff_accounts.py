@@ -15,7 +15,7 @@ from pynamodb.exceptions import TransactWriteError
 from chalicelib import wiring
 from chalicelib.adapters.dynamo import condition_failed, transaction
 from chalicelib.adapters.tables import StaffMember
-from chalicelib.api.schemas import DisableStaffRequest, StaffAccountStatus
+from chalicelib.contract import DisableStaffRequest, StaffAccountStatus
 from chalicelib.clock import clock
 from chalicelib.domain.errors import NotFound
 from chalicelib.domain.roles import Caller

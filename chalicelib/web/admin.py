@@ -12,7 +12,7 @@ from itertools import groupby
 
 from pydantic import ValidationError
 
-from chalicelib.api.schemas import CreateStaffRequest, DemandModeRequest, SlotCapacityRequest
+from chalicelib.contract import CreateStaffRequest, DemandModeRequest, SlotCapacityRequest
 from chalicelib.clock import clock
 from chalicelib.domain.calendar import ISTANBUL, from_wall_time
 from chalicelib.domain.catalogue import DIRECTORATES, SERVICES, find_directorate, find_province

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from chalicelib.api.errors import status_and_code
 from chalicelib.adapters.tables import WebSession
-from chalicelib.api.schemas import (
+from chalicelib.contract import (
     AmendApplicantRequest,
     ApplicantProfile,
     ApplicantSearchRequest,

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from chalicelib.adapters.tables import WebSession
 from chalicelib.api.errors import status_and_code
-from chalicelib.api.schemas import Email, TurkishMobile
+from chalicelib.contract import Email, TurkishMobile
 from chalicelib.clock import clock
 from chalicelib.domain.errors import DomainError, DuplicateAccount, NotEligible, ValidationFailed
 from chalicelib.domain.roles import Role

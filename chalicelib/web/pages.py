@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from chalicelib.adapters.tables import WebSession
 from chalicelib.api.errors import status_and_code
-from chalicelib.api.schemas import (
+from chalicelib.contract import (
     AppointmentPageQuery,
     AssignmentRequestIn,
     AvailabilityQuery,

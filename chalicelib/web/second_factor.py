@@ -9,7 +9,7 @@ from markupsafe import Markup, escape
 from pydantic import ValidationError
 
 from chalicelib.adapters.tables import WebSession
-from chalicelib.api.schemas import MfaRequest
+from chalicelib.contract import MfaRequest
 from chalicelib.domain.errors import Unauthenticated
 from chalicelib.i18n import text
 from chalicelib.services import second_factor

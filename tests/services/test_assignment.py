@@ -14,7 +14,7 @@ from itertools import count
 import pytest
 
 from chalicelib.adapters.tables import Applicant, Appointment, AssignmentRequest, AssignmentWindow, AuditRecord, Notification, Slot
-from chalicelib.api.schemas import AssignmentRequestIn, ClosureRequest, DemandModeRequest
+from chalicelib.contract import AssignmentRequestIn, ClosureRequest, DemandModeRequest
 from chalicelib.clock import clock
 from chalicelib.domain import assignment as rules
 from chalicelib.domain.calendar import ISTANBUL, is_working_day
@@ -361,7 +361,7 @@ def test_in_assigned_mode_availability_says_so_and_booking_is_refused(province):
     out = demand.set_mode(ADMIN, directorate.id, "address_registration", DemandModeRequest(mode="assigned"))
     assert (out.setting, out.mode) == ("assigned", "assigned")
     from chalicelib.services import booking
-    from chalicelib.api.schemas import AvailabilityQuery
+    from chalicelib.contract import AvailabilityQuery
 
     query = AvailabilityQuery.model_validate({"directorate": directorate.id, "service": "address_registration"})
     assert booking.availability(person, query).mode == "assigned"

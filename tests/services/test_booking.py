@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from chalicelib.adapters.tables import Applicant, AuditRecord, Slot
-from chalicelib.api.schemas import AppointmentPageQuery, AttendanceRequest, SlotCapacityRequest
+from chalicelib.contract import AppointmentPageQuery, AttendanceRequest, SlotCapacityRequest
 from chalicelib.clock import clock
 from chalicelib.domain import calendar
 from chalicelib.domain.errors import (

@@ -25,7 +25,7 @@ from hypothesis.stateful import (
 )
 
 from chalicelib.adapters.tables import Applicant, Appointment, Slot, StaffMember
-from chalicelib.api.schemas import AttendanceRequest, AvailabilityQuery, BookingRequest, SlotCapacityRequest
+from chalicelib.contract import AttendanceRequest, AvailabilityQuery, BookingRequest, SlotCapacityRequest
 from chalicelib.clock import clock
 from chalicelib.domain import calendar
 from chalicelib.domain.catalogue import find_directorate

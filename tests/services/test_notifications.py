@@ -16,7 +16,7 @@ from moto.sns.models import sns_backends
 
 from chalicelib import wiring
 from chalicelib.adapters.tables import Applicant, Notification
-from chalicelib.api.schemas import AttendanceRequest
+from chalicelib.contract import AttendanceRequest
 from chalicelib.domain.errors import ValidationFailed
 from chalicelib.clock import clock
 from chalicelib.domain.calendar import ISTANBUL

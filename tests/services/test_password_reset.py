@@ -17,7 +17,7 @@ from moto.sns.models import sns_backends
 from chalicelib import wiring
 from chalicelib.adapters.cognito import InvalidCredentials, PasswordRejected
 from chalicelib.adapters.tables import Applicant
-from chalicelib.api.schemas import ForgotPasswordRequest, ResetPasswordRequest
+from chalicelib.contract import ForgotPasswordRequest, ResetPasswordRequest
 from chalicelib.clock import clock
 from chalicelib.domain import limits
 from chalicelib.domain.errors import ValidationFailed

@@ -12,7 +12,7 @@ import pytest
 from chalicelib import wiring
 from chalicelib.adapters.tables import Applicant
 from chalicelib.api import rate_limits
-from chalicelib.api.schemas import ForgotPasswordRequest, ResendCodeRequest
+from chalicelib.contract import ForgotPasswordRequest, ResendCodeRequest
 from chalicelib.clock import clock
 from chalicelib.domain.errors import RateLimited
 from chalicelib.domain.limits import RateLimits

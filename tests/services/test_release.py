@@ -11,7 +11,7 @@ import pytest
 from chalicelib import wiring
 from chalicelib.adapters.cognito import InvalidCredentials
 from chalicelib.adapters.tables import Applicant, AuditRecord, IdentityClaim
-from chalicelib.api.schemas import AmendApplicantRequest, ImportResidentsRequest, ReleaseRequest
+from chalicelib.contract import AmendApplicantRequest, ImportResidentsRequest, ReleaseRequest
 from chalicelib.clock import clock
 from chalicelib.domain.errors import DuplicateAccount, NotFound, ValidationFailed
 from chalicelib.services import audit, profile, registry, release, revocation

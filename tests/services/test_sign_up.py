@@ -14,7 +14,7 @@ from stdnum.tr import tckimlik
 
 from chalicelib import wiring
 from chalicelib.adapters.tables import Applicant, IdentityClaim
-from chalicelib.api.schemas import ConfirmRequest, ImportResidentsRequest, SignupRequest
+from chalicelib.contract import ConfirmRequest, ImportResidentsRequest, SignupRequest
 from chalicelib.clock import clock
 from chalicelib.domain.errors import ValidationFailed
 from chalicelib.services import registry, signup

@@ -6,7 +6,7 @@ import uuid
 from datetime import timedelta
 
 from chalicelib.adapters.tables import Applicant, StaffMember
-from chalicelib.api.schemas import AvailabilityQuery, BookingRequest
+from chalicelib.contract import AvailabilityQuery, BookingRequest
 from chalicelib.clock import clock
 from chalicelib.domain.catalogue import find_directorate
 from chalicelib.domain.roles import Caller, Role

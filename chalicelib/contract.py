@@ -1,6 +1,10 @@
-"""Request and response bodies of the public API (pydantic models).
+"""The messages of the public contract (`api-contract.md`): request and response bodies
+(pydantic models), and a page of results.
 
-The same models validate requests, serialise responses and generate the OpenAPI document.
+The same models validate requests, serialise responses and generate the OpenAPI document. They
+are the vocabulary the use cases take and return, so they live below the entry points: the API
+(`chalicelib/api`), the portal (`chalicelib/web`) and the use cases (`chalicelib/services`) all
+import them from here, and no use case imports an entry point (tests/unit/test_layers.py).
 Field rules come from `chalicelib/domain/identity.py`, so a rule is written once.
 """
 
@@ -513,3 +517,11 @@ class ClosureOut(BaseModel):
     slots_closed: int
     appointments_cancelled: int
     requests_filed: int
+
+
+class Page(list):
+    """A page of results: the items are the body, the cursor of the next page a header."""
+
+    def __init__(self, items: list[Any], next_cursor: str | None) -> None:
+        super().__init__(items)
+        self.next_cursor = next_cursor
