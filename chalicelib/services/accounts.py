@@ -3,7 +3,6 @@ its phone confirmation: `services/signup.py`)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 
 from chalicelib import wiring
 from chalicelib.adapters.cognito import EmailTaken, InvalidCredentials, NotConfirmed, PasswordRejected, SignOutFailed
@@ -28,12 +27,11 @@ from chalicelib.domain.errors import (
 from chalicelib.domain.roles import Role
 from chalicelib.observability import logger
 from chalicelib.services import limits as counters
-from chalicelib.services import code_sms, revocation, second_factor
+from chalicelib.services import code_sms, codes, revocation, second_factor
 from chalicelib.settings import get_settings
 
 PENDING = "pending_verification"
 ACTIVE = "active"
-RESEND_INTERVAL = timedelta(seconds=60)
 
 
 def login(request: LoginRequest) -> second_factor.SignInAnswer:
@@ -68,18 +66,7 @@ def forgot_password(request: ForgotPasswordRequest) -> Accepted:
     ttl = get_settings().verification_code_ttl_minutes
     code = verification.new_code()
     # Conditional, so that of two requests within the interval (even at the same moment) one sends.
-    sent_long_enough_ago = Applicant.reset_expires_at.does_not_exist() | (
-        Applicant.reset_expires_at <= verification.resend_threshold(now, ttl, RESEND_INTERVAL)
-    )
-    stored = update_if(
-        applicant,
-        [
-            Applicant.reset_code_hash.set(verification.code_digest(applicant.applicant_id, code, verification.PASSWORD_RESET)),
-            Applicant.reset_expires_at.set(verification.expiry(now, ttl)),
-            Applicant.reset_attempts.set(0),
-        ],
-        sent_long_enough_ago,
-    )
+    stored = codes.store_new(applicant, codes.PASSWORD_RESET, code, now, ttl)
     if not stored:
         logger.info("password reset code not sent: the last one is too recent", extra={"applicant_id": applicant.applicant_id})
         return Accepted(status="accepted")
@@ -102,7 +89,7 @@ def reset_password(request: ResetPasswordRequest) -> PasswordChanged:
     now = clock.now()
     max_attempts = limits.ATTEMPTS_PER_CODE
     applicant = _active_applicant(request.email)
-    pending = _count_reset_attempt(applicant, max_attempts, now) if applicant is not None else None
+    pending = codes.count_attempt(applicant, codes.PASSWORD_RESET, now) if applicant is not None else None
     if applicant is None or pending is None:
         raise _reset_code_refused()
     try:
@@ -126,25 +113,6 @@ def reset_password(request: ResetPasswordRequest) -> PasswordChanged:
 
 def _reset_code_refused() -> ValidationFailed:
     return verification.code_refused()
-
-
-def _count_reset_attempt(applicant: Applicant, max_attempts: int, now) -> verification.PendingCode | None:
-    """Count an attempt before its answer is known (the account's daily budget of guesses, then
-    the code's own), so that guesses sent in parallel cannot exceed the allowed number. Returns
-    the pending code as it was before this attempt, or None when no code is pending or no
-    attempt is left."""
-    if applicant.reset_code_hash is None:
-        return None  # nothing to guess: the day's budget is not spent on it
-    if not counters.spend(counters.CODE_GUESS, applicant.applicant_id, limits.GUESSES_PER_DAY, now):
-        return None
-    counted = update_if(
-        applicant,
-        [Applicant.reset_attempts.add(1)],
-        Applicant.reset_code_hash.exists() & (Applicant.reset_attempts < max_attempts),
-    )
-    if not counted:
-        return None
-    return verification.PendingCode(applicant.reset_code_hash, applicant.reset_expires_at, int(applicant.reset_attempts) - 1)
 
 
 def _use_reset_code(applicant: Applicant, pending: verification.PendingCode) -> bool:

@@ -49,7 +49,7 @@ from chalicelib.domain.errors import DuplicateAccount, NotEligible, ValidationFa
 from chalicelib.i18n import text
 from chalicelib.observability import logger
 from chalicelib.services import limits as counters
-from chalicelib.services import code_sms, phone_accounts, signup
+from chalicelib.services import code_sms, codes, phone_accounts, signup
 from chalicelib.services.registry import find_resident, identity_claim, permit_in_force
 from chalicelib.settings import get_settings
 
@@ -57,7 +57,6 @@ EDEVLET = "e-devlet"
 PENDING, ACTIVE = signup.PENDING, signup.ACTIVE
 # How long a verified identity waits in the portal session for the person's phone and email.
 VERIFIED_FOR = timedelta(minutes=30)
-RESEND_INTERVAL = signup.RESEND_INTERVAL
 SIGN_IN_TRIES = 3
 
 
@@ -286,7 +285,7 @@ def confirm_email(applicant_id: str, document_number: str, code: str) -> SignedI
         raise verification.code_refused()
     if applicant.email_code_hash is None:
         return SignedIn(applicant_id, _access_token(applicant.email))  # confirmed already
-    pending = _count_email_attempt(applicant, now)
+    pending = codes.count_attempt(applicant, codes.EMAIL, now)
     if pending is None:
         raise verification.code_refused()
     try:
@@ -300,21 +299,6 @@ def confirm_email(applicant_id: str, document_number: str, code: str) -> SignedI
     )
     logger.info("e-Devlet account's email confirmed", extra={"applicant_id": applicant_id})
     return SignedIn(applicant_id, _access_token(applicant.email))
-
-
-def _count_email_attempt(applicant: Applicant, now: datetime) -> verification.PendingCode | None:
-    """As a phone code's attempts are counted (chalicelib/services/signup.py): the account's daily
-    guesses, then the code's own, each a conditional write, before the answer is known."""
-    if not counters.spend(counters.CODE_GUESS, applicant.applicant_id, limits.GUESSES_PER_DAY, now):
-        return None
-    counted = update_if(
-        applicant,
-        [Applicant.email_code_attempts.add(1)],
-        Applicant.email_code_hash.exists() & (Applicant.email_code_attempts < limits.ATTEMPTS_PER_CODE),
-    )
-    if not counted:
-        return None
-    return verification.PendingCode(applicant.email_code_hash, applicant.email_code_expires_at, int(applicant.email_code_attempts) - 1)
 
 
 def resend_email_code(applicant_id: str, document_number: str) -> None:
@@ -351,18 +335,7 @@ def _send_email_code(applicant: Applicant, resend: bool) -> None:
     now = clock.now()
     minutes = get_settings().verification_code_ttl_minutes
     code = verification.new_code()
-    sent_long_enough_ago = Applicant.email_code_expires_at.does_not_exist() | (
-        Applicant.email_code_expires_at <= verification.resend_threshold(now, minutes, RESEND_INTERVAL)
-    )
-    stored = update_if(
-        applicant,
-        [
-            Applicant.email_code_hash.set(verification.code_digest(applicant.applicant_id, code, verification.EMAIL)),
-            Applicant.email_code_expires_at.set(verification.expiry(now, minutes)),
-            Applicant.email_code_attempts.set(0),
-        ],
-        Applicant.email_code_hash.exists() & sent_long_enough_ago if resend else sent_long_enough_ago,
-    )
+    stored = codes.store_new(applicant, codes.EMAIL, code, now, minutes, replacing_only=resend)
     if stored and counters.spend(counters.CODE_SENT, f"{verification.EMAIL}:{applicant.applicant_id}", limits.CODES_PER_DAY, now):
         _email_code(applicant, code)
 

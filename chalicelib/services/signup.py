@@ -24,7 +24,7 @@ from pynamodb.exceptions import DeleteError, TransactWriteError
 
 from chalicelib import wiring
 from chalicelib.adapters.cognito import EmailTaken, PasswordRejected
-from chalicelib.adapters.dynamo import condition_failed, transaction, update_if
+from chalicelib.adapters.dynamo import condition_failed, transaction
 from chalicelib.adapters.tables import Applicant, IdentityClaim, ResidentRecord
 from chalicelib.contract import Accepted, ConfirmRequest, ConfirmResponse, ResendCodeRequest, SignupRequest, SignupResponse
 from chalicelib.clock import clock
@@ -33,7 +33,7 @@ from chalicelib.domain.errors import DuplicateAccount, NotEligible, RateLimited,
 from chalicelib.domain.identity import DocumentType
 from chalicelib.domain.roles import Role
 from chalicelib.observability import logger
-from chalicelib.services import code_sms, phone_accounts
+from chalicelib.services import code_sms, codes, phone_accounts
 from chalicelib.services import limits as counters
 from chalicelib.services.accounts import ACTIVE, PENDING, applicant_or_none
 from chalicelib.services.registry import details_of, find_resident, identity_claim, permit_in_force
@@ -46,7 +46,7 @@ TTL_GRACE = timedelta(days=7)
 # A login with no applicant record and no group, older than this, is the remains of a sign-up
 # that crashed half-way; a younger one may be a sign-up still in flight and is left alone.
 ABANDONED_SIGNUP_AGE = timedelta(minutes=10)
-RESEND_INTERVAL = timedelta(seconds=60)
+RESEND_INTERVAL = codes.RESEND_INTERVAL
 NOT_ELIGIBLE = (
     "We cannot open an account with these details. Check that the document number, your names, "
     "birth date and nationality are written as on your residence permit, and that the permit is "
@@ -200,21 +200,8 @@ def confirm(request: ConfirmRequest) -> ConfirmResponse:
 
 
 def count_attempt(applicant: Applicant, now: datetime) -> verification.PendingCode | None:
-    """Count the attempt before its answer is known (the account's daily budget, then the code's
-    own), each a conditional write, so guesses sent in parallel cannot exceed either. Returns
-    the code as it was before this attempt, or None when no attempt is left."""
-    if not counters.spend(counters.CODE_GUESS, applicant.applicant_id, limits.GUESSES_PER_DAY, now):
-        return None
-    counted = update_if(
-        applicant,
-        [Applicant.verification_attempts.add(1)],
-        Applicant.verification_code_hash.exists() & (Applicant.verification_attempts < limits.ATTEMPTS_PER_CODE),
-    )
-    if not counted:
-        return None
-    return verification.PendingCode(
-        applicant.verification_code_hash, applicant.verification_expires_at, int(applicant.verification_attempts) - 1
-    )
+    """Count an attempt on the sign-up's phone code before its answer is known (`services/codes.py`)."""
+    return codes.count_attempt(applicant, codes.SIGN_UP, now)
 
 
 def activate(applicant: Applicant, pending: verification.PendingCode, now: datetime) -> bool:

@@ -34,7 +34,7 @@ from chalicelib.resources import (  # noqa: E402
     notifications_queue_name,
 )
 from tests.aws import fresh_account_session  # noqa: E402
-from tests.infrastructure.synthesis import REGION, Synthesized  # noqa: E402
+from tests.infrastructure.synthesis import Synthesized  # noqa: E402
 from infrastructure.stacks.appointments import (  # noqa: E402
     REPO_ROOT,
     AppointmentsStack,

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from chalicelib.domain import notices, sms_text
+from chalicelib.domain import notices
 from chalicelib.domain.calendar import ISTANBUL
 from chalicelib.domain.catalogue import DIRECTORATES, SHORT_NAME_MAX, find_directorate, find_service
 from chalicelib.domain.identity import MAX_NAME_LENGTH
