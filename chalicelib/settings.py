@@ -41,6 +41,13 @@ class Settings:
     edevlet_client_secret_name: str = ""
     edevlet_redirect_uri: str = ""
     portal_url: str = DEFAULT_PORTAL_URL
+    # A notification's channel is given up (marked failed, shown to staff, alarmed) after this many
+    # failed sends; keep it at most the queue's max_receive_count (5) so it lands before the DLQ.
+    notification_max_attempts: int = 5
+    # The sender's pace in each worker (sends per second; 0 = unpaced): the stack derives it from
+    # the account's SNS/SES quotas and the workers' maximum concurrency (infrastructure/stacks/workers.py).
+    notification_sms_per_second: float = 0.0
+    notification_email_per_second: float = 0.0
 
     @property
     def issuer(self) -> str:
@@ -84,6 +91,9 @@ def get_settings() -> Settings:
         edevlet_redirect_uri=env.get("EDEVLET_REDIRECT_URI", ""),
         portal_url=(env.get("PORTAL_URL") or DEFAULT_PORTAL_URL).rstrip("/"),
         rate_limits=RateLimits.from_environment(env),
+        notification_max_attempts=max(1, int(env.get("NOTIFICATION_MAX_ATTEMPTS", "5"))),
+        notification_sms_per_second=float(env.get("NOTIFICATION_SMS_PER_SECOND", "0")),
+        notification_email_per_second=float(env.get("NOTIFICATION_EMAIL_PER_SECOND", "0")),
         demand=DemandPolicy(
             lookahead_days=int(env.get("DEMAND_LOOKAHEAD_DAYS", DemandPolicy.lookahead_days)),
             assign_below_free_share=float(env.get("DEMAND_ASSIGN_BELOW_FREE_SHARE", DemandPolicy.assign_below_free_share)),

@@ -297,6 +297,8 @@ class Appointment(Model):
     attendance_at = UTCDateTimeAttribute(null=True)
     unmarked_day = UnicodeAttribute(null=True)  # Istanbul date while attendance is unrecorded
     checkin_code_hash = UnicodeAttribute(null=True)  # set when the day-before reminder is written
+    # Channels ("sms", "email") of a notification about it that was given up on (staff see it).
+    undelivered_channels = UnicodeSetAttribute(null=True)
     created_at = UTCDateTimeAttribute()
 
     by_applicant = AppointmentsByApplicant()
@@ -305,8 +307,8 @@ class Appointment(Model):
 
 
 class UndeliveredNotificationsByDay(GlobalSecondaryIndex):
-    """Sparse: notifications with a channel not yet delivered, by the day they were written, so a
-    schedule can re-queue any whose queue message was lost (never a Scan)."""
+    """Sparse: notifications with a channel still to deliver (neither sent nor failed), by the day
+    they were written, so a schedule can re-queue any whose queue message was lost (never a Scan)."""
 
     class Meta:
         index_name = "undelivered-by-day"
@@ -321,7 +323,8 @@ class Notification(Model):
 
     Written in the same transaction as the change it announces (the intent can't be lost), then
     delivered by the queue-driven sender; each channel moves pending → sending → sent under
-    conditions, so a redelivered or duplicated queue message never sends it twice."""
+    conditions, so a redelivered or duplicated queue message never sends it twice. A channel
+    that failed `notification_max_attempts` times is given up (sending → failed, conditional)."""
 
     class Meta(_Meta):
         table_name = table_name("notifications")
@@ -331,13 +334,15 @@ class Notification(Model):
     appointment_id = UnicodeAttribute()
     applicant_id = UnicodeAttribute()
     created_at = UTCDateTimeAttribute()
-    sms_status = UnicodeAttribute(default="pending")  # pending | sending | sent
+    sms_status = UnicodeAttribute(default="pending")  # pending | sending | sent | failed
     sms_claimed_at = UTCDateTimeAttribute(null=True)
     sms_sent_at = UTCDateTimeAttribute(null=True)
     email_status = UnicodeAttribute(default="pending")
     email_claimed_at = UTCDateTimeAttribute(null=True)
     email_sent_at = UTCDateTimeAttribute(null=True)
-    attempts = NumberAttribute(default=0)
+    attempts = NumberAttribute(default=0)  # failed sends, all channels
+    sms_attempts = NumberAttribute(null=True)  # failed sends of each channel (absent: none)
+    email_attempts = NumberAttribute(null=True)
     last_error = UnicodeAttribute(null=True)  # an error type, never message text (no personal data)
     checkin_code = UnicodeAttribute(null=True)  # a reminder's code, removed once delivered
     reason = UnicodeAttribute(null=True)  # a cancellation's reason, as the directorate gave it
@@ -471,7 +476,9 @@ class SignInChallenge(Model):
     access_token = UnicodeAttribute(null=True)  # kind mfa_setup: withheld until the code is right
     token_expires_at = UTCDateTimeAttribute(null=True)  # kind mfa_setup: when that token expires
     secret = UnicodeAttribute(null=True)  # kind mfa_setup: shown again if the page is reloaded
-    attempts = NumberAttribute(default=0)
+    attempts = NumberAttribute(default=0)  # failed sends, all channels
+    sms_attempts = NumberAttribute(null=True)  # failed sends of each channel (absent: none)
+    email_attempts = NumberAttribute(null=True)
     expires_at = UTCDateTimeAttribute()
     expires = TTLAttribute()
 

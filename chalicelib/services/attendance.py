@@ -46,6 +46,8 @@ class CounterEntry:
     appointment: AppointmentOut
     applicant_name: str
     document_number: str
+    # Channels ("email", "sms") by which a message about it could not be delivered (given up).
+    undelivered: tuple[str, ...] = ()
 
 
 def day_list(caller: Caller, day: date) -> tuple[Directorate, list[CounterEntry]]:
@@ -65,6 +67,7 @@ def day_list(caller: Caller, day: date) -> tuple[Directorate, list[CounterEntry]
                 appointment_out(appointment),
                 f"{person.given_name} {person.family_name}" if person else "",
                 person.document_number if person else "",
+                tuple(sorted(appointment.undelivered_channels or ())),
             )
         )
     return directorate, entries

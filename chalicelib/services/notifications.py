@@ -6,6 +6,15 @@ at most once: a channel is claimed (pending → sending, conditional) before it 
 marked sent after. When SNS or SES fail, the claim is released and the message comes back from
 the queue later (after `max_receive_count` failures it rests in the dead-letter queue, which
 alarms); a schedule re-queues notifications whose queue message never arrived.
+
+Retries are bounded: the `notification_max_attempts`-th failed send of a channel marks it
+`failed` instead (sending → failed, on condition that this sender holds the claim and the
+channel has failed that often), in one transaction with the appointment's
+`undelivered_channels`, which the staff console shows. A failed channel is never claimed or
+sent again, counts in the `NotificationFailed` metric (dimension `channel`, alarmed), and once
+no channel is left to deliver the notification leaves the undelivered index, so the re-queue
+schedule stops reading it. Sends keep the pace the stack sets (`pacing.py`), which keeps all
+workers together within the account's SMS and email quotas.
 """
 
 from __future__ import annotations
@@ -19,21 +28,25 @@ from typing import Any
 from pynamodb.exceptions import TransactWriteError
 
 from chalicelib import wiring
-from chalicelib.adapters.dynamo import condition_failed, transaction, update_if
+from chalicelib.adapters.dynamo import NamedTransaction, condition_failed, transaction, update_if
 from chalicelib.adapters.tables import Applicant, Appointment, Notification
 from chalicelib.clock import clock
 from chalicelib.domain import notices, verification
 from chalicelib.domain.attendance import CONFIRMED as CONFIRMED_STATUS
 from chalicelib.domain.calendar import local_day
 from chalicelib.domain.catalogue import find_directorate, find_service
-from chalicelib.observability import logger
+from chalicelib.observability import logger, record
 from chalicelib.resources import notifications_queue_name
+from chalicelib.services.pacing import Pace
 from chalicelib.settings import get_settings
 
 CONFIRMED = "appointment.confirmed"
 REMINDER = "appointment.reminder"
 CANCELLED = "appointment.cancelled"
 CHANNELS = ("sms", "email")
+SENT, FAILED = "sent", "failed"
+SETTLED = (SENT, FAILED)  # nothing more is done about a channel in either state
+NOTIFICATION_FAILED = "NotificationFailed"  # the metric (infrastructure/stacks/monitoring.py alarms on it)
 # A claim older than this is taken to be from a sender that died mid-way: the channel may be claimed again.
 CLAIM_LEASE = timedelta(minutes=5)
 # Notifications still undelivered this long after being written are re-queued by the schedule.
@@ -136,7 +149,7 @@ def deliver(notification_id: str) -> None:
     except Notification.DoesNotExist:
         logger.warning("notification not found", extra={"notification_id": notification_id})
         return
-    pending = [c for c in CHANNELS if getattr(notification, f"{c}_status") != "sent"]
+    pending = [c for c in CHANNELS if getattr(notification, f"{c}_status") not in SETTLED]
     if not pending:
         return
     outgoing = _prepare(notification)
@@ -144,17 +157,18 @@ def deliver(notification_id: str) -> None:
     for channel in pending:
         now = clock.now()
         if not _claim(notification, channel, now):
-            continue  # another sender holds it, or it was sent meanwhile
+            continue  # another sender holds it, or it was sent or given up meanwhile
         try:
+            _pace(channel).take()
             _send(channel, outgoing)
-        except Exception as error:  # SNS or SES refused or failed: release, retry later
-            _release(notification, channel, now, type(error).__name__)
-            failures.append(channel)
+        except Exception as error:  # SNS or SES refused or failed: retry later, or give up
+            if not _fail(notification, channel, now, type(error).__name__):
+                failures.append(channel)
             continue
         _mark_sent(notification, channel, now)
     if failures:
         raise DeliveryFailed(notification_id, failures)
-    _close_if_delivered(notification_id)
+    _close_if_settled(notification_id)
 
 
 class DeliveryFailed(Exception):
@@ -240,14 +254,50 @@ def _claim(notification: Notification, channel: str, now: datetime) -> bool:
     )
 
 
-def _release(notification: Notification, channel: str, claimed: datetime, error_type: str) -> None:
+_PACES: dict[tuple[str, float], Pace] = {}
+
+
+def _pace(channel: str) -> Pace:
+    """This process's pace of `channel` sends (one per rate, kept across warm invocations)."""
+    settings = get_settings()
+    rate = settings.notification_sms_per_second if channel == "sms" else settings.notification_email_per_second
+    return _PACES.setdefault((channel, rate), Pace(rate))
+
+
+def _fail(notification: Notification, channel: str, claimed: datetime, error_type: str) -> bool:
+    """Count a failed send of `channel`: give the channel up if this was its last attempt (True),
+    else release the claim for a retry (False). Either only while this sender holds the claim."""
     status = getattr(Notification, f"{channel}_status")
     claimed_at = getattr(Notification, f"{channel}_claimed_at")
-    notification.update(
-        actions=[status.set("pending"), Notification.attempts.add(1), Notification.last_error.set(f"{channel}: {error_type}")],
-        condition=(status == "sending") & (claimed_at == claimed),
-    )
-    logger.warning("notification channel failed", extra={"notification_id": notification.notification_id, "channel": channel, "error": error_type})
+    attempts = getattr(Notification, f"{channel}_attempts")
+    counted = [attempts.add(1), Notification.attempts.add(1), Notification.last_error.set(f"{channel}: {error_type}")]
+    held = (status == "sending") & (claimed_at == claimed)
+    remaining = get_settings().notification_max_attempts - 1  # failures before this one that make it the last
+    last = held & (attempts >= remaining) if remaining > 0 else held
+    log = {"notification_id": notification.notification_id, "channel": channel, "error": error_type}
+    write = NamedTransaction()
+    try:
+        with write:
+            write.update("notification", notification, actions=[status.set(FAILED), *counted], condition=last)
+            write.update(
+                "appointment",
+                Appointment(notification.appointment_id),
+                actions=[Appointment.undelivered_channels.add({channel})],
+                condition=Appointment.appointment_id.exists(),
+            )
+    except TransactWriteError as error:
+        if not condition_failed(error):
+            raise
+        if "notification" not in write.failed(error):  # the appointment is gone: give up all the same
+            update_if(notification, [status.set(FAILED), *counted], last)
+        elif update_if(notification, [status.set("pending"), *counted], held):
+            logger.warning("notification channel failed; will retry", extra=log)
+            return False
+        else:
+            return False  # the claim was lost (lease expired): its new holder decides
+    logger.error("notification channel given up", extra=log)
+    record(NOTIFICATION_FAILED, channel=channel)
+    return True
 
 
 def _mark_sent(notification: Notification, channel: str, claimed: datetime) -> None:
@@ -258,11 +308,11 @@ def _mark_sent(notification: Notification, channel: str, claimed: datetime) -> N
     logger.info("notification channel sent", extra={"notification_id": notification.notification_id, "channel": channel})
 
 
-def _close_if_delivered(notification_id: str) -> None:
-    """Leave the undelivered index once every channel is sent; a check-in code is kept no
-    longer than it takes to deliver it."""
+def _close_if_settled(notification_id: str) -> None:
+    """Leave the undelivered index once every channel is sent or given up; a check-in code is
+    kept no longer than it takes to deliver it."""
     update_if(
         Notification(notification_id),
         [Notification.undelivered_day.remove(), Notification.checkin_code.remove()],
-        (Notification.sms_status == "sent") & (Notification.email_status == "sent"),
+        Notification.sms_status.is_in(*SETTLED) & Notification.email_status.is_in(*SETTLED),
     )

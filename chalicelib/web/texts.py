@@ -314,6 +314,16 @@ PAGES: dict[str, dict[str, str]] = {
     "staff.person": {"tr": "Kişi", "en": "Person", "ar": "الشخص"},
     "staff.reference": {"tr": "Referans", "en": "Reference", "ar": "الرقم المرجعي"},
     "staff.attendance": {"tr": "Katılım", "en": "Attendance", "ar": "الحضور"},
+    "staff.undelivered.sms": {
+        "tr": "SMS iletilemedi: kişi bilgilendirilmemiş olabilir.",
+        "en": "SMS not delivered: the person may not have been told.",
+        "ar": "لم تُسلَّم الرسالة النصية: ربما لم يُبلَّغ الشخص.",
+    },
+    "staff.undelivered.email": {
+        "tr": "E-posta iletilemedi: kişi bilgilendirilmemiş olabilir.",
+        "en": "Email not delivered: the person may not have been told.",
+        "ar": "لم يُسلَّم البريد الإلكتروني: ربما لم يُبلَّغ الشخص.",
+    },
     "staff.checkin_code": {"tr": "Giriş kodu", "en": "Check-in code", "ar": "رمز تسجيل الحضور"},
     "staff.attended": {"tr": "Geldi", "en": "Attended", "ar": "حضر"},
     "staff.no_show": {"tr": "Gelmedi", "en": "Did not come", "ar": "لم يحضر"},

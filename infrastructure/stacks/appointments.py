@@ -310,7 +310,7 @@ class AppointmentsStack(cdk.Stack):
         # The public edge, the workers' limits, alarms and logs (edge.py, workers.py, monitoring.py).
         self.deployment = deployment
         self.edge = Edge(self, "Edge", chalice=self.chalice, prefix=prefix, stage_name=stage_config["api_gateway_stage"], settings=deployment)
-        self.workers = limit_workers(self.chalice, self.chalice_template, deployment)
+        self.workers = limit_workers(self.chalice, self.chalice_template, deployment, resources.queues)
         self.monitoring = Monitoring(self, "Monitoring", stack=self, api_name=self.edge.api_name, stage_name=self.edge.stage_name, settings=deployment)
 
         # The API's EndpointURL is an output of the Chalice template already.

@@ -51,6 +51,16 @@ class DeploymentSettings:
     # The workers (queue consumers): reserved concurrency each, and the queue source's maximum.
     worker_reserved_concurrency: int = 5
     worker_max_concurrency: int = 5
+    # The account's send quotas (per second): SNS SMS (20 by default) and SES (14 in a new
+    # production account; raise both here once AWS raises them), and the share of each that the
+    # notification sender may use (the rest is left for the verification codes the API sends).
+    # Each sender process paces itself at quota x share / worker_max_concurrency (workers.py).
+    sms_quota_per_second: float = 20.0
+    ses_quota_per_second: float = 14.0
+    notification_send_share: float = 0.5
+    # A notification's channel is given up (failed, shown to staff, alarmed) after this many
+    # failed sends; at most the queue's max_receive_count, so it happens before the DLQ.
+    notification_max_attempts: int = 5
     # Alarm thresholds.
     api_5xx_rate_alarm: float = 0.01
     api_p99_latency_alarm_ms: int = 3000
@@ -74,6 +84,12 @@ class DeploymentSettings:
             raise ValueError(
                 "worker_max_concurrency must be at least 2 (SQS's minimum) and at most worker_reserved_concurrency"
             )
+        if self.sms_quota_per_second <= 0 or self.ses_quota_per_second <= 0:
+            raise ValueError("sms_quota_per_second and ses_quota_per_second must be positive")
+        if not 0 < self.notification_send_share <= 1:
+            raise ValueError("notification_send_share must be above 0 and at most 1")
+        if self.notification_max_attempts < 1:
+            raise ValueError("notification_max_attempts must be at least 1")
 
     @classmethod
     def from_context(cls, context: Callable[[str], Any]) -> "DeploymentSettings":

@@ -7,7 +7,8 @@
   schedule by name); "the slot horizon was not extended today" (no `SlotHorizonExtended` in a
   day); age of the oldest message of each queue; DynamoDB throttles of each table and index;
   SMS success rate and month-to-date spend; the verification-SMS circuit breaker
-  (`VerificationSmsCircuitOpen`); SES bounce and complaint rates.
+  (`VerificationSmsCircuitOpen`); SES bounce and complaint rates; a notification channel given
+  up after its bounded attempts (`NotificationFailed`, one alarm per channel).
 - **Logs**: every function writes to a log group of this stack (Lambda `LoggingConfig`) with
   the configured retention; **X-Ray** active tracing on every function (and on the API stage,
   see edge.py).
@@ -45,6 +46,8 @@ SMS_SEGMENTS = "SmsSegments"
 EMAILS_SENT = "EmailsSent"
 SLOT_HORIZON_EXTENDED = "SlotHorizonExtended"
 VERIFICATION_SMS_CIRCUIT_OPEN = "VerificationSmsCircuitOpen"
+NOTIFICATION_FAILED = "NotificationFailed"  # dimension `channel`: sms | email
+NOTIFICATION_CHANNELS = ("sms", "email")
 
 FIVE_MINUTES = cdk.Duration.minutes(5)
 
@@ -304,6 +307,15 @@ class Monitoring(Construct):
             self.service_metric(VERIFICATION_SMS_CIRCUIT_OPEN, statistic=cloudwatch.Stats.MAXIMUM),
             1,
         )
+        for channel in NOTIFICATION_CHANNELS:
+            self._alarm(
+                f"NotificationFailed-{channel}",
+                f"notification-{channel}-failed",
+                f"A notification's {channel} was given up after its bounded attempts: the person may not know "
+                "of their appointment (staff see it on the day list). See the sender's log for the error type.",
+                self.service_metric(NOTIFICATION_FAILED, channel=channel),
+                1,
+            )
         for metric_name, threshold, why in (
             ("Reputation.BounceRate", settings.ses_bounce_rate_alarm, "SES reviews an account at 5% and may pause it at 10%"),
             ("Reputation.ComplaintRate", settings.ses_complaint_rate_alarm, "SES reviews an account at 0.1%"),

@@ -153,7 +153,7 @@ def function_access() -> dict[str, FunctionAccess]:
         "deliver_notifications": FunctionAccess(
             tables={
                 "notifications": T("GetItem", "UpdateItem"),
-                "appointments": T("GetItem"),
+                "appointments": T("GetItem", "UpdateItem"),  # a given-up channel is marked on it
                 "applicants": T("GetItem"),
             },
             sms=True,

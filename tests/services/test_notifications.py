@@ -15,7 +15,7 @@ from moto.ses.models import ses_backends
 from moto.sns.models import sns_backends
 
 from chalicelib import wiring
-from chalicelib.adapters.tables import Applicant, Notification
+from chalicelib.adapters.tables import Applicant, Appointment, Notification
 from chalicelib.contract import AttendanceRequest
 from chalicelib.domain.errors import ValidationFailed
 from chalicelib.clock import clock
@@ -86,8 +86,10 @@ def test_unknown_languages_read_english(aws):
 
 
 class Outage:
+    sender = "no-reply@randevu.example.org"
+
     def send(self, *args, **kwargs):
-        raise ConnectionError("SNS is down")
+        raise ConnectionError("SNS (or SES) is down")
 
 
 def test_an_sns_outage_loses_nothing_and_recovery_sends_each_channel_once(aws, monkeypatch):
@@ -165,3 +167,81 @@ def test_the_day_before_each_appointment_gets_one_reminder_with_a_check_in_code(
         attendance.record(clerk, appointment.appointment_id, AttendanceRequest(outcome="attended", checkin_code=wrong))
     recorded = attendance.record(clerk, appointment.appointment_id, AttendanceRequest(outcome="attended", checkin_code=code))
     assert recorded.attendance == "attended"
+
+
+def console_day(clerk, language="en") -> str:
+    """The staff console's day list as the clerk's browser gets it (the page handler, in process)."""
+    from chalicelib.adapters.tables import WebSession
+    from chalicelib.web import console
+    from chalicelib.web.frame import WebRequest
+
+    session = WebSession("s", csrf_token="c", language=language, access_token="token", account_id=clerk.account_id, role="staff")
+    page = console.staff_day(WebRequest("GET", "/staff", {}, {}, session, authenticate=lambda _: clerk))
+    assert page.status == 200
+    return page.body
+
+
+def test_an_sms_that_keeps_failing_is_given_up_after_the_bound_alarmed_and_shown_to_staff(aws, monkeypatch):
+    person, appointment = booked()
+    _, other = booked()  # delivered: no mark
+    notifications.deliver(owed_for(other.appointment_id).notification_id)
+    owed = owed_for(appointment.appointment_id)
+    bound = get_settings().notification_max_attempts
+    given_up = []
+    monkeypatch.setattr(notifications, "record", lambda name, value=1, **dims: given_up.append((name, dims)))
+    with monkeypatch.context() as outage:
+        outage.setattr(wiring, "sms", lambda: Outage())
+        for _ in range(bound - 1):  # the queue brings the message back while SNS refuses
+            with pytest.raises(notifications.DeliveryFailed):
+                notifications.deliver(owed.notification_id)
+        assert Notification.get(owed.notification_id).sms_status == "pending" and given_up == []
+        notifications.deliver(owed.notification_id)  # the last attempt: given up, the message is done
+
+    failed = Notification.get(owed.notification_id)
+    assert (failed.sms_status, failed.sms_attempts, failed.email_status) == ("failed", bound, "sent")
+    assert given_up == [("NotificationFailed", {"channel": "sms"})]
+    assert failed.undelivered_day is None  # out of the undelivered index
+
+    notifications.deliver(owed.notification_id)  # SNS is back and the message is redelivered
+    assert sms_to(person.phone) == [] and Notification.get(owed.notification_id).sms_status == "failed"
+    queued = []
+    monkeypatch.setattr(notifications, "enqueue", lambda ids: queued.extend(ids))
+    clock.travel(timedelta(minutes=10))
+    notifications.requeue_undelivered()
+    assert owed.notification_id not in queued  # the schedule stops reading it
+    assert len(given_up) == 1  # alarmed once
+
+    clerk = staff_of(FATIH)
+    clock.travel(appointment.start.astimezone(ISTANBUL).replace(hour=8, minute=0) - clock.now())
+    page = console_day(clerk)
+    rows = {ref: row for row in page.split("<tr>")[2:] for ref in (appointment.reference, other.reference) if ref in row}
+    assert "SMS not delivered" in rows[appointment.reference] and "Email not delivered" not in rows[appointment.reference]
+    if other.start.date() == appointment.start.date():
+        assert "not delivered" not in rows[other.reference]
+    assert "SMS iletilemedi" in console_day(clerk, "tr") and "لم تُسلَّم الرسالة النصية" in console_day(clerk, "ar")
+
+
+def test_each_channel_counts_its_own_attempts_and_a_stale_sender_cannot_give_one_up(aws, monkeypatch):
+    person, appointment = booked()
+    owed = owed_for(appointment.appointment_id)
+    bound = get_settings().notification_max_attempts
+    monkeypatch.setattr(notifications, "record", lambda *a, **k: None)
+    with monkeypatch.context() as outage:
+        outage.setattr(wiring, "sms", lambda: Outage())
+        outage.setattr(wiring, "email", lambda: Outage())
+        for _ in range(bound - 1):
+            with pytest.raises(notifications.DeliveryFailed):
+                notifications.deliver(owed.notification_id)
+        waiting = Notification.get(owed.notification_id)
+        assert (waiting.sms_attempts, waiting.email_attempts, waiting.sms_status) == (bound - 1, bound - 1, "pending")
+
+        # A sender claims the SMS and stalls past its lease; another takes the claim over.
+        stale = Notification.get(owed.notification_id)
+        stalled_at = clock.now()
+        assert notifications._claim(stale, "sms", stalled_at)
+        clock.travel(notifications.CLAIM_LEASE + timedelta(seconds=1))
+        assert notifications._claim(Notification.get(owed.notification_id), "sms", clock.now())
+        assert notifications._fail(stale, "sms", stalled_at, "ConnectionError") is False  # not its claim any more
+        assert Notification.get(owed.notification_id).sms_status == "sending"
+
+    assert Appointment.get(appointment.appointment_id).undelivered_channels is None
