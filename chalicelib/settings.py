@@ -41,6 +41,8 @@ class Settings:
     edevlet_client_secret_name: str = ""
     edevlet_redirect_uri: str = ""
     portal_url: str = DEFAULT_PORTAL_URL
+    # The SES configuration set every email is sent with (empty: none; chalicelib/resources.py).
+    email_configuration_set: str = ""
 
     @property
     def issuer(self) -> str:
@@ -83,6 +85,7 @@ def get_settings() -> Settings:
         edevlet_client_secret_name=env.get("EDEVLET_CLIENT_SECRET_NAME") or edevlet_client_secret_name(),
         edevlet_redirect_uri=env.get("EDEVLET_REDIRECT_URI", ""),
         portal_url=(env.get("PORTAL_URL") or DEFAULT_PORTAL_URL).rstrip("/"),
+        email_configuration_set=env.get("EMAIL_CONFIGURATION_SET", ""),
         rate_limits=RateLimits.from_environment(env),
         demand=DemandPolicy(
             lookahead_days=int(env.get("DEMAND_LOOKAHEAD_DAYS", DemandPolicy.lookahead_days)),

@@ -28,6 +28,7 @@ from chalicelib.domain.calendar import local_day
 from chalicelib.domain.catalogue import find_directorate, find_service
 from chalicelib.observability import logger
 from chalicelib.resources import notifications_queue_name
+from chalicelib.services import email_feedback
 from chalicelib.settings import get_settings
 
 CONFIRMED = "appointment.confirmed"
@@ -136,7 +137,7 @@ def deliver(notification_id: str) -> None:
     except Notification.DoesNotExist:
         logger.warning("notification not found", extra={"notification_id": notification_id})
         return
-    pending = [c for c in CHANNELS if getattr(notification, f"{c}_status") != "sent"]
+    pending = [c for c in CHANNELS if getattr(notification, f"{c}_status") not in ("sent", "skipped")]
     if not pending:
         return
     outgoing = _prepare(notification)
@@ -145,6 +146,9 @@ def deliver(notification_id: str) -> None:
         now = clock.now()
         if not _claim(notification, channel, now):
             continue  # another sender holds it, or it was sent meanwhile
+        if channel == "email" and outgoing.email_undeliverable:
+            _skip_email(notification, now, email_feedback.UNDELIVERABLE)
+            continue
         try:
             _send(channel, outgoing)
         except Exception as error:  # SNS or SES refused or failed: release, retry later
@@ -183,6 +187,7 @@ class _Outgoing:
     notice: notices.Notice
     phone: str
     email: str
+    email_undeliverable: bool = False  # SES said so (services/email_feedback.py): skip the email
 
 
 def _prepare(notification: Notification) -> _Outgoing:
@@ -195,7 +200,7 @@ def _prepare(notification: Notification) -> _Outgoing:
         notice = notices.cancellation(facts, sender, notification.reason or "")
     else:
         notice = notices.confirmation(facts, sender)
-    return _Outgoing(notice, applicant.phone, applicant.email)
+    return _Outgoing(notice, applicant.phone, applicant.email, email_feedback.is_undeliverable(applicant))
 
 
 def invitation_for(appointment_id: str) -> bytes:
@@ -258,11 +263,20 @@ def _mark_sent(notification: Notification, channel: str, claimed: datetime) -> N
     logger.info("notification channel sent", extra={"notification_id": notification.notification_id, "channel": channel})
 
 
+def _skip_email(notification: Notification, claimed: datetime, reason: str) -> None:
+    """The email is not sent, and why is kept on the notification (the SMS goes as usual)."""
+    notification.update(
+        actions=[Notification.email_status.set("skipped"), Notification.email_skipped.set(reason)],
+        condition=Notification.email_claimed_at == claimed,
+    )
+    logger.info("notification email skipped", extra={"notification_id": notification.notification_id, "reason": reason})
+
+
 def _close_if_delivered(notification_id: str) -> None:
     """Leave the undelivered index once every channel is sent; a check-in code is kept no
     longer than it takes to deliver it."""
     update_if(
         Notification(notification_id),
         [Notification.undelivered_day.remove(), Notification.checkin_code.remove()],
-        (Notification.sms_status == "sent") & (Notification.email_status == "sent"),
+        (Notification.sms_status == "sent") & Notification.email_status.is_in("sent", "skipped"),
     )
