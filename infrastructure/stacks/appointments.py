@@ -301,6 +301,10 @@ class AppointmentsStack(cdk.Stack):
             self.dead_letter_queues[definition.name] = dead_letter_queue
             self.queues[definition.name] = self._queue(definition, dead_letter_queue, lambda_timeout)
             self.dead_letter_alarms[definition.name] = self._dead_letter_alarm(definition, dead_letter_queue)
+        # Feedback events SNS could not hand to their function (after its retries) wait here too.
+        self.dead_letter_alarms[self.email.topic_name] = self._dead_letter_alarm(
+            QueueDefinition(self.email.topic_name, max_receive_count=3), self.email.dead_letter_queue
+        )
 
         self.function_roles = FunctionRoles(
             self, "FunctionRoles", prefix=prefix, tables=self.tables,

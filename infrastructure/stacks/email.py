@@ -14,7 +14,9 @@ and the way back for bounces and complaints.
 - **Feedback**: an event destination publishes the set's bounce and complaint events to the SNS
   topic `email_feedback_topic` (KMS-encrypted with a key SES may use, TLS only); the app's
   `record_email_feedback` function (`@app.on_sns_message`) is subscribed to it by reference, and
-  marks the addresses undeliverable (chalicelib/services/email_feedback.py).
+  marks the addresses undeliverable (chalicelib/services/email_feedback.py). An event SNS
+  cannot hand to the function goes to the dead-letter queue `<topic>-dlq` (alarmed like the
+  queues' dead letters, monitoring.py), not lost.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_ses as ses
 from aws_cdk import aws_sns as sns
+from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from chalicelib.resources import MessagingDefinition
@@ -72,6 +75,8 @@ class EmailSending(Construct):
             self, "FeedbackTopic", topic_name=messaging.email_feedback_topic,
             display_name=f"{prefix} email bounces and complaints", master_key=key, enforce_ssl=True,
         )
+        self.topic_name = messaging.email_feedback_topic
+        self.dead_letter_queue = self._dead_letter_queue()
         self.event_destination = ses.ConfigurationSetEventDestination(
             self, "Feedback", configuration_set=self.configuration_set,
             configuration_set_event_destination_name=f"{messaging.email_configuration_set}-feedback",
@@ -79,10 +84,23 @@ class EmailSending(Construct):
             events=[_EVENTS[event] for event in messaging.email_feedback_events],
         )
 
+    def _dead_letter_queue(self) -> sqs.Queue:
+        """Where SNS puts a feedback event it could not hand to the function (kept 14 days, to
+        redrive by hand); the stack's dead-letter alarm pattern applies (`dead_letter_alarm`)."""
+        queue = sqs.Queue(
+            self, "FeedbackDeadLetters", queue_name=f"{self.topic_name}-dlq", encryption=sqs.QueueEncryption.SQS_MANAGED,
+            enforce_ssl=True, retention_period=cdk.Duration.days(14),
+        )
+        queue.add_to_resource_policy(iam.PolicyStatement(
+            actions=["sqs:SendMessage"], principals=[iam.ServicePrincipal("sns.amazonaws.com")], resources=[queue.queue_arn],
+            conditions={"ArnEquals": {"aws:SourceArn": self.topic.topic_arn}},
+        ))
+        return queue
+
     def subscribe_handlers(self, chalice: Any, template: dict[str, Any]) -> list[str]:
         """SNS events of the Chalice functions that name the feedback topic read it by
         reference (the topic exists before the subscription); their logical ids."""
-        name = self.topic.node.default_child.topic_name  # type: ignore[union-attr]
+        name = self.topic_name
         subscribed = []
         for logical_id, resource in sorted(template.get("Resources", {}).items()):
             if resource.get("Type") != "AWS::Serverless::Function":
@@ -90,6 +108,10 @@ class EmailSending(Construct):
             for event_name, event in sorted((resource["Properties"].get("Events") or {}).items()):
                 topic = event.get("Properties", {}).get("Topic")
                 if event.get("Type") == "SNS" and isinstance(topic, dict) and str(topic.get("Fn::Sub", "")).endswith(":" + name):
-                    chalice.get_resource(logical_id).add_property_override(f"Events.{event_name}.Properties.Topic", self.topic.topic_arn)
+                    function = chalice.get_resource(logical_id)
+                    function.add_property_override(f"Events.{event_name}.Properties.Topic", self.topic.topic_arn)
+                    function.add_property_override(
+                        f"Events.{event_name}.Properties.RedrivePolicy", {"deadLetterTargetArn": self.dead_letter_queue.queue_arn}
+                    )
                     subscribed.append(logical_id)
         return subscribed

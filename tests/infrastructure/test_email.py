@@ -58,6 +58,11 @@ def test_the_feedback_handler_is_subscribed_to_the_topic_by_reference(synthesize
     assert event["Type"] == "SNS"
     topic = synthesized.json["Resources"][event["Properties"]["Topic"]["Ref"]]
     assert topic["Type"] == "AWS::SNS::Topic" and topic["Properties"]["TopicName"] == synthesized.resources.messaging.email_feedback_topic
+    # What SNS cannot hand to the function waits in a dead-letter queue, which alarms.
+    dead_letters = event["Properties"]["RedrivePolicy"]["deadLetterTargetArn"]["Fn::GetAtt"][0]
+    assert synthesized.json["Resources"][dead_letters]["Properties"]["QueueName"] == synthesized.resources.messaging.email_feedback_topic + "-dlq"
+    alarms = [a["Properties"] for a in synthesized.of_type("AWS::CloudWatch::Alarm").values()]
+    assert any(a.get("Dimensions") == [{"Name": "QueueName", "Value": {"Fn::GetAtt": [dead_letters, "QueueName"]}}] and a.get("AlarmActions") for a in alarms)
 
 
 def test_every_function_sends_email_with_the_configuration_set_and_may_send_only_with_it(synthesized):
