@@ -13,9 +13,9 @@ from chalicelib.services import attendance as attendance_jobs
 from chalicelib.services import assignment as assigner
 from chalicelib.services import auth
 from chalicelib.services import catalogue as catalogue_jobs
-from chalicelib.services import demand, notifications
+from chalicelib.services import demand, email_feedback, notifications
 from chalicelib.services import signup as sign_ups
-from chalicelib.resources import assignments_queue_name, notifications_queue_name
+from chalicelib.resources import assignments_queue_name, email_feedback_topic_name, notifications_queue_name
 from chalicelib.settings import get_settings
 from chalicelib.web import admin as web_admin
 from chalicelib.web import common, console, edevlet, pages
@@ -124,6 +124,12 @@ def deliver_notifications(event):
 @app.on_sqs_message(queue=assignments_queue_name(), batch_size=10)
 def assign_appointments(event):
     return assigner.handle_queue_batch(event.to_dict(), app.lambda_context)
+
+
+# Events: SES's bounces and complaints; the addresses they name are emailed no more.
+@app.on_sns_message(topic=email_feedback_topic_name())
+def record_email_feedback(event):
+    return email_feedback.handle_sns_event(event.to_dict())
 
 
 # Every minute: send the provinces with due waiting requests to the assigner again.

@@ -236,6 +236,11 @@ class ApplicantProfile(BaseModel):
     permit_status: PermitStatus | None
     permit_valid_until: date | None
     locked_until: IstanbulTime | None = Field(description="No new booking before this time; null when free to book")
+    email_undeliverable: bool = Field(
+        default=False,
+        description="Email to this address bounced for good or was reported as spam: no more email is sent to it "
+        "(SMS still is) until the address is changed",
+    )
 
 
 class AnyBody(BaseModel):

@@ -153,11 +153,21 @@ class UserPoolDefinition:
 
 @dataclass(frozen=True)
 class MessagingDefinition:
-    """SES sender identity and the account's SNS SMS settings."""
+    """SES sender identity and the account's SNS SMS settings.
+
+    Every email is sent with the configuration set `email_configuration_set`, whose event
+    destination publishes the `email_feedback_events` (bounces and complaints) to the SNS topic
+    `email_feedback_topic`; the app's `@app.on_sns_message` handler of that topic marks the
+    addresses undeliverable (services/email_feedback.py). In AWS the sender's identity is a
+    domain with Easy DKIM when the deployment names one (`email_domain` in
+    infrastructure/stacks/deployment.py), else the sender's address."""
 
     email_sender: str
     sms_sender_id: str
     sms_type: str = "Transactional"
+    email_configuration_set: str = ""
+    email_feedback_topic: str = ""
+    email_feedback_events: tuple[str, ...] = ("bounce", "complaint")  # SES's MatchingEventTypes
 
 
 @dataclass(frozen=True)
@@ -201,7 +211,12 @@ def resources(email_sender: str = "no-reply@randevu.example.org", sms_sender_id:
     return Resources(
         tables=table_definitions(),
         user_pool=UserPoolDefinition(name=f"{prefix}-accounts", client_name=f"{prefix}-api"),
-        messaging=MessagingDefinition(email_sender=email_sender, sms_sender_id=sms_sender_id),
+        messaging=MessagingDefinition(
+            email_sender=email_sender,
+            sms_sender_id=sms_sender_id,
+            email_configuration_set=email_configuration_set_name(),
+            email_feedback_topic=email_feedback_topic_name(),
+        ),
         queues=(QueueDefinition(notifications_queue_name()), QueueDefinition(assignments_queue_name())),
         secrets=(
             SecretDefinition(
@@ -220,3 +235,13 @@ def notifications_queue_name() -> str:
 def assignments_queue_name() -> str:
     """The queue of provinces whose waiting requests are due to be assigned, read by the assigner."""
     return f"{resource_prefix()}-assignments"
+
+
+def email_configuration_set_name() -> str:
+    """The SES configuration set every email is sent with (its events: bounces, complaints)."""
+    return f"{resource_prefix()}-email"
+
+
+def email_feedback_topic_name() -> str:
+    """The SNS topic SES publishes bounces and complaints to, read by the email-feedback handler."""
+    return f"{resource_prefix()}-email-feedback"

@@ -48,6 +48,8 @@ class Settings:
     # the account's SNS/SES quotas and the workers' maximum concurrency (infrastructure/stacks/workers.py).
     notification_sms_per_second: float = 0.0
     notification_email_per_second: float = 0.0
+    # The SES configuration set every email is sent with (empty: none; chalicelib/resources.py).
+    email_configuration_set: str = ""
 
     @property
     def issuer(self) -> str:
@@ -90,6 +92,7 @@ def get_settings() -> Settings:
         edevlet_client_secret_name=env.get("EDEVLET_CLIENT_SECRET_NAME") or edevlet_client_secret_name(),
         edevlet_redirect_uri=env.get("EDEVLET_REDIRECT_URI", ""),
         portal_url=(env.get("PORTAL_URL") or DEFAULT_PORTAL_URL).rstrip("/"),
+        email_configuration_set=env.get("EMAIL_CONFIGURATION_SET", ""),
         rate_limits=RateLimits.from_environment(env),
         notification_max_attempts=max(1, int(env.get("NOTIFICATION_MAX_ATTEMPTS", "5"))),
         notification_sms_per_second=float(env.get("NOTIFICATION_SMS_PER_SECOND", "0")),

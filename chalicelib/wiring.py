@@ -42,7 +42,8 @@ def sms() -> SmsSender:
 
 @lru_cache(maxsize=1)
 def email() -> EmailSender:
-    return EmailSender(_client("ses"), get_settings().email_sender)
+    settings = get_settings()
+    return EmailSender(_client("ses"), settings.email_sender, settings.email_configuration_set)
 
 
 @lru_cache(maxsize=1)

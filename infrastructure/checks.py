@@ -55,7 +55,10 @@ SUPPRESSIONS = (
         "Serverless-LambdaDLQ", ("AWS::Lambda::Function",),
         "No function is invoked asynchronously with events worth keeping: the API is synchronous, the queue "
         "workers have their queue's dead-letter queue, and the schedules are idempotent jobs that the next "
-        "tick repeats; their failures raise the function's Errors alarm.",
+        "tick repeats; their failures raise the function's Errors alarm. The email-feedback function (SNS) "
+        "skips what it cannot read, raises only when DynamoDB fails (Lambda retries twice; marking is "
+        "idempotent), alarms on errors, and SNS keeps what it cannot hand over in the subscription's "
+        "dead-letter queue (infrastructure/stacks/email.py).",
     ),
     Suppression(
         "Serverless-EventBusDLQ", ("AWS::Events::Rule",),
@@ -133,6 +136,17 @@ SUPPRESSIONS = (
         "Serverless-SQSRedrivePolicy", ("AWS::SQS::Queue",),
         "Dead-letter queues themselves: they are the end of the redrive, watched by an alarm.",
         logical_id="DeadLetterQueue.*",
+    ),
+    Suppression(
+        "Serverless-SQSRedrivePolicy", ("AWS::SQS::Queue",),
+        "The email feedback subscription's dead-letter queue: the end of SNS's redrive, watched by an alarm.",
+        logical_id="EmailFeedbackDeadLetters.*",
+    ),
+    Suppression(
+        "AwsSolutions-SQS3", ("AWS::SQS::Queue",),
+        "It is a dead-letter queue, of an SNS subscription (RedrivePolicy of the feedback handler's "
+        "subscription), which cdk-nag does not recognize as one.",
+        logical_id="EmailFeedbackDeadLetters.*",
     ),
 )
 

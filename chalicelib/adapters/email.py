@@ -8,9 +8,11 @@ from chalicelib import observability
 
 
 class EmailSender:
-    def __init__(self, client, sender: str) -> None:
+    def __init__(self, client, sender: str, configuration_set: str = "") -> None:
         self._client = client
         self._sender = sender
+        # SES publishes the bounces and complaints of messages sent with it (resources.py).
+        self._configuration_set = configuration_set
 
     @property
     def sender(self) -> str:
@@ -29,8 +31,9 @@ class EmailSender:
             message.add_attachment(
                 calendar.decode("utf-8"), subtype="calendar", filename="appointment.ics", params={"method": calendar_method}, cte="base64"
             )
+        extra = {"ConfigurationSetName": self._configuration_set} if self._configuration_set else {}
         response = self._client.send_raw_email(
-            Source=self._sender, Destinations=[to], RawMessage={"Data": message.as_bytes()}
+            Source=self._sender, Destinations=[to], RawMessage={"Data": message.as_bytes()}, **extra
         )
         observability.record("EmailsSent")
         return response["MessageId"]

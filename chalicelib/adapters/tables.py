@@ -17,7 +17,7 @@ from pynamodb.attributes import (
     UnicodeSetAttribute,
     UTCDateTimeAttribute,
 )
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.models import Model
 
 from chalicelib.settings import resource_prefix
@@ -79,6 +79,18 @@ class PendingSignUpsByDay(GlobalSecondaryIndex):
     pending_expires_at = UTCDateTimeAttribute(range_key=True)
 
 
+class ApplicantsByEmail(GlobalSecondaryIndex):
+    """Every account's email address (not sparse: every account has one), keys only: the
+    email-feedback handler finds the accounts of an address SES reports undeliverable with one
+    Query (services/email_feedback.py). Only a new account or a changed address writes to it."""
+
+    class Meta:
+        index_name = "by-email"
+        projection = KeysOnlyProjection()
+
+    email = UnicodeAttribute(hash_key=True)
+
+
 class Applicant(Model):
     """An applicant's account: the person's identity as registered at sign-up.
 
@@ -131,8 +143,14 @@ class Applicant(Model):
     expires = TTLAttribute(null=True)
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()  # writers that must not lose an update condition on it
+    # SES reported this address undeliverable ("bounce": a permanent bounce; "complaint": the
+    # person marked our email as spam), and since when: nothing more is emailed to it, and My
+    # details says so. Removed when the address changes (services/email_feedback.py).
+    email_undeliverable = UnicodeAttribute(null=True)
+    email_undeliverable_since = UTCDateTimeAttribute(null=True)
 
     pending_by_day = PendingSignUpsByDay()
+    by_email = ApplicantsByEmail()
 
 
 class RateCounter(Model):
@@ -337,7 +355,10 @@ class Notification(Model):
     sms_status = UnicodeAttribute(default="pending")  # pending | sending | sent | failed
     sms_claimed_at = UTCDateTimeAttribute(null=True)
     sms_sent_at = UTCDateTimeAttribute(null=True)
+    # pending | sending | sent | skipped: not sent, because the address is undeliverable
+    # (`email_skipped` says why; services/email_feedback.py)
     email_status = UnicodeAttribute(default="pending")
+    email_skipped = UnicodeAttribute(null=True)
     email_claimed_at = UTCDateTimeAttribute(null=True)
     email_sent_at = UTCDateTimeAttribute(null=True)
     attempts = NumberAttribute(default=0)  # failed sends, all channels

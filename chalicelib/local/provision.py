@@ -23,6 +23,10 @@ or need not reproduce is listed here rather than left out silently:
   where the stack sets six times the function timeout; encryption, TLS-only access and the
   dead-letter queues' 14-day retention (the emulator's default applies); and the alarm on a
   non-empty dead-letter queue (no CloudWatch locally: look into the dead-letter queue instead).
+- email: the sender's address is verified (in AWS: a domain identity with DKIM when one is
+  configured); the configuration set, the feedback topic and the event destination are created,
+  but moto never publishes bounces or complaints to it: a test publishes SES-shaped events to
+  the topic, and the event pump delivers them to the topic's handler (chalicelib/local/pump.py).
 
 Usage::
 
@@ -41,7 +45,7 @@ from typing import Any
 import boto3
 
 from chalicelib.domain.identity import PasswordPolicy
-from chalicelib.resources import QueueDefinition, Resources, UserPoolDefinition
+from chalicelib.resources import MessagingDefinition, QueueDefinition, Resources, UserPoolDefinition
 from chalicelib.settings import resource_prefix
 
 DEFAULT_REGION = "eu-central-1"
@@ -63,6 +67,8 @@ class LocalResources:
     queue_urls: tuple[str, ...] = ()  # the queues of the definitions, in their order
     dead_letter_queue_urls: tuple[str, ...] = ()  # their dead-letter queues, in the same order
     secret_names: tuple[str, ...] = ()  # the secrets of the definitions, in their order
+    email_configuration_set: str = ""
+    email_feedback_topic_arn: str = ""
 
     @property
     def jwks_url(self) -> str:
@@ -78,6 +84,7 @@ class LocalResources:
             "JWKS_URL": self.jwks_url,
             "EMAIL_SENDER": self.email_sender,
             "SMS_SENDER_ID": self.sms_sender_id,
+            "EMAIL_CONFIGURATION_SET": self.email_configuration_set,
         }
 
 
@@ -111,6 +118,7 @@ def provision(
     user_pool_id, user_pool_client_id = _create_user_pool(client("cognito-idp"), resources.user_pool)
     messaging = resources.messaging
     client("ses").verify_email_identity(EmailAddress=messaging.email_sender)
+    feedback_topic_arn = _create_email_feedback(client("ses"), client("sns"), messaging)
     client("sns").set_sms_attributes(
         attributes={"DefaultSMSType": messaging.sms_type, "DefaultSenderID": messaging.sms_sender_id}
     )
@@ -139,7 +147,31 @@ def provision(
         queue_urls=tuple(url for url, _ in queues),
         dead_letter_queue_urls=tuple(dead_letter_url for _, dead_letter_url in queues),
         secret_names=tuple(secret.name for secret in resources.secrets),
+        email_configuration_set=messaging.email_configuration_set,
+        email_feedback_topic_arn=feedback_topic_arn,
     )
+
+
+def _create_email_feedback(ses: Any, sns: Any, messaging: MessagingDefinition) -> str:
+    """The configuration set every email is sent with, the feedback topic, and the event
+    destination between them (bounces and complaints); the topic's ARN ("" if none is described).
+    moto records the destination but never publishes events itself: whoever plays SES's part
+    locally publishes to the topic (tests do), and the event pump delivers it to the handler."""
+    if not messaging.email_feedback_topic:
+        return ""
+    topic_arn = sns.create_topic(Name=messaging.email_feedback_topic)["TopicArn"]
+    if messaging.email_configuration_set:
+        ses.create_configuration_set(ConfigurationSet={"Name": messaging.email_configuration_set})
+        ses.create_configuration_set_event_destination(
+            ConfigurationSetName=messaging.email_configuration_set,
+            EventDestination={
+                "Name": f"{messaging.email_configuration_set}-feedback",
+                "Enabled": True,
+                "MatchingEventTypes": list(messaging.email_feedback_events),
+                "SNSDestination": {"TopicARN": topic_arn},
+            },
+        )
+    return topic_arn
 
 
 def _create_tables(dynamodb: Any, resources: Resources) -> tuple[str, ...]:

@@ -17,7 +17,13 @@ What it reproduces from AWS:
 - `rate(...)` and AWS's 6-field `cron(...)`, in UTC. A rate schedule counts from the pump's
   creation. Occurrences missed while the pump was not running fire once, not in a burst.
 
-What it does not: retries of a failed scheduled invocation, FIFO group blocking beyond what
+- `@app.on_sns_message` handlers: given an SNS client, the pump subscribes a queue of its own
+  (`<topic>-local-pump`) to each handler's topic, once the topic exists, and invokes the handler
+  with an SNS-shaped event for each message published there (one record per invocation, as
+  Lambda does). The message is deleted whether the handler returns or raises.
+
+What it does not: retries of a failed scheduled invocation or of a failed SNS invocation (Lambda
+retries an asynchronous invocation twice), FIFO group blocking beyond what
 moto does, batching windows, batches larger than 10 (one ReceiveMessage call per batch),
 enforcing the function timeout (the context only reports the remaining time).
 
@@ -27,6 +33,7 @@ Logs name handlers, queues and message ids, never message bodies: they can hold 
 from __future__ import annotations
 
 import base64
+import json
 import logging
 import re
 import threading
@@ -36,7 +43,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable
 
-from chalice.app import Chalice, ScheduledEventConfig, SQSEventConfig
+from chalice.app import Chalice, ScheduledEventConfig, SNSEventConfig, SQSEventConfig
 
 logger = logging.getLogger(__name__)
 
@@ -104,6 +111,32 @@ def _lambda_message_attribute(value: dict[str, Any]) -> dict[str, Any]:
     if "BinaryValue" in value:
         converted["binaryValue"] = base64.b64encode(value["BinaryValue"]).decode("ascii")
     return converted
+
+
+def sns_event(envelope: dict[str, Any], subscription_arn: str) -> dict[str, Any]:
+    """Lambda's event for one SNS message, from the JSON envelope SNS delivers to a queue."""
+    return {
+        "Records": [
+            {
+                "EventSource": "aws:sns",
+                "EventVersion": "1.0",
+                "EventSubscriptionArn": subscription_arn,
+                "Sns": {
+                    "Type": envelope.get("Type", "Notification"),
+                    "MessageId": envelope.get("MessageId", ""),
+                    "TopicArn": envelope.get("TopicArn", ""),
+                    "Subject": envelope.get("Subject"),
+                    "Message": envelope.get("Message", ""),
+                    "Timestamp": envelope.get("Timestamp", ""),
+                    "SignatureVersion": envelope.get("SignatureVersion", "1"),
+                    "Signature": envelope.get("Signature", ""),
+                    "SigningCertUrl": envelope.get("SigningCertURL", ""),
+                    "UnsubscribeUrl": envelope.get("UnsubscribeURL", ""),
+                    "MessageAttributes": envelope.get("MessageAttributes", {}),
+                },
+            }
+        ]
+    }
 
 
 def scheduled_event(fire_time: datetime, rule_arn: str, region: str, account_id: str) -> dict[str, Any]:
@@ -273,9 +306,13 @@ class EventPump:
 
     def __init__(self, app: Chalice, sqs_client: Any, clock: Clock = utc_now, *,
                  account_id: str = DEFAULT_ACCOUNT_ID, stage: str = "local",
-                 timeout_seconds: int = 60, memory_limit_in_mb: int = 128):
+                 timeout_seconds: int = 60, memory_limit_in_mb: int = 128,
+                 sns_client: Any = None):
         self.app = app
         self.sqs = sqs_client
+        self.sns = sns_client
+        self._topic_sources = [s for s in app.event_sources if isinstance(s, SNSEventConfig)] if sns_client else []
+        self._bridges: dict[str, tuple[str, str]] = {}  # handler -> (queue URL, subscription ARN)
         self.clock = clock
         self.region = sqs_client.meta.region_name
         self.account_id = account_id
@@ -299,6 +336,8 @@ class EventPump:
         self._run_lock = threading.Lock()  # one run at a time, background or not
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
+        for topic_source in self._topic_sources:  # subscribe now: SNS keeps nothing for later subscribers
+            self._bridge(topic_source)
 
     # -- running
 
@@ -311,6 +350,8 @@ class EventPump:
                 self._fire_if_due(schedule, now, summary[schedule.name])
             for source in self._queue_sources:
                 self._drain(source, summary[source.name])
+            for topic_source in self._topic_sources:
+                self._deliver_topic(topic_source, summary[topic_source.name])
             return summary
 
     def start(self, interval_seconds: float = 1.0) -> None:
@@ -416,6 +457,44 @@ class EventPump:
                 self._missing_queues_reported.add(name)
             return None
 
+    # -- topics
+
+    def _deliver_topic(self, source: SNSEventConfig, run: HandlerRun) -> None:
+        """Invokes the handler once per message published to its topic since the last run."""
+        bridge = self._bridge(source)
+        if bridge is None:
+            return
+        url, subscription_arn = bridge
+        while True:
+            messages = self.sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=0).get("Messages", [])
+            if not messages:
+                return
+            run.messages += len(messages)
+            for message in messages:
+                self._invoke(source.name, sns_event(json.loads(message["Body"]), subscription_arn), run)
+            self._delete(url, messages)
+            run.deleted += len(messages)
+
+    def _bridge(self, source: SNSEventConfig) -> tuple[str, str] | None:
+        """The pump's queue subscribed to the handler's topic, made when the topic first exists."""
+        if source.name in self._bridges:
+            return self._bridges[source.name]
+        topic = source.topic
+        topic_arn = topic if topic.startswith("arn:") else f"arn:aws:sns:{self.region}:{self.account_id}:{topic}"
+        try:
+            self.sns.get_topic_attributes(TopicArn=topic_arn)
+        except self.sns.exceptions.NotFoundException:
+            if topic_arn not in self._missing_queues_reported:
+                logger.warning("topic %s does not exist (yet); handler %s waits for it", topic_arn, source.name)
+                self._missing_queues_reported.add(topic_arn)
+            return None
+        name = f"{topic_arn.rsplit(':', 1)[-1]}-local-pump"
+        url = self.sqs.create_queue(QueueName=name)["QueueUrl"]
+        queue_arn = self.sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        subscription_arn = self.sns.subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=queue_arn)["SubscriptionArn"]
+        self._bridges[source.name] = (url, subscription_arn)
+        return self._bridges[source.name]
+
     # -- invoking
 
     def _invoke(self, name: str, event: dict[str, Any], run: HandlerRun) -> _Result:
@@ -435,7 +514,7 @@ class EventPump:
         return f"{self.app.app_name}-{self.stage}-{handler_name}"
 
     def _handler_names(self) -> list[str]:
-        return [s.name for s in self._queue_sources] + [s.name for s in self._schedules]
+        return [s.name for s in self._queue_sources] + [s.name for s in self._schedules] + [s.name for s in self._topic_sources]
 
 
 @dataclass

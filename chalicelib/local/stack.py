@@ -120,7 +120,7 @@ def start(
     with emulator.lock:
         totp.enrol(REGION, provisioned.user_pool_id, admin_email, admin_totp_secret)
 
-    pump = EventPump(app_module.app, session.client("sqs"), clock=clock.now)
+    pump = EventPump(app_module.app, session.client("sqs"), clock=clock.now, sns_client=session.client("sns"))
     server = make_server(
         app_module.app,
         host,

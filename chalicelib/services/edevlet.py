@@ -49,7 +49,7 @@ from chalicelib.domain.errors import DuplicateAccount, NotEligible, ValidationFa
 from chalicelib.i18n import text
 from chalicelib.observability import logger
 from chalicelib.services import limits as counters
-from chalicelib.services import code_sms, codes, phone_accounts, signup
+from chalicelib.services import code_sms, codes, email_feedback, phone_accounts, signup
 from chalicelib.services.registry import find_resident, identity_claim, permit_in_force
 from chalicelib.settings import get_settings
 
@@ -341,6 +341,9 @@ def _send_email_code(applicant: Applicant, resend: bool) -> None:
 
 
 def _email_code(applicant: Applicant, code: str) -> None:
+    if email_feedback.is_undeliverable(applicant):  # SES said it never arrives: not sent again
+        logger.info("email code not sent", extra={"applicant_id": applicant.applicant_id, "reason": email_feedback.UNDELIVERABLE})
+        return
     minutes = get_settings().verification_code_ttl_minutes
     language = applicant.language
     wiring.email().send(

@@ -38,14 +38,17 @@ from chalicelib.domain.catalogue import find_directorate, find_service
 from chalicelib.observability import logger, record
 from chalicelib.resources import notifications_queue_name
 from chalicelib.services.pacing import Pace
+from chalicelib.services import email_feedback
 from chalicelib.settings import get_settings
 
 CONFIRMED = "appointment.confirmed"
 REMINDER = "appointment.reminder"
 CANCELLED = "appointment.cancelled"
 CHANNELS = ("sms", "email")
-SENT, FAILED = "sent", "failed"
-SETTLED = (SENT, FAILED)  # nothing more is done about a channel in either state
+SENT, FAILED, SKIPPED = "sent", "failed", "skipped"
+# Nothing more is done about a channel in any of these states (skipped: an email to an address
+# that bounced or complained; services/email_feedback.py).
+SETTLED = (SENT, FAILED, SKIPPED)
 NOTIFICATION_FAILED = "NotificationFailed"  # the metric (infrastructure/stacks/monitoring.py alarms on it)
 # A claim older than this is taken to be from a sender that died mid-way: the channel may be claimed again.
 CLAIM_LEASE = timedelta(minutes=5)
@@ -158,6 +161,9 @@ def deliver(notification_id: str) -> None:
         now = clock.now()
         if not _claim(notification, channel, now):
             continue  # another sender holds it, or it was sent or given up meanwhile
+        if channel == "email" and outgoing.email_undeliverable:
+            _skip_email(notification, now, email_feedback.UNDELIVERABLE)
+            continue
         try:
             _pace(channel).take()
             _send(channel, outgoing)
@@ -197,6 +203,7 @@ class _Outgoing:
     notice: notices.Notice
     phone: str
     email: str
+    email_undeliverable: bool = False  # SES said so (services/email_feedback.py): skip the email
 
 
 def _prepare(notification: Notification) -> _Outgoing:
@@ -209,7 +216,7 @@ def _prepare(notification: Notification) -> _Outgoing:
         notice = notices.cancellation(facts, sender, notification.reason or "")
     else:
         notice = notices.confirmation(facts, sender)
-    return _Outgoing(notice, applicant.phone, applicant.email)
+    return _Outgoing(notice, applicant.phone, applicant.email, email_feedback.is_undeliverable(applicant))
 
 
 def invitation_for(appointment_id: str) -> bytes:
@@ -302,10 +309,19 @@ def _fail(notification: Notification, channel: str, claimed: datetime, error_typ
 
 def _mark_sent(notification: Notification, channel: str, claimed: datetime) -> None:
     notification.update(
-        actions=[getattr(Notification, f"{channel}_status").set("sent"), getattr(Notification, f"{channel}_sent_at").set(clock.now())],
+        actions=[getattr(Notification, f"{channel}_status").set(SENT), getattr(Notification, f"{channel}_sent_at").set(clock.now())],
         condition=getattr(Notification, f"{channel}_claimed_at") == claimed,
     )
     logger.info("notification channel sent", extra={"notification_id": notification.notification_id, "channel": channel})
+
+
+def _skip_email(notification: Notification, claimed: datetime, reason: str) -> None:
+    """The email is not sent, and why is kept on the notification (the SMS goes as usual)."""
+    notification.update(
+        actions=[Notification.email_status.set(SKIPPED), Notification.email_skipped.set(reason)],
+        condition=Notification.email_claimed_at == claimed,
+    )
+    logger.info("notification email skipped", extra={"notification_id": notification.notification_id, "reason": reason})
 
 
 def _close_if_settled(notification_id: str) -> None:

@@ -22,7 +22,7 @@ from chalicelib.domain.catalogue import find_province
 from chalicelib.domain.errors import DuplicateAccount, NotFound, ValidationFailed
 from chalicelib.domain.lockout import lock_in_force
 from chalicelib.domain.roles import Caller
-from chalicelib.services import audit, phone_accounts
+from chalicelib.services import audit, email_feedback, phone_accounts
 from chalicelib.services.accounts import ACTIVE
 from chalicelib.services.auth import staff_directorate
 from chalicelib.services.registry import find_residency, identity_claim, residency_copy, residency_of
@@ -128,6 +128,8 @@ def amend(caller: Caller, applicant_id: str, request: AmendApplicantRequest) -> 
         with transaction() as write:
             actions = [getattr(Applicant, field).set(value) for field, value in after.items()]
             actions.append(Applicant.updated_at.set(now))
+            if email_changed:
+                actions += email_feedback.cleared_marks()
             if "document_number" in after and (renewed := find_residency(after["document_number"])):
                 # A new document the registry knows: the account follows the registry's record of it.
                 actions += residency_copy(renewed.province, renewed.permit_status.value, renewed.valid_until.isoformat())
@@ -219,4 +221,5 @@ def _profile(applicant: Applicant) -> ApplicantProfile:
         permit_status=residency.permit_status if residency else None,
         permit_valid_until=residency.valid_until if residency else None,
         locked_until=lock_in_force(applicant.locked_until, clock.now()),
+        email_undeliverable=email_feedback.is_undeliverable(applicant),
     )

@@ -225,6 +225,11 @@ PAGES: dict[str, dict[str, str]] = {
         "en": "Personal details cannot be changed online. If something is wrong, bring your document to your directorate; staff there will correct it.",
         "ar": "لا يمكن تغيير البيانات الشخصية عبر الإنترنت. إذا كان هناك خطأ فأحضر وثيقتك إلى المديرية ليصححها الموظفون.",
     },
+    "me.email_undeliverable": {
+        "tr": "E-postalarımız bu adrese ulaşmıyor (geri döndü veya istenmeyen olarak bildirildi), bu yüzden artık e-posta göndermiyoruz. Randevu mesajlarınız SMS ile gelmeye devam eder. Adresinizi düzeltmek için belgenizle müdürlüğe gidin.",
+        "en": "Our emails do not reach this address (they bounced or were reported as spam), so we no longer send email to it. Your appointment messages still come by SMS. To correct the address, bring your document to your directorate.",
+        "ar": "رسائلنا الإلكترونية لا تصل إلى هذا العنوان (رُدّت أو أُبلغ عنها كرسائل غير مرغوب فيها)، لذلك لم نعد نرسل إليه بريداً إلكترونياً. تصلك رسائل مواعيدك عبر الرسائل القصيرة كما من قبل. لتصحيح العنوان أحضر وثيقتك إلى المديرية.",
+    },
     "me.sessions": {"tr": "Oturumlar", "en": "Sessions", "ar": "الجلسات"},
     "me.sessions_hint": {
         "tr": "Hesabınıza başka bir cihazdan girildiğini düşünüyorsanız veya bir cihazı kaybettiyseniz tüm cihazlarda çıkış yapın. Sonra yeniden giriş yapabilirsiniz.",

@@ -39,7 +39,6 @@ from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_secretsmanager as secretsmanager
-from aws_cdk import aws_ses as ses
 from aws_cdk import aws_sqs as sqs
 from aws_cdk import custom_resources as cr
 from chalice.cdk import Chalice
@@ -47,6 +46,7 @@ from constructs import Construct
 
 from infrastructure.stacks.deployment import DeploymentSettings
 from infrastructure.stacks.edge import Edge
+from infrastructure.stacks.email import EmailSending
 from infrastructure.stacks.monitoring import Monitoring
 from infrastructure.stacks.workers import limit_workers
 from infrastructure.stacks.permissions import FunctionRoles
@@ -282,9 +282,10 @@ class AppointmentsStack(cdk.Stack):
 
         self.tables = {definition.short_name: durable_table(self, definition) for definition in resources.tables}
         self.user_pool, self.user_pool_client = self._user_pool(resources.user_pool)
-        self.email_identity = ses.EmailIdentity(
-            self, "EmailSender", identity=ses.Identity.email(resources.messaging.email_sender)
-        )
+        # The sender's identity (a domain with DKIM, when configured), the configuration set and the
+        # bounce and complaint topic (email.py).
+        self.email = EmailSending(self, "Email", messaging=resources.messaging, prefix=prefix, domain=deployment.email_domain)
+        self.email_identity = self.email.identity
         self.sms_settings = self._sms_settings()
         self.secrets = {definition.name: self._secret(definition) for definition in resources.secrets}
 
@@ -300,11 +301,16 @@ class AppointmentsStack(cdk.Stack):
             self.dead_letter_queues[definition.name] = dead_letter_queue
             self.queues[definition.name] = self._queue(definition, dead_letter_queue, lambda_timeout)
             self.dead_letter_alarms[definition.name] = self._dead_letter_alarm(definition, dead_letter_queue)
+        # Feedback events SNS could not hand to their function (after its retries) wait here too.
+        self.dead_letter_alarms[self.email.topic_name] = self._dead_letter_alarm(
+            QueueDefinition(self.email.topic_name, max_receive_count=3), self.email.dead_letter_queue
+        )
 
         self.function_roles = FunctionRoles(
             self, "FunctionRoles", prefix=prefix, tables=self.tables,
             table_indexes={t.short_name: tuple(i.name for i in t.global_indexes) for t in resources.tables},
             user_pool=self.user_pool, email_identity=self.email_identity, queues=self.queues, secrets=self.secrets,
+            email_configuration_set_arn=self.email.configuration_set_arn,
         )
         self.chalice = self._chalice(Path(source_dir), stage_config, log_level)
         # The public edge, the workers' limits, alarms and logs (edge.py, workers.py, monitoring.py).
@@ -470,6 +476,7 @@ class AppointmentsStack(cdk.Stack):
         return {
             "RESOURCE_PREFIX": self.prefix,
             "EMAIL_SENDER": messaging.email_sender,
+            "EMAIL_CONFIGURATION_SET": messaging.email_configuration_set,
             "SMS_SENDER_ID": messaging.sms_sender_id,
             "POWERTOOLS_SERVICE_NAME": SERVICE_NAME,
             "LOG_LEVEL": log_level,
@@ -510,6 +517,7 @@ class AppointmentsStack(cdk.Stack):
                 chalice.get_resource(function_id).add_property_override(
                     f"Events.{event_name}.Properties.Queue", self.queues[queue_name].queue_arn
                 )
+        self.email.subscribe_handlers(chalice, template)
         for logical_id, path in sqs_partial_batch_overrides(template):
             chalice.get_resource(logical_id).add_property_override(path, SQS_PARTIAL_BATCH)
 

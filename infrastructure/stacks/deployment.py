@@ -29,6 +29,9 @@ class DeploymentSettings:
     # API the certificate lives in us-east-1). TLS 1.2 is pinned on it.
     domain_name: str = ""
     certificate_arn: str = ""
+    # The sender's email domain: an SES domain identity with Easy DKIM (email.py); the sender
+    # address must be in it. Empty: the sender's address alone is the identity.
+    email_domain: str = ""
     # Who the alarms reach: email addresses, comma separated on the command line.
     alarm_emails: tuple[str, ...] = ()
     # WAF: requests per client IP in `waf_window_seconds` (60, 120, 300 or 600), for the whole

@@ -173,6 +173,10 @@ def function_access() -> dict[str, FunctionAccess]:
             sends_to=frozenset({notifications}),
             reads_from=assignments,
         ),
+        "record_email_feedback": FunctionAccess(
+            # SES's bounces and complaints (SNS invokes it): the accounts of an address, marked.
+            tables={"applicants": T("UpdateItem", query=("by-email",))},
+        ),
         "redrive_assignments": FunctionAccess(
             tables={"assignment-requests": T(query=("waiting-by-province",))},
             sends_to=frozenset({assignments}),
@@ -239,9 +243,12 @@ class FunctionRoles(Construct):
         queues: Mapping[str, sqs.Queue],
         secrets: Mapping[str, secretsmanager.Secret],
         access: Mapping[str, FunctionAccess] | None = None,
+        email_configuration_set_arn: str | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         self.prefix = prefix
+        # SES authorizes a send with a configuration set on the set too (email.py).
+        self.email_configuration_set_arn = email_configuration_set_arn
         self.access = dict(access if access is not None else function_access())
         self.roles: dict[str, iam.Role] = {}
         self.log_groups: dict[str, str] = {}  # function -> the log group it writes to
@@ -279,6 +286,8 @@ class FunctionRoles(Construct):
             user_pool.grant(role, *(f"cognito-idp:{a}" for a in sorted(granted.cognito)))
         if granted.email:
             email_identity.grant(role, "ses:SendRawEmail")
+            if self.email_configuration_set_arn:
+                role.add_to_policy(iam.PolicyStatement(actions=["ses:SendRawEmail"], resources=[self.email_configuration_set_arn]))
         if granted.sms:
             role.add_to_policy(iam.PolicyStatement(actions=["sns:Publish"], resources=["*"]))
             role.add_to_policy(iam.PolicyStatement(

@@ -131,8 +131,8 @@ def _grant(service: str, action: str, resource: Any, names: dict[str, Grant]) ->
         return ("cognito", action)
     if service == "sns" and action == "Publish" and resource == "*":
         return ("sms",)
-    if service == "ses" and action == "SendRawEmail" and ":identity/" in text:
-        return ("email",)
+    if service == "ses" and action == "SendRawEmail" and (":identity/" in text or ":configuration-set/" in text):
+        return ("email",)  # the sender's identity and the configuration set: test_email.py wants both
     if service == "sqs":
         kind, queue = names[resource["Fn::GetAtt"][0]]
         assert kind == "queue", text

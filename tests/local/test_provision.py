@@ -203,7 +203,23 @@ def test_the_environment_names_what_was_provisioned(emulator, definitions, provi
         "JWKS_URL": f"{emulator.endpoint_url}/{local.user_pool_id}/.well-known/jwks.json",
         "EMAIL_SENDER": definitions.messaging.email_sender,
         "SMS_SENDER_ID": definitions.messaging.sms_sender_id,
+        "EMAIL_CONFIGURATION_SET": definitions.messaging.email_configuration_set,
     }
+
+
+def test_every_email_goes_through_a_configuration_set_whose_bounces_and_complaints_reach_the_topic(definitions, provisioned):
+    session, local = provisioned
+    messaging = definitions.messaging
+    ses = session.client("ses", endpoint_url=local.endpoint_url)
+    described = ses.describe_configuration_set(
+        ConfigurationSetName=local.email_configuration_set, ConfigurationSetAttributeNames=["eventDestinations"]
+    )
+    [destination] = described["EventDestinations"]
+    assert local.email_configuration_set == messaging.email_configuration_set
+    assert sorted(destination["MatchingEventTypes"]) == ["bounce", "complaint"] and destination["Enabled"]
+    assert destination["SNSDestination"]["TopicARN"] == local.email_feedback_topic_arn
+    assert local.email_feedback_topic_arn.endswith(":" + messaging.email_feedback_topic)
+    session.client("sns", endpoint_url=local.endpoint_url).get_topic_attributes(TopicArn=local.email_feedback_topic_arn)
 
 
 def test_the_jwks_url_serves_the_pools_keys(emulator, provisioned):
@@ -258,6 +274,7 @@ def _without_ids(local: LocalResources) -> dict[str, Any]:
         assert fields.pop(generated)
     for urls in ("queue_urls", "dead_letter_queue_urls"):
         fields[urls] = [_name(url) for url in fields[urls]]  # URLs name the account
+    fields["email_feedback_topic_arn"] = fields["email_feedback_topic_arn"].rsplit(":", 1)[-1]  # so do ARNs
     return fields
 
 
