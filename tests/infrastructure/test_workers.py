@@ -51,7 +51,8 @@ def test_a_channel_is_given_up_before_its_message_would_rest_in_the_dead_letter_
 
 
 def test_a_given_up_channel_alarms_on_the_alarm_topic(synthesized):
-    [topic_id] = synthesized.of_type("AWS::SNS::Topic")
+    topics = synthesized.of_type("AWS::SNS::Topic")
+    [topic_id] = [i for i, t in topics.items() if t["Properties"]["TopicName"] == f"{synthesized.prefix}-alarms"]
     alarms = {a["Properties"]["AlarmName"]: a["Properties"] for a in synthesized.of_type("AWS::CloudWatch::Alarm").values()}
     for channel in notifications.CHANNELS:
         alarm = alarms[f"{synthesized.prefix}-notification-{channel}-failed"]
