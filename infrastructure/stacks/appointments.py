@@ -44,7 +44,7 @@ from aws_cdk import custom_resources as cr
 from chalice.cdk import Chalice
 from constructs import Construct
 
-from infrastructure.stacks.deployment import DeploymentSettings
+from infrastructure.stacks.deployment import DeploymentSettings, apply_service_rate_limits
 from infrastructure.stacks.edge import Edge
 from infrastructure.stacks.email import EmailSending
 from infrastructure.stacks.monitoring import Monitoring
@@ -318,6 +318,7 @@ class AppointmentsStack(cdk.Stack):
         self.edge = Edge(self, "Edge", chalice=self.chalice, prefix=prefix, stage_name=stage_config["api_gateway_stage"], settings=deployment)
         self.workers = limit_workers(self.chalice, self.chalice_template, deployment, resources.queues)
         self.monitoring = Monitoring(self, "Monitoring", stack=self, api_name=self.edge.api_name, stage_name=self.edge.stage_name, settings=deployment)
+        apply_service_rate_limits(self.chalice, self.chalice_template, deployment)
 
         # The API's EndpointURL is an output of the Chalice template already.
         cdk.CfnOutput(self, "UserPoolId", value=self.user_pool.user_pool_id)

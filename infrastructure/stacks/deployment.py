@@ -1,15 +1,18 @@
 """What differs between deployments (environments), in one place: read from CDK context
 (`cdk deploy -c key=value`, or `cdk.json`), with the defaults below.
 
-Every limit at the public edge (WAF rates, API Gateway throttles), the alarm subscribers and
-thresholds, the log retention, the SMS spend limit, the workers' concurrency and the custom
-domain come from here; the constructs in `edge.py` and `monitoring.py` only read it.
+Every limit at the public edge (WAF rates, API Gateway throttles), the service's own rate
+limits, the alarm subscribers and thresholds, the log retention, the SMS spend limit, the
+workers' concurrency and the custom domain come from here; the constructs in `edge.py` and
+`monitoring.py` only read it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from typing import Any, Callable
+
+from chalicelib.domain.limits import RateLimits
 
 # The retention periods CloudWatch Logs accepts (days).
 LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)
@@ -73,7 +76,13 @@ class DeploymentSettings:
     # The CloudWatch namespace of the service's own metrics (Powertools Metrics).
     metrics_namespace: str = "MigrationAppointments"
 
+    # The service's own rate limits (chalicelib/domain/limits.py `RateLimits`), as name=value
+    # pairs (`-c service_rate_limits=phone_codes_per_hour=2,verification_sms_per_hour=1000`):
+    # each becomes RATE_LIMIT_<NAME> on every function; the others keep the service's defaults.
+    service_rate_limits: tuple[str, ...] = ()
+
     def __post_init__(self) -> None:
+        self.service_rate_limit_environment()  # refuses an unknown name or a value that is no positive number
         if bool(self.domain_name) != bool(self.certificate_arn):
             raise ValueError("domain_name and certificate_arn go together: give both or neither")
         if self.log_retention_days not in LOG_RETENTION_DAYS:
@@ -111,3 +120,27 @@ class DeploymentSettings:
             else:
                 values[field.name] = type(default)(raw)
         return cls(**values)
+
+    def service_rate_limit_environment(self) -> dict[str, str]:
+        """RATE_LIMIT_<NAME> → value for each service rate limit this deployment sets."""
+        known = {item.name for item in fields(RateLimits)}
+        environment = {}
+        for pair in self.service_rate_limits:
+            name, _, value = pair.partition("=")
+            name = name.strip()
+            if name not in known:
+                raise ValueError(f"service_rate_limits: {name!r} is not a service rate limit (one of {sorted(known)})")
+            if not value.strip().isdigit() or int(value) < 1:
+                raise ValueError(f"service_rate_limits: {name} needs a whole number of at least 1, not {value!r}")
+            environment[f"RATE_LIMIT_{name.upper()}"] = str(int(value))
+        return environment
+
+
+def apply_service_rate_limits(chalice: Any, template: dict[str, Any], settings: DeploymentSettings) -> None:
+    """The deployment's service rate limits, in the environment of every function of the app."""
+    environment = settings.service_rate_limit_environment()
+    for logical_id, resource in template.get("Resources", {}).items():
+        if resource.get("Type") == "AWS::Serverless::Function":
+            function = chalice.get_resource(logical_id)
+            for name, value in environment.items():
+                function.add_property_override(f"Environment.Variables.{name}", value)

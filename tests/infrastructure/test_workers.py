@@ -87,3 +87,32 @@ def test_the_pace_follows_the_quotas_and_a_batch_that_cannot_keep_it_fails_the_s
     for wrong in ({"notification_send_share": 0}, {"notification_send_share": 1.5}, {"sms_quota_per_second": 0}, {"notification_max_attempts": 0}):
         with pytest.raises(ValueError):
             DeploymentSettings(**wrong)
+
+
+class _Chalice:
+    def __init__(self) -> None:
+        self.functions: dict[str, _Function] = {}
+
+    def get_resource(self, logical_id: str) -> _Function:
+        return self.functions.setdefault(logical_id, _Function())
+
+
+def test_the_services_own_rate_limits_come_from_configuration_to_every_function():
+    from infrastructure.stacks.deployment import apply_service_rate_limits
+
+    settings = DeploymentSettings.from_context({"service_rate_limits": "phone_codes_per_hour=2, verification_sms_per_hour=1000"}.get)
+    template = {"Resources": {"ApiHandler": {"Type": "AWS::Serverless::Function"}, "Sender": {"Type": "AWS::Serverless::Function"},
+                              "Api": {"Type": "AWS::Serverless::Api"}}}
+    chalice = _Chalice()
+    apply_service_rate_limits(chalice, template, settings)
+    expected = {"Environment.Variables.RATE_LIMIT_PHONE_CODES_PER_HOUR": "2",
+                "Environment.Variables.RATE_LIMIT_VERIFICATION_SMS_PER_HOUR": "1000"}
+    assert {name: f.overrides for name, f in chalice.functions.items()} == {"ApiHandler": expected, "Sender": expected}
+    # and the service reads them back as its limits
+    from chalicelib.domain.limits import RateLimits
+    read = RateLimits.from_environment({k.removeprefix("Environment.Variables."): v for k, v in expected.items()})
+    assert (read.phone_codes_per_hour, read.verification_sms_per_hour) == (2, 1000)
+
+    for wrong in ("no_such_limit=3", "phone_codes_per_hour=0", "phone_codes_per_hour=many"):
+        with pytest.raises(ValueError, match="service_rate_limits"):
+            DeploymentSettings(service_rate_limits=(wrong,))
