@@ -46,8 +46,10 @@ class DeploymentSettings:
     # and the tighter ones of the routes that send SMS.
     throttle_rate: float = 200.0
     throttle_burst: int = 400
-    sms_throttle_rate: float = 5.0
-    sms_throttle_burst: int = 10
+    # Together the SMS routes stay within the account's SMS quota left to codes (see edge.py
+    # `check_sms_throttles`): 6 routes × 1.5/s = 9/s ≤ 20/s × (1 − 0.5).
+    sms_throttle_rate: float = 1.5
+    sms_throttle_burst: int = 3
     # Log retention of every log group (functions, API access log, SMS delivery status).
     log_retention_days: int = 90
     # SNS: the account's monthly SMS spend limit (USD), and the alarm at this share of it.

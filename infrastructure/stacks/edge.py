@@ -40,6 +40,19 @@ SMS_SENDING_ROUTES = (
     ("POST", "/sign-in/e-devlet/contact"),
 )
 
+def check_sms_throttles(settings: DeploymentSettings) -> None:
+    """The SMS routes' throttles together must fit in the part of the account's SMS quota that the
+    notification sender leaves to codes (workers.py paces the sender at the other part); above
+    it, SNS would throttle the codes a burst asks for."""
+    left_to_codes = settings.sms_quota_per_second * (1 - settings.notification_send_share)
+    total = len(SMS_SENDING_ROUTES) * settings.sms_throttle_rate
+    if total > left_to_codes:
+        raise ValueError(
+            f"the {len(SMS_SENDING_ROUTES)} SMS routes at sms_throttle_rate {settings.sms_throttle_rate:g}/s may ask "
+            f"{total:g} SMS/s, more than the {left_to_codes:g}/s the SMS quota leaves to codes"
+        )
+
+
 API_LOGICAL_ID = "RestAPI"  # what Chalice calls the API in its SAM template
 
 # AWS managed rule groups, in priority order: (name, rules of it that only count, and why).
@@ -142,6 +155,7 @@ class Edge(Construct):
 
     def method_settings(self) -> list[dict[str, Any]]:
         settings = self.settings
+        check_sms_throttles(settings)
         common = {"LoggingLevel": "ERROR", "DataTraceEnabled": False, "MetricsEnabled": False}
         stage_wide = {
             "ResourcePath": "/*",

@@ -116,3 +116,13 @@ def test_the_services_own_rate_limits_come_from_configuration_to_every_function(
     for wrong in ("no_such_limit=3", "phone_codes_per_hour=0", "phone_codes_per_hour=many"):
         with pytest.raises(ValueError, match="service_rate_limits"):
             DeploymentSettings(service_rate_limits=(wrong,))
+
+
+def test_the_sms_routes_together_stay_within_the_sms_quota_left_to_codes():
+    from infrastructure.stacks.edge import SMS_SENDING_ROUTES, check_sms_throttles
+
+    defaults = DeploymentSettings()
+    check_sms_throttles(defaults)
+    assert len(SMS_SENDING_ROUTES) * defaults.sms_throttle_rate <= defaults.sms_quota_per_second * (1 - defaults.notification_send_share)
+    with pytest.raises(ValueError, match="SMS quota"):
+        check_sms_throttles(DeploymentSettings(sms_throttle_rate=5.0))
