@@ -402,10 +402,10 @@ def assign_province(province: str, now: datetime | None = None) -> Served:
         for chosen in planned:
             request = items[chosen.request_id]
             slot = slots[(chosen.slot.directorate_id, chosen.slot.start)]
-            outcome, notice = _assign(request, applicants[request.applicant_id], slot, now)
+            outcome, owed = _assign(request, applicants[request.applicant_id], slot, now)
             if outcome == "assigned":
                 served.assigned.append(request.appointment_id)
-                notices.append(notice)
+                notices.extend(owed)
                 settled[request.window_start] += 0 if request.priority else 1
                 slots[(chosen.slot.directorate_id, chosen.slot.start)] = _taken(chosen.slot)
             elif outcome == "done_elsewhere":
@@ -519,7 +519,7 @@ def _assign(request: AssignmentRequest, applicant: Applicant, state: rules.SlotS
     write = NamedTransaction()
     try:
         with write:
-            notice = confirm_in(
+            notices = confirm_in(
                 write,
                 slot,
                 applicant,
@@ -552,7 +552,7 @@ def _assign(request: AssignmentRequest, applicant: Applicant, state: rules.SlotS
             return "locked", None
         return "slot_taken", None
     request.appointment_id = appointment.appointment_id
-    return "assigned", notice
+    return "assigned", notices
 
 
 def _withdraw(request: AssignmentRequest, reason: str, now: datetime, actor_id: str = SYSTEM_ACTOR, actor_role: str = "system") -> int:

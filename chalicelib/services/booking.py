@@ -31,7 +31,7 @@ from chalicelib.contract import (
     SlotOut,
 )
 from chalicelib.clock import clock
-from chalicelib.domain import booking, calendar
+from chalicelib.domain import booking, calendar, reminders
 from chalicelib.domain.attendance import CONFIRMED
 from chalicelib.domain.catalogue import Directorate, Service, find_directorate, find_service
 from chalicelib.domain.errors import AppointmentFinal, LockedOut, NotFound, SlotFull, ValidationFailed
@@ -106,7 +106,7 @@ def book(caller: Caller, request: BookingRequest) -> AppointmentOut:
     write = NamedTransaction()
     try:
         with write:
-            notice = confirm_in(write, slot, applicant, appointment, now, actor_id=caller.account_id, actor_role=Role.APPLICANT.value)
+            notices = confirm_in(write, slot, applicant, appointment, now, actor_id=caller.account_id, actor_role=Role.APPLICANT.value)
     except TransactWriteError as error:
         failed = write.failed(error)
         if "applicant" in failed:
@@ -116,7 +116,7 @@ def book(caller: Caller, request: BookingRequest) -> AppointmentOut:
         raise
     logger.info("appointment booked", extra={"appointment_id": appointment.appointment_id, "directorate_id": directorate.id})
     observability.record("Bookings")
-    notifications.enqueue([notice.notification_id])
+    notifications.enqueue([notice.notification_id for notice in notices])
     return appointment_out(appointment)
 
 
@@ -149,11 +149,13 @@ def confirm_in(
     applicant_actions: tuple = (),
     applicant_condition=None,
     audit_facts: dict | None = None,
-) -> Notification:
+) -> list[Notification]:
     """The writes that confirm an appointment, booked or assigned, added to `write`: a unit of
     the slot's capacity (condition: capacity left, slot open), the applicant's 30-day lock
     (condition: active, no lock in force), the appointment, its audit record and the
-    notification owed for it (returned, to be queued once the transaction is through)."""
+    notifications owed for it (returned, to be queued once the transaction is through): its
+    confirmation, and its reminder with the check-in code when the day-before reminder run has
+    passed already (domain/reminders.py)."""
     booked = audit.record(
         audit.applicant_subject(applicant.applicant_id),
         "appointment.booked",
@@ -167,7 +169,10 @@ def confirm_in(
             **(audit_facts or {}),
         },
     )
-    notice = notifications.confirmation_for(appointment, now)
+    notices: list[Notification] = [notifications.confirmation_for(appointment, now)]
+    if reminders.due_at_booking(appointment.start, now):
+        reminder, appointment.checkin_code_hash = notifications.reminder_for(appointment, now)
+        notices.append(reminder)
     condition = may_book(now)
     if applicant_condition is not None:
         condition = condition & applicant_condition
@@ -185,8 +190,9 @@ def confirm_in(
     )
     write.save("appointment", appointment, condition=Appointment.appointment_id.does_not_exist())
     write.save("audit", booked)
-    write.save("notification", notice)
-    return notice
+    for notice in notices:
+        write.save(notice.kind, notice, condition=Notification.notification_id.does_not_exist())
+    return notices
 
 
 def may_book(now: datetime):

@@ -83,35 +83,47 @@ def cancellation_for(appointment: Appointment, reason: str, now: datetime) -> No
     )
 
 
+def reminder_for(appointment: Appointment, now: datetime) -> tuple[Notification, str]:
+    """The reminder of an appointment, with a new one-time check-in code, and the code's digest
+    (kept on the appointment). Its id is the appointment's: whoever writes it (the day-before run,
+    or the booking when that run has passed — domain/reminders.py) writes it on condition that it
+    does not exist yet, so each appointment gets one."""
+    code = verification.new_code()
+    reminder = Notification(
+        f"reminder-{appointment.appointment_id}",
+        kind=REMINDER,
+        appointment_id=appointment.appointment_id,
+        applicant_id=appointment.applicant_id,
+        created_at=now,
+        checkin_code=code,
+        undelivered_day=local_day(now).isoformat(),
+    )
+    return reminder, verification.code_digest(appointment.appointment_id, code)
+
+
 def send_reminders(now: datetime | None = None) -> int:
     """The day before: a reminder with a one-time check-in code for every appointment of
-    tomorrow. Each appointment gets one reminder however often this runs: the code and the
-    notification are written together, on condition that neither exists yet."""
+    tomorrow. Each appointment gets one reminder however often this runs, and whether or not
+    its booking wrote one already: the code and the notification are written together, on
+    condition that neither exists yet."""
     now = now or clock.now()
     tomorrow = (local_day(now) + timedelta(days=1)).isoformat()
     written = []
     for appointment in Appointment.unmarked_by_day.query(tomorrow):
-        code = verification.new_code()
-        reminder = Notification(
-            f"reminder-{appointment.appointment_id}",
-            kind=REMINDER,
-            appointment_id=appointment.appointment_id,
-            applicant_id=appointment.applicant_id,
-            created_at=now,
-            checkin_code=code,
-            undelivered_day=local_day(now).isoformat(),
-        )
+        if appointment.checkin_code_hash is not None:
+            continue  # reminded already (an earlier run, or at booking)
+        reminder, digest = reminder_for(appointment, now)
         try:
             with transaction() as write:
                 write.update(
                     appointment,
-                    actions=[Appointment.checkin_code_hash.set(verification.code_digest(appointment.appointment_id, code))],
+                    actions=[Appointment.checkin_code_hash.set(digest)],
                     condition=Appointment.checkin_code_hash.does_not_exist() & (Appointment.status == CONFIRMED_STATUS),
                 )
                 write.save(reminder, condition=Notification.notification_id.does_not_exist())
         except TransactWriteError as error:
             if condition_failed(error):
-                continue  # reminded already (an earlier run), or cancelled meanwhile
+                continue  # reminded already (an earlier run, or at booking), or cancelled meanwhile
             raise
         written.append(reminder.notification_id)
     if written:

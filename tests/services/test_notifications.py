@@ -140,15 +140,24 @@ def test_notifications_whose_queue_message_was_lost_are_requeued(aws, monkeypatc
     assert owed.notification_id in queued
 
 
+def booked_the_day_before_at(hour: int, minute: int = 0, language="en"):
+    """A person who books, at hour:minute (Istanbul) on the day before, the first free slot of a day."""
+    caller = applicant(language=language)
+    slot = free_slots(caller)[0]
+    at = slot.start.astimezone(ISTANBUL).replace(hour=hour, minute=minute) - timedelta(days=1)
+    clock.travel(at - clock.now())
+    return Applicant.get(caller.account_id), book(caller, slot.slot_id)
+
+
 def test_the_day_before_each_appointment_gets_one_reminder_with_a_check_in_code(aws, monkeypatch):
-    person, appointment = booked(language="tr")
     queued = []
     monkeypatch.setattr(notifications, "enqueue", lambda ids: queued.extend(ids))
-    day_before = appointment.start.astimezone(ISTANBUL).replace(hour=10, minute=0) - timedelta(days=1)
-    clock.travel(day_before - clock.now())
+    person, appointment = booked_the_day_before_at(9, language="tr")  # before the 10:00 run
+    reminder_id = f"reminder-{appointment.appointment_id}"
+    assert reminder_id not in queued and Appointment.get(appointment.appointment_id).checkin_code_hash is None
+    clock.travel(timedelta(hours=1))
 
     assert notifications.send_reminders() >= 1
-    reminder_id = f"reminder-{appointment.appointment_id}"
     assert reminder_id in queued
     queued.clear()
     notifications.send_reminders()  # the schedule ran twice
@@ -167,6 +176,42 @@ def test_the_day_before_each_appointment_gets_one_reminder_with_a_check_in_code(
         attendance.record(clerk, appointment.appointment_id, AttendanceRequest(outcome="attended", checkin_code=wrong))
     recorded = attendance.record(clerk, appointment.appointment_id, AttendanceRequest(outcome="attended", checkin_code=code))
     assert recorded.attendance == "attended"
+
+
+def test_a_booking_after_the_reminder_run_for_tomorrow_gets_its_reminder_and_code_at_once_and_only_once(aws, monkeypatch):
+    queued = []
+    monkeypatch.setattr(notifications, "enqueue", lambda ids: queued.extend(ids))
+    person, appointment = booked_the_day_before_at(15)  # today's 10:00 run is over
+    reminder_id = f"reminder-{appointment.appointment_id}"
+    assert reminder_id in queued  # written in the booking's transaction, queued with the confirmation
+
+    queued.clear()
+    notifications.send_reminders()  # the run again (a retry, or tomorrow's list read late)
+    clock.travel(timedelta(hours=19))  # 10:00 on the appointment's day: that run is for the next day
+    notifications.send_reminders()
+    assert reminder_id not in queued
+
+    notifications.deliver(reminder_id)
+    [reminder_sms] = [s for s in sms_to(person.phone) if "Check-in code" in s]
+    assert appointment.reference in reminder_sms
+    code = re.search(r"Check-in code: (\d{6})", reminder_sms).group(1)
+    clock.travel(appointment.start - clock.now() + timedelta(minutes=2))
+    recorded = attendance.record(staff_of(FATIH), appointment.appointment_id, AttendanceRequest(outcome="attended", checkin_code=code))
+    assert recorded.attendance == "attended"
+
+
+def test_a_booking_during_the_reminder_run_is_reminded_once_whichever_writes_first(aws, monkeypatch):
+    """Just before 10:00 the run may not see a new appointment yet (it reads an index), so the
+    booking writes the reminder too; the run, seeing it, writes none."""
+    queued = []
+    monkeypatch.setattr(notifications, "enqueue", lambda ids: queued.extend(ids))
+    _, appointment = booked_the_day_before_at(9, 55)
+    reminder_id = f"reminder-{appointment.appointment_id}"
+    assert reminder_id in queued
+    queued.clear()
+    clock.travel(timedelta(minutes=5))
+    notifications.send_reminders()  # the 10:00 run
+    assert reminder_id not in queued
 
 
 def console_day(clerk, language="en") -> str:
