@@ -26,9 +26,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ar": "تم تأكيد موعدك – {when} – {reference}",
     },
     "email.appointment_confirmed.body": {
-        "tr": "Merhaba {name},\n\nRandevunuz onaylandı.\n\nTarih ve saat: {when} (İstanbul saati)\nYer: {directorate}\nAdres: {address}\nHizmet: {service}\nReferans kodu: {reference}\n\nYanınızda getirin: {bring}.\n\nOnaylanmış bir randevu iptal edilemez veya değiştirilemez ve 30 gün boyunca yeni randevu alınmasını engeller. Gelmezseniz 30 gün boyunca yeni randevu alamazsınız.\n\nTakvim davetini ekte bulabilirsiniz.\n\nİl Göç İdaresi Müdürlüğü",
-        "en": "Hello {name},\n\nYour appointment is confirmed.\n\nDate and time: {when} (Istanbul time)\nPlace: {directorate}\nAddress: {address}\nService: {service}\nReference: {reference}\n\nPlease bring: {bring}.\n\nA confirmed appointment cannot be cancelled or changed, and no new appointment can be booked for 30 days. If you do not come, you cannot book again for 30 days.\n\nThe calendar invitation is attached.\n\nProvincial Directorate of Migration Management",
-        "ar": "مرحباً {name}،\n\nتم تأكيد موعدك.\n\nالتاريخ والوقت: {when} (بتوقيت إسطنبول)\nالمكان: {directorate}\nالعنوان: {address}\nالخدمة: {service}\nالرقم المرجعي: {reference}\n\nيرجى إحضار: {bring}.\n\nلا يمكن إلغاء الموعد المؤكد أو تغييره، ولا يمكن حجز موعد جديد لمدة 30 يوماً. إذا لم تحضر فلن تتمكن من الحجز مجدداً لمدة 30 يوماً.\n\nدعوة التقويم مرفقة.\n\nمديرية إدارة الهجرة في الولاية",
+        "tr": "Merhaba {name},\n\nRandevunuz onaylandı.\n\nTarih ve saat: {when} (İstanbul saati)\nYer: {directorate}\nAdres: {address}\nHizmet: {service}\nReferans kodu: {reference}\n\nYanınızda getirin: {bring}.\n\nOnaylanmış bir randevu iptal edilemez veya değiştirilemez ve 30 gün boyunca yeni randevu alınmasını engeller. Gelmezseniz 30 gün boyunca yeni randevu alamazsınız.\n\n{late}\n\nTakvim davetini ekte bulabilirsiniz.\n\nİl Göç İdaresi Müdürlüğü",
+        "en": "Hello {name},\n\nYour appointment is confirmed.\n\nDate and time: {when} (Istanbul time)\nPlace: {directorate}\nAddress: {address}\nService: {service}\nReference: {reference}\n\nPlease bring: {bring}.\n\nA confirmed appointment cannot be cancelled or changed, and no new appointment can be booked for 30 days. If you do not come, you cannot book again for 30 days.\n\n{late}\n\nThe calendar invitation is attached.\n\nProvincial Directorate of Migration Management",
+        "ar": "مرحباً {name}،\n\nتم تأكيد موعدك.\n\nالتاريخ والوقت: {when} (بتوقيت إسطنبول)\nالمكان: {directorate}\nالعنوان: {address}\nالخدمة: {service}\nالرقم المرجعي: {reference}\n\nيرجى إحضار: {bring}.\n\nلا يمكن إلغاء الموعد المؤكد أو تغييره، ولا يمكن حجز موعد جديد لمدة 30 يوماً. إذا لم تحضر فلن تتمكن من الحجز مجدداً لمدة 30 يوماً.\n\n{late}\n\nدعوة التقويم مرفقة.\n\nمديرية إدارة الهجرة في الولاية",
     },
     "sms.appointment_reminder": {
         "tr": "{name}, yarın {when} randevunuz var: {directorate}. Giriş kodu: {code}. Referans: {reference}. {link}",
@@ -41,9 +41,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ar": "تذكير: موعدك غداً {when} – {reference}",
     },
     "email.appointment_reminder.body": {
-        "tr": "Merhaba {name},\n\nRandevunuz yarın.\n\nTarih ve saat: {when} (İstanbul saati)\nYer: {directorate}\nAdres: {address}\nHizmet: {service}\nReferans kodu: {reference}\nGiriş kodu: {code}\n\nGiriş kodunu görevliye söyleyin. Yanınızda getirin: {bring}.\n\nGelmezseniz 30 gün boyunca yeni randevu alamazsınız.\n\nİl Göç İdaresi Müdürlüğü",
-        "en": "Hello {name},\n\nYour appointment is tomorrow.\n\nDate and time: {when} (Istanbul time)\nPlace: {directorate}\nAddress: {address}\nService: {service}\nReference: {reference}\nCheck-in code: {code}\n\nTell the check-in code to the officer. Please bring: {bring}.\n\nIf you do not come, you cannot book again for 30 days.\n\nProvincial Directorate of Migration Management",
-        "ar": "مرحباً {name}،\n\nموعدك غداً.\n\nالتاريخ والوقت: {when} (بتوقيت إسطنبول)\nالمكان: {directorate}\nالعنوان: {address}\nالخدمة: {service}\nالرقم المرجعي: {reference}\nرمز تسجيل الحضور: {code}\n\nأخبر الموظف برمز تسجيل الحضور. يرجى إحضار: {bring}.\n\nإذا لم تحضر فلن تتمكن من الحجز مجدداً لمدة 30 يوماً.\n\nمديرية إدارة الهجرة في الولاية",
+        "tr": "Merhaba {name},\n\nRandevunuz yarın.\n\nTarih ve saat: {when} (İstanbul saati)\nYer: {directorate}\nAdres: {address}\nHizmet: {service}\nReferans kodu: {reference}\nGiriş kodu: {code}\n\nGiriş kodunu görevliye söyleyin. Yanınızda getirin: {bring}.\n\n{late}\n\nGelmezseniz 30 gün boyunca yeni randevu alamazsınız.\n\nİl Göç İdaresi Müdürlüğü",
+        "en": "Hello {name},\n\nYour appointment is tomorrow.\n\nDate and time: {when} (Istanbul time)\nPlace: {directorate}\nAddress: {address}\nService: {service}\nReference: {reference}\nCheck-in code: {code}\n\nTell the check-in code to the officer. Please bring: {bring}.\n\n{late}\n\nIf you do not come, you cannot book again for 30 days.\n\nProvincial Directorate of Migration Management",
+        "ar": "مرحباً {name}،\n\nموعدك غداً.\n\nالتاريخ والوقت: {when} (بتوقيت إسطنبول)\nالمكان: {directorate}\nالعنوان: {address}\nالخدمة: {service}\nالرقم المرجعي: {reference}\nرمز تسجيل الحضور: {code}\n\nأخبر الموظف برمز تسجيل الحضور. يرجى إحضار: {bring}.\n\n{late}\n\nإذا لم تحضر فلن تتمكن من الحجز مجدداً لمدة 30 يوماً.\n\nمديرية إدارة الهجرة في الولاية",
+    },
+    "appointment.late": {
+        "tr": "Lütfen zamanında gelin: randevu saatinden {grace} dakikadan fazla sonra gelirseniz görüşmeniz reddedilebilir ve gelmemiş sayılırsınız.",
+        "en": "Please arrive on time: if you come more than {grace} minutes after your appointment time, the visit can be refused and counted as a no-show.",
+        "ar": "يرجى الحضور في الموعد: إذا وصلت بعد موعدك بأكثر من {grace} دقيقة، فقد يُرفض استقبالك ويُحتسب ذلك عدم حضور.",
     },
     "sms.appointment_cancelled": {
         "tr": "{name}, {when} randevunuz iptal edildi ({directorate}). Size öncelikle yeni randevu verilecek. Referans: {reference}. {link}",

@@ -67,7 +67,9 @@ def applicant_audit(caller: Caller, applicant_id: str) -> list[AuditEntry]:
 
 
 @endpoint(
-    "Record attendance (attended / no-show) once the appointment has started, once",
+    "Record attendance (attended / no-show) once the appointment has started, once. `attended` is "
+    "refused (VALIDATION_FAILED naming `outcome`, with `grace_minutes`) once the directorate's grace "
+    "period (default 15 minutes) after the start has passed: the visit is refused, record `no_show`",
     roles=STAFF,
     errors=(ValidationFailed, NotFound, AppointmentFinal),
 )

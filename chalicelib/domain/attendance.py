@@ -1,11 +1,13 @@
 """Attendance: recorded by staff once the appointment has started, once; what is not recorded
-by the end of the appointment's day is a no-show."""
+by the end of the appointment's day is a no-show. Someone who arrives more than the
+directorate's grace period (catalogue: `Directorate.grace_minutes`) after the start is refused:
+their visit can only be recorded as a no-show."""
 
 from __future__ import annotations
 
 import enum
 import hmac
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from chalicelib.domain.calendar import ISTANBUL, WORKING_HOURS
 from chalicelib.domain.errors import AppointmentFinal, ValidationFailed
@@ -27,6 +29,23 @@ def require_recordable(status: str, attendance: str | None, start: datetime, now
         raise AppointmentFinal(f"Attendance is already recorded for this appointment ({attendance}).", attendance=attendance)
     if now < start:
         raise ValidationFailed("The appointment has not started yet; record attendance once it has.")
+
+
+def late_from(start: datetime, grace_minutes: int) -> datetime:
+    """From this moment on the person is too late: the visit is refused."""
+    return start + timedelta(minutes=grace_minutes)
+
+
+def require_in_time(outcome: Outcome, start: datetime, now: datetime, grace_minutes: int) -> None:
+    """`attended` is recorded at the counter when the person checks in; past the grace period
+    that is refused (`no_show` may be recorded any time after the start)."""
+    if outcome is Outcome.ATTENDED and now > late_from(start, grace_minutes):
+        raise ValidationFailed(
+            f"More than {grace_minutes} minutes have passed since the appointment began: "
+            "the visit is refused. Record it as no_show.",
+            field="outcome",
+            grace_minutes=grace_minutes,
+        )
 
 
 def day_is_over(day: date, now: datetime) -> bool:

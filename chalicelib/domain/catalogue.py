@@ -63,6 +63,10 @@ class PermitStatus(str, enum.Enum):
 
 #: The longest short name a directorate may have: the SMS segment budgets are measured with it.
 SHORT_NAME_MAX = 26
+#: How many minutes late a person may arrive, unless a directorate's entry says otherwise; at most
+#: two digits (the reminder SMS's segment budget is measured with them).
+DEFAULT_GRACE_MINUTES = 15
+MAX_GRACE_MINUTES = 60
 
 _PLATE_CODE = re.compile(r"[0-9]{2}", re.ASCII)
 # An ASCII slug: lower-case letters and digits in groups separated by single hyphens.
@@ -97,6 +101,9 @@ class Directorate:
     the province it belongs to. ``desks`` is how many officers serve in
     parallel, i.e. how many people can be booked into the same time slot.
     ``services`` holds the codes of the services this office offers.
+    ``grace_minutes`` is how late a person may arrive: after start + grace, staff refuse the
+    visit and record a no-show (domain/attendance.py); every office has the default unless its
+    entry here says otherwise.
     ``short_name`` is what an SMS calls the office ("Şanlıurfa Göç İdaresi", "Fatih
     Hizmet Noktası"): at most ``SHORT_NAME_MAX`` characters, so that every SMS stays within its
     segment budget (the full name and the address go in the email); the full name if not given.
@@ -109,8 +116,11 @@ class Directorate:
     desks: int
     services: frozenset[str]
     short_name: str = ""
+    grace_minutes: int = DEFAULT_GRACE_MINUTES
 
     def __post_init__(self) -> None:
+        if not 0 <= self.grace_minutes <= MAX_GRACE_MINUTES:
+            raise ValueError(f"directorate {self.id}: grace_minutes must be 0–{MAX_GRACE_MINUTES}")
         if not _SLUG.fullmatch(self.id) or not self.id.startswith(f"{self.province}-"):
             raise ValueError(f"directorate id must be an ASCII slug '{{plate}}-{{slug}}', got {self.id!r}")
         if self.desks < 1:

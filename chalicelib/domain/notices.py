@@ -76,6 +76,7 @@ def _notice(kind: str, facts: AppointmentFacts, organizer_email: str, method: st
         "service": facts.service.name_in(language),
         "reference": facts.reference,
         "bring": _what_to_bring(facts.service.code, language),
+        "late": text("appointment.late", language, grace=facts.directorate.grace_minutes),
         "name": facts.given_name,
         **extra,
     }

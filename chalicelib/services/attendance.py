@@ -15,7 +15,7 @@ from chalicelib.clock import clock
 from chalicelib.domain import attendance
 from chalicelib.domain.attendance import CONFIRMED, Outcome
 from chalicelib.domain.calendar import ISTANBUL, local_day
-from chalicelib.domain.catalogue import Directorate
+from chalicelib.domain.catalogue import Directorate, find_directorate
 from chalicelib.domain.errors import AppointmentFinal, NotFound
 from chalicelib.domain.lockout import lock_after_no_show
 from chalicelib.domain.roles import Caller, Role
@@ -31,11 +31,16 @@ MAX_ATTEMPTS = 3
 
 
 def record(caller: Caller, appointment_id: str, request: AttendanceRequest) -> AppointmentOut:
-    """Staff of the appointment's directorate record attended / no-show, once it has started, once."""
+    """Staff of the appointment's directorate record attended / no-show, once it has started, once;
+    attended only within the directorate's grace period after the start."""
+    now = clock.now()
     appointment = _appointment_at_callers_directorate(caller, appointment_id)
+    outcome = Outcome(request.outcome)
+    attendance.require_recordable(appointment.status, appointment.attendance, appointment.start, now)
+    attendance.require_in_time(outcome, appointment.start, now, find_directorate(appointment.directorate_id).grace_minutes)
     attendance.require_checkin_code(request.checkin_code, appointment.checkin_code_hash, appointment.appointment_id)
     role = caller.acting_role
-    updated = _record(appointment, Outcome(request.outcome), caller.account_id, role.value)
+    updated = _record(appointment, outcome, caller.account_id, role.value, now=now)
     return appointment_out(updated)
 
 

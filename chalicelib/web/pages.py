@@ -332,7 +332,8 @@ def appointment(request: WebRequest, appointment_id: str) -> WebResponse:
     if caller is None:
         return redirect("/sign-in")
     found = booking.get_appointment(caller, appointment_id)
-    return render(request, "appointment.html", appointment=found, service=find_service(found.service))
+    directorate = find_directorate(found.directorate)
+    return render(request, "appointment.html", appointment=found, service=find_service(found.service), grace=directorate.grace_minutes if directorate else None)
 
 
 def invitation(request: WebRequest, appointment_id: str) -> WebResponse:

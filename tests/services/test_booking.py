@@ -94,6 +94,20 @@ def test_attendance_only_by_that_directorate_only_after_start_only_once():
     assert Applicant.get(person.account_id).locked_until > clock.now()
 
 
+def test_past_the_directorates_grace_the_visit_is_refused_and_only_a_no_show_is_recorded():
+    person = applicant()
+    appointment = book(person, free_slots(person)[0].slot_id)
+    clerk = staff_of(FATIH)
+    clock.travel(appointment.start - clock.now() + timedelta(minutes=FATIH.grace_minutes, seconds=1))
+    with pytest.raises(ValidationFailed) as refused:
+        attendance.record(clerk, appointment.appointment_id, AttendanceRequest(outcome="attended"))
+    assert refused.value.details["field"] == "outcome"
+    assert booking.get_appointment(clerk, appointment.appointment_id).attendance is None  # nothing written
+    recorded = attendance.record(clerk, appointment.appointment_id, AttendanceRequest(outcome="no_show"))
+    assert recorded.attendance == "no_show"
+    assert Applicant.get(person.account_id).locked_until == appointment.start + timedelta(days=30)
+
+
 def test_the_end_of_day_sweep_marks_only_unrecorded_appointments_once():
     came, missed = applicant(), applicant()
     slots = free_slots(came)

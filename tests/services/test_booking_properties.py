@@ -28,6 +28,7 @@ from chalicelib.adapters.tables import Applicant, Appointment, Slot, StaffMember
 from chalicelib.contract import AttendanceRequest, AvailabilityQuery, BookingRequest, SlotCapacityRequest
 from chalicelib.clock import clock
 from chalicelib.domain import calendar
+from chalicelib.domain.attendance import late_from
 from chalicelib.domain.catalogue import find_directorate
 from chalicelib.domain.errors import (
     AppointmentFinal,
@@ -227,8 +228,11 @@ class BookingWorld(RuleBasedStateMachine):
         lock_before = Applicant.get(appointment.applicant_id, consistent_read=True).locked_until
         try:
             attendance.record(self.clerk, appointment.appointment_id, AttendanceRequest(outcome=outcome))
-        except ValidationFailed:
-            assert clock.now() < appointment.start  # not started yet
+        except ValidationFailed as refused:
+            if refused.details.get("field") == "outcome":  # too late to come in: only a no-show now
+                assert outcome == "attended" and clock.now() > late_from(appointment.start, find_directorate(appointment.directorate).grace_minutes)
+            else:
+                assert clock.now() < appointment.start  # not started yet
             return
         except AppointmentFinal:
             assert appointment.appointment_id in self.recorded  # recorded once only

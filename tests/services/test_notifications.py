@@ -74,6 +74,7 @@ def test_a_booking_owes_one_sms_and_one_email_with_an_invitation_and_redelivery_
     assert "METHOD:REQUEST" in ics and f"DTSTART;TZID=Europe/Istanbul:{appointment.start.astimezone(ISTANBUL):%Y%m%dT%H%M%S}" in ics
     assert "Akşemsettin Mah." in re.sub(r"\r?\n ", "", ics)  # the address in Turkish (lines unfolded)
     assert appointment.reference in email.get_body(("plain",)).get_content()
+    assert "15 دقيقة" in email.get_body(("plain",)).get_content()  # the grace before a late visit is refused
     done = Notification.get(owed.notification_id)
     assert (done.sms_status, done.email_status, done.undelivered_day) == ("sent", "sent", None)
 
