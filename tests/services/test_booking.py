@@ -94,9 +94,23 @@ def test_attendance_only_by_that_directorate_only_after_start_only_once():
     assert Applicant.get(person.account_id).locked_until > clock.now()
 
 
+def appointment_page(person, appointment_id, language) -> str:
+    """The portal's appointment (confirmation) page as the person's browser gets it (in process)."""
+    from chalicelib.adapters.tables import WebSession
+    from chalicelib.web import pages
+    from chalicelib.web.frame import WebRequest
+
+    session = WebSession("s", csrf_token="c", language=language, access_token="t", account_id=person.account_id, role="applicant")
+    page = pages.appointment(WebRequest("GET", f"/appointments/{appointment_id}", {}, {}, session, authenticate=lambda _: person), appointment_id)
+    assert page.status == 200
+    return page.body
+
+
 def test_past_the_directorates_grace_the_visit_is_refused_and_only_a_no_show_is_recorded():
     person = applicant()
     appointment = book(person, free_slots(person)[0].slot_id)
+    for language, says in (("tr", "15 dakikadan"), ("en", "more than 15 minutes"), ("ar", "15 دقيقة")):
+        assert says in appointment_page(person, appointment.appointment_id, language)  # the confirmation says it
     clerk = staff_of(FATIH)
     clock.travel(appointment.start - clock.now() + timedelta(minutes=FATIH.grace_minutes, seconds=1))
     with pytest.raises(ValidationFailed) as refused:
