@@ -67,9 +67,10 @@ def applicant_audit(caller: Caller, applicant_id: str) -> list[AuditEntry]:
 
 
 @endpoint(
-    "Record attendance (attended / no-show) once the appointment has started, once. `attended` is "
-    "refused (VALIDATION_FAILED naming `outcome`, with `grace_minutes`) once the directorate's grace "
-    "period (default 15 minutes) after the start has passed: the visit is refused, record `no_show`",
+    "Record attendance (attended / no-show) once the appointment has started, once. `no_show` is "
+    "refused (VALIDATION_FAILED naming `outcome`, with `grace_minutes` and `no_show_from`) until the "
+    "directorate's grace period (default 15 minutes) after the start has passed: the person may still "
+    "come; after it, a late arrival may be refused as a no-show or still received",
     roles=STAFF,
     errors=(ValidationFailed, NotFound, AppointmentFinal),
 )

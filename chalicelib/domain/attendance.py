@@ -1,7 +1,10 @@
 """Attendance: recorded by staff once the appointment has started, once; what is not recorded
-by the end of the appointment's day is a no-show. Someone who arrives more than the
-directorate's grace period (catalogue: `Directorate.grace_minutes`) after the start is refused:
-their visit can only be recorded as a no-show."""
+by the end of the appointment's day is a no-show.
+
+Lateness: the person may arrive up to the directorate's grace period (catalogue:
+`Directorate.grace_minutes`) after the start, so a no-show is recorded only once it has passed;
+from then on staff may refuse a late arrival as a no-show — or still receive them: recording
+`attended` stays possible at any time (a counter often records the morning's visits later)."""
 
 from __future__ import annotations
 
@@ -32,19 +35,20 @@ def require_recordable(status: str, attendance: str | None, start: datetime, now
 
 
 def late_from(start: datetime, grace_minutes: int) -> datetime:
-    """From this moment on the person is too late: the visit is refused."""
+    """From this moment on the person is late: staff may refuse the visit as a no-show."""
     return start + timedelta(minutes=grace_minutes)
 
 
 def require_in_time(outcome: Outcome, start: datetime, now: datetime, grace_minutes: int) -> None:
-    """`attended` is recorded at the counter when the person checks in; past the grace period
-    that is refused (`no_show` may be recorded any time after the start)."""
-    if outcome is Outcome.ATTENDED and now > late_from(start, grace_minutes):
+    """A no-show only once the grace period is over: until then the person may still come."""
+    if outcome is Outcome.NO_SHOW and now < late_from(start, grace_minutes):
+        late = late_from(start, grace_minutes).astimezone(ISTANBUL)
         raise ValidationFailed(
-            f"More than {grace_minutes} minutes have passed since the appointment began: "
-            "the visit is refused. Record it as no_show.",
+            f"The person may still come: a no-show can be recorded from {late:%H:%M} (Istanbul time), "
+            f"once the directorate's {grace_minutes}-minute grace period has passed.",
             field="outcome",
             grace_minutes=grace_minutes,
+            no_show_from=late.isoformat(),
         )
 
 

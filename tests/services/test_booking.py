@@ -106,20 +106,26 @@ def appointment_page(person, appointment_id, language) -> str:
     return page.body
 
 
-def test_past_the_directorates_grace_the_visit_is_refused_and_only_a_no_show_is_recorded():
+def test_a_no_show_waits_for_the_directorates_grace_and_a_late_arrival_may_still_be_received():
     person = applicant()
     appointment = book(person, free_slots(person)[0].slot_id)
     for language, says in (("tr", "15 dakikadan"), ("en", "more than 15 minutes"), ("ar", "15 دقيقة")):
         assert says in appointment_page(person, appointment.appointment_id, language)  # the confirmation says it
     clerk = staff_of(FATIH)
-    clock.travel(appointment.start - clock.now() + timedelta(minutes=FATIH.grace_minutes, seconds=1))
+    clock.travel(appointment.start - clock.now() + timedelta(minutes=FATIH.grace_minutes - 1))
     with pytest.raises(ValidationFailed) as refused:
-        attendance.record(clerk, appointment.appointment_id, AttendanceRequest(outcome="attended"))
+        attendance.record(clerk, appointment.appointment_id, AttendanceRequest(outcome="no_show"))
     assert refused.value.details["field"] == "outcome"
     assert booking.get_appointment(clerk, appointment.appointment_id).attendance is None  # nothing written
+    clock.travel(timedelta(minutes=2))  # past the grace
     recorded = attendance.record(clerk, appointment.appointment_id, AttendanceRequest(outcome="no_show"))
     assert recorded.attendance == "no_show"
     assert Applicant.get(person.account_id).locked_until == appointment.start + timedelta(days=30)
+
+    late_but_received = applicant()
+    other = book(late_but_received, free_slots(late_but_received)[0].slot_id)
+    clock.travel(max(other.start - clock.now(), timedelta(0)) + timedelta(minutes=FATIH.grace_minutes + 20))
+    assert attendance.record(clerk, other.appointment_id, AttendanceRequest(outcome="attended")).attendance == "attended"
 
 
 def test_the_end_of_day_sweep_marks_only_unrecorded_appointments_once():

@@ -229,8 +229,8 @@ class BookingWorld(RuleBasedStateMachine):
         try:
             attendance.record(self.clerk, appointment.appointment_id, AttendanceRequest(outcome=outcome))
         except ValidationFailed as refused:
-            if refused.details.get("field") == "outcome":  # too late to come in: only a no-show now
-                assert outcome == "attended" and clock.now() > late_from(appointment.start, find_directorate(appointment.directorate).grace_minutes)
+            if refused.details.get("field") == "outcome":  # a no-show within the grace: they may still come
+                assert outcome == "no_show" and clock.now() < late_from(appointment.start, find_directorate(appointment.directorate).grace_minutes)
             else:
                 assert clock.now() < appointment.start  # not started yet
             return
