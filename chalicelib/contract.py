@@ -56,6 +56,8 @@ Password = Annotated[str, StringConstraints(max_length=PASSWORD_POLICY.max_lengt
 ProvinceCode = Annotated[str, _bounded(2), AfterValidator(_province)]
 DirectorateId = Annotated[str, _bounded(64), AfterValidator(_directorate)]
 RawDocumentNumber = Annotated[str, _bounded(32)]
+# Why staff or an administrator did something to a person's record or account (audited).
+Reason = Annotated[str, StringConstraints(min_length=MIN_REASON_LENGTH, max_length=500)]
 
 
 class Strict(BaseModel):
@@ -252,7 +254,7 @@ class AnyBody(BaseModel):
 class AmendApplicantRequest(Strict):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, json_schema_extra={"examples": [{"phone": "0555 111 22 33", "reason": "New SIM card, shown in person"}]})
 
-    reason: Annotated[str, StringConstraints(min_length=MIN_REASON_LENGTH, max_length=500)]
+    reason: Reason
     given_name: PersonName | None = None
     family_name: PersonName | None = None
     birth_date: BirthDate | None = None
@@ -294,7 +296,7 @@ class ApplicantSearchRequest(Strict):
 class ReleaseRequest(Strict):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, json_schema_extra={"examples": [{"reason": "Residence permit card seen at the counter; the online account was opened by someone else"}]})
 
-    reason: Annotated[str, StringConstraints(min_length=MIN_REASON_LENGTH, max_length=500)]
+    reason: Reason
 
 
 class ReleaseResult(BaseModel):
@@ -305,7 +307,7 @@ class ReleaseResult(BaseModel):
 class DisableStaffRequest(Strict):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, json_schema_extra={"examples": [{"reason": "Left the directorate on 30 November"}]})
 
-    reason: Annotated[str, StringConstraints(min_length=MIN_REASON_LENGTH, max_length=500)]
+    reason: Reason
 
 
 class StaffAccountStatus(BaseModel):
