@@ -66,7 +66,7 @@ class CognitoAccounts:
         self._client_id = client_id
         self._errors = client.exceptions
 
-    def create_login(self, email: str, password: str) -> str:
+    def create_login(self, email: str, password: str, *, email_verified: bool = False) -> str:
         """A login with a permanent password, created by the service (the pool allows no public
         sign-up, so nobody can skip the registry); returns its `sub`. Cognito sends nothing.
         Whether it may be used yet is the service's to decide (an applicant's status)."""
@@ -74,7 +74,8 @@ class CognitoAccounts:
             response = self._client.admin_create_user(
                 UserPoolId=self._pool,
                 Username=email,
-                UserAttributes=[{"Name": "email", "Value": email}],
+                UserAttributes=[{"Name": "email", "Value": email}]
+                + ([{"Name": "email_verified", "Value": "true"}] if email_verified else []),
                 MessageAction="SUPPRESS",
             )
         except self._errors.UsernameExistsException:
@@ -119,10 +120,7 @@ class CognitoAccounts:
 
     def create_confirmed(self, email: str, password: str, group: str) -> str:
         """A ready-to-use account created by an administrator (staff, admin); returns its `sub`."""
-        sub = self.create_login(email, password)
-        self._client.admin_update_user_attributes(
-            UserPoolId=self._pool, Username=email, UserAttributes=[{"Name": "email_verified", "Value": "true"}]
-        )
+        sub = self.create_login(email, password, email_verified=True)
         self.add_to_group(email, group)
         return sub
 

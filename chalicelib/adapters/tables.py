@@ -204,7 +204,7 @@ class TokenValidity(Model):
 
     account_id = UnicodeAttribute(hash_key=True)  # Cognito sub
     valid_from = NumberAttribute()  # epoch seconds on the tokens' clock
-    reason = UnicodeAttribute()  # password_reset | sign_out_everywhere | disabled | released | role_changed
+    reason = UnicodeAttribute()  # password_reset | sign_out_everywhere | disabled | released
     updated_at = UTCDateTimeAttribute()
 
 

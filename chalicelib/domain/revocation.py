@@ -4,7 +4,8 @@ Cognito's access tokens are verified by the service itself (stack-notes 14), and
 `AdminUserGlobalSignOut` revokes refresh tokens only: an access token keeps verifying until it
 expires (up to 60 minutes). So the service keeps, per account, the instant from which tokens are
 valid, and refuses any token issued before it. The events that move that instant forward: a
-password reset, a sign-out everywhere, the account being disabled or released, a change of role.
+password reset, a sign-out everywhere, the account being disabled or released (a change of role,
+when the service gets one, must revoke too).
 
 Instants are whole seconds on the token's clock (the `iat` claim is whole seconds of real time,
 set by whoever issued the token), never the service's travel-able clock.

@@ -39,8 +39,7 @@ def record(caller: Caller, appointment_id: str, request: AttendanceRequest) -> A
     attendance.require_recordable(appointment.status, appointment.attendance, appointment.start, now)
     attendance.require_in_time(outcome, appointment.start, now, find_directorate(appointment.directorate_id).grace_minutes)
     attendance.require_checkin_code(request.checkin_code, appointment.checkin_code_hash, appointment.appointment_id)
-    role = caller.acting_role
-    updated = _record(appointment, outcome, caller.account_id, role.value, now=now)
+    updated = _record(appointment, outcome, caller.account_id, audit.actor_role(caller), now=now)
     return appointment_out(updated)
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from chalicelib.adapters.tables import AuditRecord
 from chalicelib.contract import AuditEntry
+from chalicelib.domain.roles import Caller
 
 
 def applicant_subject(applicant_id: str) -> str:
@@ -27,6 +28,12 @@ def applicant_reads_subject(applicant_id: str) -> str:
 def directorate_subject(directorate_id: str) -> str:
     """The trail of a directorate's own settings: its capacity and its demand modes."""
     return f"directorate:{directorate_id}"
+
+
+def actor_role(caller: Caller) -> str:
+    """The role an audit record names for `caller`: the one it acts in (`Caller.acting_role`)."""
+    role = caller.acting_role
+    return role.value if role else "unknown"
 
 
 def record(

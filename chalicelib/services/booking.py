@@ -274,7 +274,7 @@ def set_slot_capacity(caller: Caller, directorate_id: str, start: str, request: 
         raise NotFound("There is no such slot.")
     now = clock.now()
     record = audit.record(
-        audit.directorate_subject(directorate_id), CAPACITY_CHANGED, actor_id=caller.account_id, actor_role=caller.acting_role.value,
+        audit.directorate_subject(directorate_id), CAPACITY_CHANGED, actor_id=caller.account_id, actor_role=audit.actor_role(caller),
         at=now, before={"slot": start, "capacity": int(slot.capacity)}, after={"slot": start, "capacity": request.capacity},
     )
     try:

@@ -53,7 +53,7 @@ def close_day(caller: Caller, directorate_id: str, request: ClosureRequest) -> C
     now = clock.now()
     if request.date < local_day(now):
         raise ValidationFailed("A day that is over cannot be closed.", field="date")
-    role = caller.acting_role.value
+    role = audit.actor_role(caller)
     _mark_day_closed(directorate, request, caller.account_id, now)
     slots_closed = _close_slots(directorate, request.date.isoformat())
     cancelled, notices = 0, []

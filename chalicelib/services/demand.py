@@ -46,7 +46,7 @@ def set_mode(caller: Caller, directorate_id: str, service_code: str, request: De
     except DemandMode.DoesNotExist:
         stored = DemandMode(directorate.id, service.code, setting=Setting.AUTO.value, auto_mode=Mode.OPEN.value)
     record = audit.record(
-        audit.directorate_subject(directorate.id), MODE_SET, actor_id=caller.account_id, actor_role=caller.acting_role.value, at=now,
+        audit.directorate_subject(directorate.id), MODE_SET, actor_id=caller.account_id, actor_role=audit.actor_role(caller), at=now,
         before={"service": service.code, "setting": stored.setting}, after={"service": service.code, "setting": request.mode},
     )
     # The rule may write auto_mode meanwhile, and that is fine: the setting is the admin's alone.

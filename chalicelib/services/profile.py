@@ -89,12 +89,11 @@ def audit_trail(caller: Caller, applicant_id: str) -> list[AuditEntry]:
 
 def _audit_read(caller: Caller, applicant_id: str, action: str, lookup: str) -> None:
     """Written before anything is shown: a read that cannot be recorded is not served."""
-    role = caller.acting_role
     audit.record(
         audit.applicant_reads_subject(applicant_id),
         action,
         actor_id=caller.account_id,
-        actor_role=role.value if role else "unknown",
+        actor_role=audit.actor_role(caller),
         at=clock.now(),
         lookup=lookup,
     ).save()
@@ -107,12 +106,11 @@ def amend(caller: Caller, applicant_id: str, request: AmendApplicantRequest) -> 
     requested = _requested_changes(applicant, request)
     before, after = profile.amendment(_amendable_view(applicant), requested)
     now = clock.now()
-    role = caller.acting_role
     amendment_record = audit.record(
         audit.applicant_subject(applicant_id),
         AMENDED,
         actor_id=caller.account_id,
-        actor_role=role.value,
+        actor_role=audit.actor_role(caller),
         at=now,
         reason=request.reason,
         before=before,

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 from pynamodb.exceptions import TransactWriteError
 
-from chalicelib import wiring
 from chalicelib.adapters.dynamo import condition_failed, transaction
 from chalicelib.adapters.tables import Applicant, IdentityClaim
 from chalicelib.contract import ReleaseRequest, ReleaseResult
@@ -46,7 +45,7 @@ def release(caller: Caller, applicant_id: str, request: ReleaseRequest) -> Relea
     applicant = reachable_applicant(caller, applicant_id)
     if applicant.status != RELEASED:
         _release_record(caller, applicant, request.reason)
-    _end_access(applicant)
+    revocation.end_access(applicant.email, applicant.applicant_id, revocation.RELEASED)
     logger.info("online account released", extra={"applicant_id": applicant_id})
     return ReleaseResult(applicant_id=applicant_id, status=RELEASED)
 
@@ -68,12 +67,11 @@ def _release_record(caller: Caller, applicant: Applicant, reason: str) -> None:
     for _ in range(ATTEMPTS):
         now = clock.now()
         freed = _claims_held(applicant)
-        role = caller.acting_role
         record = audit.record(
             audit.applicant_subject(applicant.applicant_id),
             ACTION,
             actor_id=caller.account_id,
-            actor_role=role.value if role else "unknown",
+            actor_role=audit.actor_role(caller),
             at=now,
             reason=reason,
             before={"status": applicant.status},
@@ -105,7 +103,3 @@ def _release_record(caller: Caller, applicant: Applicant, reason: str) -> None:
     raise ValidationFailed("The record changed while you were releasing it. Reload it and try again.")
 
 
-def _end_access(applicant: Applicant) -> None:
-    """Sign-in refused from now on, and every access token issued until now (both idempotent)."""
-    wiring.accounts().disable(applicant.email)
-    revocation.revoke(applicant.applicant_id, revocation.RELEASED)

@@ -13,6 +13,7 @@ import time
 from collections import OrderedDict
 from typing import Callable
 
+from chalicelib import wiring
 from chalicelib.adapters.dynamo import update_if
 from chalicelib.adapters.tables import TokenValidity
 from chalicelib.clock import clock
@@ -23,7 +24,6 @@ PASSWORD_RESET = "password_reset"
 SIGN_OUT_EVERYWHERE = "sign_out_everywhere"
 DISABLED = "disabled"
 RELEASED = "released"
-ROLE_CHANGED = "role_changed"
 
 
 def token_clock() -> int:
@@ -95,3 +95,10 @@ def revoke(account_id: str, reason: str) -> None:
         valid_from = _stored_valid_from(account_id) or valid_from
     _cache.put(account_id, valid_from)
     logger.info("access tokens revoked", extra={"account_id": account_id, "reason": reason})
+
+
+def end_access(email: str, account_id: str, reason: str) -> None:
+    """Sign-in refused from now on (the login disabled), and every access token issued until now
+    (both idempotent): a released applicant, a disabled staff account."""
+    wiring.accounts().disable(email)
+    revoke(account_id, reason)

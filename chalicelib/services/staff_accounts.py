@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from pynamodb.exceptions import TransactWriteError
 
-from chalicelib import wiring
 from chalicelib.adapters.dynamo import condition_failed, transaction
 from chalicelib.adapters.tables import StaffMember
 from chalicelib.contract import DisableStaffRequest, StaffAccountStatus
@@ -37,8 +36,7 @@ def disable(caller: Caller, account_id: str, request: DisableStaffRequest) -> St
         raise NotFound("There is no staff account with this id.") from None
     if member.disabled_at is None:
         _record(caller, member, request.reason)
-    wiring.accounts().disable(member.email)
-    revocation.revoke(account_id, revocation.DISABLED)
+    revocation.end_access(member.email, account_id, revocation.DISABLED)
     logger.info("staff account disabled", extra={"account_id": account_id})
     return StaffAccountStatus(account_id=account_id, status=DISABLED)
 
@@ -47,10 +45,9 @@ def _record(caller: Caller, member: StaffMember, reason: str) -> None:
     """The account marked disabled and the audit record, in one transaction; of two calls at
     once, one records."""
     now = clock.now()
-    role = caller.acting_role
     record = audit.record(
         staff_subject(member.account_id), ACTION, actor_id=caller.account_id,
-        actor_role=role.value if role else "unknown", at=now, reason=reason,
+        actor_role=audit.actor_role(caller), at=now, reason=reason,
         before={"status": "active", "directorate_id": member.directorate_id},
         after={"status": DISABLED},
     )
