@@ -80,8 +80,6 @@ class NewPerson:
     """Verified, in the registry, no account yet: ask for a phone number and an email."""
 
     document_number: str
-    given_name: str
-    family_name: str
     until: datetime
 
 
@@ -118,12 +116,12 @@ def complete(params: dict[str, str], state: str | None, nonce: str | None, verif
         logger.warning("e-Devlet answer refused", extra={"error": str(failure)})
         raise SignInNotCompleted("provider_error") from None
     number = identity.identity_number or ""
-    record = _registry_record_in_force(number)
+    _registry_record_in_force(number)  # refuses a stranger or an expired permit
     account = _claimed_account(number)
     if account is not None:
         return _sign_in_to(account)
     logger.info("e-Devlet first sign-in: contact details next")
-    return NewPerson(number, record.given_name or "", record.family_name or "", clock.now() + VERIFIED_FOR)
+    return NewPerson(number, clock.now() + VERIFIED_FOR)
 
 
 def _registry_record_in_force(number: str) -> ResidentRecord:
@@ -150,7 +148,7 @@ def _claimed_account(number: str) -> Applicant | None:
 
 def _sign_in_to(applicant: Applicant) -> SignedIn | EmailToConfirm:
     if applicant.email_code_hash is not None:  # an e-Devlet account whose email is not confirmed
-        _send_email_code(applicant, resend=True)
+        _send_email_code(applicant)
         return EmailToConfirm(applicant.applicant_id, applicant.document_number)
     if applicant.sign_in_method != EDEVLET:
         applicant.update(actions=[Applicant.sign_in_method.set(EDEVLET), Applicant.updated_at.set(clock.now())])
@@ -258,7 +256,7 @@ def confirm_phone(applicant_id: str, document_number: str, code: str) -> SignedI
     applicant = _pending(applicant_id, document_number)
     if applicant.pending_expires_at is None or applicant.pending_expires_at <= now:
         raise verification.code_refused()
-    pending = signup.count_attempt(applicant, now)  # the one rule for counting a code's attempts
+    pending = codes.count_attempt(applicant, codes.SIGN_UP, now)
     if pending is None:
         raise verification.code_refused()
     try:
@@ -301,10 +299,6 @@ def confirm_email(applicant_id: str, document_number: str, code: str) -> SignedI
     return SignedIn(applicant_id, _access_token(applicant.email))
 
 
-def resend_email_code(applicant_id: str, document_number: str) -> None:
-    _send_email_code(_account(applicant_id, document_number), resend=True)
-
-
 def discard_pending(applicant_id: str) -> None:
     """Remove a pending e-Devlet account and its login (an active one is left alone)."""
     applicant = signup.applicant_or_none(applicant_id)
@@ -330,12 +324,13 @@ def _account(applicant_id: str, document_number: str) -> Applicant:
     return applicant
 
 
-def _send_email_code(applicant: Applicant, resend: bool) -> None:
-    """A new email code, at most one a minute (a conditional write decides which request sends)."""
+def _send_email_code(applicant: Applicant) -> None:
+    """A new email code in place of the pending one, at most one a minute (a conditional write
+    decides which request sends)."""
     now = clock.now()
     minutes = get_settings().verification_code_ttl_minutes
     code = verification.new_code()
-    stored = codes.store_new(applicant, codes.EMAIL, code, now, minutes, replacing_only=resend)
+    stored = codes.store_new(applicant, codes.EMAIL, code, now, minutes, replacing_only=True)
     if stored and counters.spend(counters.CODE_SENT, f"{verification.EMAIL}:{applicant.applicant_id}", limits.CODES_PER_DAY, now):
         _email_code(applicant, code)
 

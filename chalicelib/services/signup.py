@@ -182,7 +182,7 @@ def confirm(request: ConfirmRequest) -> ConfirmResponse:
     applicant = applicant_or_none(user.sub) if user else None
     if applicant is None or applicant.status != PENDING or applicant.pending_expires_at is None or applicant.pending_expires_at <= now:
         raise verification.code_refused()
-    pending = count_attempt(applicant, now)
+    pending = codes.count_attempt(applicant, codes.SIGN_UP, now)
     if pending is None:
         raise verification.code_refused()
     try:
@@ -197,11 +197,6 @@ def confirm(request: ConfirmRequest) -> ConfirmResponse:
         raise verification.code_refused()
     logger.info("applicant confirmed", extra={"applicant_id": applicant.applicant_id})
     return ConfirmResponse(applicant_id=applicant.applicant_id, status=ACTIVE)
-
-
-def count_attempt(applicant: Applicant, now: datetime) -> verification.PendingCode | None:
-    """Count an attempt on the sign-up's phone code before its answer is known (`services/codes.py`)."""
-    return codes.count_attempt(applicant, codes.SIGN_UP, now)
 
 
 def activate(applicant: Applicant, pending: verification.PendingCode, now: datetime) -> bool:
@@ -249,27 +244,31 @@ def resend_code(request: ResendCodeRequest) -> Accepted:
     if applicant is None or applicant.status != PENDING or applicant.pending_expires_at is None or applicant.pending_expires_at <= now:
         return Accepted(status="accepted")
     minutes = get_settings().verification_code_ttl_minutes
-    expires_at = applicant.verification_expires_at
-    if expires_at is not None and expires_at > verification.resend_threshold(now, minutes, RESEND_INTERVAL):
-        raise RateLimited(
-            "A code was sent less than a minute ago. Please wait before asking again.",
-            retry_after_seconds=int((expires_at - verification.resend_threshold(now, minutes, RESEND_INTERVAL)).total_seconds()) + 1,
-        )
+    too_soon = _refusal_of_a_resend(applicant, now, minutes)
+    if too_soon is not None:
+        raise too_soon
     counters.spend_or_refuse(
         counters.CODE_SENT, f"{verification.SIGN_UP}:{applicant.applicant_id}", limits.CODES_PER_DAY, now,
         "No more codes can be sent today. Try again tomorrow.",
     )
     code_sms.reserve(applicant.phone, now)
     code = verification.new_code()
-    applicant.update(
-        actions=[
-            Applicant.verification_code_hash.set(verification.code_digest(applicant.applicant_id, code)),
-            Applicant.verification_expires_at.set(verification.expiry(now, minutes)),
-            Applicant.verification_attempts.set(0),
-        ]
-    )
+    if not codes.store_new(applicant, codes.SIGN_UP, code, now, minutes):  # another resend at the same moment won
+        raise _refusal_of_a_resend(Applicant.get(applicant.applicant_id, consistent_read=True), now, minutes) or RateLimited()
     _send_code(applicant, code, now)
     return Accepted(status="accepted")
+
+
+def _refusal_of_a_resend(applicant: Applicant, now: datetime, minutes: int) -> RateLimited | None:
+    """The refusal of a new code while the last one is less than a minute old, saying when to ask again."""
+    threshold = verification.resend_threshold(now, minutes, RESEND_INTERVAL)
+    expires_at = applicant.verification_expires_at
+    if expires_at is None or expires_at <= threshold:
+        return None
+    return RateLimited(
+        "A code was sent less than a minute ago. Please wait before asking again.",
+        retry_after_seconds=int((expires_at - threshold).total_seconds()) + 1,
+    )
 
 
 def remove_lapsed(now: datetime | None = None, days_back: int = 7) -> dict[str, int]:

@@ -86,3 +86,28 @@ def test_a_pending_sign_up_signed_in_at_cognito_directly_carries_no_role_until_c
     assert auth.authenticate(f"Bearer {token_straight_from_cognito()}").roles == frozenset()
     signup.confirm(ConfirmRequest(email=email, code=code))
     assert auth.authenticate(f"Bearer {token_straight_from_cognito()}").roles == frozenset({Role.APPLICANT})
+
+
+def test_two_resends_at_the_same_moment_send_one_code(aws, frozen_clock):
+    """The interval between codes is held by a conditional write, not by a read before it."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from chalicelib.contract import ResendCodeRequest
+    from chalicelib.domain.errors import RateLimited
+
+    applicant_id, email, _ = _sign_up(_resident())
+    phone = Applicant.get(applicant_id).phone
+    sent = lambda: sum(1 for to, _ in sns_backends[DEFAULT_ACCOUNT_ID][REGION].sms_messages.values() if to == phone)
+    before = sent()
+    frozen_clock.travel(timedelta(seconds=61))
+
+    def resend():
+        try:
+            signup.resend_code(ResendCodeRequest(email=email))
+            return "sent"
+        except RateLimited:
+            return "refused"
+
+    with ThreadPoolExecutor(4) as pool:
+        answers = sorted(pool.map(lambda _: resend(), range(4)))
+    assert answers.count("sent") == 1 and sent() == before + 1
