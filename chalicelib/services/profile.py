@@ -77,7 +77,18 @@ def staff_page(caller: Caller, applicant_id: str, lookup: str = BY_ID) -> tuple[
     """The console's page of a person: the details (one audited read) and the changes made to
     them, newest first (the reads are in the full trail, `audit_trail`)."""
     person = view_applicant(caller, applicant_id, lookup)
-    return person, audit.trail(audit.applicant_subject(applicant_id))
+    return person, changes_of(applicant_id)
+
+
+def change_target(caller: Caller, applicant_id: str) -> ApplicantProfile:
+    """The details a change sent from a page the person's record was read on is compared with:
+    within the caller's reach, not recorded as another read (the change itself is audited)."""
+    return _profile(reachable_applicant(caller, applicant_id))
+
+
+def changes_of(applicant_id: str) -> list[AuditEntry]:
+    """The changes made to the person's record, newest first."""
+    return audit.trail(audit.applicant_subject(applicant_id))
 
 
 def audit_trail(caller: Caller, applicant_id: str) -> list[AuditEntry]:

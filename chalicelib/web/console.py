@@ -6,6 +6,7 @@ the directorate's province). Every read of a person's record goes through the au
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Callable
 
 from pydantic import ValidationError
 
@@ -139,13 +140,15 @@ def staff_applicant(request: WebRequest, applicant_id: str) -> WebResponse:
     caller = staff(request)
     if caller is None:
         return redirect("/sign-in")
-    lookup = _lookup(request, applicant_id) if request.method == "GET" else profile.BY_ID
-    person, trail = profile.staff_page(caller, applicant_id, lookup)  # outside the province: NotFound, the error page
+    if request.method == "GET":  # outside the province: NotFound, the error page
+        person, trail = profile.staff_page(caller, applicant_id, _lookup(request, applicant_id))
+        return _ApplicantPage(request, person, lambda: trail).render(
+            {**_on_record(person), "reason": ""}, amended=request.query.get("amended") == "1",
+            released=request.query.get("released") == "1")
+    # A change sent from the page just read: compared with the record, not recorded as another read.
+    person = profile.change_target(caller, applicant_id)
     on_record = _on_record(person)
-    page = _ApplicantPage(request, person, trail)
-    if request.method == "GET":
-        return page.render({**on_record, "reason": ""}, amended=request.query.get("amended") == "1",
-                           released=request.query.get("released") == "1")
+    page = _ApplicantPage(request, person, lambda: profile.changes_of(applicant_id))
     values = {name: request.form.get(name, "").strip() for name in AMENDMENT_FORM}
     changes = {name: values[name] for name in AMENDABLE_FIELDS if values[name] != on_record[name]}
     try:
@@ -183,9 +186,9 @@ class _ApplicantPage:
 
     SHOWN = (profile.AMENDED, release.ACTION)
 
-    def __init__(self, request: WebRequest, person: ApplicantProfile, trail: list[AuditEntry]) -> None:
-        self.request, self.person = request, person
-        self.trail = [entry for entry in trail if entry.action in self.SHOWN]
+    def __init__(self, request: WebRequest, person: ApplicantProfile, trail: Callable[[], list[AuditEntry]]) -> None:
+        """`trail` is read only when the page is shown (a change that succeeds redirects)."""
+        self.request, self.person, self._trail = request, person, trail
 
     def render(self, values: dict[str, str], *, status: int = 200, amended: bool = False, released: bool = False,
                invalid: tuple[str, ...] = (), unchanged: bool = False, refused: DomainError | None = None) -> WebResponse:
@@ -197,7 +200,7 @@ class _ApplicantPage:
         if refused is not None:
             errors.append(refusal(request, refused, None))
         return render(request, "staff_applicant.html", status=status, person=self.person, values=values, field_errors=field_errors,
-                      errors=errors, trail=self.trail, amended=amended, released=released, min_reason=MIN_REASON_LENGTH,
+                      errors=errors, trail=[entry for entry in self._trail() if entry.action in self.SHOWN], amended=amended, released=released, min_reason=MIN_REASON_LENGTH,
                       is_released=self.person.status == profile.RELEASED, release_action=release.ACTION)
 
 
@@ -207,7 +210,9 @@ def staff_release(request: WebRequest, applicant_id: str) -> WebResponse:
     caller = staff(request)
     if caller is None:
         return redirect("/sign-in")
-    person = profile.view_applicant(caller, applicant_id)  # outside the province: NotFound, the error page
+    # Outside the province: NotFound, the error page. The confirmation page is a read; the
+    # decision sent from it is compared with the record and audited as the release.
+    person = profile.view_applicant(caller, applicant_id) if request.method == "GET" else profile.change_target(caller, applicant_id)
     if person.status == profile.RELEASED:
         return redirect(f"/staff/applicants/{applicant_id}")
     reason = request.form.get("reason", "").strip() if request.method == "POST" else ""
