@@ -46,21 +46,19 @@ def refuse_while_open(now: datetime) -> None:
 
 
 def reserve(phone: str, now: datetime) -> None:
-    """Check the breaker and spend one of the phone's codes (hour, then day), or refuse with 429."""
-    refuse_while_open(now)
+    """Spend one of the phone's codes (hour, then day), or refuse with 429. The caller has asked
+    `refuse_while_open` first, before looking anyone up."""
     settings = get_settings().rate_limits
     counters.spend_or_refuse(counters.PHONE_CODE, phone, settings.phone_codes_per_hour, now, PHONE_HOUR_MESSAGE, limits.HOUR)
     counters.spend_or_refuse(counters.PHONE_CODE, phone, settings.phone_codes_per_day, now, PHONE_DAY_MESSAGE, limits.DAY)
 
 
 def reserve_quietly(phone: str, now: datetime) -> bool:
-    """As `reserve`, but False instead of a per-phone refusal (answers that must not tell whether
-    an account exists); the breaker still refuses, as it does for everyone."""
+    """As `reserve`, but False instead of a refusal (answers that must not tell whether an
+    account exists)."""
     try:
         reserve(phone, now)
-    except RateLimited as refused:
-        if refused.details.get("reason") == "sms_paused":
-            raise
+    except RateLimited:
         return False
     return True
 

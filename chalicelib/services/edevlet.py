@@ -181,6 +181,7 @@ def start_account(document_number: str, phone: str, email: str, language: str, r
     code is confirmed; sends a code to the phone and one to the email address. `replacing`: a
     pending account this session made before (the person went back and changed their details)."""
     now = clock.now()
+    code_sms.refuse_while_open(now)
     record = _registry_record_in_force(document_number)
     counters.spend_or_refuse(
         counters.SIGN_UP_PHONE, phone, limits.SIGN_UPS_PER_PHONE_PER_DAY, now,

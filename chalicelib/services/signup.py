@@ -59,6 +59,9 @@ _NO_CLAIM = identity_claim("-")
 
 def sign_up(request: SignupRequest) -> SignupResponse:
     now = clock.now()
+    # A paused SMS service is answered to everyone alike, first: after the registry match it
+    # would tell a stranger's "details match" from "not eligible".
+    code_sms.refuse_while_open(now)
     counters.spend_or_refuse(
         counters.SIGN_UP_PHONE, request.phone, limits.SIGN_UPS_PER_PHONE_PER_DAY, now,
         "Too many sign-ups with this phone number today. Try again tomorrow.",
@@ -77,7 +80,7 @@ def sign_up(request: SignupRequest) -> SignupResponse:
     if claimed:
         raise DuplicateAccount("This person already has an account. Sign in, or reset the password.")
     phone_accounts.refuse_if_full(request.phone)
-    code_sms.reserve(request.phone, now)  # the breaker and the phone's codes, before anything is written
+    code_sms.reserve(request.phone, now)  # the phone's codes, before anything is written
     applicant_id = _create_login(request.email, request.password)
     code = verification.new_code()
     applicant = _pending_applicant(applicant_id, record, request, code, now)

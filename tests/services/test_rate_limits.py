@@ -12,7 +12,7 @@ import pytest
 from chalicelib import wiring
 from chalicelib.adapters.tables import Applicant
 from chalicelib.api import rate_limits
-from chalicelib.contract import ForgotPasswordRequest, ResendCodeRequest
+from chalicelib.contract import ForgotPasswordRequest, ResendCodeRequest, SignupRequest
 from chalicelib.clock import clock
 from chalicelib.domain.errors import RateLimited
 from chalicelib.domain.limits import RateLimits
@@ -75,6 +75,14 @@ def test_the_national_circuit_breaker_pauses_codes_then_recovers_by_itself(aws, 
         assert "VerificationSmsCircuitOpen" in capsys.readouterr().out  # the metric the alarm watches
         with pytest.raises(RateLimited):  # answered to everyone, even an email nobody has
             signup.resend_code(ResendCodeRequest(email="nobody@example.net"))
+        # and to a sign-up a stranger makes with a number the registry never held: the pause must
+        # not tell "your details match" (429) from "not eligible" (403)
+        with pytest.raises(RateLimited):
+            signup.sign_up(SignupRequest.model_validate({
+                "document_type": "passport", "document_number": "ZZ9999999", "nationality": "SY", "given_name": "Nobody",
+                "family_name": "Known", "birth_date": "1990-01-01", "email": "stranger@example.net",
+                "phone": "+905551234567", "password": "Secret123pass", "language": "en",
+            }))
         assert sms_to(people[4][1]) == []
 
         clock.travel(timedelta(seconds=1801))
