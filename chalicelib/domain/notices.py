@@ -93,20 +93,16 @@ def sms(kind: str, facts: AppointmentFacts, code: str = "") -> str:
     """The SMS of a notice (`CONFIRMED`, `REMINDER` with its check-in code, `CANCELLED`): the
     first name, date and time, the directorate's short name, the reference and the portal link;
     never the address, the service, what to bring or a cancellation's reason (the email has them)."""
-    values = {
-        "name": sms_text.first_name(facts.given_name),
-        "when": _when(facts),
-        "directorate": facts.directorate.short_name,
-        "reference": facts.reference,
-        "link": facts.portal_url,
-        "code": code,
-    }
-    return sms_text.for_sms(text(f"sms.{kind}", _language(facts), **values))
+    return person_sms(
+        f"sms.{kind}", _language(facts), facts.given_name, when=_when(facts), directorate=facts.directorate.short_name,
+        reference=facts.reference, link=facts.portal_url, code=code,
+    )
 
 
-def code_sms(key: str, language: str, given_name: str, **values: object) -> str:
-    """A sign-up, e-Devlet or password-reset code SMS (`sms.verification_code`,
-    `sms.password_reset_code`): it names the person too, in the same GSM-7 spelling."""
+def person_sms(key: str, language: str, given_name: str, **values: object) -> str:
+    """Every SMS: it names the person by first name (families share phones) and is spelled in
+    GSM-7 where that keeps it GSM-7 (`sms_text`). The code SMS (`sms.verification_code`,
+    `sms.password_reset_code`) are built here directly."""
     return sms_text.for_sms(text(key, language, name=sms_text.first_name(given_name), **values))
 
 

@@ -76,7 +76,7 @@ def forgot_password(request: ForgotPasswordRequest) -> Accepted:
                   Applicant.reset_code_hash == verification.code_digest(applicant.applicant_id, code, verification.PASSWORD_RESET))
         logger.info("password reset code not sent: the account's or the phone's limit is reached", extra={"applicant_id": applicant.applicant_id})
         return Accepted(status="accepted")
-    code_sms.send(applicant.phone, notices.code_sms("sms.password_reset_code", applicant.language, applicant.given_name, code=code, minutes=ttl), now)
+    code_sms.send(applicant.phone, notices.person_sms("sms.password_reset_code", applicant.language, applicant.given_name, code=code, minutes=ttl), now)
     logger.info("password reset code sent", extra={"applicant_id": applicant.applicant_id})
     return Accepted(status="accepted")
 

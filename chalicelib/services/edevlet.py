@@ -227,7 +227,7 @@ def start_account(document_number: str, phone: str, email: str, language: str, r
     counters.spend(counters.CODE_SENT, f"{verification.SIGN_UP}:{applicant_id}", limits.CODES_PER_DAY, now)
     counters.spend(counters.CODE_SENT, f"{verification.EMAIL}:{applicant_id}", limits.CODES_PER_DAY, now)
     minutes = settings.verification_code_ttl_minutes
-    code_sms.send(phone, notices.code_sms("sms.verification_code", language, applicant.given_name or "", code=sms_code, minutes=minutes), now)
+    code_sms.send(phone, notices.person_sms("sms.verification_code", language, applicant.given_name or "", code=sms_code, minutes=minutes), now)
     _email_code(applicant, email_code)
     logger.info("e-Devlet account pending its phone and email codes", extra={"applicant_id": applicant_id})
     return applicant_id

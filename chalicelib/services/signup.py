@@ -291,4 +291,4 @@ def remove_lapsed(now: datetime | None = None, days_back: int = 7) -> dict[str, 
 
 def _send_code(applicant: Applicant, code: str, now: datetime) -> None:
     minutes = get_settings().verification_code_ttl_minutes
-    code_sms.send(applicant.phone, notices.code_sms("sms.verification_code", applicant.language, applicant.given_name, code=code, minutes=minutes), now)
+    code_sms.send(applicant.phone, notices.person_sms("sms.verification_code", applicant.language, applicant.given_name, code=code, minutes=minutes), now)

@@ -71,7 +71,7 @@ def test_the_code_by_sms_changes_the_password_once_and_the_logs_name_no_one(api:
     forgot(api, person.email)
     _, sms = sms_to(api, person.phone)  # the sign-up code, then the reset code
     code = re.search(r"\b(\d{6})\b", sms).group(1)
-    assert sms == notices.code_sms("sms.password_reset_code", "ar", person.given_name, code=code, minutes=15)
+    assert sms == notices.person_sms("sms.password_reset_code", "ar", person.given_name, code=code, minutes=15)
     assert sms.startswith(f"{person.given_name}،")  # names whose code it is: families share phones
 
     changed = reset(api, person.email, code)

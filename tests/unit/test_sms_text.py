@@ -129,7 +129,7 @@ def test_the_sms_has_the_essentials_and_the_email_keeps_everything_else():
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_code_sms_name_the_person_and_fit_two_segments(language):
     for key in ("sms.verification_code", "sms.password_reset_code"):
-        body = notices.code_sms(key, language, "Ayşegül Gülşah Nazlı", code=CODE, minutes=15)
+        body = notices.person_sms(key, language, "Ayşegül Gülşah Nazlı", code=CODE, minutes=15)
         assert body.startswith("Aysegül Gülsah Nazli," if language != "ar" else "Ayşegül Gülşah Nazlı،") and CODE in body
         assert segments(body) <= 2, body
         assert language == "ar" or encoding(body) == GSM7
