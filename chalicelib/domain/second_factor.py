@@ -31,3 +31,9 @@ def otpauth_uri(secret: str, account: str, issuer: str = ISSUER) -> str:
 
 def challenge_expiry(started_at: datetime) -> datetime:
     return started_at + CHALLENGE_LIFETIME
+
+
+def challenge_open(expires_at: datetime, attempts: int, now: datetime) -> bool:
+    """A sign-in waiting for its code still takes one: not expired, attempts left. (Counting an
+    attempt writes the same rule as its condition: services/second_factor.py.)"""
+    return now < expires_at and attempts < MAX_CODE_ATTEMPTS

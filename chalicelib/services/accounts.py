@@ -5,7 +5,7 @@ from __future__ import annotations
 
 
 from chalicelib import wiring
-from chalicelib.adapters.cognito import EmailTaken, InvalidCredentials, NotConfirmed, PasswordRejected, SignOutFailed
+from chalicelib.adapters.cognito import EmailTaken, InvalidCredentials, MfaRequired, NotConfirmed, PasswordRejected, SignOutFailed
 from chalicelib.adapters.dynamo import update_if
 from chalicelib.adapters.tables import Applicant, StaffMember
 from chalicelib.contract import (
@@ -27,7 +27,7 @@ from chalicelib.domain.errors import (
 from chalicelib.domain.roles import Role
 from chalicelib.observability import logger
 from chalicelib.services import limits as counters
-from chalicelib.services import code_sms, codes, revocation, second_factor
+from chalicelib.services import auth, code_sms, codes, revocation, second_factor
 from chalicelib.settings import get_settings
 
 PENDING = "pending_verification"
@@ -41,12 +41,14 @@ def login(request: LoginRequest) -> second_factor.SignInAnswer:
         raise Unauthenticated("The email address or password is not correct.") from None
     except NotConfirmed:
         raise _not_confirmed() from None
+    if isinstance(answer, MfaRequired):  # an enrolled staff or admin account: its TOTP code next
+        return second_factor.challenge(request.email, answer)
+    caller = auth.fresh_caller(answer.access_token)
     # Cognito knows only the password: whether an applicant's sign-up is confirmed is ours to say.
-    user = wiring.accounts().find(request.email)
-    applicant = applicant_or_none(user.sub) if user else None
+    applicant = applicant_or_none(caller.account_id)
     if applicant is not None and applicant.status != ACTIVE:
         raise _not_confirmed()
-    return second_factor.after_password(request.email, answer)  # staff and admin: a TOTP code next
+    return second_factor.after_password(request.email, answer, caller)  # staff and admin: enrol first
 
 
 def _not_confirmed() -> Unauthenticated:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from chalicelib import wiring
 from chalicelib.adapters.tables import StaffMember
-from chalicelib.adapters.tokens import InvalidToken
+from chalicelib.adapters.tokens import InvalidToken, VerifiedToken
 from chalicelib.domain.catalogue import Directorate, find_directorate
 from chalicelib.domain.errors import Forbidden, Unauthenticated
 from chalicelib.domain.roles import Caller, Role
@@ -23,8 +23,17 @@ def authenticate(authorization: str | None) -> Caller:
         raise Unauthenticated() from None
     if revocation.is_revoked(verified.sub, verified.issued_at):
         raise Unauthenticated()
-    roles = frozenset(_ROLES[group] for group in verified.groups if group in _ROLES)
-    return Caller(account_id=verified.sub, roles=roles)
+    return caller_of(verified)
+
+
+def fresh_caller(access_token: str) -> Caller:
+    """The caller of a token Cognito has just issued to the service itself (a sign-in): its
+    signature is verified, and no revocation can predate it."""
+    return caller_of(wiring.token_verifier().verify(access_token))
+
+
+def caller_of(verified: VerifiedToken) -> Caller:
+    return Caller(account_id=verified.sub, roles=frozenset(_ROLES[group] for group in verified.groups if group in _ROLES))
 
 
 def staff_directorate(caller: Caller) -> Directorate | None:

@@ -35,10 +35,9 @@ from chalicelib.adapters.tables import SignInChallenge
 from chalicelib.contract import LoginResponse, MfaChallengeResponse, MfaRequest, MfaSetupResponse
 from chalicelib.clock import clock
 from chalicelib.domain.errors import Unauthenticated
-from chalicelib.domain.roles import needs_second_factor
-from chalicelib.domain.second_factor import MAX_CODE_ATTEMPTS, challenge_expiry, otpauth_uri
+from chalicelib.domain.roles import Caller, needs_second_factor
+from chalicelib.domain.second_factor import MAX_CODE_ATTEMPTS, challenge_expiry, challenge_open, otpauth_uri
 from chalicelib.observability import logger
-from chalicelib.services.auth import authenticate
 
 MFA = "mfa"
 MFA_SETUP = "mfa_setup"
@@ -46,19 +45,20 @@ MFA_SETUP = "mfa_setup"
 SignInAnswer = LoginResponse | MfaChallengeResponse | MfaSetupResponse
 
 
-def after_password(email: str, answer: Tokens | MfaRequired) -> SignInAnswer:
-    """What a sign-in whose password was right answers: tokens for an applicant, a challenge
-    for everyone else."""
-    now = clock.now()
-    if isinstance(answer, MfaRequired):
-        challenge = _open(MFA, email, now, cognito_session=answer.session)
-        return MfaChallengeResponse(challenge=MFA, session=challenge.challenge_id)
-    caller = authenticate(f"Bearer {answer.access_token}")
+def challenge(email: str, answer: MfaRequired) -> MfaChallengeResponse:
+    """An enrolled account's password was right: its TOTP code next."""
+    opened = _open(MFA, email, clock.now(), cognito_session=answer.session)
+    return MfaChallengeResponse(challenge=MFA, session=opened.challenge_id)
+
+
+def after_password(email: str, answer: Tokens, caller: Caller) -> SignInAnswer:
+    """What a sign-in that Cognito answered with tokens answers: the token for an applicant; for
+    an account that needs a second factor and has none yet, its enrolment before any token."""
     if not needs_second_factor(caller.roles):
         return _token_response(answer.access_token, answer.expires_in)
-    # First sign-in of an account that needs a second factor: enrol it before any token goes out.
+    now = clock.now()
     secret = wiring.accounts().new_totp_secret(answer.access_token)
-    challenge = _open(
+    opened = _open(
         MFA_SETUP,
         email,
         now,
@@ -67,7 +67,7 @@ def after_password(email: str, answer: Tokens | MfaRequired) -> SignInAnswer:
         secret=secret,
     )
     logger.info("second factor enrolment started", extra={"account_id": caller.account_id})
-    return MfaSetupResponse(challenge=MFA_SETUP, session=challenge.challenge_id, secret=secret, otpauth_uri=otpauth_uri(secret, email))
+    return MfaSetupResponse(challenge=MFA_SETUP, session=opened.challenge_id, secret=secret, otpauth_uri=otpauth_uri(secret, email))
 
 
 def answer(request: MfaRequest) -> LoginResponse:
@@ -88,7 +88,8 @@ def answer(request: MfaRequest) -> LoginResponse:
     except CodeMismatch:
         logger.info("second factor refused", extra={"reason": "code_incorrect", "kind": challenge.kind})
         raise Unauthenticated(
-            "The code is not correct. Type the 6 digits your authenticator app shows now.", reason="code_incorrect"
+            "The code is not correct. Type the 6 digits your authenticator app shows now.", reason="code_incorrect",
+            attempts_left=MAX_CODE_ATTEMPTS - int(challenge.attempts),
         ) from None
     except ChallengeExpired:
         _close(challenge)
@@ -109,9 +110,7 @@ def pending(session_id: str | None) -> SignInChallenge | None:
         challenge = SignInChallenge.get(session_id, consistent_read=True)
     except SignInChallenge.DoesNotExist:
         return None
-    if challenge.expires_at <= clock.now() or int(challenge.attempts) >= MAX_CODE_ATTEMPTS:
-        return None
-    return challenge
+    return challenge if challenge_open(challenge.expires_at, int(challenge.attempts), clock.now()) else None
 
 
 def setup_details(challenge: SignInChallenge) -> MfaSetupResponse:
@@ -133,16 +132,14 @@ def _open(kind: str, email: str, now: datetime, **fields) -> SignInChallenge:
 
 
 def _count_attempt(session_id: str, now: datetime) -> SignInChallenge | None:
-    """Count this attempt before its code is checked, on condition that the challenge is open
-    (not expired, attempts left): parallel guesses cannot exceed the limit."""
-    try:
-        challenge = SignInChallenge.get(session_id, consistent_read=True)
-    except SignInChallenge.DoesNotExist:
-        return None
+    """Count this attempt before its code is checked, in one conditional write on condition that
+    the challenge is open (it exists, has not expired, has attempts left): parallel guesses
+    cannot exceed the limit. The challenge as it is after this attempt, or None."""
+    challenge = SignInChallenge(session_id)
     counted = update_if(
         challenge,
         [SignInChallenge.attempts.add(1)],
-        (SignInChallenge.attempts < MAX_CODE_ATTEMPTS) & (SignInChallenge.expires_at > now),
+        SignInChallenge.challenge_id.exists() & (SignInChallenge.attempts < MAX_CODE_ATTEMPTS) & (SignInChallenge.expires_at > now),
     )
     return challenge if counted else None
 

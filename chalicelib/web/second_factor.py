@@ -30,7 +30,7 @@ def code(request: WebRequest) -> WebResponse:
     except ValidationError:
         return _page(request, challenge, error="mfa.error.code")
     except Unauthenticated as refused:
-        if refused.details.get("reason") == "code_incorrect" and second_factor.pending(challenge.challenge_id):
+        if refused.details.get("reason") == "code_incorrect" and refused.details.get("attempts_left", 0) > 0:
             return _page(request, challenge, error="mfa.error.code")
         return _start_again(request)
     return signed_in(request, token.access_token)
