@@ -38,14 +38,14 @@ from datetime import datetime, timedelta
 
 
 from chalicelib import wiring
-from chalicelib.adapters.cognito import EmailTaken, InvalidCredentials
+from chalicelib.adapters.cognito import InvalidCredentials
 from chalicelib.adapters.dynamo import update_if
 from chalicelib.adapters.edevlet import AuthorizationRequest, CallbackRefused, InvalidIdToken, ProviderUnavailable
 from chalicelib.adapters.tables import Applicant, IdentityClaim, ResidentRecord
 from chalicelib.clock import clock
 from chalicelib.domain import limits, notices, verification
 from chalicelib.domain.identity import DocumentType
-from chalicelib.domain.errors import DuplicateAccount, NotEligible, ValidationFailed
+from chalicelib.domain.errors import NotEligible, ValidationFailed
 from chalicelib.i18n import text
 from chalicelib.observability import logger
 from chalicelib.services import limits as counters
@@ -191,7 +191,7 @@ def start_account(document_number: str, phone: str, email: str, language: str, r
     code_sms.reserve(phone, now)
     if replacing:
         discard_pending(replacing)
-    applicant_id = _create_login(email)
+    applicant_id = signup.create_login(email, _one_time_password())  # the role comes with activation
     settings = get_settings()
     sms_code, email_code = verification.new_code(), verification.new_code()
     lapses = now + signup.PENDING_FOR
@@ -231,21 +231,6 @@ def start_account(document_number: str, phone: str, email: str, language: str, r
     _email_code(applicant, email_code)
     logger.info("e-Devlet account pending its phone and email codes", extra={"applicant_id": applicant_id})
     return applicant_id
-
-
-def _create_login(email: str) -> str:
-    """The account's Cognito user. As in self-service sign-up, a pending sign-up holds no email:
-    one that has it is replaced; an account that is active keeps it."""
-    accounts = wiring.accounts()
-    for _ in range(2):
-        try:
-            return accounts.create_login(email, _one_time_password())  # the role comes with activation
-        except EmailTaken:
-            existing = accounts.find(email)
-            holder = signup.applicant_or_none(existing.sub) if existing else None
-            if holder is None or holder.status != PENDING or not signup.remove_pending(holder):
-                break
-    raise DuplicateAccount("An account already exists for this email address.", field="email")
 
 
 def confirm_phone(applicant_id: str, document_number: str, code: str) -> SignedIn | EmailToConfirm:

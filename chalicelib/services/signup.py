@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 from pynamodb.exceptions import DeleteError, TransactWriteError
 
 from chalicelib import wiring
-from chalicelib.adapters.cognito import EmailTaken, PasswordRejected
+from chalicelib.adapters.cognito import CognitoUser, EmailTaken, PasswordRejected
 from chalicelib.adapters.dynamo import condition_failed, transaction
 from chalicelib.adapters.tables import Applicant, IdentityClaim, ResidentRecord
 from chalicelib.contract import Accepted, ConfirmRequest, ConfirmResponse, ResendCodeRequest, SignupRequest, SignupResponse
@@ -81,7 +81,7 @@ def sign_up(request: SignupRequest) -> SignupResponse:
         raise DuplicateAccount("This person already has an account. Sign in, or reset the password.")
     phone_accounts.refuse_if_full(request.phone)
     code_sms.reserve(request.phone, now)  # the phone's codes, before anything is written
-    applicant_id = _create_login(request.email, request.password)
+    applicant_id = create_login(request.email, request.password)
     code = verification.new_code()
     applicant = _pending_applicant(applicant_id, record, request, code, now)
     applicant.save(condition=Applicant.applicant_id.does_not_exist())
@@ -138,7 +138,10 @@ def _document_type(number: str) -> DocumentType:
     return DocumentType.FOREIGN_ID if number.isdigit() and len(number) == 11 and number.startswith("99") else DocumentType.PASSPORT
 
 
-def _create_login(email: str, password: str) -> str:
+def create_login(email: str, password: str) -> str:
+    """The Cognito login of a new sign-up (self-service or e-Devlet); its `sub`. A pending
+    sign-up holds no email (module docstring): one that has it is replaced, and so are the
+    remains of a sign-up that crashed half-way; an active account keeps it."""
     accounts = wiring.accounts()
     try:
         return accounts.create_login(email, password)
@@ -149,19 +152,20 @@ def _create_login(email: str, password: str) -> str:
     existing = accounts.find(email)
     applicant = applicant_or_none(existing.sub) if existing else None
     if applicant is not None and applicant.status == PENDING:
-        remove_pending(applicant)  # a pending sign-up holds no email (module docstring)
+        remove_pending(applicant, existing)
     elif not (existing is not None and applicant is None and clock.now() - existing.created_at > ABANDONED_SIGNUP_AGE and not accounts.groups(email)):
-        raise DuplicateAccount("An account already exists for this email address.")
+        raise DuplicateAccount("An account already exists for this email address.", field="email")
     else:
         accounts.delete(email)
     try:
         return accounts.create_login(email, password)
     except EmailTaken:  # another sign-up took it in between
-        raise DuplicateAccount("An account already exists for this email address.") from None
+        raise DuplicateAccount("An account already exists for this email address.", field="email") from None
 
 
-def remove_pending(applicant: Applicant) -> bool:
-    """Remove a pending sign-up and its login, unless it was confirmed meanwhile."""
+def remove_pending(applicant: Applicant, login: CognitoUser | None = None) -> bool:
+    """Remove a pending sign-up and its login (`login`: when the caller has read it already),
+    unless it was confirmed meanwhile."""
     try:
         applicant.delete(condition=Applicant.status == PENDING)
     except DeleteError as error:
@@ -169,7 +173,7 @@ def remove_pending(applicant: Applicant) -> bool:
             return False  # confirmed in between: it stays
         raise
     accounts = wiring.accounts()
-    login = accounts.find(applicant.email)
+    login = login or accounts.find(applicant.email)
     if login is not None and login.sub == applicant.applicant_id:  # not a newer sign-up's login
         accounts.delete(applicant.email)
     return True
