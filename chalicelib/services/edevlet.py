@@ -183,46 +183,18 @@ def start_account(document_number: str, phone: str, email: str, language: str, r
     now = clock.now()
     code_sms.refuse_while_open(now)
     record = _registry_record_in_force(document_number)
-    counters.spend_or_refuse(
-        counters.SIGN_UP_PHONE, phone, limits.SIGN_UPS_PER_PHONE_PER_DAY, now,
-        "Too many sign-ups with this phone number today. Try again tomorrow.",
-    )
-    phone_accounts.refuse_if_full(phone)
-    code_sms.reserve(phone, now)
+    signup.count_sign_up_on(phone, now)
+    signup.admit_phone(phone, now)
     if replacing:
         discard_pending(replacing)
     applicant_id = signup.create_login(email, _one_time_password())  # the role comes with activation
     settings = get_settings()
     sms_code, email_code = verification.new_code(), verification.new_code()
-    lapses = now + signup.PENDING_FOR
-    applicant = Applicant(
-        applicant_id,
-        status=PENDING,
-        sign_in_method=EDEVLET,
-        document_type="foreign_id",
-        document_number=document_number,
-        nationality=record.nationality,
-        given_name=record.given_name,
-        family_name=record.family_name,
-        birth_date=record.birth_date,
-        email=email,
-        phone=phone,
-        language=language,
-        province=record.province,
-        permit_status=record.permit_status,
-        permit_valid_until=record.permit_valid_until,
-        verification_code_hash=verification.code_digest(applicant_id, sms_code),
-        verification_expires_at=verification.expiry(now, settings.verification_code_ttl_minutes),
-        verification_attempts=0,
-        email_code_hash=verification.code_digest(applicant_id, email_code, verification.EMAIL),
-        email_code_expires_at=verification.expiry(now, settings.verification_code_ttl_minutes),
-        email_code_attempts=0,
-        pending_expires_at=lapses,
-        pending_day=signup.pending_day(lapses),
-        expires=lapses + signup.TTL_GRACE,
-        created_at=now,
-        updated_at=now,
-    )
+    applicant = signup.pending_applicant(applicant_id, record, email, phone, language, sms_code, now)
+    applicant.sign_in_method = EDEVLET
+    applicant.email_code_hash = verification.code_digest(applicant_id, email_code, verification.EMAIL)
+    applicant.email_code_expires_at = verification.expiry(now, settings.verification_code_ttl_minutes)
+    applicant.email_code_attempts = 0
     applicant.save(condition=Applicant.applicant_id.does_not_exist())
     counters.spend(counters.CODE_SENT, f"{verification.SIGN_UP}:{applicant_id}", limits.CODES_PER_DAY, now)
     counters.spend(counters.CODE_SENT, f"{verification.EMAIL}:{applicant_id}", limits.CODES_PER_DAY, now)

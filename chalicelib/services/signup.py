@@ -62,10 +62,7 @@ def sign_up(request: SignupRequest) -> SignupResponse:
     # A paused SMS service is answered to everyone alike, first: after the registry match it
     # would tell a stranger's "details match" from "not eligible".
     code_sms.refuse_while_open(now)
-    counters.spend_or_refuse(
-        counters.SIGN_UP_PHONE, request.phone, limits.SIGN_UPS_PER_PHONE_PER_DAY, now,
-        "Too many sign-ups with this phone number today. Try again tomorrow.",
-    )
+    count_sign_up_on(request.phone, now)
     counters.spend_or_refuse(
         counters.SIGN_UP_DOCUMENT, request.document_number, get_settings().rate_limits.document_sign_ups_per_day, now,
         "Too many sign-ups with this document number today. Try again tomorrow.",
@@ -79,11 +76,10 @@ def sign_up(request: SignupRequest) -> SignupResponse:
         raise NotEligible(NOT_ELIGIBLE)
     if claimed:
         raise DuplicateAccount("This person already has an account. Sign in, or reset the password.")
-    phone_accounts.refuse_if_full(request.phone)
-    code_sms.reserve(request.phone, now)  # the phone's codes, before anything is written
+    admit_phone(request.phone, now)  # before anything is written
     applicant_id = create_login(request.email, request.password)
     code = verification.new_code()
-    applicant = _pending_applicant(applicant_id, record, request, code, now)
+    applicant = pending_applicant(applicant_id, record, request.email, request.phone, request.language, code, now)
     applicant.save(condition=Applicant.applicant_id.does_not_exist())
     counters.spend(counters.CODE_SENT, f"{verification.SIGN_UP}:{applicant_id}", limits.CODES_PER_DAY, now)
     _send_code(applicant, code, now)
@@ -99,8 +95,25 @@ def _claimed(claim_key: str) -> bool:
     return True
 
 
-def _pending_applicant(applicant_id: str, record: ResidentRecord, request: SignupRequest, code: str, now: datetime) -> Applicant:
-    """The registry's data, the contact details typed, and the code: pending for 24 hours."""
+def count_sign_up_on(phone: str, now: datetime) -> None:
+    """Every sign-up naming a phone number counts (self-service and e-Devlet): a bounded number a day."""
+    counters.spend_or_refuse(
+        counters.SIGN_UP_PHONE, phone, limits.SIGN_UPS_PER_PHONE_PER_DAY, now,
+        "Too many sign-ups with this phone number today. Try again tomorrow.",
+    )
+
+
+def admit_phone(phone: str, now: datetime) -> None:
+    """A phone number takes a new account: it serves fewer than three live ones, and has codes left."""
+    phone_accounts.refuse_if_full(phone)
+    code_sms.reserve(phone, now)
+
+
+def pending_applicant(
+    applicant_id: str, record: ResidentRecord, email: str, phone: str, language: str, code: str, now: datetime
+) -> Applicant:
+    """The registry's data, the contact details typed, and the phone code: pending for 24 hours
+    (self-service and e-Devlet alike)."""
     lapses = now + PENDING_FOR
     return Applicant(
         applicant_id,
@@ -111,9 +124,9 @@ def _pending_applicant(applicant_id: str, record: ResidentRecord, request: Signu
         given_name=record.given_name,
         family_name=record.family_name,
         birth_date=record.birth_date,
-        email=request.email,
-        phone=request.phone,
-        language=request.language,
+        email=email,
+        phone=phone,
+        language=language,
         province=record.province,
         permit_status=record.permit_status,
         permit_valid_until=record.permit_valid_until,
