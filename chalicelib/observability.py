@@ -47,6 +47,17 @@ logger = Logger(
 # -- business metrics (Powertools Metrics, CloudWatch embedded metric format) ------------------
 # Names are the interface with infrastructure/stacks/monitoring.py (alarms and the dashboard):
 # namespace POWERTOOLS_METRICS_NAMESPACE (set by the stack), dimension `service` plus those given.
+# The names, once: the code records them, monitoring.py alarms on and graphs them.
+BOOKINGS = "Bookings"
+REFUSALS = "Refusals"  # dimension `code`: the contract's error code
+ASSIGNMENTS = "Assignments"
+SMS_SENT = "SmsSent"
+SMS_SEGMENTS = "SmsSegments"
+EMAILS_SENT = "EmailsSent"
+EMAILS_UNDELIVERABLE = "EmailsUndeliverable"  # accounts marked after a bounce or complaint
+SLOT_HORIZON_EXTENDED = "SlotHorizonExtended"
+VERIFICATION_SMS_CIRCUIT_OPEN = "VerificationSmsCircuitOpen"
+NOTIFICATION_FAILED = "NotificationFailed"  # dimension `channel`: sms | email
 
 
 def record(name: str, value: float = 1, **dimensions: str) -> None:

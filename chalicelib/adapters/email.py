@@ -35,5 +35,5 @@ class EmailSender:
         response = self._client.send_raw_email(
             Source=self._sender, Destinations=[to], RawMessage={"Data": message.as_bytes()}, **extra
         )
-        observability.record("EmailsSent")
+        observability.record(observability.EMAILS_SENT)
         return response["MessageId"]

@@ -20,6 +20,6 @@ class SmsSender:
                 "AWS.SNS.SMS.SMSType": {"DataType": "String", "StringValue": "Transactional"},
             },
         )
-        observability.record("SmsSent")
-        observability.record("SmsSegments", segments(text))  # what the operator bills
+        observability.record(observability.SMS_SENT)
+        observability.record(observability.SMS_SEGMENTS, segments(text))  # what the operator bills
         return response["MessageId"]

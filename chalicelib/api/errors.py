@@ -57,7 +57,7 @@ def envelope(code: str, message: str, details: dict[str, Any] | None = None) -> 
 def refusal(error: errors.DomainError) -> tuple[int, dict[str, Any]]:
     """The status and envelope that answer `error`."""
     status, code = status_and_code(error)
-    observability.record("Refusals", code=code)  # the dashboard's "refusals by code"
+    observability.record(observability.REFUSALS, code=code)  # the dashboard's "refusals by code"
     return status, envelope(code, error.message, error.details)
 
 

@@ -428,7 +428,7 @@ def assign_province(province: str, now: datetime | None = None) -> Served:
     served.waiting = len(due) - len(served.assigned) - served.withdrawn - elsewhere
     logger.info("province served", extra={"province": province, "assigned": len(served.assigned), "waiting": served.waiting, "withdrawn": served.withdrawn})
     if served.assigned:
-        observability.record("Assignments", len(served.assigned))
+        observability.record(observability.ASSIGNMENTS, len(served.assigned))
     return served
 
 

@@ -115,7 +115,7 @@ def book(caller: Caller, request: BookingRequest) -> AppointmentOut:
             raise SlotFull() from None
         raise
     logger.info("appointment booked", extra={"appointment_id": appointment.appointment_id, "directorate_id": directorate.id})
-    observability.record("Bookings")
+    observability.record(observability.BOOKINGS)
     notifications.enqueue([notice.notification_id for notice in notices])
     return appointment_out(appointment)
 

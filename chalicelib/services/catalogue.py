@@ -67,7 +67,7 @@ def extend_slot_horizon(today: date | None = None, only: tuple[Directorate, ...]
                 opened += 1
     logger.info("slot horizon extended", extra={"days_opened": opened})
     # The nightly alarm "horizon not extended" waits for this (infrastructure/stacks/monitoring.py).
-    observability.record("SlotHorizonExtended")
+    observability.record(observability.SLOT_HORIZON_EXTENDED)
     return opened
 
 

@@ -24,7 +24,6 @@ from chalicelib.services import limits as counters
 from chalicelib.settings import get_settings
 
 NATION = "TR"
-CIRCUIT_OPEN_METRIC = "VerificationSmsCircuitOpen"
 CIRCUIT_OPEN_MESSAGE = (
     "We cannot send codes by SMS at the moment because of unusually many requests. "
     "Nothing was changed; please try again later."
@@ -40,7 +39,7 @@ def refuse_while_open(now: datetime) -> None:
     current = counters.counted(counters.VERIFICATION_SMS, NATION, now, limits.HOUR)
     if limits.breaker_open(previous, current, now, threshold):
         wait = max(60, limits.seconds_until_breaker_closes(previous, current, now, threshold))
-        observability.record(CIRCUIT_OPEN_METRIC)  # the alarm of monitoring.py watches it
+        observability.record(observability.VERIFICATION_SMS_CIRCUIT_OPEN)  # the alarm of monitoring.py watches it
         logger.error("verification SMS circuit open: code sending paused", extra={"last_hour": int(limits.last_hour_estimate(previous, current, now)), "threshold": threshold, "retry_after_seconds": wait})
         raise RateLimited(CIRCUIT_OPEN_MESSAGE, retry_after_seconds=wait, reason="sms_paused")
 

@@ -79,8 +79,9 @@ def mark_undeliverable(undeliverable: Undeliverable, now: datetime | None = None
         ):
             marked += 1
             logger.info("email address marked undeliverable", extra={"applicant_id": key.applicant_id, "reason": undeliverable.reason})
-    observability.record("EmailsUndeliverable", reason=undeliverable.reason)
-    if not marked:
+    if marked:
+        observability.record(observability.EMAILS_UNDELIVERABLE, marked)
+    else:
         logger.info("email feedback for an address no account holds; ignored", extra={"reason": undeliverable.reason})
     return marked
 

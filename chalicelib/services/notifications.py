@@ -35,7 +35,7 @@ from chalicelib.domain import notices, verification
 from chalicelib.domain.attendance import CONFIRMED as CONFIRMED_STATUS
 from chalicelib.domain.calendar import local_day
 from chalicelib.domain.catalogue import find_directorate, find_service
-from chalicelib.observability import logger, record
+from chalicelib.observability import NOTIFICATION_FAILED, logger, record  # monitoring.py alarms on it, per channel
 from chalicelib.resources import notifications_queue_name
 from chalicelib.services.pacing import Pace
 from chalicelib.services import email_feedback
@@ -49,7 +49,6 @@ SENT, FAILED, SKIPPED = "sent", "failed", "skipped"
 # Nothing more is done about a channel in any of these states (skipped: an email to an address
 # that bounced or complained; services/email_feedback.py).
 SETTLED = (SENT, FAILED, SKIPPED)
-NOTIFICATION_FAILED = "NotificationFailed"  # the metric (infrastructure/stacks/monitoring.py alarms on it)
 # A claim older than this is taken to be from a sender that died mid-way: the channel may be claimed again.
 CLAIM_LEASE = timedelta(minutes=5)
 # Notifications still undelivered this long after being written are re-queued by the schedule.

@@ -35,18 +35,14 @@ from aws_cdk import aws_sns_subscriptions as subscriptions
 from aws_cdk import custom_resources as cr
 from constructs import Construct
 
+from chalicelib import observability
 from infrastructure.stacks.deployment import DeploymentSettings
 
-# The service's own metrics (chalicelib/observability.py emits them; names are the interface).
-BOOKINGS = "Bookings"
-REFUSALS = "Refusals"  # dimension `code`: the contract's error code
-ASSIGNMENTS = "Assignments"
-SMS_SENT = "SmsSent"
-SMS_SEGMENTS = "SmsSegments"
-EMAILS_SENT = "EmailsSent"
-SLOT_HORIZON_EXTENDED = "SlotHorizonExtended"
-VERIFICATION_SMS_CIRCUIT_OPEN = "VerificationSmsCircuitOpen"
-NOTIFICATION_FAILED = "NotificationFailed"  # dimension `channel`: sms | email
+# The service's own metrics: their names are chalicelib/observability.py's, which emits them.
+BOOKINGS, REFUSALS, ASSIGNMENTS = observability.BOOKINGS, observability.REFUSALS, observability.ASSIGNMENTS
+SMS_SENT, SMS_SEGMENTS, EMAILS_SENT = observability.SMS_SENT, observability.SMS_SEGMENTS, observability.EMAILS_SENT
+EMAILS_UNDELIVERABLE, SLOT_HORIZON_EXTENDED = observability.EMAILS_UNDELIVERABLE, observability.SLOT_HORIZON_EXTENDED
+VERIFICATION_SMS_CIRCUIT_OPEN, NOTIFICATION_FAILED = observability.VERIFICATION_SMS_CIRCUIT_OPEN, observability.NOTIFICATION_FAILED
 NOTIFICATION_CHANNELS = ("sms", "email")
 
 FIVE_MINUTES = cdk.Duration.minutes(5)
@@ -419,7 +415,7 @@ class Monitoring(Construct):
         )
         dashboard = cloudwatch.Dashboard(self, "Dashboard", dashboard_name=f"{self.prefix}-service")
         dashboard.add_widgets(business("Bookings", BOOKINGS), refusals, business("Assignments", ASSIGNMENTS))
-        dashboard.add_widgets(business("SMS sent and segments", SMS_SENT, SMS_SEGMENTS), business("Emails sent", EMAILS_SENT), api)
+        dashboard.add_widgets(business("SMS sent and segments", SMS_SENT, SMS_SEGMENTS), business("Emails sent, addresses marked undeliverable", EMAILS_SENT, EMAILS_UNDELIVERABLE), api)
         dashboard.add_widgets(
             cloudwatch.AlarmStatusWidget(title="Alarms", width=24, alarms=list(self.alarms.values()))
         )
