@@ -130,7 +130,7 @@ class UserPoolDefinition:
     name: str
     client_name: str
     username_attributes: tuple[str, ...] = ("email",)
-    groups: tuple[str, ...] = ("applicant", "staff", "admin")
+    groups: tuple[str, ...] = ("applicant", "staff", "supervisor", "agent", "admin")
     password_policy: PasswordPolicy = PASSWORD_POLICY
     auth_flows: tuple[str, ...] = ("ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH")
     access_token_minutes: int = 60

@@ -9,6 +9,10 @@ from dataclasses import dataclass
 class Role(str, enum.Enum):
     APPLICANT = "applicant"
     STAFF = "staff"  # bound to one directorate (see StaffMember)
+    # A supervisor is a member of staff (its account is in both groups) who may also lift or
+    # shorten a lock and correct what staff recorded (issue 12).
+    SUPERVISOR = "supervisor"
+    AGENT = "agent"  # the national phone line: books for a person of any province, bound to none
     ADMIN = "admin"
 
 
@@ -23,8 +27,11 @@ class Caller:
     @property
     def acting_role(self) -> Role | None:
         """The role the account acts in (recorded in audit trails, choosing the portal's
-        menu): its highest, admin over staff over applicant."""
-        return next((role for role in (Role.ADMIN, Role.STAFF, Role.APPLICANT) if role in self.roles), None)
+        menu): its highest, admin over supervisor over staff over agent over applicant."""
+        return next((role for role in _BY_RANK if role in self.roles), None)
+
+
+_BY_RANK = (Role.ADMIN, Role.SUPERVISOR, Role.STAFF, Role.AGENT, Role.APPLICANT)
 
 
 def needs_second_factor(roles: frozenset[Role]) -> bool:
