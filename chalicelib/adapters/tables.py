@@ -113,9 +113,12 @@ class Applicant(Model):
     given_name = UnicodeAttribute()
     family_name = UnicodeAttribute()
     birth_date = UnicodeAttribute()  # YYYY-MM-DD
-    email = UnicodeAttribute()
+    # None only on an offline person (services/people.py) booked for without an email address.
+    email = UnicodeAttribute(null=True)
     phone = UnicodeAttribute()  # E.164
     language = UnicodeAttribute()
+    # An offline person's guardian (a minor booked by a parent): messages go to that account.
+    guardian_id = UnicodeAttribute(null=True)
     province = UnicodeAttribute(null=True)
     permit_status = UnicodeAttribute(null=True)
     permit_valid_until = UnicodeAttribute(null=True)  # YYYY-MM-DD

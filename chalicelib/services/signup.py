@@ -30,13 +30,12 @@ from chalicelib.contract import Accepted, ConfirmRequest, ConfirmResponse, Resen
 from chalicelib.clock import clock
 from chalicelib.domain import limits, matching, notices, verification
 from chalicelib.domain.errors import DuplicateAccount, NotEligible, RateLimited, ValidationFailed
-from chalicelib.domain.identity import DocumentType
 from chalicelib.domain.roles import Role
 from chalicelib.observability import logger
 from chalicelib.services import code_sms, codes, phone_accounts
 from chalicelib.services import limits as counters
 from chalicelib.services.accounts import ACTIVE, PENDING, applicant_or_none
-from chalicelib.services.registry import details_of, find_resident, identity_claim, permit_in_force
+from chalicelib.services.registry import details_of, document_type_of, find_resident, identity_claim, permit_in_force
 from chalicelib.settings import get_settings
 
 PENDING_FOR = timedelta(hours=24)
@@ -118,7 +117,7 @@ def pending_applicant(
     return Applicant(
         applicant_id,
         status=PENDING,
-        document_type=_document_type(record.document_number).value,
+        document_type=document_type_of(record.document_number).value,
         document_number=record.document_number,
         nationality=record.nationality,
         given_name=record.given_name,
@@ -144,11 +143,6 @@ def pending_applicant(
 def pending_day(moment: datetime) -> str:
     """The key of the sparse index of pending sign-ups: the UTC day they lapse."""
     return moment.date().isoformat()
-
-
-def _document_type(number: str) -> DocumentType:
-    """What the registry's key is: a foreigner ID (11 digits, 99…) or a newcomer's passport."""
-    return DocumentType.FOREIGN_ID if number.isdigit() and len(number) == 11 and number.startswith("99") else DocumentType.PASSPORT
 
 
 def create_login(email: str, password: str) -> str:

@@ -1,0 +1,87 @@
+"""People the service books for who have no online account of their own (issue 12): a child a
+guardian books for, a person the phone line or the counter books for.
+
+Each such person is an `Applicant` item without a login, in status `offline`, claimed through the
+same `IdentityClaim` as an online account. So one person has exactly one item whatever channel
+books for them, and every rule of a booking — the province, eligibility on the day, the 30-day
+lock — is judged on that one item by the same transaction as an online booking. A person who
+already has an online account is booked on that account (never on a second item).
+
+Messages about a dependant go to the guardian (`guardian_id`), naming the person they concern;
+messages about anyone else booked for go to the contact the agent or counter recorded.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from pynamodb.exceptions import TransactWriteError
+
+from chalicelib.adapters.dynamo import NamedTransaction
+from chalicelib.adapters.tables import Applicant, IdentityClaim, ResidentRecord
+from chalicelib.services.registry import document_type_of, identity_claim
+
+OFFLINE = "offline"  # an applicant item with no login: booked for by a guardian, an agent or staff
+
+
+def claimed_by(document_number: str) -> Applicant | None:
+    """The item (online account or offline person) that holds this document, if any."""
+    try:
+        claim = IdentityClaim.get(identity_claim(document_number), consistent_read=True)
+    except IdentityClaim.DoesNotExist:
+        return None
+    try:
+        return Applicant.get(claim.applicant_id, consistent_read=True)
+    except Applicant.DoesNotExist:
+        return None  # a sign-up that failed half-way: its claim has no account
+
+
+def person_for(
+    resident: ResidentRecord,
+    *,
+    phone: str,
+    email: str | None,
+    language: str,
+    now: datetime,
+    guardian_id: str | None = None,
+) -> Applicant:
+    """The applicant item that stands for `resident`: whoever holds the identity already, or a
+    new offline person, created and claimed in one transaction (the first of two concurrent
+    callers wins; the other reads the winner's item)."""
+    existing = claimed_by(resident.document_number)
+    if existing is not None:
+        return existing
+    person = Applicant(
+        f"offline-{uuid.uuid4()}",
+        status=OFFLINE,
+        document_type=document_type_of(resident.document_number).value,
+        document_number=resident.document_number,
+        nationality=resident.nationality or "",
+        given_name=resident.given_name or "",
+        family_name=resident.family_name or "",
+        birth_date=resident.birth_date or "",
+        email=email,  # None: nobody to email (a person without an address; see notifications)
+        phone=phone,
+        language=language,
+        province=resident.province,
+        permit_status=resident.permit_status,
+        permit_valid_until=resident.permit_valid_until,
+        guardian_id=guardian_id,
+        created_at=now,
+        updated_at=now,
+    )
+    claim = IdentityClaim(identity_claim(resident.document_number), applicant_id=person.applicant_id, created_at=now)
+    write = NamedTransaction()
+    try:
+        with write:
+            write.save("claim", claim, condition=IdentityClaim.claim.does_not_exist())
+            write.save("person", person, condition=Applicant.applicant_id.does_not_exist())
+    except TransactWriteError as error:
+        if "claim" not in write.failed(error):
+            raise
+        winner = claimed_by(resident.document_number)
+        if winner is None:
+            raise
+        return winner
+    return person
