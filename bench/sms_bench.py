@@ -11,8 +11,9 @@ check-in code, a given name of 20 characters with Turkish letters (the longest a
 now) and the default portal link. Per language it prints the segments of an appointment —
 confirmation + reminder, what every appointment gets (mean and maximum over the combinations) —
 then with the cancellation as well (a closure: the worst case), and how the messages travel.
-Budgets (issue 11): confirmation + reminder ≤ 3 segments in Turkish and English, ≤ 4 in Arabic;
-a combination over budget makes the run fail.
+Budgets (issue 11): confirmation + reminder ≤ 3 segments in Turkish and English, ≤ 4 in Arabic,
+Persian, Russian and Ukrainian (UCS-2); a combination over budget makes the run fail. Persian,
+Russian and Ukrainian were sent in English before issue 12: their "before" is the English text.
 """
 
 from __future__ import annotations
@@ -33,12 +34,15 @@ from chalicelib.domain.sms_text import encoding, segments
 from chalicelib.i18n import LANGUAGES
 from chalicelib.settings import DEFAULT_PORTAL_URL
 
-BUDGET = {"tr": 3, "en": 3, "ar": 4}
+BUDGET = {"tr": 3, "en": 3, "ar": 4, "fa": 4, "ru": 4, "uk": 4}  # Arabic, Persian, Cyrillic: UCS-2
 START = datetime(2026, 12, 31, 16, 30, tzinfo=ISTANBUL)
 REFERENCE = "GOC-WXYZ9876"
 CODE = "987654"
 NAME = "Ayşegül Gülşah Nazlı"
-REASON = {"tr": "Binada elektrik kesintisi", "en": "Power cut in the building", "ar": "انقطاع الكهرباء في المبنى"}
+REASON = {
+    "tr": "Binada elektrik kesintisi", "en": "Power cut in the building", "ar": "انقطاع الكهرباء في المبنى",
+    "fa": "قطع برق در ساختمان", "ru": "Отключение электричества в здании", "uk": "Відключення електрики в будівлі",
+}
 
 
 @dataclass(frozen=True)
@@ -94,7 +98,7 @@ def measure(plan: Plan, language: str) -> tuple[Tally, Tally]:
 def run(plan: Plan, out) -> int:
     combinations = sum(1 for d in DIRECTORATES[: plan.directorates] for _ in [s for s in SERVICES if d.offers(s.code)][: plan.services])
     print(f"SMS segments per appointment: confirmation + reminder, mean (max) over {combinations} "
-          f"directorate × service combinations; budget tr/en {BUDGET['tr']}, ar {BUDGET['ar']}", file=out)
+          f"directorate × service combinations; budget {', '.join(f'{code} {budget}' for code, budget in BUDGET.items())}", file=out)
     over = []
     for language in LANGUAGES:
         before, after = measure(plan, language)

@@ -1,14 +1,14 @@
-"""The one catalogue of texts people read, in their language: Turkish, English and Arabic
-(others read English). Notifications (below) and the portal's pages (`chalicelib/web/texts.py`)
-both draw from `MESSAGES`."""
+"""The one catalogue of texts people read, in their language: Turkish, English, Arabic, Persian,
+Russian and Ukrainian (others read English); Arabic and Persian are written right to left.
+Notifications (below) and the portal's pages (`chalicelib/web/texts.py`) both draw from `MESSAGES`."""
 
 from __future__ import annotations
 
 from chalicelib.web.texts import PAGES
 
 FALLBACK = "en"
-LANGUAGES = ("tr", "en", "ar")
-RIGHT_TO_LEFT = frozenset({"ar"})
+LANGUAGES = ("tr", "en", "ar", "fa", "ru", "uk")
+RIGHT_TO_LEFT = frozenset({"ar", "fa"})
 
 MESSAGES: dict[str, dict[str, str]] = {
     # SMS are short (issue 11): who, when, where (a short name), the reference and the portal link;
@@ -19,86 +19,137 @@ MESSAGES: dict[str, dict[str, str]] = {
         "tr": "{name}, randevunuz onaylandı: {when}, {directorate}. Referans: {reference}. {link}",
         "en": "{name}, your appointment is confirmed: {when}, {directorate}. Reference: {reference}. {link}",
         "ar": "{name}، موعدك مؤكد: {when}، {directorate}. المرجع: {reference}. {link}",
+        "fa": "{name}، نوبت شما تأیید شد: {when}، {directorate}. کد: {reference}. {link}",
+        "ru": "{name}, вы записаны: {when}, {directorate}. Номер: {reference}. {link}",
+        "uk": "{name}, вас записано: {when}, {directorate}. Номер: {reference}. {link}",
     },
     "email.appointment_confirmed.subject": {
         "tr": "Randevunuz onaylandı – {when} – {reference}",
         "en": "Your appointment is confirmed – {when} – {reference}",
         "ar": "تم تأكيد موعدك – {when} – {reference}",
+        "fa": "نوبت شما تأیید شد – {when} – {reference}",
+        "ru": "Ваша запись подтверждена – {when} – {reference}",
+        "uk": "Ваш запис підтверджено – {when} – {reference}",
     },
     "email.appointment_confirmed.body": {
         "tr": "Merhaba {name},\n\nRandevunuz onaylandı.\n\nTarih ve saat: {when} (İstanbul saati)\nYer: {directorate}\nAdres: {address}\nHizmet: {service}\nReferans kodu: {reference}\n\nYanınızda getirin: {bring}.\n\nOnaylanmış bir randevu iptal edilemez veya değiştirilemez ve 30 gün boyunca yeni randevu alınmasını engeller. Gelmezseniz 30 gün boyunca yeni randevu alamazsınız.\n\n{late}\n\nTakvim davetini ekte bulabilirsiniz.\n\nİl Göç İdaresi Müdürlüğü",
         "en": "Hello {name},\n\nYour appointment is confirmed.\n\nDate and time: {when} (Istanbul time)\nPlace: {directorate}\nAddress: {address}\nService: {service}\nReference: {reference}\n\nPlease bring: {bring}.\n\nA confirmed appointment cannot be cancelled or changed, and no new appointment can be booked for 30 days. If you do not come, you cannot book again for 30 days.\n\n{late}\n\nThe calendar invitation is attached.\n\nProvincial Directorate of Migration Management",
         "ar": "مرحباً {name}،\n\nتم تأكيد موعدك.\n\nالتاريخ والوقت: {when} (بتوقيت إسطنبول)\nالمكان: {directorate}\nالعنوان: {address}\nالخدمة: {service}\nالرقم المرجعي: {reference}\n\nيرجى إحضار: {bring}.\n\nلا يمكن إلغاء الموعد المؤكد أو تغييره، ولا يمكن حجز موعد جديد لمدة 30 يوماً. إذا لم تحضر فلن تتمكن من الحجز مجدداً لمدة 30 يوماً.\n\n{late}\n\nدعوة التقويم مرفقة.\n\nمديرية إدارة الهجرة في الولاية",
+        "fa": "سلام {name}،\n\nنوبت شما تأیید شد.\n\nتاریخ و ساعت: {when} (به وقت استانبول)\nمکان: {directorate}\nنشانی: {address}\nخدمت: {service}\nکد پیگیری: {reference}\n\nلطفاً همراه داشته باشید: {bring}.\n\nنوبت تأییدشده قابل لغو یا تغییر نیست و تا 30 روز نمی‌توان نوبت جدیدی گرفت. اگر نیایید، تا 30 روز نمی‌توانید دوباره نوبت بگیرید.\n\n{late}\n\nدعوت‌نامه تقویم پیوست است.\n\nاداره کل مهاجرت استان",
+        "ru": "Здравствуйте, {name}!\n\nВаша запись подтверждена.\n\nДата и время: {when} (по стамбульскому времени)\nМесто: {directorate}\nАдрес: {address}\nУслуга: {service}\nНомер записи: {reference}\n\nВозьмите с собой: {bring}.\n\nПодтверждённую запись нельзя отменить или изменить, и в течение 30 дней записаться снова нельзя. Если вы не придёте, вы не сможете записаться в течение 30 дней.\n\n{late}\n\nПриглашение в календарь во вложении.\n\nМиграционное управление провинции",
+        "uk": "Вітаємо, {name}!\n\nВаш запис підтверджено.\n\nДата й час: {when} (за стамбульським часом)\nМісце: {directorate}\nАдреса: {address}\nПослуга: {service}\nНомер запису: {reference}\n\nВізьміть із собою: {bring}.\n\nПідтверджений запис не можна скасувати чи змінити, і протягом 30 днів записатися знову не можна. Якщо ви не прийдете, ви не зможете записатися протягом 30 днів.\n\n{late}\n\nЗапрошення до календаря у вкладенні.\n\nМіграційне управління провінції",
     },
     "sms.appointment_reminder": {
         "tr": "{name}, yarın {when} randevunuz var: {directorate}. Giriş kodu: {code}. Referans: {reference}. {link}",
         "en": "{name}, your appointment is tomorrow {when}, {directorate}. Check-in code: {code}. Reference: {reference}. {link}",
         "ar": "{name}، موعدك غداً {when}، {directorate}. الرمز {code}. {reference} {link}",
+        "fa": "{name}، نوبت فردا {when}، {directorate}. کد حضور {code}. {reference} {link}",
+        "ru": "{name}, приём завтра {when}, {directorate}. Код {code}. {reference} {link}",
+        "uk": "{name}, прийом завтра {when}, {directorate}. Код {code}. {reference} {link}",
     },
     "email.appointment_reminder.subject": {
         "tr": "Hatırlatma: yarın {when} randevunuz – {reference}",
         "en": "Reminder: your appointment tomorrow, {when} – {reference}",
         "ar": "تذكير: موعدك غداً {when} – {reference}",
+        "fa": "یادآوری: نوبت شما فردا {when} – {reference}",
+        "ru": "Напоминание: ваш приём завтра, {when} – {reference}",
+        "uk": "Нагадування: ваш прийом завтра, {when} – {reference}",
     },
     "email.appointment_reminder.body": {
         "tr": "Merhaba {name},\n\nRandevunuz yarın.\n\nTarih ve saat: {when} (İstanbul saati)\nYer: {directorate}\nAdres: {address}\nHizmet: {service}\nReferans kodu: {reference}\nGiriş kodu: {code}\n\nGiriş kodunu görevliye söyleyin. Yanınızda getirin: {bring}.\n\n{late}\n\nGelmezseniz 30 gün boyunca yeni randevu alamazsınız.\n\nİl Göç İdaresi Müdürlüğü",
         "en": "Hello {name},\n\nYour appointment is tomorrow.\n\nDate and time: {when} (Istanbul time)\nPlace: {directorate}\nAddress: {address}\nService: {service}\nReference: {reference}\nCheck-in code: {code}\n\nTell the check-in code to the officer. Please bring: {bring}.\n\n{late}\n\nIf you do not come, you cannot book again for 30 days.\n\nProvincial Directorate of Migration Management",
         "ar": "مرحباً {name}،\n\nموعدك غداً.\n\nالتاريخ والوقت: {when} (بتوقيت إسطنبول)\nالمكان: {directorate}\nالعنوان: {address}\nالخدمة: {service}\nالرقم المرجعي: {reference}\nرمز تسجيل الحضور: {code}\n\nأخبر الموظف برمز تسجيل الحضور. يرجى إحضار: {bring}.\n\n{late}\n\nإذا لم تحضر فلن تتمكن من الحجز مجدداً لمدة 30 يوماً.\n\nمديرية إدارة الهجرة في الولاية",
+        "fa": "سلام {name}،\n\nنوبت شما فردا است.\n\nتاریخ و ساعت: {when} (به وقت استانبول)\nمکان: {directorate}\nنشانی: {address}\nخدمت: {service}\nکد پیگیری: {reference}\nکد حضور: {code}\n\nکد حضور را به کارمند بگویید. لطفاً همراه داشته باشید: {bring}.\n\n{late}\n\nاگر نیایید، تا 30 روز نمی‌توانید دوباره نوبت بگیرید.\n\nاداره کل مهاجرت استان",
+        "ru": "Здравствуйте, {name}!\n\nВаш приём завтра.\n\nДата и время: {when} (по стамбульскому времени)\nМесто: {directorate}\nАдрес: {address}\nУслуга: {service}\nНомер записи: {reference}\nКод регистрации: {code}\n\nНазовите код регистрации сотруднику. Возьмите с собой: {bring}.\n\n{late}\n\nЕсли вы не придёте, вы не сможете записаться в течение 30 дней.\n\nМиграционное управление провинции",
+        "uk": "Вітаємо, {name}!\n\nВаш прийом завтра.\n\nДата й час: {when} (за стамбульським часом)\nМісце: {directorate}\nАдреса: {address}\nПослуга: {service}\nНомер запису: {reference}\nКод реєстрації: {code}\n\nНазвіть код реєстрації працівникові. Візьміть із собою: {bring}.\n\n{late}\n\nЯкщо ви не прийдете, ви не зможете записатися протягом 30 днів.\n\nМіграційне управління провінції",
     },
     "appointment.late": {
         "tr": "Lütfen zamanında gelin: randevu saatinden {grace} dakikadan fazla sonra gelirseniz görüşmeniz reddedilebilir ve gelmemiş sayılırsınız.",
         "en": "Please arrive on time: if you come more than {grace} minutes after your appointment time, the visit can be refused and counted as a no-show.",
         "ar": "يرجى الحضور في الموعد: إذا وصلت بعد موعدك بأكثر من {grace} دقيقة، فقد يُرفض استقبالك ويُحتسب ذلك عدم حضور.",
+        "fa": "لطفاً به‌موقع بیایید: اگر بیش از {grace} دقیقه پس از ساعت نوبت خود برسید، ممکن است پذیرفته نشوید و غایب به حساب بیایید.",
+        "ru": "Пожалуйста, приходите вовремя: если вы опоздаете более чем на {grace} минут, вас могут не принять и засчитать неявку.",
+        "uk": "Будь ласка, приходьте вчасно: якщо ви запізнитеся більш ніж на {grace} хвилин, вас можуть не прийняти й зарахувати неявку.",
     },
     "sms.appointment_cancelled": {
         "tr": "{name}, {when} randevunuz iptal edildi ({directorate}). Size öncelikle yeni randevu verilecek. Referans: {reference}. {link}",
         "en": "{name}, your appointment on {when} was cancelled by {directorate}. You will get a new one first. Reference: {reference}. {link}",
         "ar": "{name}، أُلغي موعدك {when}، {directorate}. سيُعطى لك موعد جديد بالأولوية. {reference} {link}",
+        "fa": "{name}، نوبت {when} را {directorate} لغو کرد. نوبت جدید با اولویت به شما داده می‌شود. {reference} {link}",
+        "ru": "{name}, запись {when} отменена: {directorate}. Новую вы получите первыми. {reference} {link}",
+        "uk": "{name}, запис {when} скасовано: {directorate}. Новий ви отримаєте першими. {reference} {link}",
     },
     "email.appointment_cancelled.subject": {
         "tr": "Randevunuz iptal edildi – {when} – {reference}",
         "en": "Your appointment was cancelled – {when} – {reference}",
         "ar": "أُلغي موعدك – {when} – {reference}",
+        "fa": "نوبت شما لغو شد – {when} – {reference}",
+        "ru": "Ваша запись отменена – {when} – {reference}",
+        "uk": "Ваш запис скасовано – {when} – {reference}",
     },
     "email.appointment_cancelled.body": {
         "tr": "Merhaba {name},\n\n{when} (İstanbul saati) tarihindeki randevunuz {directorate} tarafından iptal edildi.\nNeden: {reason}\nHizmet: {service}\nReferans kodu: {reference}\n\nBu iptal size bağlı değildir: bu randevunun başlattığı 30 günlük bekleme kaldırıldı. Size öncelikli olarak yeni bir randevu verilecek; ayrıntılar SMS ve e-posta ile gelecek. Bir şey yapmanıza gerek yok.\n\nİl Göç İdaresi Müdürlüğü",
         "en": "Hello {name},\n\nYour appointment on {when} (Istanbul time) was cancelled by {directorate}.\nReason: {reason}\nService: {service}\nReference: {reference}\n\nThis is not held against you: the 30-day wait this booking started is lifted. You will be given a new appointment before anyone else; its details will come by SMS and email. You do not need to do anything.\n\nProvincial Directorate of Migration Management",
         "ar": "مرحباً {name}،\n\nألغت {directorate} موعدك في {when} (بتوقيت إسطنبول).\nالسبب: {reason}\nالخدمة: {service}\nالرقم المرجعي: {reference}\n\nهذا الإلغاء لا يُحتسب عليك: رُفع الانتظار لمدة 30 يوماً الناتج عن هذا الموعد. سيُمنح لك موعد جديد قبل غيرك، وستصلك تفاصيله برسالة نصية وبالبريد الإلكتروني. لا تحتاج إلى فعل أي شيء.\n\nمديرية إدارة الهجرة في الولاية",
+        "fa": "سلام {name}،\n\nنوبت شما در {when} (به وقت استانبول) توسط {directorate} لغو شد.\nدلیل: {reason}\nخدمت: {service}\nکد پیگیری: {reference}\n\nاین لغو به حساب شما گذاشته نمی‌شود: انتظار 30 روزه‌ای که این نوبت آغاز کرده بود برداشته شد. پیش از دیگران به شما نوبت جدید داده می‌شود و جزئیات آن با پیامک و ایمیل می‌رسد. لازم نیست کاری بکنید.\n\nاداره کل مهاجرت استان",
+        "ru": "Здравствуйте, {name}!\n\nВашу запись на {when} (по стамбульскому времени) отменило управление: {directorate}.\nПричина: {reason}\nУслуга: {service}\nНомер записи: {reference}\n\nЭто не ставится вам в вину: 30-дневное ожидание, начатое этой записью, снято. Вы получите новую запись раньше других; подробности придут по SMS и электронной почте. Ничего делать не нужно.\n\nМиграционное управление провинции",
+        "uk": "Вітаємо, {name}!\n\nВаш запис на {when} (за стамбульським часом) скасувало управління: {directorate}.\nПричина: {reason}\nПослуга: {service}\nНомер запису: {reference}\n\nЦе не ставиться вам на карб: 30-денне очікування, розпочате цим записом, знято. Ви отримаєте новий запис раніше за інших; подробиці надійдуть в SMS та електронною поштою. Нічого робити не потрібно.\n\nМіграційне управління провінції",
     },
     "bring.default": {
         "tr": "pasaportunuz veya yabancı kimlik kartınız, ikamet izni kartınız ve bu referans kodu",
         "en": "your passport or foreigner ID card, your permit card and this reference code",
         "ar": "جواز سفرك أو بطاقة هوية الأجانب، وبطاقة الإقامة أو الحماية، وهذا الرقم المرجعي",
+        "fa": "گذرنامه یا کارت شناسایی اتباع خارجی، کارت اجازه اقامت و همین کد پیگیری",
+        "ru": "паспорт или удостоверение личности иностранца, карту разрешения и этот номер записи",
+        "uk": "паспорт або посвідчення особи іноземця, картку дозволу та цей номер запису",
     },
     "bring.address_registration": {
         "tr": "pasaportunuz veya yabancı kimlik kartınız, kira sözleşmesi veya tapu belgesi ve bu referans kodu",
         "en": "your passport or foreigner ID card, your rental contract or title deed, and this reference code",
         "ar": "جواز سفرك أو بطاقة هوية الأجانب، وعقد الإيجار أو سند الملكية، وهذا الرقم المرجعي",
+        "fa": "گذرنامه یا کارت شناسایی اتباع خارجی، اجاره‌نامه یا سند مالکیت و همین کد پیگیری",
+        "ru": "паспорт или удостоверение личности иностранца, договор аренды или свидетельство о собственности и этот номер записи",
+        "uk": "паспорт або посвідчення особи іноземця, договір оренди або документ про право власності та цей номер запису",
     },
     "bring.passport_number_update": {
         "tr": "yeni ve eski pasaportunuz, yabancı kimlik kartınız ve bu referans kodu",
         "en": "your new and old passports, your foreigner ID card and this reference code",
         "ar": "جواز سفرك الجديد والقديم، وبطاقة هوية الأجانب، وهذا الرقم المرجعي",
+        "fa": "گذرنامه جدید و قدیم، کارت شناسایی اتباع خارجی و همین کد پیگیری",
+        "ru": "новый и старый паспорта, удостоверение личности иностранца и этот номер записи",
+        "uk": "новий і старий паспорти, посвідчення особи іноземця та цей номер запису",
     },
     "sms.verification_code": {
         "tr": "{name}, Göç İdaresi randevu doğrulama kodunuz: {code}. Kod {minutes} dakika geçerlidir. Kimseyle paylaşmayın.",
         "en": "{name}, your Migration Directorate appointments verification code: {code}. Valid for {minutes} minutes. Do not share it.",
         "ar": "{name}، رمز التحقق لمواعيد إدارة الهجرة: {code}. صالح {minutes} دقيقة. لا تشاركه مع أحد.",
+        "fa": "{name}، کد تأیید نوبت‌دهی اداره مهاجرت: {code}. {minutes} دقیقه معتبر است. آن را به کسی ندهید.",
+        "ru": "{name}, код подтверждения для записи в миграционную службу: {code}. Действует {minutes} мин. Никому его не сообщайте.",
+        "uk": "{name}, код підтвердження для запису до міграційної служби: {code}. Дійсний {minutes} хв. Нікому його не повідомляйте.",
     },
     "email.verification_code.subject": {
         "tr": "E-posta adresinizi doğrulayın – Göç İdaresi randevu",
         "en": "Confirm your email address – Migration Directorate appointments",
         "ar": "أكّد عنوان بريدك الإلكتروني – مواعيد إدارة الهجرة",
+        "fa": "نشانی ایمیل خود را تأیید کنید – نوبت‌دهی اداره مهاجرت",
+        "ru": "Подтвердите адрес электронной почты – запись в миграционную службу",
+        "uk": "Підтвердьте адресу електронної пошти – запис до міграційної служби",
     },
     "email.verification_code.body": {
         "tr": "Merhaba {name},\n\nE-posta adresinizi doğrulama kodunuz: {code}\nKod {minutes} dakika geçerlidir. Kimseyle paylaşmayın.\n\nBu isteği siz yapmadıysanız bu e-postayı dikkate almayın.\n\nİl Göç İdaresi Müdürlüğü",
         "en": "Hello {name},\n\nYour code to confirm this email address: {code}\nIt is valid for {minutes} minutes. Do not share it.\n\nIf you did not ask for it, ignore this email.\n\nProvincial Directorate of Migration Management",
         "ar": "مرحباً {name}،\n\nرمز تأكيد عنوان بريدك الإلكتروني: {code}\nالرمز صالح لمدة {minutes} دقيقة. لا تشاركه مع أحد.\n\nإذا لم تطلب ذلك فتجاهل هذه الرسالة.\n\nمديرية إدارة الهجرة في الولاية",
+        "fa": "سلام {name}،\n\nکد تأیید این نشانی ایمیل: {code}\nاین کد {minutes} دقیقه اعتبار دارد. آن را به کسی ندهید.\n\nاگر آن را درخواست نکرده‌اید، این ایمیل را نادیده بگیرید.\n\nاداره کل مهاجرت استان",
+        "ru": "Здравствуйте, {name}!\n\nКод для подтверждения этого адреса электронной почты: {code}\nОн действует {minutes} минут. Никому его не сообщайте.\n\nЕсли вы его не запрашивали, просто проигнорируйте это письмо.\n\nМиграционное управление провинции",
+        "uk": "Вітаємо, {name}!\n\nКод для підтвердження цієї адреси електронної пошти: {code}\nВін дійсний {minutes} хвилин. Нікому його не повідомляйте.\n\nЯкщо ви його не запитували, просто проігноруйте цей лист.\n\nМіграційне управління провінції",
     },
     "sms.password_reset_code": {
         "tr": "{name}, Göç İdaresi randevu parola sıfırlama kodunuz: {code}. Kod {minutes} dakika geçerlidir. Kimseyle paylaşmayın. Siz istemediyseniz dikkate almayın; parolanız değişmez.",
         "en": "{name}, your Migration Directorate appointments password reset code: {code}. Valid for {minutes} minutes. Do not share it. If you did not ask for it, ignore this; your password stays the same.",
         "ar": "{name}، رمز إعادة تعيين كلمة مرور مواعيد الهجرة: {code}. صالح {minutes} دقيقة. لا تشاركه. إن لم تطلبه فتجاهل الرسالة.",
+        "fa": "{name}، کد بازنشانی رمز نوبت‌دهی مهاجرت: {code}. {minutes} دقیقه معتبر است. به کسی ندهید. اگر نخواسته‌اید، نادیده بگیرید.",
+        "ru": "{name}, код сброса пароля миграционной службы: {code}. Действует {minutes} мин. Никому не сообщайте. Не просили — игнорируйте.",
+        "uk": "{name}, код скидання пароля міграційної служби: {code}. Дійсний {minutes} хв. Нікому не повідомляйте. Не просили — ігноруйте.",
     },
 }
 

@@ -141,7 +141,7 @@ class Directorate:
 class Service:
     """A kind of appointment (what the person comes for).
 
-    ``names`` maps a language code ("tr", "en", "ar") to the display name;
+    ``names`` maps a language code ("tr", "en", "ar", "fa", "ru", "uk") to the display name;
     English is mandatory because it is the fallback. ``duration_minutes`` is how
     long the officer needs; it never exceeds one slot (30 minutes), so one
     appointment always fits one slot. ``eligible_statuses`` lists the permit
@@ -291,6 +291,9 @@ SERVICES: tuple[Service, ...] = (
             "tr": "Adres Kaydı",
             "en": "Address registration",
             "ar": "تسجيل العنوان",
+            "fa": "ثبت نشانی",
+            "ru": "Регистрация адреса",
+            "uk": "Реєстрація адреси",
         },
         duration_minutes=15,
         eligible_statuses=_ALL_STATUSES,
@@ -301,6 +304,9 @@ SERVICES: tuple[Service, ...] = (
             "tr": "Kişisel Bilgi Güncelleme",
             "en": "Personal data update",
             "ar": "تحديث البيانات الشخصية",
+            "fa": "به‌روزرسانی اطلاعات شخصی",
+            "ru": "Обновление личных данных",
+            "uk": "Оновлення особистих даних",
         },
         duration_minutes=15,
         eligible_statuses=_ALL_STATUSES,
@@ -311,6 +317,9 @@ SERVICES: tuple[Service, ...] = (
             "tr": "Pasaport Numarası Güncelleme",
             "en": "Passport number update",
             "ar": "تحديث رقم جواز السفر",
+            "fa": "به‌روزرسانی شماره گذرنامه",
+            "ru": "Обновление номера паспорта",
+            "uk": "Оновлення номера паспорта",
         },
         duration_minutes=15,
         eligible_statuses=_ALL_STATUSES,
@@ -321,6 +330,9 @@ SERVICES: tuple[Service, ...] = (
             "tr": "Biyometrik Veri (Parmak İzi) Alımı",
             "en": "Biometric capture (fingerprints)",
             "ar": "أخذ البيانات الحيوية (البصمات)",
+            "fa": "ثبت داده‌های زیست‌سنجی (اثر انگشت)",
+            "ru": "Сдача биометрических данных (отпечатков пальцев)",
+            "uk": "Здача біометричних даних (відбитків пальців)",
         },
         duration_minutes=20,
         eligible_statuses=_ALL_STATUSES,
@@ -333,6 +345,9 @@ SERVICES: tuple[Service, ...] = (
             "tr": "İkamet İzni Başvuru Dosyası Teslimi",
             "en": "Residence permit application submission",
             "ar": "تقديم ملف طلب تصريح الإقامة",
+            "fa": "تحویل پرونده درخواست اجازه اقامت",
+            "ru": "Подача документов на вид на жительство",
+            "uk": "Подання документів на посвідку на проживання",
         },
         duration_minutes=30,
         eligible_statuses=_PERMIT_HOLDERS,
@@ -343,6 +358,9 @@ SERVICES: tuple[Service, ...] = (
             "tr": "İzin Belgesi (Kart) Teslimi",
             "en": "Permit card delivery",
             "ar": "تسليم بطاقة التصريح",
+            "fa": "تحویل کارت اجازه",
+            "ru": "Выдача карты разрешения",
+            "uk": "Видача картки дозволу",
         },
         duration_minutes=10,
         eligible_statuses=_PERMIT_HOLDERS,
@@ -354,6 +372,9 @@ SERVICES: tuple[Service, ...] = (
             "tr": "Uluslararası Koruma İşlemleri",
             "en": "International protection procedures",
             "ar": "إجراءات الحماية الدولية",
+            "fa": "امور حمایت بین‌المللی",
+            "ru": "Процедуры международной защиты",
+            "uk": "Процедури міжнародного захисту",
         },
         duration_minutes=30,
         eligible_statuses=frozenset({PermitStatus.INTERNATIONAL_PROTECTION}),
@@ -364,6 +385,9 @@ SERVICES: tuple[Service, ...] = (
             "tr": "Geçici Koruma İşlemleri",
             "en": "Temporary protection procedures",
             "ar": "إجراءات الحماية المؤقتة",
+            "fa": "امور حمایت موقت",
+            "ru": "Процедуры временной защиты",
+            "uk": "Процедури тимчасового захисту",
         },
         duration_minutes=30,
         eligible_statuses=frozenset({PermitStatus.TEMPORARY_PROTECTION}),

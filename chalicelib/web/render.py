@@ -13,10 +13,11 @@ from chalicelib.i18n import LANGUAGES, RIGHT_TO_LEFT, text
 from chalicelib.web.frame import WebRequest, WebResponse
 
 HERE = Path(__file__).parent
-LANGUAGE_NAMES = {"tr": "Türkçe", "en": "English", "ar": "العربية"}
-# Babel locales: Arabic as written in Türkiye's neighbourhood, with Western digits, so that
-# dates, times and reference codes read the same on the counter's screen.
-LOCALES = {"tr": "tr_TR", "en": "en_GB", "ar": "ar_SY"}
+LANGUAGE_NAMES = {"tr": "Türkçe", "en": "English", "ar": "العربية", "fa": "فارسی", "ru": "Русский", "uk": "Українська"}
+# Babel locales: Arabic as written in Türkiye's neighbourhood, and Persian as in Iran (Gregorian
+# dates), both with Western digits, so that dates, times and reference codes read the same on the
+# counter's screen and can be typed as shown.
+LOCALES = {"tr": "tr_TR", "en": "en_GB", "ar": "ar_SY", "fa": "fa_IR", "ru": "ru_RU", "uk": "uk_UA"}
 
 
 @lru_cache(maxsize=1)
@@ -46,7 +47,7 @@ def format_time(moment: datetime, language: str) -> str:
 
 
 def format_when(moment: datetime, language: str) -> str:
-    comma = "،" if language in RIGHT_TO_LEFT else ","  # Arabic writes its own comma
+    comma = "،" if language in RIGHT_TO_LEFT else ","  # Arabic and Persian write their own comma
     return f"{format_day(moment.astimezone(ISTANBUL).date(), language)}{comma} {format_time(moment, language)}"
 
 

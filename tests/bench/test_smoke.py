@@ -55,6 +55,9 @@ BENCHMARKS: dict[str, list[str]] = {
         r"sms segments per appointment, tr: before \S+ \(max \d+, UCS-2\), after \S+ \(max [123], GSM-7\); ",
         r"sms segments per appointment, en: before \S+ \(max \d+, UCS-2\), after \S+ \(max [123], GSM-7\); ",
         r"sms segments per appointment, ar: before \S+ \(max \d+, UCS-2\), after \S+ \(max [1234], UCS-2\); ",
+        r"sms segments per appointment, fa: before \S+ \(max \d+, UCS-2\), after \S+ \(max [1234], UCS-2\); ",
+        r"sms segments per appointment, ru: before \S+ \(max \d+, UCS-2\), after \S+ \(max [1234], UCS-2\); ",
+        r"sms segments per appointment, uk: before \S+ \(max \d+, UCS-2\), after \S+ \(max [1234], UCS-2\); ",
     ],
     "portal_bench": [
         r"calendar page vs the same 31 days from the API: ",

@@ -7,6 +7,7 @@ import re
 import pytest
 
 from chalicelib.domain.calendar import SLOT_MINUTES
+from chalicelib.i18n import LANGUAGES
 from chalicelib.domain.catalogue import (
     DIRECTORATES,
     PROVINCES,
@@ -210,13 +211,18 @@ def test_every_service_fits_a_slot_and_is_open_to_someone():
         assert all(isinstance(s, PermitStatus) for s in service.eligible_statuses)
 
 
-def test_every_service_has_turkish_english_and_arabic_names():
-    arabic = re.compile(r"[\u0600-\u06FF]")
+def test_every_service_has_a_name_in_every_language_in_its_script():
+    arabic_script, cyrillic = re.compile(r"[\u0600-\u06FF]"), re.compile(r"[\u0400-\u04FF]")
+    persian_only = re.compile(r"[یکگپچژ]")  # letters Persian writes and Arabic does not (ی, ک, not ي, ك)
     for service in SERVICES:
-        assert set(service.names) >= {"tr", "en", "ar"}
+        assert set(service.names) >= set(LANGUAGES)
         assert all(name.strip() for name in service.names.values())
-        assert arabic.search(service.names["ar"]), service.code
+        assert arabic_script.search(service.names["ar"]), service.code
+        assert arabic_script.search(service.names["fa"]) and not re.search("[يك]", service.names["fa"]), service.code
+        assert cyrillic.search(service.names["ru"]) and cyrillic.search(service.names["uk"]), service.code
+        assert service.names["ru"] != service.names["uk"], service.code
         assert service.name == service.names["en"]
+    assert persian_only.search(find_service("biometrics").names["fa"])
 
 
 def test_name_in_falls_back_to_english():

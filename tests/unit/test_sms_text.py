@@ -18,19 +18,27 @@ from chalicelib.i18n import LANGUAGES
 from chalicelib.settings import DEFAULT_PORTAL_URL
 
 # Confirmation + reminder, in segments (the issue's budget); the cancellation's own budget.
-PAIR_BUDGET = {"tr": 3, "en": 3, "ar": 4}
-CANCELLATION_BUDGET = {"tr": 2, "en": 2, "ar": 3}
+# Arabic, Persian and Cyrillic letters travel as UCS-2 (70 characters a segment, not 160).
+PAIR_BUDGET = {"tr": 3, "en": 3, "ar": 4, "fa": 4, "ru": 4, "uk": 4}
+CANCELLATION_BUDGET = {"tr": 2, "en": 2, "ar": 3, "fa": 3, "ru": 3, "uk": 3}
+UCS2_LANGUAGES = ("ar", "fa", "ru", "uk")
 # The longest values: a two-digit day and month at a two-digit hour, a reference of the booking
 # rules' alphabet, a six-digit code, and given names whose SMS form is the longest allowed
 # (Turkish letters, and a 64-letter registry name that is cut), as residence permits and the
-# registry write them: in Latin letters. An Arabic SMS may also carry a name in Arabic letters.
+# registry write them: in Latin letters. An Arabic or Persian SMS may also carry a name in Arabic
+# letters, a Russian or Ukrainian one a name in Cyrillic.
 # (A name in another script makes a Turkish or English SMS UCS-2: see the last test.)
 LATEST = datetime(2026, 12, 31, 16, 30, tzinfo=ISTANBUL)
 REFERENCE = "GOC-WXYZ9876"
 CODE = "987654"
 LATIN_NAMES = ("Ayşegül Gülşah Nazlı", "Ş" * MAX_NAME_LENGTH)
 ARABIC_NAME = "عبد الرحمن محمد علي"
-NAMES = {"tr": LATIN_NAMES, "en": LATIN_NAMES, "ar": (*LATIN_NAMES, ARABIC_NAME)}
+PERSIAN_NAME = "محمدحسین غلامرضایی"
+CYRILLIC_NAME = "Александра Валерьевна"
+NAMES = {
+    "tr": LATIN_NAMES, "en": LATIN_NAMES, "ar": (*LATIN_NAMES, ARABIC_NAME), "fa": (*LATIN_NAMES, PERSIAN_NAME, ARABIC_NAME),
+    "ru": (*LATIN_NAMES, CYRILLIC_NAME), "uk": (*LATIN_NAMES, CYRILLIC_NAME),
+}
 LINKS = (DEFAULT_PORTAL_URL, "https://randevu.goc.gov.tr")
 
 
@@ -130,9 +138,10 @@ def test_the_sms_has_the_essentials_and_the_email_keeps_everything_else():
 def test_code_sms_name_the_person_and_fit_two_segments(language):
     for key in ("sms.verification_code", "sms.password_reset_code"):
         body = notices.person_sms(key, language, "Ayşegül Gülşah Nazlı", code=CODE, minutes=15)
-        assert body.startswith("Aysegül Gülsah Nazli," if language != "ar" else "Ayşegül Gülşah Nazlı،") and CODE in body
+        expected = {"ar": "Ayşegül Gülşah Nazlı،", "fa": "Ayşegül Gülşah Nazlı،", "ru": "Ayşegül Gülşah Nazlı,", "uk": "Ayşegül Gülşah Nazlı,"}
+        assert body.startswith(expected.get(language, "Aysegül Gülsah Nazli,")) and CODE in body
         assert segments(body) <= 2, body
-        assert language == "ar" or encoding(body) == GSM7
+        assert encoding(body) == (UCS2 if language in UCS2_LANGUAGES else GSM7)
 
 
 @pytest.mark.parametrize("language", ("tr", "en"))
