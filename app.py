@@ -19,6 +19,7 @@ from chalicelib.resources import assignments_queue_name, email_feedback_topic_na
 from chalicelib.settings import get_settings
 from chalicelib.web import admin as web_admin
 from chalicelib.web import common, console, edevlet, pages
+from chalicelib.web import notification_language as web_language
 from chalicelib.web import second_factor as web_second_factor
 from chalicelib.web.frame import Portal
 from chalicelib.web.render import stylesheet
@@ -28,7 +29,7 @@ api = HttpApi(app, authenticate=auth.authenticate)
 
 # Public
 api.get("/v1/health", catalogue.health)
-api.get("/v1/openapi.json", api.openapi(title="Migration Directorate appointments", version="1.0.0"))
+api.get("/v1/openapi.json", api.openapi(title="Migration Directorate appointments", version="1.1.0"))
 api.get("/v1/provinces", catalogue.provinces)
 api.get("/v1/directorates", catalogue.directorates)
 api.get("/v1/services", catalogue.services)
@@ -46,6 +47,7 @@ api.post("/v1/auth/sign-out-everywhere", accounts.sign_out_everywhere)
 # Applicant
 api.get("/v1/me", profile.me)
 api.patch("/v1/me", profile.amend_me)
+api.put("/v1/me/language", profile.change_language)
 api.get("/v1/me/appointments", booking.my_appointments)
 api.get("/v1/availability", booking.availability)
 api.post("/v1/appointments", booking.book)
@@ -91,6 +93,7 @@ portal.page("/password/reset", pages.reset_password, methods=("GET", "POST"))
 portal.page("/sign-out", pages.sign_out, methods=("POST",))
 portal.page("/sign-out/everywhere", pages.sign_out_everywhere, methods=("POST",))
 portal.page("/me", pages.me)
+portal.page("/me/language", web_language.change, methods=("POST",))
 portal.page("/appointments", pages.my_appointments)
 portal.page("/appointments/{appointment_id}", pages.appointment)
 portal.page("/appointments/{appointment_id}/invite.ics", pages.invitation)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer, StringConstraints, field_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, StringConstraints, field_validator
 
 from chalicelib.clock import clock
 from chalicelib.domain import identity
@@ -22,6 +22,7 @@ from chalicelib.domain.capacity import MAX_CAPACITY
 from chalicelib.domain.catalogue import PermitStatus, find_directorate, find_province
 from chalicelib.domain.identity import PASSWORD_POLICY, DocumentType
 from chalicelib.domain.profile import MIN_REASON_LENGTH
+from chalicelib.i18n import LANGUAGES
 
 
 def _birth_date(value: date) -> date:
@@ -249,6 +250,23 @@ class AnyBody(BaseModel):
     """Whatever is sent: the answer does not depend on it."""
 
     model_config = ConfigDict(extra="allow")
+
+
+# The languages a person is written to in (SMS, email, calendar invitations): one of the six of the
+# text catalogue (chalicelib/i18n.py), written in any case ("FA" is fa).
+NotificationLanguage = Annotated[
+    Literal[LANGUAGES],  # type: ignore[valid-type]
+    BeforeValidator(lambda value: value.strip().lower() if isinstance(value, str) else value),
+]
+
+
+class LanguageRequest(Strict):
+    """The notification language (contract v1.1): not personal data, so the person changes it
+    online while every personal detail stays locked."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, json_schema_extra={"examples": [{"language": "fa"}]})
+
+    language: NotificationLanguage = Field(description="tr, en, ar, fa, ru or uk: the language of SMS, email and calendar invitations")
 
 
 class AmendApplicantRequest(Strict):

@@ -1,12 +1,13 @@
-"""The applicant's own details: readable, never amendable online."""
+"""The applicant's own details: readable, never amendable online; the notification language (not
+personal data) is changed online."""
 
 from __future__ import annotations
 
 from chalicelib.api.http import endpoint
-from chalicelib.contract import AnyBody, ApplicantProfile
+from chalicelib.contract import AnyBody, ApplicantProfile, LanguageRequest
 from chalicelib.domain.errors import NotFound, ProfileLocked
 from chalicelib.domain.roles import Caller, Role
-from chalicelib.services import profile
+from chalicelib.services import notification_language, profile
 
 APPLICANT = frozenset({Role.APPLICANT})
 
@@ -23,3 +24,12 @@ def me(caller: Caller) -> ApplicantProfile:
 )
 def amend_me(caller: Caller, body: AnyBody) -> None:
     profile.refuse_self_amendment(caller)
+
+
+@endpoint(
+    "Change my notification language (SMS, email, calendar invitations): not personal data, so changed online",
+    roles=APPLICANT,
+    errors=(NotFound,),
+)
+def change_language(caller: Caller, body: LanguageRequest) -> ApplicantProfile:
+    return notification_language.change(caller, body.language)

@@ -42,6 +42,7 @@ IP_CODES = Rule("ip-codes", IP, "ip_codes_per_hour", limits.HOUR, "Too many code
 IP_SIGN_INS = Rule("ip-sign-ins", IP, "ip_sign_ins_per_minute", limits.MINUTE, "Too many sign-in attempts from your network. Please wait a moment and try again.")
 IP_CODE_CHECKS = Rule("ip-code-checks", IP, "ip_code_checks_per_hour", limits.HOUR, "Too many codes were tried from your network. Please try again later.")
 ACCOUNT_BOOKINGS = Rule("account-bookings", ACCOUNT, "account_bookings_per_hour", limits.HOUR, "Too many booking changes from your account. Please try again later.")
+ACCOUNT_SETTINGS = Rule("account-settings", ACCOUNT, "account_settings_per_hour", limits.HOUR, "Too many changes to your settings. Please try again later.")
 ACCOUNT_STAFF_ACTIONS = Rule("account-staff-actions", ACCOUNT, "account_staff_actions_per_hour", limits.HOUR, "Too many changes from your account. Please try again later.")
 
 PUBLIC = (IP_REQUESTS,)
@@ -67,6 +68,7 @@ ROUTES: dict[tuple[str, str], tuple[Rule, ...]] = {
     ("DELETE", "/v1/appointments/{appointment_id}"): (ACCOUNT_BOOKINGS,),
     ("POST", "/v1/assignment-requests"): (ACCOUNT_BOOKINGS,),
     ("DELETE", "/v1/assignment-requests/{request_id}"): (ACCOUNT_BOOKINGS,),
+    ("PUT", "/v1/me/language"): (ACCOUNT_SETTINGS,),
     ("PATCH", "/v1/staff/applicants/{applicant_id}"): (ACCOUNT_STAFF_ACTIONS,),
     ("POST", "/v1/staff/applicants/{applicant_id}/release"): (ACCOUNT_STAFF_ACTIONS,),
     ("POST", "/v1/staff/appointments/{appointment_id}/attendance"): (ACCOUNT_STAFF_ACTIONS,),
@@ -83,6 +85,7 @@ ROUTES: dict[tuple[str, str], tuple[Rule, ...]] = {
     ("POST", "/sign-in/e-devlet/email-code"): (*PUBLIC, IP_CODE_CHECKS),
     ("POST", "/password/forgot"): (*PUBLIC, IP_CODES),
     ("POST", "/password/reset"): (*PUBLIC, IP_CODE_CHECKS),
+    ("POST", "/me/language"): (*PUBLIC, ACCOUNT_SETTINGS),
     ("POST", "/book/check"): (*PUBLIC, ACCOUNT_BOOKINGS),
     ("POST", "/book/request"): (*PUBLIC, ACCOUNT_BOOKINGS),
     ("POST", "/requests/{request_id}"): (*PUBLIC, ACCOUNT_BOOKINGS),

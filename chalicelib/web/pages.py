@@ -198,7 +198,7 @@ def me(request: WebRequest) -> WebResponse:
     caller = applicant(request)
     if caller is None:
         return redirect("/sign-in")
-    return render(request, "me.html", me=profile.my_profile(caller))
+    return render(request, "me.html", me=profile.my_profile(caller), language_saved=request.query.get("saved") == "language", language_invalid=False)
 
 
 def my_appointments(request: WebRequest) -> WebResponse:

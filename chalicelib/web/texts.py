@@ -1069,4 +1069,24 @@ PAGES: dict[str, dict[str, str]] = {
         "ru": "Этот вход истёк или было введено слишком много неверных кодов. Войдите снова.",
         "uk": "Цей вхід застарів або було введено забагато неправильних кодів. Увійдіть знову.",
     },
+    # The notification language, changed online on My details (issue 12, item 9).
+    "me.notifications.title": {"tr": "Mesajlarınızın dili", "en": "Language of your messages", "ar": "لغة رسائلك", "fa": "زبان پیام‌های شما", "ru": "Язык ваших сообщений", "uk": "Мова ваших повідомлень"},
+    "me.notifications.hint": {
+        "tr": "Randevularınızla ilgili SMS, e-posta ve takvim davetleri bu dilde gönderilir. Bu, sayfanın üstünde seçtiğiniz bu sayfaların dilinden ayrıdır.",
+        "en": "SMS, emails and calendar invitations about your appointments come in this language. It is separate from the language of these pages, which you choose at the top of the page.",
+        "ar": "تصلك الرسائل النصية ورسائل البريد الإلكتروني ودعوات التقويم الخاصة بمواعيدك بهذه اللغة. وهي منفصلة عن لغة هذه الصفحات التي تختارها في أعلى الصفحة.",
+        "fa": "پیامک‌ها، ایمیل‌ها و دعوت‌نامه‌های تقویم درباره نوبت‌های شما به این زبان فرستاده می‌شوند. این زبان از زبان این صفحه‌ها که در بالای صفحه انتخاب می‌کنید جداست.",
+        "ru": "SMS, письма и приглашения в календарь о ваших записях приходят на этом языке. Он не зависит от языка этих страниц, который выбирается вверху страницы.",
+        "uk": "SMS, листи та запрошення до календаря щодо ваших записів надходять цією мовою. Вона не залежить від мови цих сторінок, яку обирають угорі сторінки.",
+    },
+    "me.notifications.submit": {"tr": "Mesaj dilini kaydet", "en": "Save the language of my messages", "ar": "احفظ لغة رسائلي", "fa": "ذخیره زبان پیام‌ها", "ru": "Сохранить язык сообщений", "uk": "Зберегти мову повідомлень"},
+    "me.notifications.saved": {
+        "tr": "Kaydedildi. Mesajlarınız bundan sonra seçtiğiniz dilde gelecek.",
+        "en": "Saved. From now on your messages come in the language you chose.",
+        "ar": "تم الحفظ. ستصلك رسائلك من الآن فصاعداً باللغة التي اخترتها.",
+        "fa": "ذخیره شد. از این پس پیام‌های شما به زبانی که انتخاب کردید می‌آیند.",
+        "ru": "Сохранено. Теперь сообщения будут приходить на выбранном вами языке.",
+        "uk": "Збережено. Відтепер повідомлення надходитимуть обраною вами мовою.",
+    },
+    "me.notifications.error": {"tr": "Dillerden birini seçin", "en": "Choose one of the languages", "ar": "اختر إحدى اللغات", "fa": "یکی از زبان‌ها را انتخاب کنید", "ru": "Выберите один из языков", "uk": "Оберіть одну з мов"},
 }
