@@ -124,6 +124,9 @@ class Api:
     def patch(self, path: str, json=None, token: str | None = None, **kwargs) -> requests.Response:
         return self.request("PATCH", path, token, json=json, **kwargs)
 
+    def put(self, path: str, json=None, token: str | None = None, **kwargs) -> requests.Response:
+        return self.request("PUT", path, token, json=json, **kwargs)
+
     def login(self, email: str, password: str) -> str:
         """An access token; staff and admin complete the TOTP step as their app would: the
         admin with LOCAL_ADMIN_TOTP_SECRET, anyone else with the secret of their first sign-in

@@ -13,6 +13,7 @@ from __future__ import annotations
 import pytest
 
 from bench.population import PASSWORD, Resident, create_applicants
+from chalicelib.i18n import LANGUAGES as ALL_LANGUAGES, RIGHT_TO_LEFT
 from tests.http.browser import LANGUAGES, book_with_the_keyboard, check_accessible, check_accessible_in_every_language, check_answer_in_every_language, click_through, shoot, sign_in, staff_page
 from tests.http.client import Api, Person, new_person
 from tests.http.conftest import sms_code_for
@@ -37,7 +38,7 @@ def book_through_the_pages(page, base_url: str, person: Resident, language: str,
 
     page.goto(f"{base_url}/?lang={language}")
     assert page.locator("html").get_attribute("lang") == language
-    assert page.locator("html").get_attribute("dir") == ("rtl" if language == "ar" else "ltr")
+    assert page.locator("html").get_attribute("dir") == ("rtl" if language in RIGHT_TO_LEFT else "ltr")
     accessible(page)
     if screenshots:
         shoot(page, f"start-{language}")
@@ -126,7 +127,7 @@ def sign_up_through_the_pages(page, base_url: str, api: Api, person: Person, lan
     return Resident(person.document_number, person.email, person.phone, token, api.get("/v1/me", token=token).json()["applicant_id"])
 
 
-@pytest.mark.parametrize("language", ["tr", "en", "ar"])
+@pytest.mark.parametrize("language", ALL_LANGUAGES)
 def test_the_whole_journey_sign_up_book_confirmation_in_each_language(browser, base_url, api, admin_token, language):
     context = browser.new_context()
     page = context.new_page()
@@ -146,6 +147,16 @@ def test_the_whole_journey_sign_up_book_confirmation_in_each_language(browser, b
     page.goto(f"{base_url}/me")
     assert person.email in page.content()
     check_accessible(page)
+
+    # The language of the messages is changed here, apart from the page's: the page stays in its language.
+    assert page.is_checked(f"#notification-language-{language}")  # signed up in it
+    other = ALL_LANGUAGES[(ALL_LANGUAGES.index(language) + 1) % len(ALL_LANGUAGES)]
+    page.check(f"#notification-language-{other}")
+    click_through(page, "form[action='/me/language'] button")
+    assert page.locator("#language-saved").is_visible() and page.is_checked(f"#notification-language-{other}")
+    assert page.locator("html").get_attribute("lang") == language
+    check_accessible(page)
+    assert api.get("/v1/me", token=person.token).json()["language"] == other
     context.close()
 
 
