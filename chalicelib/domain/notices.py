@@ -139,7 +139,7 @@ def invitation(facts: AppointmentFacts, organizer_email: str, summary: str, meth
         event.add("sequence", 1)
     event.add("dtstart", facts.start.astimezone(ISTANBUL))
     event.add("dtend", facts.end.astimezone(ISTANBUL))
-    event.add("summary", summary)
+    event.add("summary", summary, parameters={"LANGUAGE": _language(facts)})  # RFC 5545: the summary's language
     event.add("location", f"{facts.directorate.name}, {facts.directorate.address}")
     event.add("description", f"{facts.reference}")
     event.add("organizer", vCalAddress(f"mailto:{organizer_email}"))

@@ -56,7 +56,7 @@ def test_the_language_changes_online_the_details_stay_locked_and_the_next_messag
     assert "Візьміть із собою" in email.get_body(("plain",)).get_content()
     [invite] = [part for part in email.iter_attachments() if part.get_content_type() == "text/calendar"]
     ics = invite.get_content() if isinstance(invite.get_content(), str) else invite.get_content().decode()
-    assert find_service("address_registration").names["uk"] in re.sub(r"\r?\n ", "", ics)
+    assert f"SUMMARY;LANGUAGE=uk:{find_service('address_registration').names['uk']}" in re.sub(r"\r?\n ", "", ics)
 
 
 @pytest.mark.parametrize("raw", ["de", "", "farsi", "fa-IR", None, 7])
