@@ -100,6 +100,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{name}, your Migration Directorate appointments password reset code: {code}. Valid for {minutes} minutes. Do not share it. If you did not ask for it, ignore this; your password stays the same.",
         "ar": "{name}، رمز إعادة تعيين كلمة مرور مواعيد الهجرة: {code}. صالح {minutes} دقيقة. لا تشاركه. إن لم تطلبه فتجاهل الرسالة.",
     },
+    # Families (issue 12): a message about a dependant goes to the guardian and says whom it concerns.
+    "email.about_dependant": {
+        "tr": "Bu mesaj, veli olarak randevu aldığınız {person} hakkındadır.",
+        "en": "This message is about {person}, whom you booked for as their guardian.",
+        "ar": "تتعلق هذه الرسالة بـ {person}، الذي حجزت له موعداً بصفتك وليّ أمره.",
+        "fa": "این پیام درباره {person} است که شما به‌عنوان سرپرست برایش نوبت گرفته‌اید.",
+        "ru": "Это сообщение касается записи для {person}, которую вы оформили как законный представитель.",
+        "uk": "Це повідомлення стосується запису для {person}, який ви оформили як законний представник.",
+    },
 }
 
 
