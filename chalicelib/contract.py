@@ -19,6 +19,7 @@ from chalicelib.clock import clock
 from chalicelib.domain import identity
 from chalicelib.domain.calendar import ISTANBUL
 from chalicelib.domain.capacity import MAX_CAPACITY
+from chalicelib.domain.family import DEPENDANT_ID_LENGTH, MAX_PEOPLE, SELF
 from chalicelib.domain.catalogue import PermitStatus, find_directorate, find_province
 from chalicelib.domain.identity import PASSWORD_POLICY, DocumentType
 from chalicelib.domain.profile import MIN_REASON_LENGTH
@@ -419,11 +420,34 @@ class Availability(BaseModel):
     slots: list[SlotOut]
 
 
+PersonChoice = Annotated[str, StringConstraints(pattern=rf"^({SELF}|[0-9a-f]{{{DEPENDANT_ID_LENGTH}}})$")]
+
+
 class BookingRequest(Strict):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, json_schema_extra={"examples": [{"slot_id": "34-fatih@2026-12-01T09:00", "service": "address_registration"}]})
 
     slot_id: SlotId
     service: ServiceCode
+    people: Annotated[list[PersonChoice], Field(min_length=1, max_length=MAX_PEOPLE)] | None = Field(
+        default=None,
+        description=f'Who comes: "{SELF}" and/or dependant ids (GET /v1/me/dependants), at most {MAX_PEOPLE}; '
+        "each gets their own appointment on this slot, all or nothing",
+    )
+
+    @field_validator("people")
+    @classmethod
+    def _each_once(cls, people: list[str] | None) -> list[str] | None:
+        if people is not None and len(set(people)) != len(people):
+            raise ValueError("name each person once")
+        return people
+
+
+class DependantOut(BaseModel):
+    """A minor whose registry record names the caller as guardian."""
+
+    dependant_id: str
+    given_name: str
+    birth_date: date
 
 
 class AppointmentOut(BaseModel):
@@ -439,6 +463,14 @@ class AppointmentOut(BaseModel):
     applicant_id: str
     attendance: str | None
     created_at: IstanbulTime
+    # An appointment a guardian booked for a dependant: the dependant's given name (shown to the guardian).
+    person: str | None = None
+
+
+class FamilyBookingOut(BaseModel):
+    """The appointments of one booking for several people, in the order they were named."""
+
+    appointments: list[AppointmentOut]
 
 
 class AppointmentPageQuery(Strict):

@@ -151,6 +151,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "{name}, код сброса пароля миграционной службы: {code}. Действует {minutes} мин. Никому не сообщайте. Не просили — игнорируйте.",
         "uk": "{name}, код скидання пароля міграційної служби: {code}. Дійсний {minutes} хв. Нікому не повідомляйте. Не просили — ігноруйте.",
     },
+    # Families (issue 12): a message about a dependant goes to the guardian and says whom it concerns.
+    "email.about_dependant": {
+        "tr": "Bu mesaj, veli olarak randevu aldığınız {person} hakkındadır.",
+        "en": "This message is about {person}, whom you booked for as their guardian.",
+        "ar": "تتعلق هذه الرسالة بـ {person}، الذي حجزت له موعداً بصفتك وليّ أمره.",
+        "fa": "این پیام درباره {person} است که شما به‌عنوان سرپرست برایش نوبت گرفته‌اید.",
+        "ru": "Это сообщение касается записи для {person}, которую вы оформили как законный представитель.",
+        "uk": "Це повідомлення стосується запису для {person}, який ви оформили як законний представник.",
+    },
 }
 
 

@@ -17,7 +17,7 @@ from pynamodb.models import Model
 from chalicelib.adapters.tables import ALL_TABLES
 from chalicelib.domain.identity import PASSWORD_POLICY, PasswordPolicy
 from chalicelib.domain.second_factor import CHALLENGE_LIFETIME
-from chalicelib.settings import edevlet_client_secret_name, resource_prefix
+from chalicelib.settings import edevlet_client_secret_name, family_key_secret_name, resource_prefix
 
 @dataclass(frozen=True)
 class KeyAttribute:
@@ -222,6 +222,10 @@ def resources(email_sender: str = "no-reply@randevu.example.org", sms_sender_id:
             SecretDefinition(
                 edevlet_client_secret_name(),
                 "The client secret the service (an OpenID Connect relying party) authenticates with at e-Devlet's token endpoint.",
+            ),
+            SecretDefinition(
+                family_key_secret_name(),
+                "The key a guardian's dependants' opaque ids are derived with (HMAC-SHA256 of the document number); the generated value serves as is.",
             ),
         ),
     )

@@ -62,6 +62,12 @@ def edevlet_client_secret_name() -> str:
     return f"{resource_prefix()}/edevlet-client-secret"
 
 
+def family_key_secret_name() -> str:
+    """The key a guardian's dependants' opaque ids are derived with (HMAC; services/family.py),
+    so no document number travels in a URL, a form or an API answer (named in resources.py too)."""
+    return f"{resource_prefix()}/family-id-key"
+
+
 def resource_prefix() -> str:
     """Prefix of every physical resource name (tables, queues): one deployment per prefix."""
     return os.environ.get("RESOURCE_PREFIX", DEFAULT_PREFIX)

@@ -17,7 +17,7 @@ from chalicelib.adapters.edevlet import OpenIdClient
 from chalicelib.adapters.email import EmailSender
 from chalicelib.adapters.sms import SmsSender
 from chalicelib.adapters.tokens import TokenVerifier
-from chalicelib.settings import get_settings, reset_settings
+from chalicelib.settings import family_key_secret_name, get_settings, reset_settings
 
 _BOTO_CONFIG = Config(retries={"mode": "standard", "max_attempts": 3}, max_pool_connections=64)
 
@@ -78,10 +78,16 @@ def _edevlet_client_secret() -> str:
     return _client("secretsmanager").get_secret_value(SecretId=get_settings().edevlet_client_secret_name)["SecretString"]
 
 
+@lru_cache(maxsize=1)
+def family_key() -> bytes:
+    """The key dependants' opaque ids are derived with (Secrets Manager, read once per process)."""
+    return _client("secretsmanager").get_secret_value(SecretId=family_key_secret_name())["SecretString"].encode()
+
+
 def reset() -> None:
     reset_settings()
     dynamo.reset()
     if "chalicelib.adapters.idempotency" in sys.modules:
         sys.modules["chalicelib.adapters.idempotency"].reset()
-    for cached in (_client, accounts, sms, email, sqs, queue_url, token_verifier, edevlet, _edevlet_client_secret):
+    for cached in (_client, accounts, sms, email, sqs, queue_url, token_verifier, edevlet, _edevlet_client_secret, family_key):
         cached.cache_clear()

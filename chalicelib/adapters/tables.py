@@ -43,6 +43,17 @@ class ResidentsByPassport(GlobalSecondaryIndex):
     passport_number = UnicodeAttribute(hash_key=True)
 
 
+class ResidentsByGuardian(GlobalSecondaryIndex):
+    """Sparse: only minors' records carry a guardian, so a guardian's dependants are one Query per
+    document number the guardian holds (services/family.py), never a Scan of the registry."""
+
+    class Meta:
+        index_name = "by-guardian"
+        projection = AllProjection()
+
+    guardian_document_number = UnicodeAttribute(hash_key=True)
+
+
 class ResidentRecord(Model):
     """The authority's registry: who a person is (names, birth date, nationality, documents),
     which permit they hold, valid until when, living where. Keyed by the registry's document
@@ -65,6 +76,7 @@ class ResidentRecord(Model):
     updated_at = UTCDateTimeAttribute()
 
     by_passport = ResidentsByPassport()
+    by_guardian = ResidentsByGuardian()
 
 
 class PendingSignUpsByDay(GlobalSecondaryIndex):
@@ -295,6 +307,18 @@ class UnmarkedAppointmentsByDay(GlobalSecondaryIndex):
     start = UTCDateTimeAttribute(range_key=True)
 
 
+class AppointmentsByGuardian(GlobalSecondaryIndex):
+    """Sparse: appointments a guardian booked for a dependant, by start time, so the guardian's
+    My appointments lists their children's appointments with one Query."""
+
+    class Meta:
+        index_name = "by-guardian"
+        projection = AllProjection()
+
+    guardian_id = UnicodeAttribute(hash_key=True)
+    start = UTCDateTimeAttribute(range_key=True)
+
+
 class Appointment(Model):
     """A confirmed appointment. Never deleted and never moved: only attendance is recorded on
     it, or the authority cancels it (a closure)."""
@@ -320,11 +344,15 @@ class Appointment(Model):
     checkin_code_hash = UnicodeAttribute(null=True)  # set when the day-before reminder is written
     # Channels ("sms", "email") of a notification about it that was given up on (staff see it).
     undelivered_channels = UnicodeSetAttribute(null=True)
+    # The guardian who booked it for a dependant (services/family.py): messages go to them, and
+    # they see it (None for a person's own appointment).
+    guardian_id = UnicodeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
 
     by_applicant = AppointmentsByApplicant()
     by_directorate = AppointmentsByDirectorate()
     unmarked_by_day = UnmarkedAppointmentsByDay()
+    by_guardian = AppointmentsByGuardian()
 
 
 class UndeliveredNotificationsByDay(GlobalSecondaryIndex):

@@ -10,6 +10,8 @@ from chalicelib.contract import (
     Availability,
     AvailabilityQuery,
     BookingRequest,
+    DependantOut,
+    FamilyBookingOut,
 )
 from chalicelib.domain.errors import (
     AppointmentFinal,
@@ -21,7 +23,7 @@ from chalicelib.domain.errors import (
     WrongProvince,
 )
 from chalicelib.domain.roles import Caller, Role
-from chalicelib.services import booking
+from chalicelib.services import booking, family
 
 APPLICANT = frozenset({Role.APPLICANT})
 
@@ -32,13 +34,22 @@ def availability(caller: Caller, query: AvailabilityQuery) -> Availability:
 
 
 @endpoint(
-    "Book a slot: one unit of capacity, and no new booking for 30 days",
+    "Book a slot: one unit of capacity, and no new booking for 30 days. With `people`, the caller "
+    "and/or their dependants together on the slot, all or nothing: each person gets their own "
+    "appointment and lock (a refusal about one person names them in details.person)",
     status=201,
     roles=APPLICANT,
     errors=(ValidationFailed, SlotFull, LockedOut, WrongProvince, NotEligible, NotFound),
 )
-def book(caller: Caller, body: BookingRequest) -> AppointmentOut:
-    return booking.book(caller, body)
+def book(caller: Caller, body: BookingRequest) -> AppointmentOut | FamilyBookingOut:
+    if body.people is None:
+        return booking.book(caller, body)
+    return family.book_together(caller, body)
+
+
+@endpoint("The minors the residents registry names me the guardian of (from the registry)", roles=APPLICANT, errors=(NotFound,))
+def my_dependants(caller: Caller) -> list[DependantOut]:
+    return family.my_dependants(caller)
 
 
 @endpoint("An appointment (its applicant, or staff of its directorate)", roles=ANY_ACCOUNT, errors=(NotFound,))

@@ -69,8 +69,13 @@ def require_bookable_slot(slot: SlotState | None, service: Service, now: datetim
 
 
 def require_capacity(slot: SlotState) -> None:
-    if slot.remaining <= 0:
-        raise SlotFull()
+    require_places(slot, 1)
+
+
+def require_places(slot: SlotState, count: int) -> None:
+    """Room on the slot for everyone of one booking (a family books one slot together)."""
+    if slot.remaining < count:
+        raise SlotFull(remaining=slot.remaining) if count > 1 else SlotFull()
 
 
 def check_booking(

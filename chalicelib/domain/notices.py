@@ -34,6 +34,10 @@ class AppointmentFacts:
     email: str
     language: str
     portal_url: str  # where the person sees their appointments; the SMS links to it
+    # A dependant's appointment (issue 12): the guardian's given name. The message goes to the
+    # guardian and names the child (`given_name`) it concerns: the SMS by the child's first name,
+    # the email in its subject and its first line.
+    guardian_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -77,13 +81,17 @@ def _notice(kind: str, facts: AppointmentFacts, organizer_email: str, method: st
         "reference": facts.reference,
         "bring": _what_to_bring(facts.service.code, language),
         "late": text("appointment.late", language, grace=facts.directorate.grace_minutes),
-        "name": facts.given_name,
+        "name": facts.given_name if facts.guardian_name is None else facts.guardian_name,
         **extra,
     }
+    subject, body = text(f"email.{kind}.subject", language, **values), text(f"email.{kind}.body", language, **values)
+    if facts.guardian_name is not None:
+        subject = f"{facts.given_name}: {subject}"
+        body = f"{text('email.about_dependant', language, person=facts.given_name)}\n\n{body}"
     return Notice(
         sms=sms(kind, facts, code=extra.get("code", "")),
-        email_subject=text(f"email.{kind}.subject", language, **values),
-        email_body=text(f"email.{kind}.body", language, **values),
+        email_subject=subject,
+        email_body=body,
         calendar=invitation(facts, organizer_email, summary=_summary(facts, language), method=method),
         calendar_method=method,
     )
@@ -115,7 +123,8 @@ def _language(facts: AppointmentFacts) -> str:
 
 
 def _summary(facts: AppointmentFacts, language: str) -> str:
-    return f"{facts.service.name_in(language)} – {facts.reference}"
+    summary = f"{facts.service.name_in(language)} – {facts.reference}"
+    return summary if facts.guardian_name is None else f"{facts.given_name}: {summary}"
 
 
 def _what_to_bring(service_code: str, language: str) -> str:

@@ -165,7 +165,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--province", help="plate code, e.g. 34")
     parser.add_argument("--status", choices=[s.value for s in PermitStatus])
     parser.add_argument("--all", action="store_true", help="include expired permits (sign-up is refused for them)")
+    parser.add_argument("--guardians", action="store_true", help="list the guardians and the minors the registry names them guardian of")
     args = parser.parse_args(argv)
+    if args.guardians:
+        _print_families(synthetic_residents(), args.province)
+        return
     print(
         f"{'document_type':<13} {'document_number':<15} {'permit_status':<25} {'valid_until':<11} {'prov':<4} "
         f"{'given_name':<14} {'family_name':<14} {'birth_date':<10} nat passport"
@@ -180,6 +184,23 @@ def main(argv: list[str] | None = None) -> None:
             f"{r.document_type:<13} {r.document_number:<15} {r.permit_status.value:<25} {r.permit_valid_until.isoformat():<11} "
             f"{r.province:<4} {r.given_name:<14} {r.family_name:<14} {r.birth_date.isoformat():<10} {r.nationality}  "
             f"{r.passport_number or '-'}{mark}"
+        )
+
+
+def _print_families(residents: list[SyntheticResident], province: str | None) -> None:
+    """Each guardian (who signs up and books) beside their dependants: a family books together
+    when everyone lives in the province of the directorate and holds a permit in force."""
+    by_number = {r.document_number: r for r in residents}
+    print(f"{'guardian_document':<17} {'guardian':<28} {'prov':<4} {'valid_until':<11} child (province, permit valid until, birth date)")
+    for child in residents:
+        guardian = by_number.get(child.guardian_document_number or "")
+        if guardian is None or (province and guardian.province != province):
+            continue
+        together = "  <- same province, both in force" if child.province == guardian.province and not (child.expired or guardian.expired) else ""
+        print(
+            f"{guardian.document_number:<17} {guardian.given_name + ' ' + guardian.family_name:<28} {guardian.province:<4} "
+            f"{guardian.permit_valid_until.isoformat():<11} {child.given_name} ({child.province}, {child.permit_valid_until.isoformat()}, "
+            f"{child.birth_date.isoformat()}){together}"
         )
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import json
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from pynamodb.exceptions import TransactWriteError
@@ -42,6 +43,7 @@ from chalicelib.observability import logger
 from chalicelib.services import audit, demand, notifications
 from chalicelib.services.accounts import ACTIVE
 from chalicelib.services.auth import staff_directorate
+from chalicelib.services.people import OFFLINE
 from chalicelib.services.registry import residency_of
 from chalicelib.settings import get_settings
 
@@ -82,6 +84,41 @@ def availability(caller: Caller, query: AvailabilityQuery) -> Availability:
 
 def book(caller: Caller, request: BookingRequest) -> AppointmentOut:
     now = clock.now()
+    target = read_target(caller, request)
+    applicant, slot = target.applicant, target.slot
+    bookable = check_person(target, applicant, now)
+    appointment = new_appointment(applicant, slot, target.service, bookable.start, now)
+    write = NamedTransaction()
+    try:
+        with write:
+            notices = confirm_in(write, slot, applicant, appointment, now, actor_id=caller.account_id, actor_role=Role.APPLICANT.value)
+    except TransactWriteError as error:
+        failed = write.failed(error)
+        if "applicant" in failed:
+            refuse_for_lock(applicant.applicant_id, now)
+        if "slot" in failed:
+            raise SlotFull() from None
+        raise
+    logger.info("appointment booked", extra={"appointment_id": appointment.appointment_id, "directorate_id": target.directorate.id})
+    observability.record(observability.BOOKINGS)
+    notifications.enqueue([notice.notification_id for notice in notices])
+    return appointment_out(appointment)
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a booking asks for, as read in its one round trip: the directorate, the service,
+    the slot and the demand mode, and the caller's applicant item."""
+
+    directorate: Directorate
+    service: Service
+    slot: Slot | None
+    mode: DemandMode | None
+    applicant: Applicant
+
+
+def read_target(caller: Caller, request: BookingRequest) -> Target:
+    """The slot a booking names and the caller's item, in one round trip (TransactGetItems)."""
     parsed = calendar.parse_slot_id(request.slot_id)
     directorate = find_directorate(parsed[0]) if parsed else None
     if parsed is None or directorate is None:
@@ -92,35 +129,26 @@ def book(caller: Caller, request: BookingRequest) -> AppointmentOut:
     applicant, slot, mode = _read_for_booking(caller.account_id, directorate.id, slot_key, service.code)
     if applicant is None:
         raise NotFound("No applicant profile belongs to this account.")
-    bookable = booking.check_booking(
-        directorate=directorate,
-        service=service,
-        slot=slot_state(slot) if slot else None,
-        residency=residency_of(applicant),
-        locked_until=applicant.locked_until,
-        mode=demand.mode_of(mode),
+    return Target(directorate, service, slot, mode, applicant)
+
+
+def check_person(target: Target, person: Applicant, now: datetime) -> booking.SlotState:
+    """Every rule of a booking (domain/booking.py), for one person on the target's slot."""
+    return booking.check_booking(
+        directorate=target.directorate,
+        service=target.service,
+        slot=slot_state(target.slot) if target.slot else None,
+        residency=residency_of(person),
+        locked_until=person.locked_until,
+        mode=demand.mode_of(target.mode),
         now=now,
         window=booking.booking_window(clock.today(), get_settings().slot_horizon_days),
     )
-    appointment = new_appointment(applicant, slot, service, bookable.start, now)
-    write = NamedTransaction()
-    try:
-        with write:
-            notices = confirm_in(write, slot, applicant, appointment, now, actor_id=caller.account_id, actor_role=Role.APPLICANT.value)
-    except TransactWriteError as error:
-        failed = write.failed(error)
-        if "applicant" in failed:
-            _refuse_for_lock(applicant.applicant_id, now)
-        if "slot" in failed:
-            raise SlotFull() from None
-        raise
-    logger.info("appointment booked", extra={"appointment_id": appointment.appointment_id, "directorate_id": directorate.id})
-    observability.record(observability.BOOKINGS)
-    notifications.enqueue([notice.notification_id for notice in notices])
-    return appointment_out(appointment)
 
 
-def new_appointment(applicant: Applicant, slot: Slot, service: Service, start: datetime, now: datetime) -> Appointment:
+def new_appointment(
+    applicant: Applicant, slot: Slot, service: Service, start: datetime, now: datetime, guardian_id: str | None = None
+) -> Appointment:
     return Appointment(
         str(uuid.uuid4()),
         reference=booking.new_reference(),
@@ -133,6 +161,7 @@ def new_appointment(applicant: Applicant, slot: Slot, service: Service, start: d
         status=CONFIRMED,
         lock_before=applicant.locked_until,
         unmarked_day=calendar.local_day(start).isoformat(),
+        guardian_id=guardian_id,
         created_at=now,
     )
 
@@ -151,9 +180,42 @@ def confirm_in(
     audit_facts: dict | None = None,
 ) -> list[Notification]:
     """The writes that confirm an appointment, booked or assigned, added to `write`: a unit of
-    the slot's capacity (condition: capacity left, slot open), the applicant's 30-day lock
-    (condition: active, no lock in force), the appointment, its audit record and the
-    notifications owed for it (returned, to be queued once the transaction is through): its
+    the slot's capacity (`take_places`) and the person's part (`confirm_person_in`)."""
+    take_places(write, slot, 1)
+    return confirm_person_in(
+        write, applicant, appointment, now, actor_id=actor_id, actor_role=actor_role,
+        applicant_actions=applicant_actions, applicant_condition=applicant_condition, audit_facts=audit_facts,
+    )
+
+
+def take_places(write: NamedTransaction, slot: Slot, count: int) -> None:
+    """`count` units of the slot's capacity (item "slot"; condition: that many places left, slot
+    open). DynamoDB's conditions have no arithmetic: for more than one place the condition holds
+    the capacity as read, and a booked count that leaves room for everyone on it."""
+    if count == 1:
+        room = Slot.booked < Slot.capacity
+    else:
+        capacity = int(slot.capacity)
+        room = (Slot.capacity == capacity) & (Slot.booked <= capacity - count)
+    write.update("slot", slot, actions=[Slot.booked.add(count)], condition=room & (Slot.is_open == True))  # noqa: E712
+
+
+def confirm_person_in(
+    write: NamedTransaction,
+    applicant: Applicant,
+    appointment: Appointment,
+    now: datetime,
+    *,
+    actor_id: str,
+    actor_role: str,
+    name: str = "applicant",
+    applicant_actions: tuple = (),
+    applicant_condition=None,
+    audit_facts: dict | None = None,
+) -> list[Notification]:
+    """One person's writes of a confirmed appointment, added to `write`: their 30-day lock (item
+    `name`; condition: active or offline, no lock in force), the appointment, its audit record and
+    the notifications owed for it (returned, to be queued once the transaction is through): its
     confirmation, and its reminder with the check-in code when the day-before reminder run has
     passed already (domain/reminders.py)."""
     booked = audit.record(
@@ -164,7 +226,7 @@ def confirm_in(
         at=now,
         after={
             "appointment_id": appointment.appointment_id,
-            "slot_id": calendar.slot_id_for(slot.directorate_id, appointment.start),
+            "slot_id": calendar.slot_id_for(appointment.directorate_id, appointment.start),
             "service": appointment.service,
             **(audit_facts or {}),
         },
@@ -177,13 +239,7 @@ def confirm_in(
     if applicant_condition is not None:
         condition = condition & applicant_condition
     write.update(
-        "slot",
-        slot,
-        actions=[Slot.booked.add(1)],
-        condition=(Slot.booked < Slot.capacity) & (Slot.is_open == True),  # noqa: E712
-    )
-    write.update(
-        "applicant",
+        name,
         applicant,
         actions=[Applicant.locked_until.set(lock_after_booking(now)), *applicant_actions],
         condition=condition,
@@ -196,13 +252,13 @@ def confirm_in(
 
 
 def may_book(now: datetime):
-    """The applicant item's condition for taking a new appointment or request: an active
-    account with no lock in force (the same boundary as lockout.lock_in_force: a lock ending
-    now is over)."""
-    return (Applicant.status == ACTIVE) & (Applicant.locked_until.does_not_exist() | (Applicant.locked_until <= now))
+    """The applicant item's condition for taking a new appointment or request: an active account
+    or an offline person (services/people.py) with no lock in force (the same boundary as
+    lockout.lock_in_force: a lock ending now is over)."""
+    return Applicant.status.is_in(ACTIVE, OFFLINE) & (Applicant.locked_until.does_not_exist() | (Applicant.locked_until <= now))
 
 
-def _refuse_for_lock(applicant_id: str, now: datetime) -> None:
+def refuse_for_lock(applicant_id: str, now: datetime) -> None:
     """The applicant item's condition failed: say until when the lock runs (a fresh read)."""
     current = Applicant.get(applicant_id, consistent_read=True)
     require_not_locked(current.locked_until, now)
@@ -250,7 +306,19 @@ def refuse_change(caller: Caller, appointment_id: str) -> None:
 
 
 def get_appointment(caller: Caller, appointment_id: str) -> AppointmentOut:
-    return appointment_out(_visible_appointment(caller, appointment_id))
+    appointment = _visible_appointment(caller, appointment_id)
+    return appointment_out(appointment, person=person_named(appointment))
+
+
+def person_named(appointment: Appointment) -> str | None:
+    """The given name of the dependant a guardian booked this appointment for (None for a
+    person's own appointment)."""
+    if appointment.guardian_id is None:
+        return None
+    try:
+        return Applicant.get(appointment.applicant_id).given_name
+    except Applicant.DoesNotExist:
+        return None
 
 
 def my_appointments(caller: Caller, query: AppointmentPageQuery) -> Page:
@@ -296,14 +364,14 @@ def set_slot_capacity(caller: Caller, directorate_id: str, start: str, request: 
 
 
 def _visible_appointment(caller: Caller, appointment_id: str) -> Appointment:
-    """The appointment, for its owner or staff of its directorate; anyone else learns nothing
-    (404, as if it did not exist)."""
+    """The appointment, for its owner, the guardian who booked it for a dependant, or staff of
+    its directorate; anyone else learns nothing (404, as if it did not exist)."""
     not_found = NotFound("There is no appointment with this id.")
     try:
         appointment = Appointment.get(appointment_id)
     except Appointment.DoesNotExist:
         raise not_found from None
-    if appointment.applicant_id == caller.account_id:
+    if caller.account_id in (appointment.applicant_id, appointment.guardian_id):
         return appointment
     if Role.ADMIN in caller.roles:
         return appointment
@@ -314,7 +382,7 @@ def _visible_appointment(caller: Caller, appointment_id: str) -> Appointment:
     raise not_found
 
 
-def appointment_out(appointment: Appointment) -> AppointmentOut:
+def appointment_out(appointment: Appointment, person: str | None = None) -> AppointmentOut:
     directorate: Directorate | None = find_directorate(appointment.directorate_id)
     return AppointmentOut(
         appointment_id=appointment.appointment_id,
@@ -329,6 +397,7 @@ def appointment_out(appointment: Appointment) -> AppointmentOut:
         applicant_id=appointment.applicant_id,
         attendance=appointment.attendance,
         created_at=appointment.created_at,
+        person=person,
     )
 
 

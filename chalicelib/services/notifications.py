@@ -219,7 +219,9 @@ class _Outgoing:
 
 def _prepare(notification: Notification) -> _Outgoing:
     applicant = Applicant.get(notification.applicant_id)
-    facts = _facts(Appointment.get(notification.appointment_id), applicant)
+    appointment = Appointment.get(notification.appointment_id)
+    contact = _contact(appointment, applicant)
+    facts = _facts(appointment, applicant, contact)
     sender = wiring.email().sender
     if notification.kind == REMINDER:
         notice = notices.reminder(facts, sender, notification.checkin_code)
@@ -227,18 +229,34 @@ def _prepare(notification: Notification) -> _Outgoing:
         notice = notices.cancellation(facts, sender, notification.reason or "")
     else:
         notice = notices.confirmation(facts, sender)
-    return _Outgoing(notice, applicant.phone, applicant.email, email_feedback.is_undeliverable(applicant))
+    return _Outgoing(notice, contact.phone, contact.email, email_feedback.is_undeliverable(contact))
+
+
+def _contact(appointment: Appointment, person: Applicant) -> Applicant:
+    """Whom messages about an appointment go to: the guardian who booked it for a dependant (or
+    the offline person's guardian), else the person themselves."""
+    guardian_id = appointment.guardian_id or person.guardian_id
+    if guardian_id is None or guardian_id == person.applicant_id:
+        return person
+    try:
+        return Applicant.get(guardian_id)
+    except Applicant.DoesNotExist:  # the guardian's account is gone: the contact copied on the person
+        return person
 
 
 def invitation_for(appointment_id: str) -> bytes:
     """The calendar invitation of an appointment, as the confirmation email carries it (the
     portal offers it for download on the confirmation page)."""
     appointment = Appointment.get(appointment_id)
-    facts = _facts(appointment, Applicant.get(appointment.applicant_id))
+    person = Applicant.get(appointment.applicant_id)
+    facts = _facts(appointment, person, _contact(appointment, person))
     return notices.confirmation_invitation(facts, wiring.email().sender)
 
 
-def _facts(appointment: Appointment, applicant: Applicant) -> notices.AppointmentFacts:
+def _facts(appointment: Appointment, applicant: Applicant, contact: Applicant | None = None) -> notices.AppointmentFacts:
+    """The facts of a notice about `applicant`'s appointment, for `contact` (their guardian, or
+    themselves): the person is named, the contact's address and language are used."""
+    contact = contact or applicant
     return notices.AppointmentFacts(
         appointment_id=appointment.appointment_id,
         reference=appointment.reference,
@@ -248,9 +266,10 @@ def _facts(appointment: Appointment, applicant: Applicant) -> notices.Appointmen
         directorate=find_directorate(appointment.directorate_id),
         service=find_service(appointment.service),
         given_name=applicant.given_name,
-        email=applicant.email,
-        language=applicant.language,
+        email=contact.email,
+        language=contact.language,
         portal_url=get_settings().portal_url,
+        guardian_name=contact.given_name if contact is not applicant else None,
     )
 
 

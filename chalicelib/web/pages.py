@@ -18,7 +18,6 @@ from chalicelib.contract import (
     AppointmentPageQuery,
     AssignmentRequestIn,
     AvailabilityQuery,
-    BookingRequest,
     ConfirmRequest,
     DirectoratesQuery,
     ForgotPasswordRequest,
@@ -37,6 +36,7 @@ from chalicelib.i18n import text
 from chalicelib.services import accounts, assignment, booking, catalogue, notifications, profile, revocation
 from chalicelib.services import signup as sign_ups
 from chalicelib.settings import get_settings
+from chalicelib.web import family as family_page
 from chalicelib.web.common import applicant, field_error, refusal
 from chalicelib.web.frame import WebRequest, WebResponse, redirect, renew
 from chalicelib.web.render import render
@@ -206,7 +206,8 @@ def my_appointments(request: WebRequest) -> WebResponse:
     if caller is None:
         return redirect("/sign-in")
     appointments = booking.my_appointments(caller, AppointmentPageQuery(limit=50))
-    return render(request, "appointments.html", appointments=appointments, me=profile.my_profile(caller))
+    return render(request, "appointments.html", appointments=appointments, me=profile.my_profile(caller),
+                  childrens=family_page.childrens_appointments(caller), family_booked=request.query.get("booked") == "family")
 
 
 def choose_service(request: WebRequest) -> WebResponse:
@@ -307,24 +308,31 @@ def check_answers(request: WebRequest) -> WebResponse:
     if service is None or directorate is None:
         return redirect("/book")
     slot_id = request.query.get("slot") or request.form.get("slot", "")
+    offered = family_page.dependants(caller)  # a guardian ticks who comes (web/family.py)
+
+    def page(slot, status: int = 200, errors: list | None = None) -> WebResponse:
+        return render(request, "book_check.html", status=status, service=service, directorate=directorate, slot=slot,
+                      dependants=offered, ticked=set(request.form) if request.method == "POST" else None, errors=errors or [])
+
     if request.method == "POST" and request.form.get("agree") == "yes":
         # Booking reads the slot itself: no second look at availability before it.
         try:
-            appointment = booking.book(caller, BookingRequest(slot_id=slot_id, service=service.code))
+            next_page = family_page.book(caller, slot_id, service.code, family_page.chosen(request, offered))
         except DomainError as error:
             slot = _slot_of(caller, service, directorate, slot_id)
-            status, refused = status_and_code(error)[0], refusal(request, error, "slot")
+            status = status_and_code(error)[0]
+            refused = family_page.refusal_shown(request, error, offered)
             if slot is None:  # the time is gone (full, or never offered): back to the calendar
                 return render(request, "error.html", status=status, errors=[refused],
                               back=f"/book/day?service={service.code}&directorate={directorate.id}")
-            return render(request, "book_check.html", status=status, service=service, directorate=directorate, slot=slot, errors=[refused])
-        return redirect(f"/appointments/{appointment.appointment_id}")
+            return page(slot, status, [refused])
+        return redirect(next_page)
     slot = _slot_of(caller, service, directorate, slot_id)
     if slot is None:
         return redirect("/book")
     if request.method == "GET":
-        return render(request, "book_check.html", service=service, directorate=directorate, slot=slot, errors=[])
-    return render(request, "book_check.html", status=400, service=service, directorate=directorate, slot=slot, errors=[field_error(request, "error.agree", "agree")])
+        return page(slot)
+    return page(slot, 400, [field_error(request, "error.agree", "agree")])
 
 
 def appointment(request: WebRequest, appointment_id: str) -> WebResponse:

@@ -1089,4 +1089,41 @@ PAGES: dict[str, dict[str, str]] = {
         "uk": "Збережено. Відтепер повідомлення надходитимуть обраною вами мовою.",
     },
     "me.notifications.error": {"tr": "Dillerden birini seçin", "en": "Choose one of the languages", "ar": "اختر إحدى اللغات", "fa": "یکی از زبان‌ها را انتخاب کنید", "ru": "Выберите один из языков", "uk": "Оберіть одну з мов"},
+    # Families (issue 12): a guardian ticks who comes on the check step; My appointments lists the children's.
+    "family.who.legend": {"tr": "Randevuya kimler gelecek?", "en": "Who is coming?", "ar": "من سيحضر؟", "fa": "چه کسانی می‌آیند؟", "ru": "Кто придёт?", "uk": "Хто прийде?"},
+    "family.who.hint": {
+        "tr": "Gelecek herkesi işaretleyin. Her kişiye ayrı bir randevu verilir ve hiçbiri 30 gün boyunca yeni randevu alamaz. Ya herkes için randevu alınır ya da hiç kimse için.",
+        "en": "Tick everyone who will come. Each person gets their own appointment, and none of them can book again for 30 days. Either everyone is booked or nobody is.",
+        "ar": "ضع علامة على كل من سيحضر. يحصل كل شخص على موعده الخاص، ولا يمكن لأيٍّ منهم الحجز مجدداً لمدة 30 يوماً. إما أن يُحجز للجميع أو لا يُحجز لأحد.",
+        "fa": "همه کسانی را که می‌آیند علامت بزنید. هر نفر نوبت جداگانه‌ای می‌گیرد و هیچ‌یک تا 30 روز نمی‌تواند دوباره نوبت بگیرد. یا برای همه نوبت گرفته می‌شود یا برای هیچ‌کس.",
+        "ru": "Отметьте всех, кто придёт. Каждый получит свою запись, и никто из них не сможет записаться снова в течение 30 дней. Записываются либо все, либо никто.",
+        "uk": "Позначте всіх, хто прийде. Кожен отримає власний запис, і ніхто з них не зможе записатися знову протягом 30 днів. Записуються або всі, або ніхто.",
+    },
+    "family.you": {"tr": "Ben", "en": "Me", "ar": "أنا", "fa": "خودم", "ru": "Я", "uk": "Я"},
+    "family.born": {
+        "tr": "doğum tarihi: {date}", "en": "born {date}", "ar": "تاريخ الميلاد: {date}",
+        "fa": "تاریخ تولد: {date}", "ru": "дата рождения: {date}", "uk": "дата народження: {date}",
+    },
+    "family.error.people": {
+        "tr": "Gelecek en az bir kişiyi seçin.",
+        "en": "Choose at least one person who will come.",
+        "ar": "اختر شخصاً واحداً على الأقل سيحضر.",
+        "fa": "دست‌کم یک نفر را که می‌آید انتخاب کنید.",
+        "ru": "Выберите хотя бы одного человека, который придёт.",
+        "uk": "Виберіть принаймні одну людину, яка прийде.",
+    },
+    "family.appointments.title": {
+        "tr": "Çocuklarınızın randevuları", "en": "Your children's appointments", "ar": "مواعيد أطفالك",
+        "fa": "نوبت‌های فرزندانتان", "ru": "Записи ваших детей", "uk": "Записи ваших дітей",
+    },
+    "family.for": {"tr": "{name} için", "en": "For {name}", "ar": "لـ {name}", "fa": "برای {name}", "ru": "Для: {name}", "uk": "Для: {name}"},
+    "family.person": {"tr": "Kimin için", "en": "For whom", "ar": "لمن", "fa": "برای چه کسی", "ru": "Для кого", "uk": "Для кого"},
+    "family.booked": {
+        "tr": "Randevular alındı. Her kişinin randevusu aşağıdadır; onaylar size SMS ve e-posta ile gönderildi.",
+        "en": "The appointments are booked. Each person's appointment is listed below; the confirmations were sent to you by SMS and email.",
+        "ar": "تم حجز المواعيد. موعد كل شخص مدرج أدناه، وأُرسلت التأكيدات إليك برسالة نصية وبالبريد الإلكتروني.",
+        "fa": "نوبت‌ها گرفته شد. نوبت هر نفر در زیر آمده است؛ تأییدیه‌ها با پیامک و ایمیل برای شما فرستاده شد.",
+        "ru": "Записи оформлены. Запись каждого человека указана ниже; подтверждения отправлены вам по SMS и электронной почте.",
+        "uk": "Записи оформлено. Запис кожної людини наведено нижче; підтвердження надіслано вам SMS та електронною поштою.",
+    },
 }

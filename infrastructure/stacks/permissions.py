@@ -46,6 +46,7 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from chalicelib.resources import assignments_queue_name, edevlet_client_secret_name, notifications_queue_name
+from chalicelib.settings import family_key_secret_name
 
 API_HANDLER = "api_handler"  # the name Chalice gives the function that serves the REST API
 
@@ -122,7 +123,7 @@ def function_access() -> dict[str, FunctionAccess]:
     return {
         API_HANDLER: FunctionAccess(
             tables={
-                "residents": T("GetItem", "BatchWriteItem", query=("by-passport",)),  # registry import, matching
+                "residents": T("GetItem", "BatchWriteItem", query=("by-passport", "by-guardian")),  # registry import, matching, dependants
                 "applicants": T("GetItem", "BatchGetItem", "PutItem", "UpdateItem", "DeleteItem"),
                 "identity-claims": T("GetItem", "BatchGetItem", "PutItem", "DeleteItem"),
                 "rate-counters": T("GetItem", "UpdateItem"),  # rate limits; live accounts per phone (phone_accounts.py)
@@ -131,7 +132,7 @@ def function_access() -> dict[str, FunctionAccess]:
                 "audit": T("PutItem", "Query"),
                 "slots": T("GetItem", "Query", "UpdateItem"),
                 "directorate-days": T("UpdateItem"),
-                "appointments": T("GetItem", "PutItem", "UpdateItem", query=("by-applicant", "by-directorate")),
+                "appointments": T("GetItem", "PutItem", "UpdateItem", query=("by-applicant", "by-directorate", "by-guardian")),
                 "notifications": T("PutItem"),
                 "assignment-requests": T("GetItem", "PutItem", "UpdateItem", query=("waiting-by-province",)),
                 "assignment-windows": T("GetItem", "Query", "UpdateItem"),
@@ -148,7 +149,7 @@ def function_access() -> dict[str, FunctionAccess]:
             sms=True,  # sign-up, phone and password-reset codes
             email=True,  # the email code of an e-Devlet sign-in's contact details
             sends_to=frozenset({notifications, assignments}),
-            secrets=frozenset({edevlet_client_secret_name()}),  # e-Devlet's token endpoint
+            secrets=frozenset({edevlet_client_secret_name(), family_key_secret_name()}),  # e-Devlet's token endpoint; dependants' ids
         ),
         "deliver_notifications": FunctionAccess(
             tables={

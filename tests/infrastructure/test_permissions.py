@@ -22,6 +22,7 @@ from aws_cdk.assertions import Template
 
 from chalicelib.adapters.tables import ALL_TABLES
 from chalicelib.resources import edevlet_client_secret_name
+from chalicelib.settings import family_key_secret_name
 from chalicelib.settings import resource_prefix
 from infrastructure.stacks.appointments import _PLACEHOLDER_ROLE_ARN
 from infrastructure.stacks.permissions import (
@@ -294,7 +295,10 @@ _QUEUE_NAMES = {
     "chalicelib.resources.assignments_queue_name": "assignments",
 }
 # Which secret a function reads: the wiring function that reads it.
-_SECRET_READERS = {"chalicelib.wiring._edevlet_client_secret": edevlet_client_secret_name()}
+_SECRET_READERS = {
+    "chalicelib.wiring._edevlet_client_secret": edevlet_client_secret_name(),
+    "chalicelib.wiring.family_key": family_key_secret_name(),
+}
 
 
 def _used(function: str, reach: Reach) -> set[Grant]:

@@ -124,6 +124,19 @@ def test_the_template_tables_are_the_definitions(synthesized):
         assert table_shape(tables[definition.name]["Properties"]) == table_shape(definition.create_table_kwargs())
 
 
+def test_families_find_a_guardians_dependants_and_their_appointments_through_indexes(synthesized):
+    """Issue 12: the registry's sparse guardian index (only minors carry a guardian) and the
+    appointments a guardian booked for dependants, each one Query, never a Scan."""
+    tables = _tables_by_name(synthesized)
+    for short_name, index_keys in (
+        ("residents", [{"AttributeName": "guardian_document_number", "KeyType": "HASH"}]),
+        ("appointments", [{"AttributeName": "guardian_id", "KeyType": "HASH"}, {"AttributeName": "start", "KeyType": "RANGE"}]),
+    ):
+        [table] = [t["Properties"] for name, t in tables.items() if name.endswith(f"-{short_name}")]
+        [index] = [i for i in table["GlobalSecondaryIndexes"] if i["IndexName"] == "by-guardian"]
+        assert index["KeySchema"] == index_keys and index["Projection"]["ProjectionType"] == "ALL"
+
+
 def test_the_template_tables_are_the_tables_the_local_stack_provisions(synthesized, local):
     session, provisioned, endpoint_url = local
     dynamodb = session.client("dynamodb", endpoint_url=endpoint_url)
