@@ -399,6 +399,10 @@ class Availability(BaseModel):
     directorate: str
     service: str
     slots: list[SlotOut]
+    permit_valid_until: date | None = Field(
+        default=None,
+        description="Set when the caller's permit ends before the booking window does: no later day is offered (nor assigned)",
+    )
 
 
 class BookingRequest(Strict):

@@ -739,4 +739,22 @@ PAGES: dict[str, dict[str, str]] = {
         "en": "This sign-in has expired or had too many wrong codes. Sign in again.",
         "ar": "انتهت صلاحية تسجيل الدخول هذا أو أُدخلت رموز خاطئة كثيرة. سجّل الدخول مرة أخرى.",
     },
+    # --- issue 12, item 8: honest assigned mode -----------------------------------------------
+    "book.permit_ends": {
+        "tr": "İzniniz {day} tarihine kadar geçerlidir; sonraki günler sunulmaz.",
+        "en": "Your permit is valid until {day}; days after it are not offered.",
+        "ar": "تصريحك صالح حتى {day}؛ ولا تُعرض الأيام التي تليه.",
+        "fa": "مجوز شما تا {day} معتبر است؛ روزهای پس از آن ارائه نمی‌شوند.",
+        "ru": "Ваше разрешение действует до {day}; более поздние дни не предлагаются.",
+        "uk": "Ваш дозвіл дійсний до {day}; пізніші дні не пропонуються.",
+    },
+    "request.final": {
+        "tr": "Size verilen randevu, size yeniden sorulmadan hemen onaylanır: iptal edilemez veya değiştirilemez ve 30 gün boyunca yeni randevu alamazsınız.",
+        "en": "The appointment you are given is confirmed at once, without asking you again: it cannot be cancelled or changed, and you cannot book another for 30 days.",
+        "ar": "الموعد الذي يُمنح لك يُؤكَّد فوراً دون الرجوع إليك مرة أخرى: لا يمكن إلغاؤه أو تغييره، ولا يمكنك حجز موعد آخر لمدة 30 يوماً.",
+        "fa": "نوبتی که به شما داده می‌شود بی‌درنگ و بدون پرسش دوباره قطعی می‌شود: نمی‌توان آن را لغو یا تغییر داد و تا 30 روز نمی‌توانید نوبت دیگری بگیرید.",
+        "ru": "Назначенный вам приём подтверждается сразу, без повторного вопроса: его нельзя отменить или изменить, и в течение 30 дней вы не сможете записаться снова.",
+        "uk": "Призначений вам прийом підтверджується одразу, без повторного запитання: його не можна скасувати чи змінити, і протягом 30 днів ви не зможете записатися знову.",
+    },
+    "request.reason": {"tr": "Neden", "en": "Why", "ar": "السبب", "fa": "علت", "ru": "Причина", "uk": "Причина"},
 }
