@@ -474,6 +474,12 @@ class AssignmentPreferences(Strict):
 
 
 class AssignmentRequestIn(Strict):
+    """The appointment this request leads to is confirmed without asking the person again: final
+    (never cancelled or changed online) and the start of the 30-day wait, like a booked one. As
+    before `POST /v1/appointments`, the client shows the person that and has them agree before
+    sending; the portal does (the same tick box as its booking). No acknowledgement field: the
+    booking body has none either, and v1 callers keep working."""
+
     model_config = ConfigDict(
         extra="forbid",
         str_strip_whitespace=True,

@@ -554,7 +554,7 @@ def _withdraw(request: AssignmentRequest, reason: str, now: datetime, actor_id: 
     """End a waiting request (withdrawn by its person, or one they can no longer have served);
     1 if this call ended it. When the system withdraws it, the notice explaining why to the
     person (SMS and email) is written in the same transaction, then queued."""
-    notice = notifications.withdrawal_for(request.request_id, request.applicant_id, reason, now) if actor_id == SYSTEM_ACTOR else None
+    notice: Notification | None = notifications.withdrawal_for(request.request_id, request.applicant_id, reason, now) if actor_id == SYSTEM_ACTOR else None
     record = audit.record(
         audit.applicant_subject(request.applicant_id),
         "assignment.withdrawn",

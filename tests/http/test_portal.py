@@ -188,6 +188,11 @@ def test_when_the_directorate_assigns_people_ask_and_follow_their_request(browse
         assert page.locator("table.calendar").count() == 0  # no calendar: a request form instead
         check_accessible_in_every_language(page)
         page.check("#part-morning")
+        click_through(page, "form[action='/book/request'] button")  # without agreeing to finality: refused
+        assert "/requests/" not in page.url and page.locator(".error-summary a[href='#agree']").count() == 1
+        assert page.is_checked("#part-morning")  # the choice made is kept
+        check_accessible(page)
+        page.check("#agree")
         click_through(page, "form[action='/book/request'] button")
 
         assert "/requests/" in page.url
