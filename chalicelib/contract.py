@@ -418,6 +418,10 @@ class Availability(BaseModel):
     directorate: str
     service: str
     slots: list[SlotOut]
+    permit_valid_until: date | None = Field(
+        default=None,
+        description="Set when the caller's permit ends before the booking window does: no later day is offered (nor assigned)",
+    )
 
 
 PersonChoice = Annotated[str, StringConstraints(pattern=rf"^({SELF}|[0-9a-f]{{{DEPENDANT_ID_LENGTH}}})$")]
@@ -520,6 +524,12 @@ class AssignmentPreferences(Strict):
 
 
 class AssignmentRequestIn(Strict):
+    """The appointment this request leads to is confirmed without asking the person again: final
+    (never cancelled or changed online) and the start of the 30-day wait, like a booked one. As
+    before `POST /v1/appointments`, the client shows the person that and has them agree before
+    sending; the portal does (the same tick box as its booking). No acknowledgement field: the
+    booking body has none either, and v1 callers keep working."""
+
     model_config = ConfigDict(
         extra="forbid",
         str_strip_whitespace=True,

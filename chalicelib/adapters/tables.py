@@ -379,8 +379,10 @@ class Notification(Model):
         table_name = table_name("notifications")
 
     notification_id = UnicodeAttribute(hash_key=True)
-    kind = UnicodeAttribute()  # appointment.confirmed | appointment.reminder | appointment.cancelled
-    appointment_id = UnicodeAttribute()
+    # appointment.confirmed | appointment.reminder | appointment.cancelled | request.withdrawn
+    kind = UnicodeAttribute()
+    appointment_id = UnicodeAttribute(null=True)  # absent only for request.withdrawn (no appointment)
+    request_id = UnicodeAttribute(null=True)  # request.withdrawn: the assignment request it explains
     applicant_id = UnicodeAttribute()
     created_at = UTCDateTimeAttribute()
     sms_status = UnicodeAttribute(default="pending")  # pending | sending | sent | failed
@@ -397,7 +399,7 @@ class Notification(Model):
     email_attempts = NumberAttribute(null=True)
     last_error = UnicodeAttribute(null=True)  # an error type, never message text (no personal data)
     checkin_code = UnicodeAttribute(null=True)  # a reminder's code, removed once delivered
-    reason = UnicodeAttribute(null=True)  # a cancellation's reason, as the directorate gave it
+    reason = UnicodeAttribute(null=True)  # a cancellation's reason, as the directorate gave it; a withdrawal's code
     undelivered_day = UnicodeAttribute(null=True)
 
     undelivered_by_day = UndeliveredNotificationsByDay()

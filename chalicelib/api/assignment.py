@@ -30,7 +30,8 @@ ADMIN = frozenset({Role.ADMIN})
 
 
 @endpoint(
-    "Ask to be assigned an appointment (high demand): checked like a booking, one waiting request per person",
+    "Ask to be assigned an appointment (high demand): checked like a booking, one waiting request per person; "
+    "the appointment given is confirmed and final like a booked one, within the permit's validity",
     status=202,
     roles=APPLICANT,
     errors=(ValidationFailed, WrongProvince, NotEligible, LockedOut, RequestPending, NotFound),

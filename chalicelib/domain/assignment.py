@@ -22,8 +22,8 @@ from datetime import date, datetime, timedelta, timezone
 from chalicelib.domain.booking import SlotState
 from chalicelib.domain.calendar import ISTANBUL, WORKING_HOURS, is_working_day, slots_for_day
 from chalicelib.domain.catalogue import Directorate, Service, directorates_in
-from chalicelib.domain.eligibility import Residency, require_in_province
-from chalicelib.domain.errors import NotEligible, ValidationFailed
+from chalicelib.domain.eligibility import Residency, require_eligible_for, require_in_province
+from chalicelib.domain.errors import NotEligible, ValidationFailed, WrongProvince
 
 PARTS_OF_DAY = ("any", "morning", "afternoon")
 
@@ -170,3 +170,34 @@ def estimated_date(position: int, daily_capacity: int, first_day: date) -> date 
             full_days -= 1
         day += timedelta(days=1)
     return day
+
+
+# Why a waiting request was withdrawn (stored on the request, shown on the portal, told by SMS
+# and email when the system withdrew it).
+BY_APPLICANT = "withdrawn_by_applicant"
+MOVED_PROVINCE = "moved_province"  # the registry moved the person to another province
+PERMIT_ENDED = "permit_ended"  # the permit is not in force on any day that could still be offered
+NOT_ELIGIBLE = "not_eligible"  # the registry knows them no more, or their status no longer qualifies
+NOT_OFFERED = "not_offered"  # no directorate the request may be served at offers the service now
+LOCKED_OUT = "locked_out"  # a lock came into force (another appointment, a missed one)
+NO_ACCOUNT = "no_account"  # the online account is gone: nobody to tell
+SYSTEM_REASONS = (MOVED_PROVINCE, PERMIT_ENDED, NOT_ELIGIBLE, NOT_OFFERED, LOCKED_OUT)
+
+
+def reason_to_withdraw(
+    service: Service, residency: Residency | None, province: str, chosen: Directorate | None, first_day: date
+) -> str | None:
+    """Why a waiting request can no longer be served, by the same rules as filing it (province,
+    eligibility, the permit in force on the first day that can be offered), or None."""
+    try:
+        directorates_for(service, residency, chosen)
+        require_eligible_for(service, residency, first_day)
+    except WrongProvince:
+        return MOVED_PROVINCE
+    except NotEligible as refused:
+        return PERMIT_ENDED if "valid_until" in refused.details else NOT_ELIGIBLE
+    except ValidationFailed:
+        return NOT_OFFERED
+    if residency.province != province:
+        return MOVED_PROVINCE
+    return None

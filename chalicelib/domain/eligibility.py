@@ -22,6 +22,20 @@ class Residency:
         return day <= self.valid_until
 
 
+def last_day_offered(residency: Residency | None, last_day: date) -> date:
+    """Only days on which the permit is still in force are offered (availability, the portal's
+    calendar, the assigner): up to `last_day`, or the permit's last day when that comes first.
+    Someone the registry does not know is refused at booking; their days are not cut here."""
+    if residency is None or residency.in_force_on(last_day):
+        return last_day
+    return residency.valid_until
+
+
+def permit_ends_before(residency: Residency | None, last_day: date) -> date | None:
+    """The permit's last day when it ends before `last_day` (the portal says so), else None."""
+    return residency.valid_until if residency is not None and not residency.in_force_on(last_day) else None
+
+
 def require_eligible_for(service: Service, residency: Residency | None, appointment_day: date) -> None:
     """A service is for the permit statuses it names, and the permit must still be valid on the
     day of the appointment."""

@@ -19,6 +19,7 @@ from chalicelib.i18n import FALLBACK, LANGUAGES, MESSAGES, text
 CALENDAR_PRODUCT = "-//Migration Directorate appointments//EN"
 # The kinds of notice (their texts are `sms.<kind>`, `email.<kind>.subject`, `email.<kind>.body`).
 CONFIRMED, REMINDER, CANCELLED = "appointment_confirmed", "appointment_reminder", "appointment_cancelled"
+WITHDRAWN = "request_withdrawn"  # an assignment request the system withdrew (no appointment, no invitation)
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,7 @@ class Notice:
     sms: str
     email_subject: str
     email_body: str
-    calendar: bytes  # an iCalendar invitation, or its cancellation
+    calendar: bytes | None  # an iCalendar invitation, or its cancellation (none for a withdrawn request)
     calendar_method: str = "REQUEST"  # REQUEST | CANCEL: the invitation's METHOD, for the mail part too
 
 
@@ -69,6 +70,33 @@ def cancellation(facts: AppointmentFacts, organizer_email: str, reason: str) -> 
     person, and a new appointment is being assigned to them first. The invitation cancels the
     calendar entry."""
     return _notice(CANCELLED, facts, organizer_email, method="CANCEL", reason=reason)
+
+
+@dataclass(frozen=True)
+class WithdrawalFacts:
+    """A waiting assignment request the system withdrew, and why (domain/assignment.py's reasons)."""
+
+    request_id: str
+    reason: str
+    service: Service
+    given_name: str
+    language: str
+    portal_url: str
+
+
+def withdrawal(facts: WithdrawalFacts) -> Notice:
+    """The request was withdrawn by the system (the person moved province, their permit ended,
+    ...): why, in one sentence, by SMS (with the portal link) and by email (with the link to
+    the request's page, and that it is not held against them)."""
+    language = _language(facts)
+    reason = text(f"request.withdrawn.{facts.reason}", language)
+    values = {"name": facts.given_name, "service": facts.service.name_in(language), "reason": reason}
+    return Notice(
+        sms=person_sms(f"sms.{WITHDRAWN}", language, facts.given_name, reason=reason, link=facts.portal_url),
+        email_subject=text(f"email.{WITHDRAWN}.subject", language, **values),
+        email_body=text(f"email.{WITHDRAWN}.body", language, **{**values, "link": f"{facts.portal_url}/requests/{facts.request_id}"}),
+        calendar=None,
+    )
 
 
 def _notice(kind: str, facts: AppointmentFacts, organizer_email: str, method: str = "REQUEST", **extra: str) -> Notice:
@@ -118,7 +146,7 @@ def _when(facts: AppointmentFacts) -> str:
     return f"{facts.start.astimezone(ISTANBUL):%d.%m.%Y %H:%M}"
 
 
-def _language(facts: AppointmentFacts) -> str:
+def _language(facts: AppointmentFacts | WithdrawalFacts) -> str:
     return facts.language if facts.language in LANGUAGES else FALLBACK
 
 

@@ -26,15 +26,15 @@ from pynamodb.exceptions import TransactWriteError
 
 from chalicelib import observability, wiring
 from chalicelib.adapters.dynamo import NamedTransaction
-from chalicelib.adapters.tables import Applicant, AssignmentRequest, AssignmentWindow, Slot
+from chalicelib.adapters.tables import Applicant, AssignmentRequest, AssignmentWindow, Notification, Slot
 from chalicelib.contract import AssignmentRequestIn, AssignmentStatus
 from chalicelib.clock import clock
 from chalicelib.domain import assignment as rules
 from chalicelib.domain import booking as booking_rules
 from chalicelib.domain.calendar import is_working_day, local_day, wall_time
 from chalicelib.domain.catalogue import PROVINCES, directorates_in, find_directorate, find_service
-from chalicelib.domain.eligibility import require_eligible_for
-from chalicelib.domain.errors import AppointmentFinal, DomainError, LockedOut, NotFound, RequestPending
+from chalicelib.domain.eligibility import last_day_offered, require_eligible_for
+from chalicelib.domain.errors import AppointmentFinal, LockedOut, NotFound, RequestPending
 from chalicelib.domain.lockout import require_not_locked
 from chalicelib.domain.roles import Caller, Role
 from chalicelib.observability import logger
@@ -158,7 +158,7 @@ def withdraw_request(caller: Caller, request_id: str) -> AssignmentStatus:
     request = _visible_request(caller, request_id, owner_only=True)
     now = clock.now()
     if request.status == WAITING:
-        if _withdraw(request, "withdrawn_by_applicant", now, actor_id=caller.account_id, actor_role=Role.APPLICANT.value) and not request.priority:
+        if _withdraw(request, rules.BY_APPLICANT, now, actor_id=caller.account_id, actor_role=Role.APPLICANT.value) and not request.priority:
             _settle(request.province, Counter({request.window_start: 1}))
         request = AssignmentRequest.get(request_id, consistent_read=True)
     if request.status == ASSIGNED:  # before, or while, this call ran
@@ -374,6 +374,7 @@ def assign_province(province: str, now: datetime | None = None) -> Served:
     if not due:
         return served
     window_minutes = get_settings().assignment_window_minutes
+    window = booking_rules.booking_window(local_day(now), get_settings().slot_horizon_days)
     seeds = {datetime.fromisoformat(w): _seed(province, w, now) for w in {r.window_start for r in due}}
     applicants = {a.applicant_id: a for a in Applicant.batch_get([r.applicant_id for r in due])}
     items = {r.request_id: r for r in due}
@@ -385,7 +386,7 @@ def assign_province(province: str, now: datetime | None = None) -> Served:
                 served.withdrawn += 1
                 settled[request.window_start] += 0 if request.priority else 1
         else:
-            candidates.append(_waiting(request, applicants[request.applicant_id]))
+            candidates.append(_waiting(request, applicants[request.applicant_id], window.last_day))
     ordered = rules.lottery_order(candidates, window_minutes, seeds)
     if not ordered:  # everyone due was withdrawn
         _settle(province, settled)
@@ -414,7 +415,7 @@ def assign_province(province: str, now: datetime | None = None) -> Served:
                 retry.append(chosen.request_id)
                 slots.pop((chosen.slot.directorate_id, chosen.slot.start))  # re-read below
             elif outcome == "locked":
-                if _withdraw(request, "locked_out", now):
+                if _withdraw(request, rules.LOCKED_OUT, now):
                     served.withdrawn += 1
                     settled[request.window_start] += 0 if request.priority else 1
         again = set(retry) | ({r.request_id for r in unplanned} if frontier is not None else set())
@@ -440,25 +441,19 @@ def _due(request: AssignmentRequest, now: datetime) -> bool:
 
 def _why_not_entitled(request: AssignmentRequest, applicant: Applicant | None, now: datetime) -> str | None:
     """A request is withdrawn when its person may no longer have it served (the registry moved
-    them or their permit ended)."""
+    them, their permit ended, ...): domain/assignment.reason_to_withdraw."""
     if applicant is None:
-        return "no_account"
-    residency = residency_of(applicant)
-    try:
-        rules.directorates_for(find_service(request.service), residency, find_directorate(request.directorate_id) if request.directorate_id else None)
-        require_eligible_for(find_service(request.service), residency, local_day(now) + timedelta(days=1))
-    except DomainError as refused:
-        return type(refused).__name__
-    if residency.province != request.province:
-        return "WrongProvince"
-    return None
+        return rules.NO_ACCOUNT
+    chosen = find_directorate(request.directorate_id) if request.directorate_id else None
+    return rules.reason_to_withdraw(find_service(request.service), residency_of(applicant), request.province, chosen, local_day(now) + timedelta(days=1))
 
 
-def _waiting(request: AssignmentRequest, applicant: Applicant | None = None) -> rules.WaitingRequest:
+def _waiting(request: AssignmentRequest, applicant: Applicant | None = None, last_day: date | None = None) -> rules.WaitingRequest:
+    """The request as the rules see it; given its applicant and the booking window's last day,
+    its latest acceptable day is cut to the last day within the permit's validity."""
     latest = date.fromisoformat(request.latest) if request.latest else None
-    if applicant is not None and applicant.permit_valid_until:
-        permit_end = date.fromisoformat(applicant.permit_valid_until)  # the permit must be valid on the day
-        latest = min(latest, permit_end) if latest else permit_end
+    if applicant is not None and last_day is not None:
+        latest = last_day_offered(residency_of(applicant), latest or last_day)
     return rules.WaitingRequest(
         request.request_id,
         request.received_at,
@@ -557,7 +552,9 @@ def _assign(request: AssignmentRequest, applicant: Applicant, state: rules.SlotS
 
 def _withdraw(request: AssignmentRequest, reason: str, now: datetime, actor_id: str = SYSTEM_ACTOR, actor_role: str = "system") -> int:
     """End a waiting request (withdrawn by its person, or one they can no longer have served);
-    1 if this call ended it."""
+    1 if this call ended it. When the system withdraws it, the notice explaining why to the
+    person (SMS and email) is written in the same transaction, then queued."""
+    notice: Notification | None = notifications.withdrawal_for(request.request_id, request.applicant_id, reason, now) if actor_id == SYSTEM_ACTOR else None
     record = audit.record(
         audit.applicant_subject(request.applicant_id),
         "assignment.withdrawn",
@@ -589,6 +586,8 @@ def _withdraw(request: AssignmentRequest, reason: str, now: datetime, actor_id: 
                 actions=[Applicant.waiting_request.remove()],
                 condition=Applicant.waiting_request == request.request_id,
             )
+            if notice is not None:
+                write.save("notice", notice, condition=Notification.notification_id.does_not_exist())
     except TransactWriteError as error:
         if "request" in write.failed(error):
             return 0
@@ -600,6 +599,8 @@ def _withdraw(request: AssignmentRequest, reason: str, now: datetime, actor_id: 
             return 1
         raise
     logger.info("assignment request withdrawn", extra={"request_id": request.request_id, "reason": reason})
+    if notice is not None:
+        notifications.enqueue([notice.notification_id])
     return 1
 
 

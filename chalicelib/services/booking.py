@@ -35,6 +35,8 @@ from chalicelib.clock import clock
 from chalicelib.domain import booking, calendar, reminders
 from chalicelib.domain.attendance import CONFIRMED
 from chalicelib.domain.catalogue import Directorate, Service, find_directorate, find_service
+from chalicelib.domain.demand import Mode
+from chalicelib.domain.eligibility import Residency, last_day_offered, permit_ends_before
 from chalicelib.domain.errors import AppointmentFinal, LockedOut, NotFound, SlotFull, ValidationFailed
 from chalicelib.domain.lockout import lock_after_booking, require_not_locked
 from chalicelib.domain.roles import Caller, Role
@@ -51,17 +53,21 @@ CAPACITY_CHANGED = "slot.capacity_changed"  # the audit action of an administrat
 
 
 def availability(caller: Caller, query: AvailabilityQuery) -> Availability:
-    """The bookable slots of a directorate for a service: one Query for the whole page."""
+    """The bookable slots of a directorate for a service: one Query for the whole page. An
+    applicant is offered only days within their permit's validity (eligibility.last_day_offered):
+    the Query's key range ends there, and `permit_valid_until` says so when it cuts the window."""
     directorate = find_directorate(query.directorate)
     service = find_service(query.service)
     assert directorate is not None and service is not None  # validated by the query model
     now = clock.now()
     window = booking.booking_window(clock.today(), get_settings().slot_horizon_days)
+    residency, mode = _read_for_availability(caller, directorate.id, service.code)
+    last_offered = last_day_offered(residency, window.last_day)
     asked_from = query.from_ or clock.today()
     first = max(asked_from, window.first_day)  # the days asked for, within the booking window
     slots = []
-    if first <= window.last_day and service.code in directorate.services:
-        last = min(asked_from + timedelta(days=query.days - 1), window.last_day)
+    if first <= last_offered and service.code in directorate.services:
+        last = min(asked_from + timedelta(days=query.days - 1), last_offered)
         items = Slot.query(
             directorate.id,
             Slot.start.between(first.isoformat(), f"{last.isoformat()}T99:99"),
@@ -78,8 +84,23 @@ def availability(caller: Caller, query: AvailabilityQuery) -> Availability:
                         remaining=state.remaining,
                     )
                 )
-    mode = demand.current_mode(directorate.id, service.code)
-    return Availability(mode=mode.value, directorate=directorate.id, service=service.code, slots=slots)
+    return Availability(
+        mode=mode.value, directorate=directorate.id, service=service.code, slots=slots,
+        permit_valid_until=permit_ends_before(residency, window.last_day),
+    )
+
+
+def _read_for_availability(caller: Caller, directorate_id: str, service_code: str) -> tuple[Residency | None, Mode]:
+    """The demand mode and, for an applicant, their registry record as copied onto their
+    account, in one round trip (the slots are then one Query). Staff and the phone line look
+    for someone else: no permit bounds their view."""
+    if Role.APPLICANT not in caller.roles:
+        return None, demand.current_mode(directorate_id, service_code)
+    with TransactGet(connection=connection()) as get:
+        applicant_future = get.get(Applicant, caller.account_id)
+        mode_future = get.get(DemandMode, directorate_id, service_code)
+    applicant = _resolved(applicant_future, Applicant)
+    return (residency_of(applicant) if applicant else None), demand.mode_of(_resolved(mode_future, DemandMode))
 
 
 def book(caller: Caller, request: BookingRequest) -> AppointmentOut:

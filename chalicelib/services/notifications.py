@@ -29,7 +29,7 @@ from pynamodb.exceptions import TransactWriteError
 
 from chalicelib import wiring
 from chalicelib.adapters.dynamo import NamedTransaction, condition_failed, transaction, update_if
-from chalicelib.adapters.tables import Applicant, Appointment, Notification
+from chalicelib.adapters.tables import Applicant, Appointment, AssignmentRequest, Notification
 from chalicelib.clock import clock
 from chalicelib.domain import notices, verification
 from chalicelib.domain.attendance import CONFIRMED as CONFIRMED_STATUS
@@ -44,6 +44,7 @@ from chalicelib.settings import get_settings
 CONFIRMED = "appointment.confirmed"
 REMINDER = "appointment.reminder"
 CANCELLED = "appointment.cancelled"
+WITHDRAWN = "request.withdrawn"  # an assignment request the system withdrew: no appointment
 CHANNELS = ("sms", "email")
 SENT, FAILED, SKIPPED = "sent", "failed", "skipped"
 # Nothing more is done about a channel in any of these states (skipped: an email to an address
@@ -76,6 +77,20 @@ def cancellation_for(appointment: Appointment, reason: str, now: datetime) -> No
         kind=CANCELLED,
         appointment_id=appointment.appointment_id,
         applicant_id=appointment.applicant_id,
+        created_at=now,
+        reason=reason,
+        undelivered_day=local_day(now).isoformat(),
+    )
+
+
+def withdrawal_for(request_id: str, applicant_id: str, reason: str, now: datetime) -> Notification:
+    """The notification owed when the system withdraws a waiting assignment request (save it in
+    the same transaction as the withdrawal); one per request, whoever withdraws it."""
+    return Notification(
+        f"withdrawn-{request_id}",
+        kind=WITHDRAWN,
+        request_id=request_id,
+        applicant_id=applicant_id,
         created_at=now,
         reason=reason,
         undelivered_day=local_day(now).isoformat(),
@@ -219,6 +234,8 @@ class _Outgoing:
 
 def _prepare(notification: Notification) -> _Outgoing:
     applicant = Applicant.get(notification.applicant_id)
+    if notification.kind == WITHDRAWN:
+        return _Outgoing(_withdrawal(notification, applicant), applicant.phone, applicant.email, email_feedback.is_undeliverable(applicant))
     appointment = Appointment.get(notification.appointment_id)
     contact = _contact(appointment, applicant)
     facts = _facts(appointment, applicant, contact)
@@ -242,6 +259,20 @@ def _contact(appointment: Appointment, person: Applicant) -> Applicant:
         return Applicant.get(guardian_id)
     except Applicant.DoesNotExist:  # the guardian's account is gone: the contact copied on the person
         return person
+
+
+def _withdrawal(notification: Notification, applicant: Applicant) -> notices.Notice:
+    request = AssignmentRequest.get(notification.request_id)
+    return notices.withdrawal(
+        notices.WithdrawalFacts(
+            request_id=request.request_id,
+            reason=notification.reason,
+            service=find_service(request.service),
+            given_name=applicant.given_name,
+            language=applicant.language,
+            portal_url=get_settings().portal_url,
+        )
+    )
 
 
 def invitation_for(appointment_id: str) -> bytes:
@@ -316,12 +347,13 @@ def _fail(notification: Notification, channel: str, claimed: datetime, error_typ
     try:
         with write:
             write.update("notification", notification, actions=[status.set(FAILED), *counted], condition=last)
-            write.update(
-                "appointment",
-                Appointment(notification.appointment_id),
-                actions=[Appointment.undelivered_channels.add({channel})],
-                condition=Appointment.appointment_id.exists(),
-            )
+            if notification.appointment_id is not None:  # the staff console shows it on the appointment
+                write.update(
+                    "appointment",
+                    Appointment(notification.appointment_id),
+                    actions=[Appointment.undelivered_channels.add({channel})],
+                    condition=Appointment.appointment_id.exists(),
+                )
     except TransactWriteError as error:
         if not condition_failed(error):
             raise

@@ -34,6 +34,17 @@ def field_error(request: WebRequest, key: str, field: str | None) -> dict:
     return {"message": text(key, request.language), "field": field}
 
 
+def agreed_to_finality(request: WebRequest) -> bool:
+    """The person ticked "I understand this appointment cannot be cancelled …": asked before
+    anything that ends in a confirmed appointment (booking a time, asking to be assigned one)."""
+    return request.form.get("agree") == "yes"
+
+
+def finality_not_agreed(request: WebRequest) -> dict:
+    """The error summary's entry when the box was left unticked, linked to it."""
+    return field_error(request, "error.agree", "agree")
+
+
 # Refusals whose own message (error.<reason>) says more than their code's.
 SPECIFIC_REASONS = frozenset({"sms_paused", "phone_full"})
 

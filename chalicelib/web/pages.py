@@ -32,12 +32,12 @@ from chalicelib.domain.calendar import ISTANBUL
 from chalicelib.domain.catalogue import find_directorate, find_service
 from chalicelib.domain.errors import DomainError, ValidationFailed
 from chalicelib.domain.roles import Caller, Role
-from chalicelib.i18n import text
+from chalicelib.i18n import MESSAGES, text
 from chalicelib.services import accounts, assignment, booking, catalogue, notifications, profile, revocation
 from chalicelib.services import signup as sign_ups
 from chalicelib.settings import get_settings
 from chalicelib.web import family as family_page
-from chalicelib.web.common import applicant, field_error, refusal
+from chalicelib.web.common import agreed_to_finality, applicant, field_error, finality_not_agreed, refusal
 from chalicelib.web.frame import WebRequest, WebResponse, redirect, renew
 from chalicelib.web.render import render
 
@@ -261,6 +261,8 @@ def request_assignment(request: WebRequest) -> WebResponse:
     if service is None or directorate is None:
         return redirect("/book")
     part = request.form.get("part_of_day", "any")
+    if not agreed_to_finality(request):  # the same agreement as booking: an assigned appointment is final too
+        return _calendar_page(request, caller, service, directorate, 400, [finality_not_agreed(request)], part_of_day=part)
     try:
         body = AssignmentRequestIn.model_validate(
             {"service": service.code, "directorate": directorate.id, "preferences": {"part_of_day": part}}
@@ -283,8 +285,10 @@ def assignment_status(request: WebRequest, request_id: str) -> WebResponse:
         assignment.withdraw_request(caller, request_id)
         return redirect(f"/requests/{request_id}")
     status = assignment.request_status(caller, request_id)
+    why = f"request.withdrawn.{status.reason}"  # a withdrawn request says why (closure ids etc. have no text)
+    reason = text(why, request.language) if status.status == "withdrawn" and why in MESSAGES else None
     return render(request, "request.html", filed=status, service=find_service(status.service),
-                  directorate=find_directorate(status.directorate) if status.directorate else None)
+                  directorate=find_directorate(status.directorate) if status.directorate else None, reason=reason)
 
 
 def choose_time(request: WebRequest) -> WebResponse:
@@ -314,7 +318,7 @@ def check_answers(request: WebRequest) -> WebResponse:
         return render(request, "book_check.html", status=status, service=service, directorate=directorate, slot=slot,
                       dependants=offered, ticked=set(request.form) if request.method == "POST" else None, errors=errors or [])
 
-    if request.method == "POST" and request.form.get("agree") == "yes":
+    if request.method == "POST" and agreed_to_finality(request):
         # Booking reads the slot itself: no second look at availability before it.
         try:
             next_page = family_page.book(caller, slot_id, service.code, family_page.chosen(request, offered))
@@ -332,7 +336,7 @@ def check_answers(request: WebRequest) -> WebResponse:
         return redirect("/book")
     if request.method == "GET":
         return page(slot)
-    return page(slot, 400, [field_error(request, "error.agree", "agree")])
+    return page(slot, 400, [finality_not_agreed(request)])
 
 
 def appointment(request: WebRequest, appointment_id: str) -> WebResponse:
@@ -363,14 +367,17 @@ def _booking_choices(request: WebRequest):
     return caller, find_service(source.get("service", "")), find_directorate(source.get("directorate", ""))
 
 
-def _calendar_page(request: WebRequest, caller: Caller, service, directorate, status: int = 200, errors: list | None = None) -> WebResponse:
+def _calendar_page(request: WebRequest, caller: Caller, service, directorate, status: int = 200, errors: list | None = None,
+                   part_of_day: str = "any") -> WebResponse:
     """The coming weeks of a directorate for a service, month by month: a day with free times
-    links to them (or, in assigned mode, the request form instead)."""
+    links to them (or, in assigned mode, the request form instead). When the person's permit
+    ends within them, the page says so (no later day is offered, nor assigned)."""
     offered = _availability(caller, service.code, directorate.id, clock.today(), BOOKING_DAYS)
     free = Counter(slot.start.astimezone(ISTANBUL).date() for slot in offered.slots)
     months = _months(clock.today() + timedelta(days=1), BOOKING_DAYS)
     return render(request, "book_day.html", status=status, errors=errors or [], service=service, directorate=directorate,
-                  months=months, free=free, mode=offered.mode)
+                  months=months, free=free, mode=offered.mode, permit_valid_until=offered.permit_valid_until,
+                  part_of_day=part_of_day if part_of_day in ("any", "morning", "afternoon") else "any")
 
 
 def _availability(caller: Caller, service: str, directorate: str, first: date, days: int):

@@ -156,6 +156,7 @@ def function_access() -> dict[str, FunctionAccess]:
                 "notifications": T("GetItem", "UpdateItem"),
                 "appointments": T("GetItem", "UpdateItem"),  # a given-up channel is marked on it
                 "applicants": T("GetItem"),
+                "assignment-requests": T("GetItem"),  # a withdrawn request's notice names its service
             },
             sms=True,
             email=True,

@@ -82,3 +82,44 @@ def test_assigned_mode_requests_assignment_notifications_and_a_closure(api: Api,
         assert any(m["channel"] == "email" and m["to"] == first.email and "Water damage" in (m["body"] or "") for m in outbox)
     finally:
         api.request("PUT", f"/v1/admin/directorates/{DIRECTORATE}/services/{SERVICE}/mode", admin_token, json={"mode": "auto"})
+
+
+def test_days_stop_at_the_permits_end_and_a_withdrawn_request_is_explained(api: Api, admin_token: str, base_url: str):
+    """Issue 12, item 8: availability offers no day after the caller's permit ends (and says
+    until when); a request the system withdraws (the registry moved the person) reaches them by
+    SMS and email with the reason, and its status says it."""
+    from bench.population import IDENTITY
+
+    directorate, service = "55-merkez", "address_registration"
+    short, moving = create_applicants(base_url, 2, province="55")
+    today = datetime.fromisoformat(api.get("/local/clock").json()["now"]).date()
+    permit_end = today + timedelta(days=6)
+
+    def record(person, province: str, valid_until) -> dict:
+        return {"document_number": person.document_number, "permit_status": "residence_permit",
+                "permit_valid_until": valid_until.isoformat(), "province": province, **IDENTITY}
+
+    imported = api.post("/v1/admin/residents", {"records": [record(short, "55", permit_end)]}, token=admin_token)
+    assert imported.status_code == 200, imported.text
+    query = {"directorate": directorate, "service": service, "days": 21}
+    offered = api.get("/v1/availability", token=short.token, params=query).json()
+    assert offered["slots"] and offered["permit_valid_until"] == permit_end.isoformat()
+    assert max(s["start"][:10] for s in offered["slots"]) <= permit_end.isoformat()
+    everyone = api.get("/v1/availability", token=moving.token, params=query).json()
+    assert max(s["start"][:10] for s in everyone["slots"]) > permit_end.isoformat() and everyone["permit_valid_until"] is None
+
+    filed = api.post("/v1/assignment-requests", {"service": service, "directorate": directorate}, token=moving.token)
+    assert filed.status_code == 202, filed.text
+    request_id = filed.json()["request_id"]
+    moved = api.post("/v1/admin/residents", {"records": [record(moving, "34", today + timedelta(days=400))]}, token=admin_token)
+    assert moved.status_code == 200, moved.text
+    move_clock(api, 11)  # the window closes
+    pump(api)
+
+    status = api.get(f"/v1/assignment-requests/{request_id}", token=moving.token).json()
+    assert (status["status"], status["reason"], status["appointment_id"]) == ("withdrawn", "moved_province", None)
+    outbox = api.get("/local/outbox").json()
+    [sms] = [m for m in outbox if m["channel"] == "sms" and m["to"] == moving.phone and "withdrawn" in m["body"]]
+    assert "another province" in sms["body"]
+    [email] = [m for m in outbox if m["channel"] == "email" and m["to"] == moving.email and "withdrawn" in (m.get("subject") or "")]
+    assert "another province" in email["body"] and f"/requests/{request_id}" in email["body"]

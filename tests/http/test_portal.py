@@ -193,12 +193,26 @@ def test_when_the_directorate_assigns_people_ask_and_follow_their_request(browse
     directorate, service = "06-kecioren", "biometrics"
     mode = f"/v1/admin/directorates/{directorate}/services/{service}/mode"
     assert api.request("PUT", mode, admin_token, json={"mode": "assigned"}).status_code == 200
+    from datetime import date, timedelta
+
+    from bench.population import IDENTITY
+
+    permit_end = date.fromisoformat(api.get("/local/clock").json()["now"][:10]) + timedelta(days=7)
+    renewed = {"document_number": people[2].document_number, "permit_status": "residence_permit",
+               "permit_valid_until": permit_end.isoformat(), "province": PROVINCE, **IDENTITY}
+    assert api.post("/v1/admin/residents", {"records": [renewed]}, token=admin_token).status_code == 200
     try:
         context, page = sign_in(browser, base_url, people[2].email, PASSWORD)
-        page.goto(f"{base_url}/book/day?service={service}&directorate={directorate}")
+        page.goto(f"{base_url}/book/day?service={service}&directorate={directorate}&lang=en")
         assert page.locator("table.calendar").count() == 0  # no calendar: a request form instead
+        assert page.locator("#permit-ends").inner_text().startswith("Your permit is valid until")  # nothing later is assigned
         check_accessible_in_every_language(page)
         page.check("#part-morning")
+        click_through(page, "form[action='/book/request'] button")  # without agreeing to finality: refused
+        assert "/requests/" not in page.url and page.locator(".error-summary a[href='#agree']").count() == 1
+        assert page.is_checked("#part-morning")  # the choice made is kept
+        check_accessible(page)
+        page.check("#agree")
         click_through(page, "form[action='/book/request'] button")
 
         assert "/requests/" in page.url

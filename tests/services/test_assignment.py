@@ -14,14 +14,14 @@ from itertools import count
 import pytest
 
 from chalicelib.adapters.tables import Applicant, Appointment, AssignmentRequest, AssignmentWindow, AuditRecord, Notification, Slot
-from chalicelib.contract import AssignmentRequestIn, ClosureRequest, DemandModeRequest
+from chalicelib.contract import AssignmentRequestIn, AvailabilityQuery, ClosureRequest, DemandModeRequest
 from chalicelib.clock import clock
 from chalicelib.domain import assignment as rules
 from chalicelib.domain.calendar import ISTANBUL, is_working_day
 from chalicelib.domain.catalogue import PROVINCES, directorates_in, find_directorate
 from chalicelib.domain.errors import AppointmentFinal, AssignedMode, LockedOut, NotFound, RequestPending, WrongProvince
 from chalicelib.domain.roles import Caller, Role
-from chalicelib.services import assignment, audit, closures, demand
+from chalicelib.services import assignment, audit, booking, closures, demand
 from chalicelib.services.catalogue import extend_slot_horizon
 from tests.services.world import applicant, book, free_slots, staff_of
 
@@ -152,8 +152,78 @@ def test_someone_the_registry_moved_to_another_province_is_withdrawn_not_assigne
     served = assignment.assign_province(province)
     assert (served.assigned, served.withdrawn) == ([], 1)
     status = assignment.request_status(person, filed.request_id)
-    assert status.status == "withdrawn" and status.reason == "WrongProvince"
+    assert status.status == "withdrawn" and status.reason == rules.MOVED_PROVINCE
     assert Applicant.get(person.account_id).waiting_request is None and appointments_of(person) == []
+
+
+def test_a_withdrawal_by_the_system_is_explained_to_the_person_by_sms_and_email(province):
+    from chalicelib.services import notifications
+    from tests.services.test_notifications import emails_to, sms_to
+
+    person = applicant(province=province, language="tr")
+    filed = request(person, province)
+    Applicant(person.account_id).update(actions=[Applicant.province.set("34")])  # a registry import moved them
+    close_window()
+    assert assignment.assign_province(province).withdrawn == 1
+    assert assignment.assign_province(province).withdrawn == 0  # served again: nothing more, no second notice
+    owed = Notification.get(f"withdrawn-{filed.request_id}")
+    assert (owed.kind, owed.reason, owed.request_id, owed.appointment_id) == ("request.withdrawn", rules.MOVED_PROVINCE, filed.request_id, None)
+
+    notifications.deliver(owed.notification_id)
+    stored = Applicant.get(person.account_id)
+    [sms] = sms_to(stored.phone)
+    assert "talebiniz geri cekildi" in sms and "baska bir ilde" in sms  # in GSM-7 spelling
+    [raw] = emails_to(stored.email)
+    assert "başka bir ilde" in _plain(raw) and f"/requests/{filed.request_id}" in _plain(raw)
+    delivered = Notification.get(owed.notification_id)
+    assert (delivered.sms_status, delivered.email_status, delivered.undelivered_day) == ("sent", "sent", None)
+
+
+def test_a_request_the_person_withdrew_themselves_sends_nothing(province):
+    person = applicant(province=province)
+    filed = request(person, province)
+    assignment.withdraw_request(person, filed.request_id)
+    with pytest.raises(Notification.DoesNotExist):
+        Notification.get(f"withdrawn-{filed.request_id}")
+
+
+def test_the_assigner_never_gives_a_day_after_the_permit_ends_and_withdraws_once_it_has_ended(province):
+    directorate = merkez(province)
+    permit_end = a_working_day(3)
+    person = applicant(province=province, valid_days=(permit_end - clock.today()).days)
+    for item in Slot.query(directorate.id, Slot.start.between(clock.today().isoformat(), f"{permit_end.isoformat()}T99:99")):
+        item.update(actions=[Slot.capacity.set(item.booked)])  # nothing free up to the permit's last day
+    later = [s for s in free_slots(applicant(province=province), directorate, days=21)]
+    assert later and all(s.start.astimezone(ISTANBUL).date() > permit_end for s in later)  # free days after it
+
+    offered = booking.availability(person, AvailabilityQuery.model_validate({"directorate": directorate.id, "service": "address_registration", "days": 21}))
+    assert offered.slots == [] and offered.permit_valid_until == permit_end  # nothing within the permit, and says why
+
+    filed = request(person, province)  # no preferences: any day would do
+    close_window()
+    served = assignment.assign_province(province)
+    assert (served.assigned, served.waiting) == ([], 1) and appointments_of(person) == []
+
+    scarce(directorate, permit_end, 1)  # a place on the permit's last day
+    served = assignment.assign_province(province)
+    [appointment] = appointments_of(person)
+    assert served.assigned == [appointment.appointment_id] and appointment.start.astimezone(ISTANBUL).date() == permit_end
+
+    # Someone else, same permit end, still waiting when the permit has run out: withdrawn and told why.
+    late = applicant(province=province, valid_days=(permit_end - clock.today()).days)
+    late_request = request(late, province)
+    clock.travel(timedelta(days=(permit_end - clock.today()).days))
+    served = assignment.assign_province(province)
+    assert served.withdrawn == 1
+    assert assignment.request_status(late, late_request.request_id).reason == rules.PERMIT_ENDED
+    assert Notification.get(f"withdrawn-{late_request.request_id}").reason == rules.PERMIT_ENDED
+
+
+def _plain(raw: str) -> str:
+    from email import message_from_string
+    from email.policy import default
+
+    return message_from_string(raw, policy=default).get_body(("plain",)).get_content()
 
 
 def test_every_message_delivered_twice_assigns_nobody_twice(province):

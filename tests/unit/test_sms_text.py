@@ -152,3 +152,39 @@ def test_a_name_in_another_script_keeps_its_letters_at_the_cost_of_ucs2(language
             body = notices.sms(kind, subject, code=CODE)
             assert body.startswith(ARABIC_NAME) and encoding(body) == UCS2
             assert segments(body) <= 3, body
+
+
+# A request the system withdrew (issue 12, item 8): why, in one sentence, and the portal link.
+WITHDRAWAL_BUDGET = {"tr": 2, "en": 2, "ar": 3, "fa": 3, "ru": 3, "uk": 3}
+
+
+def withdrawal_facts(reason: str, given_name: str, language: str, link: str = DEFAULT_PORTAL_URL) -> notices.WithdrawalFacts:
+    return notices.WithdrawalFacts(request_id="4f1c2d9e-0000-4000-8000-000000000002", reason=reason,
+                                   service=find_service("residence_permit_application"), given_name=given_name, language=language, portal_url=link)
+
+
+@pytest.mark.parametrize("language", sorted(WITHDRAWAL_BUDGET))
+def test_the_withdrawal_sms_fits_its_budget_for_every_reason_and_says_why(language):
+    from chalicelib.domain.assignment import SYSTEM_REASONS
+    from chalicelib.i18n import text
+
+    names = (*LATIN_NAMES, ARABIC_NAME) if language not in ("tr", "en") else LATIN_NAMES
+    for reason in SYSTEM_REASONS:
+        for name in names:
+            for link in LINKS:
+                # Rendered through the same text function as delivery, in the language asked for.
+                body = notices.person_sms("sms.request_withdrawn", language, name, reason=text(f"request.withdrawn.{reason}", language), link=link)
+                assert segments(body) <= WITHDRAWAL_BUDGET[language], (reason, name, body)
+                assert link in body
+                assert language not in ("tr", "en") or encoding(body) == GSM7, body
+
+
+def test_the_withdrawal_notice_explains_why_by_sms_and_email_and_links_the_request():
+    notice = notices.withdrawal(withdrawal_facts("permit_ended", "Ayşegül Çağla", "en"))
+    assert notice.sms == ("Aysegül Çagla, your appointment request was withdrawn: Your permit ends before the first day "
+                          f"we could give you. Details: {DEFAULT_PORTAL_URL}")
+    assert "Your permit ends before the first day we could give you." in notice.email_body
+    assert f"{DEFAULT_PORTAL_URL}/requests/4f1c2d9e-0000-4000-8000-000000000002" in notice.email_body
+    assert "Residence permit application submission" in notice.email_subject and notice.calendar is None
+    turkish = notices.withdrawal(withdrawal_facts("moved_province", "Ayşe", "tr"))
+    assert "baska bir ilde" in turkish.sms and "başka bir ilde" in turkish.email_body
