@@ -7,13 +7,13 @@ everything else lives in `chalicelib/` (endpoints in `chalicelib/api`, use cases
 
 from chalice import Chalice
 
-from chalicelib.api import accounts, admin, assignment, booking, catalogue, mfa, profile, staff
+from chalicelib.api import accounts, admin, assignment, booking, catalogue, corrections, mfa, profile, staff
 from chalicelib.api.http import HttpApi
 from chalicelib.services import attendance as attendance_jobs
 from chalicelib.services import assignment as assigner
 from chalicelib.services import auth
 from chalicelib.services import catalogue as catalogue_jobs
-from chalicelib.services import demand, email_feedback, notifications
+from chalicelib.services import demand, email_feedback, giving_back, notifications
 from chalicelib.services import signup as sign_ups
 from chalicelib.resources import assignments_queue_name, email_feedback_topic_name, notifications_queue_name
 from chalicelib.settings import get_settings
@@ -55,6 +55,7 @@ api.patch("/v1/appointments/{appointment_id}", booking.change_appointment)
 api.post("/v1/assignment-requests", assignment.request_assignment)
 api.get("/v1/assignment-requests/{request_id}", assignment.get_assignment_request)
 api.delete("/v1/assignment-requests/{request_id}", assignment.withdraw_assignment_request)
+api.post("/v1/appointments/{appointment_id}/release", corrections.give_back)
 
 # Staff
 api.post("/v1/staff/applicants/search", staff.find_applicant)
@@ -63,6 +64,8 @@ api.patch("/v1/staff/applicants/{applicant_id}", staff.amend_applicant)
 api.get("/v1/staff/applicants/{applicant_id}/audit", staff.applicant_audit)
 api.post("/v1/staff/applicants/{applicant_id}/release", staff.release_applicant)
 api.post("/v1/staff/appointments/{appointment_id}/attendance", staff.record_attendance)
+api.post("/v1/staff/appointments/{appointment_id}/follow-up", corrections.issue_follow_up)
+api.put("/v1/staff/applicants/{applicant_id}/lock", corrections.change_lock)
 api.post("/v1/staff/directorates/{directorate_id}/closures", assignment.close_day)
 
 # Admin
@@ -166,6 +169,12 @@ def remove_lapsed_sign_ups(event):
 @app.schedule("cron(0 21 * * ? *)")
 def extend_slot_horizon(event):
     return catalogue_jobs.extend_slot_horizon()
+
+
+# Every 5 minutes: places given back whose (random, secret) moment has passed return to the pool.
+@app.schedule("rate(5 minutes)")
+def return_given_back_places(event):
+    return giving_back.return_due_places()
 
 
 # 18:30 in Istanbul (15:30 UTC), after closing: what is still unrecorded today is a no-show.

@@ -70,6 +70,9 @@ ROUTES: dict[tuple[str, str], tuple[Rule, ...]] = {
     ("PATCH", "/v1/staff/applicants/{applicant_id}"): (ACCOUNT_STAFF_ACTIONS,),
     ("POST", "/v1/staff/applicants/{applicant_id}/release"): (ACCOUNT_STAFF_ACTIONS,),
     ("POST", "/v1/staff/appointments/{appointment_id}/attendance"): (ACCOUNT_STAFF_ACTIONS,),
+    ("POST", "/v1/staff/appointments/{appointment_id}/follow-up"): (ACCOUNT_STAFF_ACTIONS,),
+    ("PUT", "/v1/staff/applicants/{applicant_id}/lock"): (ACCOUNT_STAFF_ACTIONS,),
+    ("POST", "/v1/appointments/{appointment_id}/release"): (ACCOUNT_BOOKINGS,),
     ("POST", "/v1/staff/directorates/{directorate_id}/closures"): (ACCOUNT_STAFF_ACTIONS,),
     # The portal: every page counts IP_REQUESTS (PORTAL_DEFAULT); these count more.
     ("POST", "/sign-up"): (*PUBLIC, IP_SIGN_UPS),
