@@ -19,6 +19,7 @@ from chalicelib.resources import assignments_queue_name, email_feedback_topic_na
 from chalicelib.settings import get_settings
 from chalicelib.web import admin as web_admin
 from chalicelib.web import common, console, edevlet, pages
+from chalicelib.web import corrections as web_corrections
 from chalicelib.web import second_factor as web_second_factor
 from chalicelib.web.frame import Portal
 from chalicelib.web.render import stylesheet
@@ -97,6 +98,7 @@ portal.page("/me", pages.me)
 portal.page("/appointments", pages.my_appointments)
 portal.page("/appointments/{appointment_id}", pages.appointment)
 portal.page("/appointments/{appointment_id}/invite.ics", pages.invitation)
+portal.page("/appointments/{appointment_id}/give-back", web_corrections.give_back, methods=("GET", "POST"))
 portal.page("/book", pages.choose_service)
 portal.page("/book/directorate", pages.choose_directorate)
 portal.page("/book/day", pages.choose_day)
@@ -106,6 +108,10 @@ portal.page("/requests/{request_id}", pages.assignment_status, methods=("GET", "
 portal.page("/staff", console.staff_day)
 portal.page("/staff/appointments/{appointment_id}/attendance", console.staff_attendance, methods=("POST",))
 portal.page("/staff/closure", console.staff_closure, methods=("GET", "POST"))
+portal.page("/staff/appointments/{appointment_id}", web_corrections.staff_appointment)
+portal.page("/staff/appointments/{appointment_id}/correction", web_corrections.staff_correct, methods=("POST",))
+portal.page("/staff/appointments/{appointment_id}/follow-up", web_corrections.staff_follow_up, methods=("POST",))
+portal.page("/staff/appointments/{appointment_id}/lock", web_corrections.staff_lock, methods=("POST",))
 portal.page("/staff/applicants", console.staff_find_applicant, methods=("GET", "POST"))
 portal.page("/staff/applicants/{applicant_id}", console.staff_applicant, methods=("GET", "POST"))
 portal.page("/staff/applicants/{applicant_id}/release", console.staff_release, methods=("GET", "POST"))

@@ -91,6 +91,10 @@ ROUTES: dict[tuple[str, str], tuple[Rule, ...]] = {
     ("POST", "/requests/{request_id}"): (*PUBLIC, ACCOUNT_BOOKINGS),
     ("POST", "/staff/appointments/{appointment_id}/attendance"): (*PUBLIC, ACCOUNT_STAFF_ACTIONS),
     ("POST", "/staff/closure"): (*PUBLIC, ACCOUNT_STAFF_ACTIONS),
+    ("POST", "/appointments/{appointment_id}/give-back"): (*PUBLIC, ACCOUNT_BOOKINGS),
+    ("POST", "/staff/appointments/{appointment_id}/correction"): (*PUBLIC, ACCOUNT_STAFF_ACTIONS),
+    ("POST", "/staff/appointments/{appointment_id}/follow-up"): (*PUBLIC, ACCOUNT_STAFF_ACTIONS),
+    ("POST", "/staff/appointments/{appointment_id}/lock"): (*PUBLIC, ACCOUNT_STAFF_ACTIONS),
     ("POST", "/staff/applicants/{applicant_id}"): (*PUBLIC, ACCOUNT_STAFF_ACTIONS),
     ("POST", "/staff/applicants/{applicant_id}/release"): (*PUBLIC, ACCOUNT_STAFF_ACTIONS),
 }

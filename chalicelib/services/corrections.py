@@ -196,7 +196,7 @@ def issue_follow_up(caller: Caller, appointment_id: str, request: FollowUpReques
     applicant = Applicant.get(original.applicant_id, consistent_read=True)
     follow_up = new_appointment(applicant, slot, service, state.start, now)
     follow_up.follow_up_of, follow_up.follow_up_reason = original.appointment_id, request.reason
-    notices = [notifications.follow_up_for(follow_up, now)]
+    notices: list[Notification] = [notifications.follow_up_for(follow_up, now)]
     if reminders.due_at_booking(follow_up.start, now):
         reminder, follow_up.checkin_code_hash = notifications.reminder_for(follow_up, now)
         notices.append(reminder)
