@@ -12,6 +12,7 @@ from chalicelib.adapters.tables import Applicant, Appointment, AuditRecord, Dema
 from chalicelib.clock import clock
 from chalicelib.contract import AttendanceRequest, FollowUpRequest, LockRequest
 from chalicelib.domain.errors import AppointmentFinal, Forbidden, LockedOut, NotFound, SlotFull, ValidationFailed
+from chalicelib.domain.calendar import ISTANBUL
 from chalicelib.domain.lockout import LOCK_PERIOD
 from chalicelib.domain.roles import Caller, Role
 from chalicelib.services import attendance, booking, corrections, giving_back
@@ -206,3 +207,67 @@ def _page():
     from chalicelib.contract import AppointmentPageQuery
 
     return AppointmentPageQuery()
+
+
+def console(caller: Caller, method: str, path: str, form: dict | None = None, language: str = "en"):
+    from chalicelib.adapters.tables import WebSession
+    from chalicelib.web import corrections as pages
+    from chalicelib.web.frame import WebRequest
+
+    session = WebSession("s", csrf_token="c", language=language, access_token="t", account_id=caller.account_id, role="staff")
+    request = WebRequest(method, path, {}, form or {}, session, authenticate=lambda _: caller)
+    appointment_id = path.split("/")[3]
+    handler = {"correction": pages.staff_correct, "lock": pages.staff_lock, "follow-up": pages.staff_follow_up}.get(path.rsplit("/", 1)[1], pages.staff_appointment)
+    return handler(request, appointment_id)
+
+
+def test_the_console_page_corrects_a_mark_and_a_supervisor_lifts_the_wait_without_javascript(frozen_clock):
+    person, supervisor = applicant(), supervisor_of(FATIH)
+    appointment = missed(person, supervisor)
+    path = f"/staff/appointments/{appointment.appointment_id}"
+    for language in ("tr", "en", "ar"):
+        page = console(supervisor, "GET", path, language=language)
+        assert page.status == 200
+        assert 'action="' + path + '/correction"' in page.body and 'action="' + path + '/lock"' in page.body
+    assert 'action="' + path + '/lock"' not in console(staff_of(FATIH), "GET", path).body  # plain staff: no lock form
+
+    refused = console(supervisor, "POST", path + "/correction", {"outcome": "attended", "reason": ""})
+    assert refused.status == 400 and 'href="#correct-reason"' in refused.body
+    assert Appointment.get(appointment.appointment_id).attendance == "no_show"
+    done = console(supervisor, "POST", path + "/correction", {"outcome": "attended", "reason": REASON})
+    assert done.status in (302, 303)
+    assert Appointment.get(appointment.appointment_id).correction_reason == REASON
+
+    later = (Applicant.get(person.account_id).locked_until + timedelta(days=2)).astimezone(ISTANBUL).strftime("%Y-%m-%dT%H:%M")
+    longer = console(supervisor, "POST", path + "/lock", {"locked_until": later, "grounds": "force_majeure", "reason": REASON})
+    assert longer.status == 400
+    lifted = console(supervisor, "POST", path + "/lock", {"locked_until": "", "grounds": "force_majeure", "reason": REASON})
+    assert lifted.status in (302, 303) and lock_of(person) is None
+    shown = console(supervisor, "GET", path).body
+    assert REASON in shown
+    # The person sees both on My appointments and on the appointment's page, in their language.
+    from chalicelib.adapters.tables import WebSession
+    from chalicelib.web import pages
+    from chalicelib.web.frame import WebRequest
+
+    for language, says in (("en", "was lifted (force majeure)"), ("tr", "kaldırıldı (mücbir sebep)"), ("ar", "قوة قاهرة")):
+        session = WebSession("s", csrf_token="c", language=language, access_token="t", account_id=person.account_id, role="applicant")
+        mine = pages.my_appointments(WebRequest("GET", "/appointments", {}, {}, session, authenticate=lambda _: person))
+        one = pages.appointment(WebRequest("GET", path, {}, {}, session, authenticate=lambda _: person), appointment.appointment_id)
+        for body in (mine.body, one.body):
+            assert REASON in body and says in body
+
+
+def test_the_give_back_and_follow_up_messages_keep_to_their_sms_budget():
+    from chalicelib.domain import notices
+    from chalicelib.domain.catalogue import DIRECTORATES
+    from chalicelib.domain.sms_text import segments
+    from tests.unit.test_sms_text import LATEST, LATIN_NAMES, facts
+
+    budget = {"tr": 2, "en": 2, "ar": 3}
+    for directorate in DIRECTORATES:
+        for language, most in budget.items():
+            for name in LATIN_NAMES:
+                f = facts(directorate, given_name=name, language=language)
+                assert segments(notices.sms(notices.GIVEN_BACK, f, until=f"{LATEST:%d.%m.%Y %H:%M}")) <= most, (directorate.id, language)
+                assert segments(notices.sms(notices.FOLLOW_UP, f)) <= most, (directorate.id, language)
