@@ -12,7 +12,6 @@ from chalicelib.contract import AppointmentPageQuery, AttendanceRequest, SlotCap
 from chalicelib.clock import clock
 from chalicelib.domain import calendar
 from chalicelib.domain.errors import (
-    AppointmentFinal,
     LockedOut,
     NotEligible,
     NotFound,
