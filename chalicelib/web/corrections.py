@@ -68,15 +68,20 @@ def _reason_error(request: WebRequest, field: str) -> dict:
 
 
 def _staff(request: WebRequest) -> Caller | None:
+    """A staff member of a directorate (an administrator's console is /admin; the API serves them)."""
     caller = staff(request)
     return caller if caller is not None and Role.STAFF in caller.roles else None
+
+
+def _elsewhere(request: WebRequest) -> WebResponse:
+    return redirect("/admin" if staff(request) is not None else "/sign-in")
 
 
 def staff_appointment(request: WebRequest, appointment_id: str, *, status: int = 200, errors: list | None = None,
                       values: dict | None = None) -> WebResponse:
     caller = _staff(request)
     if caller is None:
-        return redirect("/sign-in")
+        return _elsewhere(request)
     found = booking.get_appointment(caller, appointment_id)  # another directorate's: NotFound, the error page
     query = AvailabilityQuery.model_validate({"directorate": found.directorate, "service": found.service, "days": 14})
     slots = booking.availability(caller, query).slots if found.status == "confirmed" and not found.follow_up_id else []
@@ -88,7 +93,7 @@ def staff_appointment(request: WebRequest, appointment_id: str, *, status: int =
 def staff_correct(request: WebRequest, appointment_id: str) -> WebResponse:
     caller = _staff(request)
     if caller is None:
-        return redirect("/sign-in")
+        return _elsewhere(request)
     values = {"outcome": request.form.get("outcome", ""), "reason": request.form.get("reason", "").strip()}
     try:
         body = AttendanceRequest.model_validate({"outcome": values["outcome"], "reason": values["reason"] or None})
@@ -106,7 +111,7 @@ def staff_correct(request: WebRequest, appointment_id: str) -> WebResponse:
 def staff_follow_up(request: WebRequest, appointment_id: str) -> WebResponse:
     caller = _staff(request)
     if caller is None:
-        return redirect("/sign-in")
+        return _elsewhere(request)
     values = {"slot_id": request.form.get("slot_id", ""), "follow_up_reason": request.form.get("reason", "").strip()}
     try:
         body = FollowUpRequest.model_validate({"slot_id": values["slot_id"], "reason": values["follow_up_reason"]})
@@ -122,7 +127,7 @@ def staff_follow_up(request: WebRequest, appointment_id: str) -> WebResponse:
 def staff_lock(request: WebRequest, appointment_id: str) -> WebResponse:
     caller = _staff(request)
     if caller is None:
-        return redirect("/sign-in")
+        return _elsewhere(request)
     found = booking.get_appointment(caller, appointment_id)
     until_text = request.form.get("locked_until", "").strip()
     values = {"locked_until": until_text, "grounds": request.form.get("grounds", ""), "lock_reason": request.form.get("reason", "").strip()}
