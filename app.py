@@ -7,19 +7,20 @@ everything else lives in `chalicelib/` (endpoints in `chalicelib/api`, use cases
 
 from chalice import Chalice
 
-from chalicelib.api import accounts, admin, assignment, booking, catalogue, mfa, profile, staff
+from chalicelib.api import accounts, admin, assignment, booking, catalogue, corrections, mfa, profile, staff
 from chalicelib.api.http import HttpApi
 from chalicelib.services import attendance as attendance_jobs
 from chalicelib.services import assignment as assigner
 from chalicelib.services import auth
 from chalicelib.services import catalogue as catalogue_jobs
-from chalicelib.services import demand, email_feedback, notifications
+from chalicelib.services import demand, email_feedback, giving_back, notifications
 from chalicelib.services import signup as sign_ups
 from chalicelib.resources import assignments_queue_name, email_feedback_topic_name, notifications_queue_name
 from chalicelib.settings import get_settings
 from chalicelib.web import admin as web_admin
 from chalicelib.web import common, console, edevlet, pages
 from chalicelib.web import notification_language as web_language
+from chalicelib.web import corrections as web_corrections
 from chalicelib.web import second_factor as web_second_factor
 from chalicelib.web.frame import Portal
 from chalicelib.web.render import stylesheet
@@ -58,6 +59,7 @@ api.patch("/v1/appointments/{appointment_id}", booking.change_appointment)
 api.post("/v1/assignment-requests", assignment.request_assignment)
 api.get("/v1/assignment-requests/{request_id}", assignment.get_assignment_request)
 api.delete("/v1/assignment-requests/{request_id}", assignment.withdraw_assignment_request)
+api.post("/v1/appointments/{appointment_id}/release", corrections.give_back)
 
 # Staff
 api.post("/v1/staff/applicants/search", staff.find_applicant)
@@ -66,6 +68,8 @@ api.patch("/v1/staff/applicants/{applicant_id}", staff.amend_applicant)
 api.get("/v1/staff/applicants/{applicant_id}/audit", staff.applicant_audit)
 api.post("/v1/staff/applicants/{applicant_id}/release", staff.release_applicant)
 api.post("/v1/staff/appointments/{appointment_id}/attendance", staff.record_attendance)
+api.post("/v1/staff/appointments/{appointment_id}/follow-up", corrections.issue_follow_up)
+api.put("/v1/staff/applicants/{applicant_id}/lock", corrections.change_lock)
 api.post("/v1/staff/directorates/{directorate_id}/closures", assignment.close_day)
 
 # Admin
@@ -98,6 +102,7 @@ portal.page("/me/language", web_language.change, methods=("POST",))
 portal.page("/appointments", pages.my_appointments)
 portal.page("/appointments/{appointment_id}", pages.appointment)
 portal.page("/appointments/{appointment_id}/invite.ics", pages.invitation)
+portal.page("/appointments/{appointment_id}/give-back", web_corrections.give_back, methods=("GET", "POST"))
 portal.page("/book", pages.choose_service)
 portal.page("/book/directorate", pages.choose_directorate)
 portal.page("/book/day", pages.choose_day)
@@ -107,6 +112,10 @@ portal.page("/requests/{request_id}", pages.assignment_status, methods=("GET", "
 portal.page("/staff", console.staff_day)
 portal.page("/staff/appointments/{appointment_id}/attendance", console.staff_attendance, methods=("POST",))
 portal.page("/staff/closure", console.staff_closure, methods=("GET", "POST"))
+portal.page("/staff/appointments/{appointment_id}", web_corrections.staff_appointment)
+portal.page("/staff/appointments/{appointment_id}/correction", web_corrections.staff_correct, methods=("POST",))
+portal.page("/staff/appointments/{appointment_id}/follow-up", web_corrections.staff_follow_up, methods=("POST",))
+portal.page("/staff/appointments/{appointment_id}/lock", web_corrections.staff_lock, methods=("POST",))
 portal.page("/staff/applicants", console.staff_find_applicant, methods=("GET", "POST"))
 portal.page("/staff/applicants/{applicant_id}", console.staff_applicant, methods=("GET", "POST"))
 portal.page("/staff/applicants/{applicant_id}/release", console.staff_release, methods=("GET", "POST"))
@@ -170,6 +179,12 @@ def remove_lapsed_sign_ups(event):
 @app.schedule("cron(0 21 * * ? *)")
 def extend_slot_horizon(event):
     return catalogue_jobs.extend_slot_horizon()
+
+
+# Every 5 minutes: places given back whose (random, secret) moment has passed return to the pool.
+@app.schedule("rate(5 minutes)")
+def return_given_back_places(event):
+    return giving_back.return_due_places()
 
 
 # 18:30 in Istanbul (15:30 UTC), after closing: what is still unrecorded today is a no-show.

@@ -467,6 +467,13 @@ class AppointmentOut(BaseModel):
     applicant_id: str
     attendance: str | None
     created_at: IstanbulTime
+    # Corrections and appeals, and giving a place back (issue 12): what happened to it, and why.
+    correction: "AttendanceCorrection | None" = Field(default=None, description="The mark was corrected (the latest correction)")
+    lock_change: "LockChange | None" = Field(default=None, description="The lock this appointment set was lifted or shortened")
+    follow_up_of: str | None = Field(default=None, description="A follow-up visit: the appointment it continues (it starts no lock)")
+    follow_up_id: str | None = Field(default=None, description="The follow-up visit staff issued for this appointment")
+    follow_up_reason: str | None = None
+    released_at: IstanbulTime | None = Field(default=None, description="When its person gave the place back (the lock stays)")
     # An appointment a guardian booked for a dependant: the dependant's given name (shown to the guardian).
     person: str | None = None
 
@@ -475,6 +482,20 @@ class FamilyBookingOut(BaseModel):
     """The appointments of one booking for several people, in the order they were named."""
 
     appointments: list[AppointmentOut]
+
+
+class AttendanceCorrection(BaseModel):
+    corrected_from: Literal["attended", "no_show"]
+    reason: str
+    corrected_at: IstanbulTime
+
+
+class LockChange(BaseModel):
+    change: Literal["lifted", "shortened"]
+    locked_until: IstanbulTime | None = Field(description="The shortened lock's end; null when lifted")
+    grounds: Literal["force_majeure", "authority_error", "wrong_attendance", "other"]
+    reason: str
+    changed_at: IstanbulTime
 
 
 class AppointmentPageQuery(Strict):
@@ -489,6 +510,52 @@ class AttendanceRequest(Strict):
     checkin_code: Annotated[str, StringConstraints(pattern=r"^[0-9]{6}$")] | None = Field(
         default=None, description="The code sent to the person the day before; refused when wrong"
     )
+    reason: Reason | None = Field(
+        default=None, description="Required to correct a mark already recorded (within 7 days of the appointment); audited and shown to the person"
+    )
+
+
+class LockRequest(Strict):
+    model_config = ConfigDict(
+        extra="forbid", str_strip_whitespace=True,
+        json_schema_extra={"examples": [{"locked_until": None, "grounds": "force_majeure", "reason": "Hospital stay on the appointment day, report seen"}]},
+    )
+
+    locked_until: datetime | None = Field(description="The new, earlier end of the lock (with its offset); null lifts it")
+    reason: Reason
+    grounds: Literal["force_majeure", "authority_error", "wrong_attendance", "other"] = Field(
+        default="other", description="Why, from the closed list (the reason says more)"
+    )
+
+    @field_validator("locked_until")
+    @classmethod
+    def _with_offset(cls, value: datetime | None):
+        if value is not None and value.utcoffset() is None:
+            raise ValueError("give the time with its offset, e.g. 2026-12-01T09:00:00+03:00")
+        return value
+
+
+class LockOut(BaseModel):
+    applicant_id: str
+    locked_until: IstanbulTime | None
+    change: Literal["lifted", "shortened"]
+    appointment_id: str | None = Field(description="The appointment whose lock it was (the person sees the change there)")
+
+
+class FollowUpRequest(Strict):
+    model_config = ConfigDict(
+        extra="forbid", str_strip_whitespace=True,
+        json_schema_extra={"examples": [{"slot_id": "34-fatih@2026-12-03T10:00", "reason": "The rental contract was missing"}]},
+    )
+
+    slot_id: Annotated[str, _bounded(100)]
+    reason: Reason
+
+
+class GivenBack(BaseModel):
+    appointment_id: str
+    status: Literal["released"]
+    locked_until: IstanbulTime | None = Field(description="The 30-day lock stays until then")
 
 
 class SlotCapacityRequest(Strict):

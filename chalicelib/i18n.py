@@ -234,6 +234,55 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "Вы сами отозвали эту заявку.",
         "uk": "Ви самі відкликали цю заявку.",
     },
+    # --- issue 12, corrections and giving a place back (services/corrections.py, giving_back.py) ---
+    "sms.appointment_given_back": {
+        "tr": "{name}, {when} randevunuzu ({directorate}) geri verdiniz. {until} tarihine kadar yeni randevu alamazsınız. {link}",
+        "en": "{name}, you gave back your appointment on {when} ({directorate}). No new booking before {until}. {link}",
+        "ar": "{name}، أعدت موعدك {when} ({directorate}). لا حجز جديد قبل {until}. {link}",
+        "fa": "{name}، نوبت {when} ({directorate}) را پس دادید. تا {until} نوبت جدید ممکن نیست. {link}",
+        "ru": "{name}, вы вернули запись на {when} ({directorate}). Новая запись не ранее {until}. {link}",
+        "uk": "{name}, ви повернули запис на {when} ({directorate}). Новий запис не раніше {until}. {link}",
+    },
+    "email.appointment_given_back.subject": {
+        "tr": "Randevunuzu geri verdiniz – {when} – {reference}",
+        "en": "You gave back your appointment – {when} – {reference}",
+        "ar": "أعدت موعدك – {when} – {reference}",
+        "fa": "نوبت خود را پس دادید – {when} – {reference}",
+        "ru": "Вы вернули свою запись – {when} – {reference}",
+        "uk": "Ви повернули свій запис – {when} – {reference}",
+    },
+    "email.appointment_given_back.body": {
+        "tr": "Merhaba {name},\n\n{when} (İstanbul saati) tarihindeki randevunuzu geri verdiniz.\nYer: {directorate}\nHizmet: {service}\nReferans kodu: {reference}\n\nBu, randevuya gelmemek sayılmaz. Ancak 30 günlük bekleme sürer: {until} (İstanbul saati) tarihine kadar yeni randevu alamazsınız. Yeriniz bir süre sonra başkalarına açılacak.\n\nİl Göç İdaresi Müdürlüğü",
+        "en": "Hello {name},\n\nYou gave back your appointment on {when} (Istanbul time).\nPlace: {directorate}\nService: {service}\nReference: {reference}\n\nThis does not count as a missed appointment. The 30-day wait stays, though: you cannot book again before {until} (Istanbul time). Your place will be offered to others after a while.\n\nProvincial Directorate of Migration Management",
+        "ar": "مرحباً {name}،\n\nأعدت موعدك في {when} (بتوقيت إسطنبول).\nالمكان: {directorate}\nالخدمة: {service}\nالرقم المرجعي: {reference}\n\nلا يُحتسب هذا عدم حضور. لكن الانتظار لمدة 30 يوماً يبقى: لا يمكنك الحجز مجدداً قبل {until} (بتوقيت إسطنبول). سيُعرض مكانك على غيرك بعد مدة.\n\nمديرية إدارة الهجرة في الولاية",
+        "fa": "سلام {name}،\n\nنوبت خود در {when} (به وقت استانبول) را پس دادید.\nمکان: {directorate}\nخدمت: {service}\nکد پیگیری: {reference}\n\nاین غیبت به حساب نمی‌آید. اما انتظار ۳۰ روزه باقی می‌ماند: پیش از {until} (به وقت استانبول) نمی‌توانید دوباره نوبت بگیرید. جای شما پس از مدتی به دیگران داده می‌شود.\n\nاداره مهاجرت استان",
+        "ru": "Здравствуйте, {name}!\n\nВы вернули свою запись на {when} (по стамбульскому времени).\nМесто: {directorate}\nУслуга: {service}\nНомер записи: {reference}\n\nЭто не считается неявкой. Но 30-дневное ожидание сохраняется: новая запись возможна не ранее {until} (по стамбульскому времени). Ваше место через некоторое время будет предложено другим.\n\nПровинциальное управление миграционной службы",
+        "uk": "Вітаємо, {name}!\n\nВи повернули свій запис на {when} (за стамбульським часом).\nМісце: {directorate}\nПослуга: {service}\nНомер запису: {reference}\n\nЦе не вважається неявкою. Але 30-денне очікування залишається: новий запис можливий не раніше {until} (за стамбульським часом). Ваше місце згодом буде запропоновано іншим.\n\nПровінційне управління міграційної служби",
+    },
+    "sms.appointment_follow_up": {
+        "tr": "{name}, size ek randevu verildi: {when}, {directorate}. Yeni 30 günlük bekleme başlamaz. Referans: {reference}. {link}",
+        "en": "{name}, a follow-up visit was booked for you: {when}, {directorate}. No new 30-day wait. Reference: {reference}. {link}",
+        "ar": "{name}، حُجزت لك زيارة متابعة: {when}، {directorate}. دون انتظار جديد. {reference} {link}",
+        "fa": "{name}، نوبت پیگیری برای شما: {when}، {directorate}. بدون انتظار جدید. {reference} {link}",
+        "ru": "{name}, вам назначен повторный визит: {when}, {directorate}. Без нового ожидания. {reference} {link}",
+        "uk": "{name}, вам призначено повторний візит: {when}, {directorate}. Без нового очікування. {reference} {link}",
+    },
+    "email.appointment_follow_up.subject": {
+        "tr": "Ek randevunuz – {when} – {reference}",
+        "en": "Your follow-up visit – {when} – {reference}",
+        "ar": "زيارة المتابعة الخاصة بك – {when} – {reference}",
+        "fa": "نوبت پیگیری شما – {when} – {reference}",
+        "ru": "Ваш повторный визит – {when} – {reference}",
+        "uk": "Ваш повторний візит – {when} – {reference}",
+    },
+    "email.appointment_follow_up.body": {
+        "tr": "Merhaba {name},\n\nMüdürlük, aynı işleminiz için size bir ek randevu verdi.\n\nTarih ve saat: {when} (İstanbul saati)\nYer: {directorate}\nAdres: {address}\nHizmet: {service}\nReferans kodu: {reference}\n\nYanınızda getirin: {bring}.\n\nBu ek randevu yeni bir 30 günlük bekleme başlatmaz.\n\n{late}\n\nTakvim davetini ekte bulabilirsiniz.\n\nİl Göç İdaresi Müdürlüğü",
+        "en": "Hello {name},\n\nThe directorate has given you a follow-up visit for the same matter.\n\nDate and time: {when} (Istanbul time)\nPlace: {directorate}\nAddress: {address}\nService: {service}\nReference: {reference}\n\nPlease bring: {bring}.\n\nThis follow-up visit does not start a new 30-day wait.\n\n{late}\n\nThe calendar invitation is attached.\n\nProvincial Directorate of Migration Management",
+        "ar": "مرحباً {name}،\n\nمنحتك المديرية زيارة متابعة للمعاملة نفسها.\n\nالتاريخ والوقت: {when} (بتوقيت إسطنبول)\nالمكان: {directorate}\nالعنوان: {address}\nالخدمة: {service}\nالرقم المرجعي: {reference}\n\nيرجى إحضار: {bring}.\n\nلا تبدأ زيارة المتابعة هذه انتظاراً جديداً لمدة 30 يوماً.\n\n{late}\n\nدعوة التقويم مرفقة.\n\nمديرية إدارة الهجرة في الولاية",
+        "fa": "سلام {name}،\n\nاداره برای همان پرونده به شما یک نوبت پیگیری داده است.\n\nتاریخ و ساعت: {when} (به وقت استانبول)\nمکان: {directorate}\nنشانی: {address}\nخدمت: {service}\nکد پیگیری: {reference}\n\nلطفاً همراه داشته باشید: {bring}.\n\nاین نوبت پیگیری انتظار ۳۰ روزه تازه‌ای را آغاز نمی‌کند.\n\n{late}\n\nدعوت‌نامه تقویم پیوست است.\n\nاداره مهاجرت استان",
+        "ru": "Здравствуйте, {name}!\n\nУправление назначило вам повторный визит по тому же делу.\n\nДата и время: {when} (по стамбульскому времени)\nМесто: {directorate}\nАдрес: {address}\nУслуга: {service}\nНомер записи: {reference}\n\nВозьмите с собой: {bring}.\n\nЭтот повторный визит не начинает новое 30-дневное ожидание.\n\n{late}\n\nПриглашение в календарь во вложении.\n\nПровинциальное управление миграционной службы",
+        "uk": "Вітаємо, {name}!\n\nУправління призначило вам повторний візит у тій самій справі.\n\nДата і час: {when} (за стамбульським часом)\nМісце: {directorate}\nАдреса: {address}\nПослуга: {service}\nНомер запису: {reference}\n\nВізьміть із собою: {bring}.\n\nЦей повторний візит не починає нового 30-денного очікування.\n\n{late}\n\nЗапрошення до календаря у вкладенні.\n\nПровінційне управління міграційної служби",
+    },
 }
 
 

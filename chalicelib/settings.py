@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from chalicelib.domain.demand import DemandPolicy
+from chalicelib.domain.giving_back import ReturnDelay
 from chalicelib.domain.limits import RateLimits
 
 DEFAULT_PREFIX = "md-appointments"
@@ -50,6 +51,9 @@ class Settings:
     notification_email_per_second: float = 0.0
     # The SES configuration set every email is sent with (empty: none; chalicelib/resources.py).
     email_configuration_set: str = ""
+    # A place given back returns to the pool at a random moment this many minutes after its
+    # release (env PLACE_RETURN_DELAY_MINUTES="low-high", default 15-90; domain/giving_back.py).
+    place_return_delay: ReturnDelay = ReturnDelay()
 
     @property
     def issuer(self) -> str:
@@ -103,6 +107,7 @@ def get_settings() -> Settings:
         notification_max_attempts=max(1, int(env.get("NOTIFICATION_MAX_ATTEMPTS", "5"))),
         notification_sms_per_second=float(env.get("NOTIFICATION_SMS_PER_SECOND", "0")),
         notification_email_per_second=float(env.get("NOTIFICATION_EMAIL_PER_SECOND", "0")),
+        place_return_delay=_return_delay(env.get("PLACE_RETURN_DELAY_MINUTES", "")),
         demand=DemandPolicy(
             lookahead_days=int(env.get("DEMAND_LOOKAHEAD_DAYS", DemandPolicy.lookahead_days)),
             assign_below_free_share=float(env.get("DEMAND_ASSIGN_BELOW_FREE_SHARE", DemandPolicy.assign_below_free_share)),
@@ -110,6 +115,14 @@ def get_settings() -> Settings:
             max_bookings_per_minute=float(env.get("DEMAND_MAX_BOOKINGS_PER_MINUTE", DemandPolicy.max_bookings_per_minute)),
         ),
     )
+
+
+def _return_delay(text: str) -> ReturnDelay:
+    """"15-90" -> ReturnDelay(15, 90); empty: the default."""
+    if not text.strip():
+        return ReturnDelay()
+    low, _, high = text.partition("-")
+    return ReturnDelay(int(low), int(high or low))
 
 
 def reset_settings() -> None:

@@ -319,9 +319,23 @@ class AppointmentsByGuardian(GlobalSecondaryIndex):
     start = UTCDateTimeAttribute(range_key=True)
 
 
+class PlacesToReturnByDay(GlobalSecondaryIndex):
+    """Sparse: appointments given back whose place is not back in the pool yet, by the Istanbul
+    day of the (secret, random) moment it returns, so the return schedule reads exactly the due
+    ones (services/giving_back.py), never the whole table."""
+
+    class Meta:
+        index_name = "returning-by-day"
+        projection = AllProjection()
+
+    returning_day = UnicodeAttribute(hash_key=True)
+    place_returns_at = UTCDateTimeAttribute(range_key=True)
+
+
 class Appointment(Model):
     """A confirmed appointment. Never deleted and never moved: only attendance is recorded on
-    it, or the authority cancels it (a closure)."""
+    it (and corrected within 7 days), the authority cancels it (a closure), or its person gives
+    the place back (released)."""
 
     class Meta(_Meta):
         table_name = table_name("appointments")
@@ -334,7 +348,7 @@ class Appointment(Model):
     start = UTCDateTimeAttribute()
     end = UTCDateTimeAttribute()
     service = UnicodeAttribute()
-    status = UnicodeAttribute()  # confirmed | cancelled_by_authority
+    status = UnicodeAttribute()  # confirmed | cancelled_by_authority | released
     lock_before = UTCDateTimeAttribute(null=True)  # the applicant's lock before this booking
     cancelled_at = UTCDateTimeAttribute(null=True)
     cancel_reason = UnicodeAttribute(null=True)
@@ -348,11 +362,37 @@ class Appointment(Model):
     # they see it (None for a person's own appointment).
     guardian_id = UnicodeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
+    # Corrections (services/corrections.py). A no-show keeps the lock it replaced and the lock it
+    # set, so that correcting it to attended gives the replaced lock back (domain/lockout.py).
+    no_show_lock_before = UTCDateTimeAttribute(null=True)
+    no_show_lock = UTCDateTimeAttribute(null=True)
+    corrected_from = UnicodeAttribute(null=True)  # the mark a correction replaced (the latest one)
+    correction_reason = UnicodeAttribute(null=True)
+    corrected_at = UTCDateTimeAttribute(null=True)
+    # A supervisor or admin lifted or shortened the lock this appointment set (shown to the person).
+    lock_change = UnicodeAttribute(null=True)  # lifted | shortened
+    lock_changed_until = UTCDateTimeAttribute(null=True)  # the shortened lock's end (None: lifted)
+    lock_change_grounds = UnicodeAttribute(null=True)  # domain.corrections.LockGrounds
+    lock_change_reason = UnicodeAttribute(null=True)
+    lock_changed_at = UTCDateTimeAttribute(null=True)
+    # A follow-up visit for the same matter (issued by staff; it starts no lock): the original's id
+    # on the follow-up, the follow-up's id on the original.
+    follow_up_of = UnicodeAttribute(null=True)
+    follow_up_id = UnicodeAttribute(null=True)
+    follow_up_reason = UnicodeAttribute(null=True)
+    # Given back by its person (services/giving_back.py): the place returns to the pool at a random
+    # moment, stored and never shown to anyone, or at once to the assigned-mode queue.
+    released_at = UTCDateTimeAttribute(null=True)
+    place_returns_at = UTCDateTimeAttribute(null=True)
+    returning_day = UnicodeAttribute(null=True)  # set until the place is back (the sparse index)
+    place_returned_at = UTCDateTimeAttribute(null=True)
+    place_to_queue = BooleanAttribute(null=True)  # the directorate assigned this service: queue first
 
     by_applicant = AppointmentsByApplicant()
     by_directorate = AppointmentsByDirectorate()
     unmarked_by_day = UnmarkedAppointmentsByDay()
     by_guardian = AppointmentsByGuardian()
+    returning_by_day = PlacesToReturnByDay()
 
 
 class UndeliveredNotificationsByDay(GlobalSecondaryIndex):

@@ -72,6 +72,9 @@ ROUTES: dict[tuple[str, str], tuple[Rule, ...]] = {
     ("PATCH", "/v1/staff/applicants/{applicant_id}"): (ACCOUNT_STAFF_ACTIONS,),
     ("POST", "/v1/staff/applicants/{applicant_id}/release"): (ACCOUNT_STAFF_ACTIONS,),
     ("POST", "/v1/staff/appointments/{appointment_id}/attendance"): (ACCOUNT_STAFF_ACTIONS,),
+    ("POST", "/v1/staff/appointments/{appointment_id}/follow-up"): (ACCOUNT_STAFF_ACTIONS,),
+    ("PUT", "/v1/staff/applicants/{applicant_id}/lock"): (ACCOUNT_STAFF_ACTIONS,),
+    ("POST", "/v1/appointments/{appointment_id}/release"): (ACCOUNT_BOOKINGS,),
     ("POST", "/v1/staff/directorates/{directorate_id}/closures"): (ACCOUNT_STAFF_ACTIONS,),
     # The portal: every page counts IP_REQUESTS (PORTAL_DEFAULT); these count more.
     ("POST", "/sign-up"): (*PUBLIC, IP_SIGN_UPS),
@@ -91,6 +94,10 @@ ROUTES: dict[tuple[str, str], tuple[Rule, ...]] = {
     ("POST", "/requests/{request_id}"): (*PUBLIC, ACCOUNT_BOOKINGS),
     ("POST", "/staff/appointments/{appointment_id}/attendance"): (*PUBLIC, ACCOUNT_STAFF_ACTIONS),
     ("POST", "/staff/closure"): (*PUBLIC, ACCOUNT_STAFF_ACTIONS),
+    ("POST", "/appointments/{appointment_id}/give-back"): (*PUBLIC, ACCOUNT_BOOKINGS),
+    ("POST", "/staff/appointments/{appointment_id}/correction"): (*PUBLIC, ACCOUNT_STAFF_ACTIONS),
+    ("POST", "/staff/appointments/{appointment_id}/follow-up"): (*PUBLIC, ACCOUNT_STAFF_ACTIONS),
+    ("POST", "/staff/appointments/{appointment_id}/lock"): (*PUBLIC, ACCOUNT_STAFF_ACTIONS),
     ("POST", "/staff/applicants/{applicant_id}"): (*PUBLIC, ACCOUNT_STAFF_ACTIONS),
     ("POST", "/staff/applicants/{applicant_id}/release"): (*PUBLIC, ACCOUNT_STAFF_ACTIONS),
 }

@@ -70,7 +70,10 @@ def applicant_audit(caller: Caller, applicant_id: str) -> list[AuditEntry]:
     "Record attendance (attended / no-show) once the appointment has started, once. `no_show` is "
     "refused (VALIDATION_FAILED naming `outcome`, with `grace_minutes` and `no_show_from`) until the "
     "directorate's grace period (default 15 minutes) after the start has passed: the person may still "
-    "come; after it, a late arrival may be refused as a no-show or still received",
+    "come; after it, a late arrival may be refused as a no-show or still received. Sent again with a "
+    "`reason` within 7 days of the appointment, it corrects the mark (no-show → attended gives back the lock "
+    "the person had before the no-show; attended → no-show starts the no-show's lock); without a reason → "
+    "VALIDATION_FAILED naming `reason`; after 7 days → APPOINTMENT_FINAL",
     roles=STAFF,
     errors=(ValidationFailed, NotFound, AppointmentFinal),
 )

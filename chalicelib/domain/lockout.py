@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from chalicelib.domain.calendar import ISTANBUL
-from chalicelib.domain.errors import LockedOut
+from chalicelib.domain.errors import LockedOut, ValidationFailed
 
 LOCK_PERIOD = timedelta(days=30)
 
@@ -48,3 +48,27 @@ def lock_after_cancellation(current_lock: datetime | None, set_by_booking: datet
     if current_lock is not None and current_lock == set_by_booking:
         return lock_before
     return current_lock
+
+
+def lock_after_corrected_no_show(current_lock: datetime | None, set_by_no_show: datetime | None, lock_before: datetime | None) -> datetime | None:
+    """A no-show corrected to attended: the lock the no-show started gives way to the one the
+    person had before it (the booking's, if still running). A lock changed since (shortened or
+    lifted by a supervisor, or a new booking) stays as it is."""
+    return lock_after_cancellation(current_lock, set_by_no_show, lock_before) if set_by_no_show is not None else current_lock
+
+
+def adjusted_lock(current_lock: datetime | None, requested: datetime | None, now: datetime) -> datetime | None:
+    """A supervisor's or admin's change of a lock in force: lifted (None, or a moment already
+    past) or shortened (an earlier end); never started, never lengthened."""
+    in_force = lock_in_force(current_lock, now)
+    if in_force is None:
+        raise ValidationFailed("This person has no lock in force: there is nothing to lift or shorten.", field="locked_until")
+    if requested is None or requested <= now:
+        return None
+    if requested >= in_force:
+        raise ValidationFailed(
+            "A lock may only be shortened or lifted: give an end earlier than the current one, or null to lift it.",
+            field="locked_until",
+            locked_until=in_force.astimezone(ISTANBUL).isoformat(),
+        )
+    return requested

@@ -20,6 +20,7 @@ CALENDAR_PRODUCT = "-//Migration Directorate appointments//EN"
 # The kinds of notice (their texts are `sms.<kind>`, `email.<kind>.subject`, `email.<kind>.body`).
 CONFIRMED, REMINDER, CANCELLED = "appointment_confirmed", "appointment_reminder", "appointment_cancelled"
 WITHDRAWN = "request_withdrawn"  # an assignment request the system withdrew (no appointment, no invitation)
+GIVEN_BACK, FOLLOW_UP = "appointment_given_back", "appointment_follow_up"  # issue 12
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,19 @@ def withdrawal(facts: WithdrawalFacts) -> Notice:
     )
 
 
+def given_back(facts: AppointmentFacts, organizer_email: str, locked_until: datetime | None) -> Notice:
+    """The person gave the place back: it is no no-show, and the lock stays until its end. The
+    invitation cancels the calendar entry."""
+    until = f"{locked_until.astimezone(ISTANBUL):%d.%m.%Y %H:%M}" if locked_until else "-"
+    return _notice(GIVEN_BACK, facts, organizer_email, method="CANCEL", until=until)
+
+
+def follow_up(facts: AppointmentFacts, organizer_email: str) -> Notice:
+    """Staff issued a follow-up visit for the same matter: like a confirmation, and it starts
+    no new 30-day wait."""
+    return _notice(FOLLOW_UP, facts, organizer_email)
+
+
 def _notice(kind: str, facts: AppointmentFacts, organizer_email: str, method: str = "REQUEST", **extra: str) -> Notice:
     language = _language(facts)
     values = {
@@ -117,7 +131,7 @@ def _notice(kind: str, facts: AppointmentFacts, organizer_email: str, method: st
         subject = f"{facts.given_name}: {subject}"
         body = f"{text('email.about_dependant', language, person=facts.given_name)}\n\n{body}"
     return Notice(
-        sms=sms(kind, facts, code=extra.get("code", "")),
+        sms=sms(kind, facts, code=extra.get("code", ""), until=extra.get("until", "")),
         email_subject=subject,
         email_body=body,
         calendar=invitation(facts, organizer_email, summary=_summary(facts, language), method=method),
@@ -125,13 +139,13 @@ def _notice(kind: str, facts: AppointmentFacts, organizer_email: str, method: st
     )
 
 
-def sms(kind: str, facts: AppointmentFacts, code: str = "") -> str:
+def sms(kind: str, facts: AppointmentFacts, code: str = "", until: str = "") -> str:
     """The SMS of a notice (`CONFIRMED`, `REMINDER` with its check-in code, `CANCELLED`): the
     first name, date and time, the directorate's short name, the reference and the portal link;
     never the address, the service, what to bring or a cancellation's reason (the email has them)."""
     return person_sms(
         f"sms.{kind}", _language(facts), facts.given_name, when=_when(facts), directorate=facts.directorate.short_name,
-        reference=facts.reference, link=facts.portal_url, code=code,
+        reference=facts.reference, link=facts.portal_url, code=code, until=until,
     )
 
 

@@ -17,10 +17,9 @@ from chalicelib.domain.attendance import CONFIRMED, Outcome
 from chalicelib.domain.calendar import ISTANBUL, local_day
 from chalicelib.domain.catalogue import Directorate, find_directorate
 from chalicelib.domain.errors import AppointmentFinal, NotFound
-from chalicelib.domain.lockout import lock_after_no_show
 from chalicelib.domain.roles import Caller, Role
 from chalicelib.observability import logger
-from chalicelib.services import audit
+from chalicelib.services import audit, corrections
 from chalicelib.services.auth import staff_directorate
 from chalicelib.services.booking import appointment_out
 
@@ -34,8 +33,10 @@ def record(caller: Caller, appointment_id: str, request: AttendanceRequest) -> A
     """Staff of the appointment's directorate record attended / no-show, once it has started, once;
     attended only within the directorate's grace period after the start."""
     now = clock.now()
-    appointment = _appointment_at_callers_directorate(caller, appointment_id)
+    appointment = appointment_at_callers_directorate(caller, appointment_id)
     outcome = Outcome(request.outcome)
+    if appointment.attendance is not None:  # recorded already: a correction (with a reason, within 7 days)
+        return corrections.correct_attendance(caller, appointment, outcome, request.reason, now)
     attendance.require_recordable(appointment.status, appointment.attendance, appointment.start, now)
     attendance.require_in_time(outcome, appointment.start, now, find_directorate(appointment.directorate_id).grace_minutes)
     attendance.require_checkin_code(request.checkin_code, appointment.checkin_code_hash, appointment.appointment_id)
@@ -110,6 +111,13 @@ def _record(appointment: Appointment, outcome: Outcome, actor_id: str, actor_rol
         write = NamedTransaction()
         try:
             with write:
+                before = after = None
+                lock_actions = []
+                if outcome is Outcome.NO_SHOW and not appointment.follow_up_of:  # a follow-up visit starts no lock
+                    applicant = Applicant.get(appointment.applicant_id, consistent_read=True)
+                    new_lock, lock_actions = corrections.lock_for_no_show(write, appointment, applicant)
+                    before = {"locked_until": applicant.locked_until.isoformat() if applicant.locked_until else None}
+                    after = {"locked_until": new_lock.isoformat()}
                 write.update(
                     "appointment",
                     appointment,
@@ -117,21 +125,10 @@ def _record(appointment: Appointment, outcome: Outcome, actor_id: str, actor_rol
                         Appointment.attendance.set(outcome.value),
                         Appointment.attendance_at.set(now),
                         Appointment.unmarked_day.remove(),
+                        *lock_actions,
                     ],
                     condition=Appointment.attendance.does_not_exist() & (Appointment.status == CONFIRMED),
                 )
-                before = after = None
-                if outcome is Outcome.NO_SHOW:
-                    applicant = Applicant.get(appointment.applicant_id, consistent_read=True)
-                    new_lock = lock_after_no_show(applicant.locked_until, appointment.start)
-                    unchanged = (
-                        Applicant.locked_until.does_not_exist()
-                        if applicant.locked_until is None
-                        else Applicant.locked_until == applicant.locked_until
-                    )
-                    write.update("applicant", applicant, actions=[Applicant.locked_until.set(new_lock)], condition=unchanged)
-                    before = {"locked_until": applicant.locked_until.isoformat() if applicant.locked_until else None}
-                    after = {"locked_until": new_lock.isoformat()}
                 write.save(
                     "audit",
                     audit.record(
@@ -159,7 +156,7 @@ def _record(appointment: Appointment, outcome: Outcome, actor_id: str, actor_rol
     raise AppointmentFinal("The appointment changed while attendance was being recorded. Please try again.")
 
 
-def _appointment_at_callers_directorate(caller: Caller, appointment_id: str) -> Appointment:
+def appointment_at_callers_directorate(caller: Caller, appointment_id: str) -> Appointment:
     not_found = NotFound("There is no appointment with this id at your directorate.")
     try:
         appointment = Appointment.get(appointment_id, consistent_read=True)

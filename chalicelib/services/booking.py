@@ -23,6 +23,8 @@ from chalicelib.adapters.tables import Applicant, Appointment, DemandMode, Notif
 from chalicelib.contract import Page
 from chalicelib.contract import (
     AppointmentOut,
+    AttendanceCorrection,
+    LockChange,
     AppointmentPageQuery,
     Availability,
     AvailabilityQuery,
@@ -419,7 +421,21 @@ def appointment_out(appointment: Appointment, person: str | None = None) -> Appo
         attendance=appointment.attendance,
         created_at=appointment.created_at,
         person=person,
+        **corrections_out(appointment),
     )
+
+
+def corrections_out(appointment: Appointment) -> dict:
+    """What corrections, appeals and giving back did to it (issue 12), as the person sees it;
+    never the moment a given-back place returns to the pool."""
+    correction = lock_change = None
+    if appointment.corrected_from:
+        correction = AttendanceCorrection(corrected_from=appointment.corrected_from, reason=appointment.correction_reason or "", corrected_at=appointment.corrected_at)
+    if appointment.lock_change:
+        lock_change = LockChange(change=appointment.lock_change, locked_until=appointment.lock_changed_until, grounds=appointment.lock_change_grounds or "other",
+                                 reason=appointment.lock_change_reason or "", changed_at=appointment.lock_changed_at)
+    return {"correction": correction, "lock_change": lock_change, "follow_up_of": appointment.follow_up_of, "follow_up_id": appointment.follow_up_id,
+            "follow_up_reason": appointment.follow_up_reason, "released_at": appointment.released_at}
 
 
 def _encode_cursor(key: dict | None) -> str | None:

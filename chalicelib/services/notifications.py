@@ -45,6 +45,8 @@ CONFIRMED = "appointment.confirmed"
 REMINDER = "appointment.reminder"
 CANCELLED = "appointment.cancelled"
 WITHDRAWN = "request.withdrawn"  # an assignment request the system withdrew: no appointment
+GIVEN_BACK = "appointment.given_back"  # issue 12: the person gave the place back (services/giving_back.py)
+FOLLOW_UP = "appointment.follow_up"  # issue 12: staff issued a follow-up visit (services/corrections.py)
 CHANNELS = ("sms", "email")
 SENT, FAILED, SKIPPED = "sent", "failed", "skipped"
 # Nothing more is done about a channel in any of these states (skipped: an email to an address
@@ -93,6 +95,30 @@ def withdrawal_for(request_id: str, applicant_id: str, reason: str, now: datetim
         applicant_id=applicant_id,
         created_at=now,
         reason=reason,
+        undelivered_day=local_day(now).isoformat(),
+    )
+
+
+def given_back_for(appointment: Appointment, now: datetime) -> Notification:
+    """The notification owed when a person gives their place back (one per appointment)."""
+    return Notification(
+        f"given-back-{appointment.appointment_id}",
+        kind=GIVEN_BACK,
+        appointment_id=appointment.appointment_id,
+        applicant_id=appointment.applicant_id,
+        created_at=now,
+        undelivered_day=local_day(now).isoformat(),
+    )
+
+
+def follow_up_for(appointment: Appointment, now: datetime) -> Notification:
+    """The notification owed for a follow-up visit staff issued (like a booking's confirmation)."""
+    return Notification(
+        str(uuid.uuid4()),
+        kind=FOLLOW_UP,
+        appointment_id=appointment.appointment_id,
+        applicant_id=appointment.applicant_id,
+        created_at=now,
         undelivered_day=local_day(now).isoformat(),
     )
 
@@ -244,6 +270,10 @@ def _prepare(notification: Notification) -> _Outgoing:
         notice = notices.reminder(facts, sender, notification.checkin_code)
     elif notification.kind == CANCELLED:
         notice = notices.cancellation(facts, sender, notification.reason or "")
+    elif notification.kind == GIVEN_BACK:
+        notice = notices.given_back(facts, sender, applicant.locked_until)
+    elif notification.kind == FOLLOW_UP:
+        notice = notices.follow_up(facts, sender)
     else:
         notice = notices.confirmation(facts, sender)
     return _Outgoing(notice, contact.phone, contact.email, email_feedback.is_undeliverable(contact))

@@ -36,6 +36,7 @@ from chalicelib.i18n import MESSAGES, text
 from chalicelib.services import accounts, assignment, booking, catalogue, notifications, profile, revocation
 from chalicelib.services import signup as sign_ups
 from chalicelib.settings import get_settings
+from chalicelib.web import corrections as giving_back_pages
 from chalicelib.web import family as family_page
 from chalicelib.web.common import agreed_to_finality, applicant, field_error, finality_not_agreed, refusal
 from chalicelib.web.frame import WebRequest, WebResponse, redirect, renew
@@ -345,7 +346,8 @@ def appointment(request: WebRequest, appointment_id: str) -> WebResponse:
         return redirect("/sign-in")
     found = booking.get_appointment(caller, appointment_id)
     directorate = find_directorate(found.directorate)
-    return render(request, "appointment.html", appointment=found, service=find_service(found.service), grace=directorate.grace_minutes if directorate else None)
+    return render(request, "appointment.html", appointment=found, service=find_service(found.service), grace=directorate.grace_minutes if directorate else None,
+                  can_give_back=Role.APPLICANT in caller.roles and giving_back_pages.can_give_back(found), given_back=request.query.get("given_back") == "1")
 
 
 def invitation(request: WebRequest, appointment_id: str) -> WebResponse:

@@ -132,7 +132,8 @@ def function_access() -> dict[str, FunctionAccess]:
                 "audit": T("PutItem", "Query"),
                 "slots": T("GetItem", "Query", "UpdateItem"),
                 "directorate-days": T("UpdateItem"),
-                "appointments": T("GetItem", "PutItem", "UpdateItem", query=("by-applicant", "by-directorate", "by-guardian")),
+                # by-guardian: a guardian's list; returning-by-day: a place given back where the directorate assigns goes back at once (giving_back.py)
+                "appointments": T("GetItem", "PutItem", "UpdateItem", query=("by-applicant", "by-directorate", "by-guardian", "returning-by-day")),
                 "notifications": T("PutItem"),
                 "assignment-requests": T("GetItem", "PutItem", "UpdateItem", query=("waiting-by-province",)),
                 "assignment-windows": T("GetItem", "Query", "UpdateItem"),
@@ -203,6 +204,13 @@ def function_access() -> dict[str, FunctionAccess]:
         ),
         "extend_slot_horizon": FunctionAccess(
             tables={"directorate-days": T("Query", "PutItem"), "slots": T("PutItem")},
+        ),
+        "return_given_back_places": FunctionAccess(
+            tables={
+                "appointments": T("UpdateItem", query=("returning-by-day",)),
+                "slots": T("UpdateItem"),
+            },
+            sends_to=frozenset({assignments}),  # a place of an assigned service: the queue is served first
         ),
         "sweep_no_shows": FunctionAccess(
             tables={

@@ -583,3 +583,16 @@ def test_resources_are_tagged_with_service_and_deployment(synthesized):
 def test_a_stack_for_another_prefix_than_the_tables_carry_is_refused(described):
     with pytest.raises(ValueError, match="prefix"):
         AppointmentsStack(cdk.App(), "other", resources=described, prefix="another-deployment")
+
+
+def test_places_given_back_return_on_a_five_minute_schedule_reading_their_sparse_index(synthesized):
+    """Issue 12, item 5: the return of given-back places is a scheduled function of its own, and
+    the appointments table carries the sparse index it reads (services/giving_back.py)."""
+    [table] = [t for name, t in _tables_by_name(synthesized).items() if name.endswith("-appointments")]
+    assert "returning-by-day" in {i["IndexName"] for i in table["Properties"]["GlobalSecondaryIndexes"]}
+    [function] = [
+        f for f in synthesized.of_type("AWS::Serverless::Function").values()
+        if f["Properties"]["Handler"].endswith(".return_given_back_places")
+    ]
+    schedules = [e["Properties"]["Schedule"] for e in function["Properties"].get("Events", {}).values() if e["Type"] == "Schedule"]
+    assert schedules == ["rate(5 minutes)"]

@@ -12,7 +12,6 @@ from chalicelib.contract import AppointmentPageQuery, AttendanceRequest, SlotCap
 from chalicelib.clock import clock
 from chalicelib.domain import calendar
 from chalicelib.domain.errors import (
-    AppointmentFinal,
     LockedOut,
     NotEligible,
     NotFound,
@@ -88,8 +87,10 @@ def test_attendance_only_by_that_directorate_only_after_start_only_once():
         attendance.record(staff_of(MERKEZ), appointment.appointment_id, AttendanceRequest(outcome="attended"))
     recorded = attendance.record(clerk, appointment.appointment_id, AttendanceRequest(outcome="attended"))
     assert recorded.attendance == "attended"
-    with pytest.raises(AppointmentFinal):
+    with pytest.raises(ValidationFailed) as again:  # once: another mark is a correction, with a reason (issue 12)
         attendance.record(clerk, appointment.appointment_id, AttendanceRequest(outcome="no_show"))
+    assert again.value.details["field"] == "reason"
+    assert booking.get_appointment(clerk, appointment.appointment_id).attendance == "attended"
     # Attending does not shorten or lengthen the booking's lock.
     assert Applicant.get(person.account_id).locked_until > clock.now()
 
