@@ -229,13 +229,15 @@ class BookingWorld(RuleBasedStateMachine):
         try:
             attendance.record(self.clerk, appointment.appointment_id, AttendanceRequest(outcome=outcome))
         except ValidationFailed as refused:
-            if refused.details.get("field") == "outcome":  # a no-show within the grace: they may still come
+            if appointment.appointment_id in self.recorded:  # a second mark is a correction: it needs a reason
+                assert refused.details.get("field") in {"reason", "outcome"}
+            elif refused.details.get("field") == "outcome":  # a no-show within the grace: they may still come
                 assert outcome == "no_show" and clock.now() < late_from(appointment.start, find_directorate(appointment.directorate).grace_minutes)
             else:
                 assert clock.now() < appointment.start  # not started yet
             return
         except AppointmentFinal:
-            assert appointment.appointment_id in self.recorded  # recorded once only
+            assert appointment.appointment_id in self.recorded  # past the week in which a mark may be corrected
             return
         assert appointment.appointment_id not in self.recorded and clock.now() >= appointment.start
         self.recorded[appointment.appointment_id] = outcome
