@@ -50,6 +50,8 @@ class Settings:
     notification_email_per_second: float = 0.0
     # The SES configuration set every email is sent with (empty: none; chalicelib/resources.py).
     email_configuration_set: str = ""
+    # The KMS key that signs receipts (its ARN in AWS, its id locally; chalicelib/resources.py).
+    receipt_signing_key_id: str = ""
 
     @property
     def issuer(self) -> str:
@@ -93,6 +95,7 @@ def get_settings() -> Settings:
         edevlet_redirect_uri=env.get("EDEVLET_REDIRECT_URI", ""),
         portal_url=(env.get("PORTAL_URL") or DEFAULT_PORTAL_URL).rstrip("/"),
         email_configuration_set=env.get("EMAIL_CONFIGURATION_SET", ""),
+        receipt_signing_key_id=env.get("RECEIPT_SIGNING_KEY_ID", ""),
         rate_limits=RateLimits.from_environment(env),
         notification_max_attempts=max(1, int(env.get("NOTIFICATION_MAX_ATTEMPTS", "5"))),
         notification_sms_per_second=float(env.get("NOTIFICATION_SMS_PER_SECOND", "0")),
