@@ -11,6 +11,7 @@ catalogue hold them (Latin script, Turkish letters)."""
 
 from __future__ import annotations
 
+import base64
 import io
 from dataclasses import dataclass
 from datetime import datetime
@@ -107,8 +108,6 @@ def _qr_png(token: str) -> io.BytesIO:
     """The token as a QR code (error correction M: survives a crease or a smudge)."""
     import segno
 
-    image = io.BytesIO()
-    segno.make_qr(token, error="m").save(image, kind="png", scale=8, border=4)
-    image.seek(0)
-    return image
+    uri = segno.make_qr(token, error="m").png_data_uri(scale=8, border=4)  # "data:image/png;base64,…"
+    return io.BytesIO(base64.b64decode(uri.split(",", 1)[1]))
 
