@@ -47,5 +47,5 @@ def check_receipt(request: WebRequest) -> WebResponse:
         request, "staff_receipt.html", result=result, genuine=True, holder=holder,
         directorate_name=directorate.name if directorate else result.directorate,
         service_name=service.name_in(request.language) if service else (holder.service if holder else ""),
-        status=text(status_key, request.language) if status_key in MESSAGES else (holder.status if holder else ""),
+        status_name=text(status_key, request.language) if status_key in MESSAGES else (holder.status if holder else ""),
     )

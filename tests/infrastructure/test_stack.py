@@ -349,9 +349,10 @@ def test_the_local_stack_provisions_the_same_secrets(synthesized, local):
 
 
 def test_the_receipt_key_is_an_asymmetric_signing_key_with_its_alias_retained_and_named_to_the_functions(synthesized):
-    keys = synthesized.of_type("AWS::KMS::Key")
+    keys = synthesized.of_type("AWS::KMS::Key")  # signing keys, and those encrypting topics
     described = {definition.name: definition for definition in synthesized.resources.signing_keys}
-    assert receipt_signing_key_name() in described and len(keys) == len(described)
+    signing = [k for k in keys.values() if k["Properties"].get("KeyUsage") == "SIGN_VERIFY"]
+    assert receipt_signing_key_name() in described and len(signing) == len(described)
     aliases = {a["Properties"]["AliasName"]: a["Properties"]["TargetKeyId"] for a in synthesized.of_type("AWS::KMS::Alias").values()}
     for name, definition in described.items():
         logical_id = synthesized.stack.get_logical_id(synthesized.stack.signing_keys[name].node.default_child)
