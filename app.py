@@ -7,7 +7,7 @@ everything else lives in `chalicelib/` (endpoints in `chalicelib/api`, use cases
 
 from chalice import Chalice
 
-from chalicelib.api import accounts, admin, assignment, booking, catalogue, corrections, mfa, profile, staff
+from chalicelib.api import accounts, admin, assignment, booking, catalogue, corrections, mfa, profile, receipts, staff
 from chalicelib.api.http import HttpApi
 from chalicelib.services import attendance as attendance_jobs
 from chalicelib.services import assignment as assigner
@@ -21,6 +21,7 @@ from chalicelib.web import admin as web_admin
 from chalicelib.web import common, console, edevlet, pages
 from chalicelib.web import notification_language as web_language
 from chalicelib.web import corrections as web_corrections
+from chalicelib.web import receipts as web_receipts
 from chalicelib.web import second_factor as web_second_factor
 from chalicelib.web.frame import Portal
 from chalicelib.web.render import stylesheet
@@ -56,6 +57,7 @@ api.post("/v1/appointments", booking.book)
 api.get("/v1/appointments/{appointment_id}", booking.get_appointment)
 api.delete("/v1/appointments/{appointment_id}", booking.cancel_appointment)
 api.patch("/v1/appointments/{appointment_id}", booking.change_appointment)
+api.get("/v1/appointments/{appointment_id}/receipt.pdf", receipts.receipt_pdf)
 api.post("/v1/assignment-requests", assignment.request_assignment)
 api.get("/v1/assignment-requests/{request_id}", assignment.get_assignment_request)
 api.delete("/v1/assignment-requests/{request_id}", assignment.withdraw_assignment_request)
@@ -71,6 +73,7 @@ api.post("/v1/staff/appointments/{appointment_id}/attendance", staff.record_atte
 api.post("/v1/staff/appointments/{appointment_id}/follow-up", corrections.issue_follow_up)
 api.put("/v1/staff/applicants/{applicant_id}/lock", corrections.change_lock)
 api.post("/v1/staff/directorates/{directorate_id}/closures", assignment.close_day)
+api.post("/v1/staff/receipts/verify", receipts.verify_receipt)
 
 # Admin
 api.post("/v1/admin/residents", admin.import_residents)
@@ -103,6 +106,7 @@ portal.page("/appointments", pages.my_appointments)
 portal.page("/appointments/{appointment_id}", pages.appointment)
 portal.page("/appointments/{appointment_id}/invite.ics", pages.invitation)
 portal.page("/appointments/{appointment_id}/give-back", web_corrections.give_back, methods=("GET", "POST"))
+portal.page("/appointments/{appointment_id}/receipt.pdf", web_receipts.receipt_pdf)
 portal.page("/book", pages.choose_service)
 portal.page("/book/directorate", pages.choose_directorate)
 portal.page("/book/day", pages.choose_day)
@@ -119,6 +123,7 @@ portal.page("/staff/appointments/{appointment_id}/lock", web_corrections.staff_l
 portal.page("/staff/applicants", console.staff_find_applicant, methods=("GET", "POST"))
 portal.page("/staff/applicants/{applicant_id}", console.staff_applicant, methods=("GET", "POST"))
 portal.page("/staff/applicants/{applicant_id}/release", console.staff_release, methods=("GET", "POST"))
+portal.page("/staff/receipts", web_receipts.check_receipt, methods=("GET", "POST"))
 portal.page("/book/check", pages.check_answers, methods=("GET", "POST"))
 portal.page("/admin", web_admin.home)
 portal.page("/admin/directorates/{directorate_id}", web_admin.directorate)

@@ -11,7 +11,8 @@ Field rules come from `chalicelib/domain/identity.py`, so a rule is written once
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+import dataclasses
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, StringConstraints, field_validator
 
@@ -659,3 +660,58 @@ class Page(list):
     def __init__(self, items: list[Any], next_cursor: str | None) -> None:
         super().__init__(items)
         self.next_cursor = next_cursor
+
+
+# --- Receipts (issue 12, item 10) -------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class FileDownload:
+    """An answer that is a file, not JSON: its bytes, served with `media_type` and offered for
+    saving under `filename` (chalicelib/api/http.py; the OpenAPI document names the media type)."""
+
+    content: bytes
+    filename: str
+    media_type: ClassVar[str] = "application/octet-stream"
+
+
+class PdfDownload(FileDownload):
+    media_type: ClassVar[str] = "application/pdf"
+
+
+class ReceiptCheckRequest(Strict):
+    """What the receipt's QR code holds, as a scanner (it types like a keyboard) or a person
+    entered it."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, json_schema_extra={"examples": [{"code": "eyJhbGciOiJFUzI1NiJ9.eyJhcHQiOi….MEUCIQ…"}]})
+
+    code: Annotated[str, StringConstraints(min_length=1, max_length=2000)]
+
+
+class ReceiptHolder(BaseModel):
+    """Whose appointment it is, as the service holds it now: for staff of the appointment's
+    directorate (and admins), to compare with the identity document in front of them."""
+
+    applicant_id: str
+    given_name: str
+    family_name: str
+    masked_document: str
+    reference: str
+    service: str
+    status: str
+
+
+class ReceiptGenuine(BaseModel):
+    valid: Literal[True] = True
+    appointment_id: str
+    directorate: str
+    start: IstanbulTime
+    issued_at: IstanbulTime
+    masked_document: str = Field(description="As printed on the receipt (the token carries it)")
+    holder: ReceiptHolder | None = Field(
+        default=None, description="Only for staff of the appointment's directorate, and admins; the read is audited"
+    )
+
+
+class ReceiptNotGenuine(BaseModel):
+    valid: Literal[False] = False

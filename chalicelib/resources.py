@@ -198,12 +198,31 @@ class SecretDefinition:
 
 
 @dataclass(frozen=True)
+class SigningKeyDefinition:
+    """An asymmetric KMS key the application signs with (its private half never leaves KMS).
+
+    The receipt key signs the token in a receipt's QR code (`chalicelib/services/receipts.py`):
+    KMS `Sign` when a receipt is issued; `GetPublicKey` once per process, after which tokens
+    are verified in the function without a call to KMS. ECC_NIST_P256 with ECDSA_SHA_256 is
+    JOSE's ES256: a 64-byte signature keeps the QR code small. In AWS the key is retained when
+    the stack lets go of it (receipts already handed out stay verifiable); locally the emulator
+    creates the same key spec (moto signs and verifies ECDSA_SHA_256 with RAW messages)."""
+
+    name: str  # the alias, without "alias/": the CDK construct id and the key's alias
+    description: str
+    key_spec: str = "ECC_NIST_P256"
+    key_usage: str = "SIGN_VERIFY"
+    signing_algorithm: str = "ECDSA_SHA_256"
+
+
+@dataclass(frozen=True)
 class Resources:
     tables: tuple[TableDefinition, ...]
     user_pool: UserPoolDefinition
     messaging: MessagingDefinition
     queues: tuple[QueueDefinition, ...] = field(default=())
     secrets: tuple[SecretDefinition, ...] = field(default=())
+    signing_keys: tuple[SigningKeyDefinition, ...] = field(default=())
 
 
 def resources(email_sender: str = "no-reply@randevu.example.org", sms_sender_id: str = "GOCIDARESI") -> Resources:
@@ -228,7 +247,18 @@ def resources(email_sender: str = "no-reply@randevu.example.org", sms_sender_id:
                 "The key a guardian's dependants' opaque ids are derived with (HMAC-SHA256 of the document number); the generated value serves as is.",
             ),
         ),
+        signing_keys=(
+            SigningKeyDefinition(
+                receipt_signing_key_name(),
+                "Signs the token in an appointment receipt's QR code; staff verify it at the door.",
+            ),
+        ),
     )
+
+
+def receipt_signing_key_name() -> str:
+    """The KMS key (its alias) that signs appointment receipts."""
+    return f"{resource_prefix()}-receipts"
 
 
 def notifications_queue_name() -> str:

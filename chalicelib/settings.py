@@ -54,6 +54,8 @@ class Settings:
     # A place given back returns to the pool at a random moment this many minutes after its
     # release (env PLACE_RETURN_DELAY_MINUTES="low-high", default 15-90; domain/giving_back.py).
     place_return_delay: ReturnDelay = ReturnDelay()
+    # The KMS key that signs receipts (its ARN in AWS, its id locally; chalicelib/resources.py).
+    receipt_signing_key_id: str = ""
 
     @property
     def issuer(self) -> str:
@@ -103,6 +105,7 @@ def get_settings() -> Settings:
         edevlet_redirect_uri=env.get("EDEVLET_REDIRECT_URI", ""),
         portal_url=(env.get("PORTAL_URL") or DEFAULT_PORTAL_URL).rstrip("/"),
         email_configuration_set=env.get("EMAIL_CONFIGURATION_SET", ""),
+        receipt_signing_key_id=env.get("RECEIPT_SIGNING_KEY_ID", ""),
         rate_limits=RateLimits.from_environment(env),
         notification_max_attempts=max(1, int(env.get("NOTIFICATION_MAX_ATTEMPTS", "5"))),
         notification_sms_per_second=float(env.get("NOTIFICATION_SMS_PER_SECOND", "0")),

@@ -15,6 +15,7 @@ from chalicelib.adapters import dynamo
 from chalicelib.adapters.cognito import CognitoAccounts
 from chalicelib.adapters.edevlet import OpenIdClient
 from chalicelib.adapters.email import EmailSender
+from chalicelib.adapters.signing import KmsSigner
 from chalicelib.adapters.sms import SmsSender
 from chalicelib.adapters.tokens import TokenVerifier
 from chalicelib.settings import family_key_secret_name, get_settings, reset_settings
@@ -58,6 +59,12 @@ def queue_url(name: str) -> str:
 
 
 @lru_cache(maxsize=1)
+def receipt_signer() -> KmsSigner:
+    """The receipt key in KMS (its public key is kept once fetched: one KMS call per process)."""
+    return KmsSigner(_client("kms"), get_settings().receipt_signing_key_id)
+
+
+@lru_cache(maxsize=1)
 def token_verifier() -> TokenVerifier:
     settings = get_settings()
     return TokenVerifier(settings.jwks_url, settings.issuer, settings.user_pool_client_id)
@@ -89,5 +96,5 @@ def reset() -> None:
     dynamo.reset()
     if "chalicelib.adapters.idempotency" in sys.modules:
         sys.modules["chalicelib.adapters.idempotency"].reset()
-    for cached in (_client, accounts, sms, email, sqs, queue_url, token_verifier, edevlet, _edevlet_client_secret, family_key):
+    for cached in (_client, accounts, sms, email, sqs, queue_url, receipt_signer, token_verifier, edevlet, _edevlet_client_secret, family_key):
         cached.cache_clear()

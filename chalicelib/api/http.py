@@ -25,7 +25,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from chalicelib.api import rate_limits
 from chalicelib.api.errors import FRAMEWORK_ERRORS, envelope, internal_error, refusal, refusal_headers
-from chalicelib.contract import Page
+from chalicelib.contract import FileDownload, Page, PdfDownload
 from chalicelib.domain.errors import DomainError, Forbidden, ValidationFailed
 from chalicelib.domain.roles import Caller, Role
 from chalicelib.observability import logger
@@ -131,6 +131,9 @@ class HttpApi:
         self._authenticate = authenticate
         self.endpoints: dict[tuple[str, str], Endpoint] = {}
         app.register_middleware(self._framework_errors_as_envelope, "http")
+        # Files the API serves (FileDownload answers) travel base64-encoded through API Gateway.
+        if PdfDownload.media_type not in app.api.binary_types:
+            app.api.binary_types.append(PdfDownload.media_type)
 
     def get(self, path: str, ep: Endpoint) -> None:
         self._register("GET", path, ep)
@@ -205,6 +208,8 @@ class HttpApi:
             else:
                 outcome = _outcome(ep, kwargs)
             _log_outcome(outcome["status"], outcome.get("error"))
+            if "file" in outcome:
+                return _file_response(outcome["file"], {**headers, **outcome.get("headers", {})})
             return _json_response(outcome["status"], outcome["body"], {**headers, **outcome.get("headers", {})})
         except DomainError as error:
             status, body = refusal(error)
@@ -238,6 +243,8 @@ def _outcome(ep: Endpoint, kwargs: dict[str, Any]) -> dict[str, Any]:
     except DomainError as error:
         status, body = refusal(error)
         return {"status": status, "body": body, "error": type(error).__name__, "headers": refusal_headers(error)}
+    if isinstance(result, FileDownload):
+        return {"status": ep.status, "body": None, "file": result}
     body = None if result is None else _serialise(ep.response_type, result)
     outcome: dict[str, Any] = {"status": ep.status, "body": body}
     if isinstance(result, Page) and result.next_cursor:
@@ -253,6 +260,21 @@ def _json_response(status: int, body: Any, headers: dict[str, str]) -> Response:
         body=json.dumps(body, ensure_ascii=False, separators=(",", ":")),
         status_code=status,
         headers={**headers, "Content-Type": "application/json; charset=utf-8"},
+    )
+
+
+def _file_response(file: FileDownload, headers: dict[str, str]) -> Response:
+    """A file answer: its bytes and media type, offered for saving, never cached."""
+    return Response(
+        body=file.content,
+        status_code=200,
+        headers={
+            **headers,
+            "Content-Type": file.media_type,
+            "Content-Disposition": f'attachment; filename="{file.filename}"',
+            "Cache-Control": "no-store",
+            "X-Content-Type-Options": "nosniff",
+        },
     )
 
 

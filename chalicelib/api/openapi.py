@@ -12,6 +12,7 @@ from pydantic.json_schema import models_json_schema
 
 from chalicelib.api.errors import ERROR_TABLE
 from chalicelib.api.http import IDEMPOTENCY_HEADER, MAX_IDEMPOTENCY_KEY, WRITE_METHODS, Endpoint
+from chalicelib.contract import FileDownload
 from chalicelib.domain.errors import Unauthenticated, ValidationFailed
 
 REF = "#/components/schemas/{model}"
@@ -71,7 +72,7 @@ def _response_model(ep: Endpoint) -> type[BaseModel] | None:
 
 def _response_schema(ep: Endpoint) -> dict[str, Any] | None:
     t = ep.response_type
-    if t is None or t is type(None):
+    if t is None or t is type(None) or (isinstance(t, type) and issubclass(t, FileDownload)):
         return None
     alternatives = _alternatives(ep)
     if alternatives:
@@ -138,7 +139,9 @@ def document(endpoints: dict[tuple[str, str], Endpoint], title: str, version: st
             operation["security"] = [{"bearer": []}]
         success: dict[str, Any] = {"description": "OK"}
         schema = _response_schema(ep)
-        if schema is not None:
+        if isinstance(ep.response_type, type) and issubclass(ep.response_type, FileDownload):
+            success["content"] = {ep.response_type.media_type: {"schema": {"type": "string", "format": "binary"}}}
+        elif schema is not None:
             success["content"] = {"application/json": {"schema": schema}}
         operation["responses"][str(ep.status)] = success
         operation["responses"].update(_error_responses(ep))

@@ -172,3 +172,15 @@ class PasswordPolicy:
 
 
 PASSWORD_POLICY = PasswordPolicy()
+
+
+#: How many of a document number's last characters a printed receipt or the door check shows.
+DOCUMENT_VISIBLE_CHARACTERS = 4
+DOCUMENT_MASK = "***"  # as the log formatter masks (chalicelib/observability.py): no length shown
+
+
+def mask_document_number(number: str) -> str:
+    """A document number as a receipt shows it: the mask and the last four characters
+    ("***8764"), enough for staff to compare with the document in front of them, too little to
+    be of use to anyone who finds the receipt. The length is not shown either."""
+    return DOCUMENT_MASK + number[-DOCUMENT_VISIBLE_CHARACTERS:]

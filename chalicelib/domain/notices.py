@@ -14,7 +14,8 @@ from datetime import datetime
 from chalicelib.domain.calendar import ISTANBUL
 from chalicelib.domain import sms_text
 from chalicelib.domain.catalogue import Directorate, Service
-from chalicelib.i18n import FALLBACK, LANGUAGES, MESSAGES, text
+from chalicelib.domain.documents import what_to_bring
+from chalicelib.i18n import FALLBACK, LANGUAGES, text
 
 CALENDAR_PRODUCT = "-//Migration Directorate appointments//EN"
 # The kinds of notice (their texts are `sms.<kind>`, `email.<kind>.subject`, `email.<kind>.body`).
@@ -170,8 +171,8 @@ def _summary(facts: AppointmentFacts, language: str) -> str:
 
 
 def _what_to_bring(service_code: str, language: str) -> str:
-    key = f"bring.{service_code}"
-    return text(key if key in MESSAGES else "bring.default", language)
+    """The service's documents list (`domain/documents.py`), one "- " line each."""
+    return "\n".join(f"- {line}" for line in what_to_bring(service_code, language))
 
 
 def invitation(facts: AppointmentFacts, organizer_email: str, summary: str, method: str = "REQUEST") -> bytes:

@@ -23,6 +23,9 @@ or need not reproduce is listed here rather than left out silently:
   where the stack sets six times the function timeout; encryption, TLS-only access and the
   dead-letter queues' 14-day retention (the emulator's default applies); and the alarm on a
   non-empty dead-letter queue (no CloudWatch locally: look into the dead-letter queue instead).
+- signing keys: each is created with its key spec, usage and alias (moto signs and verifies
+  ECDSA_SHA_256 over RAW messages, as KMS does); not reproduced: the key policy (moto grants
+  every caller) and deletion protection;
 - email: the sender's address is verified (in AWS: a domain identity with DKIM when one is
   configured); the configuration set, the feedback topic and the event destination are created,
   but moto never publishes bounces or complaints to it: a test publishes SES-shaped events to
@@ -45,7 +48,7 @@ from typing import Any
 import boto3
 
 from chalicelib.domain.identity import PasswordPolicy
-from chalicelib.resources import MessagingDefinition, QueueDefinition, Resources, UserPoolDefinition
+from chalicelib.resources import MessagingDefinition, QueueDefinition, Resources, SigningKeyDefinition, UserPoolDefinition
 from chalicelib.settings import resource_prefix
 
 DEFAULT_REGION = "eu-central-1"
@@ -69,6 +72,7 @@ class LocalResources:
     secret_names: tuple[str, ...] = ()  # the secrets of the definitions, in their order
     email_configuration_set: str = ""
     email_feedback_topic_arn: str = ""
+    signing_key_ids: tuple[str, ...] = ()  # the signing keys of the definitions, in their order
 
     @property
     def jwks_url(self) -> str:
@@ -85,6 +89,8 @@ class LocalResources:
             "EMAIL_SENDER": self.email_sender,
             "SMS_SENDER_ID": self.sms_sender_id,
             "EMAIL_CONFIGURATION_SET": self.email_configuration_set,
+            # The receipt key (the first signing key); in AWS the stack sets the key's ARN.
+            **({"RECEIPT_SIGNING_KEY_ID": self.signing_key_ids[0]} if self.signing_key_ids else {}),
         }
 
 
@@ -97,7 +103,7 @@ def provision(
 ) -> LocalResources:
     """Create every table, the user pool with its groups and app client, the verified SES
     sender, the SNS SMS settings, the queues of `resources`, each with its dead-letter
-    queue, and its secrets, at `endpoint_url`.
+    queue, its secrets and its signing keys, at `endpoint_url`.
 
     `session` supplies credentials and region (any credentials do for the emulator); without
     one, a session with dummy credentials is used. `region` overrides the session's region.
@@ -133,6 +139,8 @@ def provision(
             Description=secret.description,
             SecretString=secrets.get_random_password(PasswordLength=40, ExcludePunctuation=True)["RandomPassword"],
         )
+    kms = client("kms")
+    signing_key_ids = tuple(_create_signing_key(kms, key) for key in resources.signing_keys)
 
     return LocalResources(
         endpoint_url=endpoint_url,
@@ -149,7 +157,17 @@ def provision(
         secret_names=tuple(secret.name for secret in resources.secrets),
         email_configuration_set=messaging.email_configuration_set,
         email_feedback_topic_arn=feedback_topic_arn,
+        signing_key_ids=signing_key_ids,
     )
+
+
+def _create_signing_key(kms: Any, definition: SigningKeyDefinition) -> str:
+    """An asymmetric key of the definition's spec and usage, with its alias; its key id."""
+    key_id = kms.create_key(
+        KeySpec=definition.key_spec, KeyUsage=definition.key_usage, Description=definition.description
+    )["KeyMetadata"]["KeyId"]
+    kms.create_alias(AliasName=f"alias/{definition.name}", TargetKeyId=key_id)
+    return key_id
 
 
 def _create_email_feedback(ses: Any, sns: Any, messaging: MessagingDefinition) -> str:

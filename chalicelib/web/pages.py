@@ -30,6 +30,7 @@ from chalicelib.contract import (
 from chalicelib.clock import clock
 from chalicelib.domain.calendar import ISTANBUL
 from chalicelib.domain.catalogue import find_directorate, find_service
+from chalicelib.domain.documents import what_to_bring
 from chalicelib.domain.errors import DomainError, ValidationFailed
 from chalicelib.domain.roles import Caller, Role
 from chalicelib.i18n import MESSAGES, text
@@ -347,7 +348,8 @@ def appointment(request: WebRequest, appointment_id: str) -> WebResponse:
     found = booking.get_appointment(caller, appointment_id)
     directorate = find_directorate(found.directorate)
     return render(request, "appointment.html", appointment=found, service=find_service(found.service), grace=directorate.grace_minutes if directorate else None,
-                  can_give_back=Role.APPLICANT in caller.roles and giving_back_pages.can_give_back(found), given_back=request.query.get("given_back") == "1")
+                  can_give_back=Role.APPLICANT in caller.roles and giving_back_pages.can_give_back(found), given_back=request.query.get("given_back") == "1",
+                  bring=what_to_bring(found.service, request.language), can_download_receipt=Role.APPLICANT in caller.roles)
 
 
 def invitation(request: WebRequest, appointment_id: str) -> WebResponse:

@@ -38,6 +38,7 @@ import aws_cdk as cdk
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_sqs as sqs
 from aws_cdk import custom_resources as cr
@@ -55,9 +56,11 @@ from chalicelib.resources import (
     QueueDefinition,
     Resources,
     SecretDefinition,
+    SigningKeyDefinition,
     TableDefinition,
     UserPoolDefinition,
     edevlet_client_secret_name,
+    receipt_signing_key_name,
 )
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -288,6 +291,7 @@ class AppointmentsStack(cdk.Stack):
         self.email_identity = self.email.identity
         self.sms_settings = self._sms_settings()
         self.secrets = {definition.name: self._secret(definition) for definition in resources.secrets}
+        self.signing_keys = {definition.name: self._signing_key(definition) for definition in resources.signing_keys}
 
         stage_config = read_chalice_stage_config(Path(source_dir), chalice_stage)
         stage_config["api_gateway_stage"] = deployment.stage_name or stage_config.get("api_gateway_stage", "api")
@@ -310,7 +314,7 @@ class AppointmentsStack(cdk.Stack):
             self, "FunctionRoles", prefix=prefix, tables=self.tables,
             table_indexes={t.short_name: tuple(i.name for i in t.global_indexes) for t in resources.tables},
             user_pool=self.user_pool, email_identity=self.email_identity, queues=self.queues, secrets=self.secrets,
-            email_configuration_set_arn=self.email.configuration_set_arn,
+            email_configuration_set_arn=self.email.configuration_set_arn, keys=self.signing_keys,
         )
         self.chalice = self._chalice(Path(source_dir), stage_config, log_level)
         # The public edge, the workers' limits, alarms and logs (edge.py, workers.py, monitoring.py).
@@ -421,6 +425,22 @@ class AppointmentsStack(cdk.Stack):
             removal_policy=cdk.RemovalPolicy.RETAIN,
         )
 
+    # -- KMS: signing keys -------------------------------------------------------------------
+
+    def _signing_key(self, definition: SigningKeyDefinition) -> kms.Key:
+        """An asymmetric key of the definition's spec (the private half never leaves KMS), with
+        its alias; retained when the stack lets go of it, so that receipts already handed out
+        stay verifiable. Asymmetric keys have no automatic rotation."""
+        return kms.Key(
+            self,
+            f"Key-{definition.name.removeprefix(self.prefix + '-')}",
+            alias=f"alias/{definition.name}",
+            description=definition.description,
+            key_spec=getattr(kms.KeySpec, definition.key_spec),
+            key_usage=getattr(kms.KeyUsage, definition.key_usage),
+            removal_policy=cdk.RemovalPolicy.RETAIN,
+        )
+
     # -- SQS --------------------------------------------------------------------------------
 
     def _queue(self, definition: QueueDefinition, dead_letter_queue: sqs.Queue, lambda_timeout: int) -> sqs.Queue:
@@ -505,6 +525,8 @@ class AppointmentsStack(cdk.Stack):
         dynamic_environment = {
             "USER_POOL_ID": self.user_pool.user_pool_id,
             "USER_POOL_CLIENT_ID": self.user_pool_client.user_pool_client_id,
+            **({"RECEIPT_SIGNING_KEY_ID": self.signing_keys[receipt_signing_key_name()].key_arn}
+               if receipt_signing_key_name() in self.signing_keys else {}),
         }
         for function_id in _resources_of_type(template, "AWS::Serverless::Function"):
             function = chalice.get_resource(function_id)

@@ -40,12 +40,18 @@ import jsii
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_ses as ses
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
-from chalicelib.resources import assignments_queue_name, edevlet_client_secret_name, notifications_queue_name
+from chalicelib.resources import (
+    assignments_queue_name,
+    edevlet_client_secret_name,
+    notifications_queue_name,
+    receipt_signing_key_name,
+)
 from chalicelib.settings import family_key_secret_name
 
 API_HANDLER = "api_handler"  # the name Chalice gives the function that serves the REST API
@@ -110,6 +116,7 @@ class FunctionAccess:
     sends_to: frozenset[str] = frozenset()  # queue names
     reads_from: str | None = None  # the queue of its SQS event source
     secrets: frozenset[str] = frozenset()  # secret names (GetSecretValue)
+    keys: Mapping[str, frozenset[str]] = field(default_factory=dict)  # KMS key name -> actions (Sign, ...)
 
 
 T = TableAccess.of
@@ -151,6 +158,8 @@ def function_access() -> dict[str, FunctionAccess]:
             email=True,  # the email code of an e-Devlet sign-in's contact details
             sends_to=frozenset({notifications, assignments}),
             secrets=frozenset({edevlet_client_secret_name(), family_key_secret_name()}),  # e-Devlet's token endpoint; dependants' ids
+            # Receipts: Sign when one is issued; GetPublicKey once per process to verify them.
+            keys={receipt_signing_key_name(): frozenset({"Sign", "GetPublicKey"})},
         ),
         "deliver_notifications": FunctionAccess(
             tables={
@@ -254,6 +263,7 @@ class FunctionRoles(Construct):
         secrets: Mapping[str, secretsmanager.Secret],
         access: Mapping[str, FunctionAccess] | None = None,
         email_configuration_set_arn: str | None = None,
+        keys: Mapping[str, kms.Key] | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         self.prefix = prefix
@@ -263,8 +273,9 @@ class FunctionRoles(Construct):
         self.roles: dict[str, iam.Role] = {}
         self.log_groups: dict[str, str] = {}  # function -> the log group it writes to
         self._names_by_logical_id: dict[str, str] = {}
+        self.keys = dict(keys or {})
         for function, granted in self.access.items():
-            check_access(function, granted, tables, table_indexes, queues, secrets)
+            check_access(function, granted, tables, table_indexes, queues, secrets, self.keys)
             self.roles[function] = self._role(function, granted, tables, user_pool, email_identity, queues, secrets)
 
     def _role(self, function, granted, tables, user_pool, email_identity, queues, secrets) -> iam.Role:
@@ -311,6 +322,10 @@ class FunctionRoles(Construct):
             role.add_to_policy(iam.PolicyStatement(
                 actions=["secretsmanager:GetSecretValue"], resources=[secrets[secret_name].secret_arn]
             ))
+        for key_name, actions in sorted(granted.keys.items()):
+            role.add_to_policy(iam.PolicyStatement(
+                actions=[f"kms:{a}" for a in sorted(actions)], resources=[self.keys[key_name].key_arn]
+            ))
         return role
 
     def use_log_group(self, function: str, log_group_name: str) -> None:
@@ -354,7 +369,7 @@ class _LogGroupArn:
         )
 
 
-def check_access(function, granted, tables, table_indexes, queues, secrets) -> None:
+def check_access(function, granted, tables, table_indexes, queues, secrets, keys=None) -> None:
     unknown = set(granted.tables) - set(tables)
     if unknown:
         raise ValueError(f"{function}: no table {sorted(unknown)} in the stack")
@@ -370,6 +385,8 @@ def check_access(function, granted, tables, table_indexes, queues, secrets) -> N
         raise ValueError(f"{function}: no queue {sorted(queue_names - set(queues))} in the stack")
     if set(granted.secrets) - set(secrets):
         raise ValueError(f"{function}: no secret {sorted(set(granted.secrets) - set(secrets))} in the stack")
+    if set(granted.keys) - set(keys or {}):
+        raise ValueError(f"{function}: no key {sorted(set(granted.keys) - set(keys or {}))} in the stack")
     public = set(granted.cognito) & COGNITO_PUBLIC_OPERATIONS
     if public:
         raise ValueError(f"{function}: Cognito evaluates no IAM policy for {sorted(public)}")

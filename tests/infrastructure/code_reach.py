@@ -48,6 +48,7 @@ ADAPTER_CLIENTS = {
     "chalicelib.adapters.cognito.CognitoAccounts": "cognito-idp",
     "chalicelib.adapters.sms.SmsSender": "sns",
     "chalicelib.adapters.email.EmailSender": "ses",
+    "chalicelib.adapters.signing.KmsSigner": "kms",
 }
 # What a library does with our resources, keyed by the function of ours that hands it over.
 # Powertools' DynamoDB idempotency store (utilities/idempotency/persistence/dynamodb.py):

@@ -21,7 +21,7 @@ import pytest
 from aws_cdk.assertions import Template
 
 from chalicelib.adapters.tables import ALL_TABLES
-from chalicelib.resources import edevlet_client_secret_name
+from chalicelib.resources import edevlet_client_secret_name, receipt_signing_key_name
 from chalicelib.settings import family_key_secret_name
 from chalicelib.settings import resource_prefix
 from infrastructure.stacks.appointments import _PLACEHOLDER_ROLE_ARN
@@ -43,6 +43,7 @@ from tests.infrastructure.conftest import Synthesized
 # A grant, in one vocabulary for the template, the table and the code:
 # ("table", short name, action) ("index", short name, index name) ("cognito", action) ("sms",)
 # ("email",) ("send", queue name) ("consume", queue name) ("secret", name) ("logs", function name)
+# ("key", key name, action)
 Grant = tuple
 
 
@@ -62,6 +63,7 @@ def _expected(function: str, access: FunctionAccess, log_group: str, traced: boo
     grants |= {("send", queue) for queue in access.sends_to}
     grants |= {("consume", access.reads_from)} if access.reads_from else set()
     grants |= {("secret", name) for name in access.secrets}
+    grants |= {("key", name, action) for name, actions in access.keys.items() for action in actions}
     return grants
 
 
@@ -99,6 +101,7 @@ def _names(synthesized: Synthesized) -> dict[str, Grant]:
     names |= {synthesized.logical_id(table): ("table", short) for short, table in stack.tables.items()}
     names |= {synthesized.logical_id(queue): ("queue", name) for name, queue in stack.queues.items()}
     names |= {stack.get_logical_id(secret.node.default_child): ("secret", name) for name, secret in stack.secrets.items()}
+    names |= {stack.get_logical_id(key.node.default_child): ("key", name) for name, key in stack.signing_keys.items()}
     return names
 
 
@@ -144,6 +147,10 @@ def _grant(service: str, action: str, resource: Any, names: dict[str, Grant]) ->
     if service == "secretsmanager" and action == "GetSecretValue":
         kind, secret = names[resource["Ref"]]
         return ("secret", secret)
+    if service == "kms" and action in ("Sign", "GetPublicKey"):
+        kind, key = names[resource["Fn::GetAtt"][0]]
+        assert kind == "key" and resource["Fn::GetAtt"][1] == "Arn", text
+        return ("key", key, action)
     if service == "logs" and action in ("CreateLogGroup", "CreateLogStream", "PutLogEvents"):
         tail = resource["Fn::Join"][1][-1]
         assert tail.startswith(":log-group:") and tail.endswith(":*") and tail.count("*") == 1, text
@@ -299,6 +306,8 @@ _SECRET_READERS = {
     "chalicelib.wiring._edevlet_client_secret": edevlet_client_secret_name(),
     "chalicelib.wiring.family_key": family_key_secret_name(),
 }
+# Which KMS key a function uses: the wiring function that builds the adapter holding it.
+_KEY_HOLDERS = {"chalicelib.wiring.receipt_signer": receipt_signing_key_name()}
 
 
 def _used(function: str, reach: Reach) -> set[Grant]:
@@ -325,6 +334,10 @@ def _used(function: str, reach: Reach) -> set[Grant]:
             secrets = {name for qn, name in _SECRET_READERS.items() if qn in reach.functions}
             assert secrets, (function, "reads a secret the reading cannot name")
             used |= {("secret", name) for name in secrets}
+        elif service == "kms" and operation in ("Sign", "GetPublicKey"):
+            keys = {name for qn, name in _KEY_HOLDERS.items() if qn in reach.functions}
+            assert keys, (function, "uses a KMS key the reading cannot name")
+            used |= {("key", name, operation) for name in keys}
         else:
             raise AssertionError(f"{function} calls {service}:{operation}, which no grant vocabulary covers yet")
     return used

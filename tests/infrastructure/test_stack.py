@@ -31,6 +31,7 @@ from chalicelib.resources import (  # noqa: E402
     Resources,
     TableDefinition,
     edevlet_client_secret_name,
+    receipt_signing_key_name,
     notifications_queue_name,
 )
 from tests.aws import fresh_account_session  # noqa: E402
@@ -355,6 +356,40 @@ def test_the_local_stack_provisions_the_same_secrets(synthesized, local):
     listed = session.client("secretsmanager", endpoint_url=endpoint_url).list_secrets()["SecretList"]
     assert sorted(s["Name"] for s in listed) == sorted(d.name for d in synthesized.resources.secrets)
     assert provisioned.secret_names == tuple(d.name for d in synthesized.resources.secrets)
+
+
+# -- signing keys ---------------------------------------------------------------------------
+
+
+def test_the_receipt_key_is_an_asymmetric_signing_key_with_its_alias_retained_and_named_to_the_functions(synthesized):
+    keys = synthesized.of_type("AWS::KMS::Key")  # signing keys, and those encrypting topics
+    described = {definition.name: definition for definition in synthesized.resources.signing_keys}
+    signing = [k for k in keys.values() if k["Properties"].get("KeyUsage") == "SIGN_VERIFY"]
+    assert receipt_signing_key_name() in described and len(signing) == len(described)
+    aliases = {a["Properties"]["AliasName"]: a["Properties"]["TargetKeyId"] for a in synthesized.of_type("AWS::KMS::Alias").values()}
+    for name, definition in described.items():
+        logical_id = synthesized.stack.get_logical_id(synthesized.stack.signing_keys[name].node.default_child)
+        key = keys[logical_id]
+        assert key["Properties"]["KeySpec"] == definition.key_spec == "ECC_NIST_P256"
+        assert key["Properties"]["KeyUsage"] == definition.key_usage == "SIGN_VERIFY"
+        assert key["DeletionPolicy"] == "Retain"
+        assert aliases[f"alias/{name}"] == {"Fn::GetAtt": [logical_id, "Arn"]}
+    receipt_key = synthesized.stack.get_logical_id(synthesized.stack.signing_keys[receipt_signing_key_name()].node.default_child)
+    for name, function in _functions(synthesized).items():
+        assert function["Properties"]["Environment"]["Variables"]["RECEIPT_SIGNING_KEY_ID"] == {"Fn::GetAtt": [receipt_key, "Arn"]}, name
+    # Who may sign with it and read its public key: tests/infrastructure/test_permissions.py.
+
+
+def test_the_local_stack_provisions_the_same_signing_keys(synthesized, local):
+    session, provisioned, endpoint_url = local
+    kms = session.client("kms", endpoint_url=endpoint_url)
+    assert len(provisioned.signing_key_ids) == len(synthesized.resources.signing_keys)
+    for key_id, definition in zip(provisioned.signing_key_ids, synthesized.resources.signing_keys):
+        metadata = kms.describe_key(KeyId=f"alias/{definition.name}")["KeyMetadata"]
+        assert metadata["KeyId"] == key_id
+        assert (metadata["KeySpec"], metadata["KeyUsage"]) == (definition.key_spec, definition.key_usage)
+        assert definition.signing_algorithm in metadata["SigningAlgorithms"]
+    assert provisioned.environment()["RECEIPT_SIGNING_KEY_ID"] == provisioned.signing_key_ids[0]
 
 
 # -- queues -------------------------------------------------------------------------------
