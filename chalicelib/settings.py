@@ -10,7 +10,10 @@ import os
 from dataclasses import dataclass
 from functools import lru_cache
 
+from datetime import timedelta
+
 from chalicelib.domain.demand import DemandPolicy
+from chalicelib.domain.kept_back import ReleasePolicy
 from chalicelib.domain.limits import RateLimits
 
 DEFAULT_PREFIX = "md-appointments"
@@ -50,6 +53,9 @@ class Settings:
     notification_email_per_second: float = 0.0
     # The SES configuration set every email is sent with (empty: none; chalicelib/resources.py).
     email_configuration_set: str = ""
+    # When a day's unused kept-back places go to the public: `lead` before its first slot, at a
+    # random moment in the `window` before that (env KEPT_BACK_RELEASE_LEAD_HOURS, _WINDOW_HOURS).
+    kept_back_release: ReleasePolicy = ReleasePolicy()
 
     @property
     def issuer(self) -> str:
@@ -97,6 +103,10 @@ def get_settings() -> Settings:
         notification_max_attempts=max(1, int(env.get("NOTIFICATION_MAX_ATTEMPTS", "5"))),
         notification_sms_per_second=float(env.get("NOTIFICATION_SMS_PER_SECOND", "0")),
         notification_email_per_second=float(env.get("NOTIFICATION_EMAIL_PER_SECOND", "0")),
+        kept_back_release=ReleasePolicy(
+            lead=timedelta(hours=float(env.get("KEPT_BACK_RELEASE_LEAD_HOURS", "24"))),
+            window=timedelta(hours=float(env.get("KEPT_BACK_RELEASE_WINDOW_HOURS", "6"))),
+        ),
         demand=DemandPolicy(
             lookahead_days=int(env.get("DEMAND_LOOKAHEAD_DAYS", DemandPolicy.lookahead_days)),
             assign_below_free_share=float(env.get("DEMAND_ASSIGN_BELOW_FREE_SHARE", DemandPolicy.assign_below_free_share)),

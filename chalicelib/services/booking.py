@@ -12,13 +12,14 @@ from __future__ import annotations
 import base64
 import json
 import uuid
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactGet
 
 from chalicelib.adapters.dynamo import NamedTransaction, connection
-from chalicelib.adapters.tables import Applicant, Appointment, DemandMode, Notification, Slot
+from chalicelib.adapters.tables import Applicant, Appointment, DemandMode, DirectorateDay, Notification, Slot
 from chalicelib.contract import Page
 from chalicelib.contract import (
     AppointmentOut,
@@ -31,10 +32,11 @@ from chalicelib.contract import (
     SlotOut,
 )
 from chalicelib.clock import clock
-from chalicelib.domain import booking, calendar, reminders
+from chalicelib.domain import booking, calendar, kept_back, reminders
 from chalicelib.domain.attendance import CONFIRMED
 from chalicelib.domain.catalogue import Directorate, Service, find_directorate, find_service
 from chalicelib.domain.errors import AppointmentFinal, LockedOut, NotFound, SlotFull, ValidationFailed
+from chalicelib.domain.kept_back import INTERNAL, PUBLIC
 from chalicelib.domain.lockout import lock_after_booking, require_not_locked
 from chalicelib.domain.roles import Caller, Role
 from chalicelib import observability
@@ -42,6 +44,7 @@ from chalicelib.observability import logger
 from chalicelib.services import audit, demand, notifications
 from chalicelib.services.accounts import ACTIVE
 from chalicelib.services.auth import staff_directorate
+from chalicelib.services.people import OFFLINE
 from chalicelib.services.registry import residency_of
 from chalicelib.settings import get_settings
 
@@ -49,47 +52,68 @@ CAPACITY_CHANGED = "slot.capacity_changed"  # the audit action of an administrat
 
 
 def availability(caller: Caller, query: AvailabilityQuery) -> Availability:
-    """The bookable slots of a directorate for a service: one Query for the whole page."""
+    """The bookable slots of a directorate for a service: one Query for the whole page. Public
+    places only: kept-back places are never offered online (domain/kept_back.py)."""
     directorate = find_directorate(query.directorate)
     service = find_service(query.service)
     assert directorate is not None and service is not None  # validated by the query model
-    now = clock.now()
-    window = booking.booking_window(clock.today(), get_settings().slot_horizon_days)
-    asked_from = query.from_ or clock.today()
-    first = max(asked_from, window.first_day)  # the days asked for, within the booking window
-    slots = []
-    if first <= window.last_day and service.code in directorate.services:
-        last = min(asked_from + timedelta(days=query.days - 1), window.last_day)
-        items = Slot.query(
-            directorate.id,
-            Slot.start.between(first.isoformat(), f"{last.isoformat()}T99:99"),
-            filter_condition=Slot.services.contains(service.code) & (Slot.is_open == True),  # noqa: E712
-        )
-        for item in items:
-            state = slot_state(item)
-            if state.start > now and state.remaining > 0:
-                slots.append(
-                    SlotOut(
-                        slot_id=calendar.slot_id_for(directorate.id, state.start),
-                        start=state.start,
-                        end=state.end,
-                        remaining=state.remaining,
-                    )
-                )
+    slots = [
+        SlotOut(slot_id=calendar.slot_id_for(directorate.id, state.start), start=state.start, end=state.end, remaining=state.remaining)
+        for state in coming_slots(directorate, service, query.from_, query.days)
+        if state.remaining > 0
+    ]
     mode = demand.current_mode(directorate.id, service.code)
     return Availability(mode=mode.value, directorate=directorate.id, service=service.code, slots=slots)
 
 
-def book(caller: Caller, request: BookingRequest) -> AppointmentOut:
+def coming_slots(directorate: Directorate, service: Service, from_: date | None, days: int) -> list[booking.SlotState]:
+    """The open slots offering `service` in the days asked for, within the booking window and
+    still ahead (whatever places they have left: the caller says which kind it offers)."""
     now = clock.now()
-    parsed = calendar.parse_slot_id(request.slot_id)
+    window = booking.booking_window(clock.today(), get_settings().slot_horizon_days)
+    asked_from = from_ or clock.today()
+    first = max(asked_from, window.first_day)  # the days asked for, within the booking window
+    if first > window.last_day or service.code not in directorate.services:
+        return []
+    last = min(asked_from + timedelta(days=days - 1), window.last_day)
+    items = Slot.query(
+        directorate.id,
+        Slot.start.between(first.isoformat(), f"{last.isoformat()}T99:99"),
+        filter_condition=Slot.services.contains(service.code) & (Slot.is_open == True),  # noqa: E712
+    )
+    return [state for state in map(slot_state, items) if state.start > now]
+
+
+@dataclass(frozen=True)
+class Booker:
+    """Who books: the person themselves online (no channel), or the phone line or the counter
+    for them (`channel`), which may take a kept-back place."""
+
+    actor_id: str
+    actor_role: str
+    channel: str | None = None  # None: online | "phone" | "counter"
+
+    @property
+    def assisted(self) -> bool:
+        return self.channel is not None
+
+
+def book(caller: Caller, request: BookingRequest) -> AppointmentOut:
+    return book_for(caller.account_id, request.slot_id, request.service, Booker(caller.account_id, Role.APPLICANT.value))
+
+
+def book_for(applicant_id: str, slot_id: str, service_code: str, booker: Booker) -> AppointmentOut:
+    """The one booking path, online and assisted: the same reads, rules (province, eligibility,
+    30-day lock, finality, demand mode) and transaction; only the kind of place differs."""
+    now = clock.now()
+    parsed = calendar.parse_slot_id(slot_id)
     directorate = find_directorate(parsed[0]) if parsed else None
     if parsed is None or directorate is None:
         raise ValidationFailed("This time slot does not exist.", field="slot_id")
-    service = find_service(request.service)
+    service = find_service(service_code)
     assert service is not None  # validated by the request model
     slot_key = calendar.wall_time(parsed[1])
-    applicant, slot, mode = _read_for_booking(caller.account_id, directorate.id, slot_key, service.code)
+    applicant, slot, mode = _read_for_booking(applicant_id, directorate.id, slot_key, service.code)
     if applicant is None:
         raise NotFound("No applicant profile belongs to this account.")
     bookable = booking.check_booking(
@@ -101,12 +125,16 @@ def book(caller: Caller, request: BookingRequest) -> AppointmentOut:
         mode=demand.mode_of(mode),
         now=now,
         window=booking.booking_window(clock.today(), get_settings().slot_horizon_days),
+        assisted=booker.assisted,
     )
-    appointment = new_appointment(applicant, slot, service, bookable.start, now)
+    place = booking.place_to_take(bookable, booker.assisted)
+    appointment = new_appointment(applicant, slot, service, bookable.start, now, place=place, channel=booker.channel)
+    facts = {"channel": booker.channel, "place": place} if booker.assisted else None
     write = NamedTransaction()
     try:
         with write:
-            notices = confirm_in(write, slot, applicant, appointment, now, actor_id=caller.account_id, actor_role=Role.APPLICANT.value)
+            notices = confirm_in(write, slot, applicant, appointment, now, actor_id=booker.actor_id, actor_role=booker.actor_role,
+                                 place=place, audit_facts=facts)
     except TransactWriteError as error:
         failed = write.failed(error)
         if "applicant" in failed:
@@ -114,13 +142,15 @@ def book(caller: Caller, request: BookingRequest) -> AppointmentOut:
         if "slot" in failed:
             raise SlotFull() from None
         raise
-    logger.info("appointment booked", extra={"appointment_id": appointment.appointment_id, "directorate_id": directorate.id})
+    logger.info("appointment booked", extra={"appointment_id": appointment.appointment_id, "directorate_id": directorate.id,
+                                              "channel": booker.channel or "online", "place": place})
     observability.record(observability.BOOKINGS)
     notifications.enqueue([notice.notification_id for notice in notices])
     return appointment_out(appointment)
 
 
-def new_appointment(applicant: Applicant, slot: Slot, service: Service, start: datetime, now: datetime) -> Appointment:
+def new_appointment(applicant: Applicant, slot: Slot, service: Service, start: datetime, now: datetime, *,
+                    place: str = PUBLIC, channel: str | None = None) -> Appointment:
     return Appointment(
         str(uuid.uuid4()),
         reference=booking.new_reference(),
@@ -131,6 +161,8 @@ def new_appointment(applicant: Applicant, slot: Slot, service: Service, start: d
         end=start + timedelta(minutes=service.duration_minutes),
         service=service.code,
         status=CONFIRMED,
+        place=place,
+        channel=channel,
         lock_before=applicant.locked_until,
         unmarked_day=calendar.local_day(start).isoformat(),
         created_at=now,
@@ -149,10 +181,11 @@ def confirm_in(
     applicant_actions: tuple = (),
     applicant_condition=None,
     audit_facts: dict | None = None,
+    place: str = PUBLIC,
 ) -> list[Notification]:
-    """The writes that confirm an appointment, booked or assigned, added to `write`: a unit of
-    the slot's capacity (condition: capacity left, slot open), the applicant's 30-day lock
-    (condition: active, no lock in force), the appointment, its audit record and the
+    """The writes that confirm an appointment, booked or assigned, added to `write`: a place of
+    the slot (`take_place`: a public one, or a kept-back one for the assisted channel), the
+    applicant's 30-day lock (condition: active or offline, no lock in force), the appointment, its audit record and the
     notifications owed for it (returned, to be queued once the transaction is through): its
     confirmation, and its reminder with the check-in code when the day-before reminder run has
     passed already (domain/reminders.py)."""
@@ -176,12 +209,7 @@ def confirm_in(
     condition = may_book(now)
     if applicant_condition is not None:
         condition = condition & applicant_condition
-    write.update(
-        "slot",
-        slot,
-        actions=[Slot.booked.add(1)],
-        condition=(Slot.booked < Slot.capacity) & (Slot.is_open == True),  # noqa: E712
-    )
+    take_place(write, slot, place)
     write.update(
         "applicant",
         applicant,
@@ -195,11 +223,23 @@ def confirm_in(
     return notices
 
 
+def take_place(write: NamedTransaction, slot: Slot, place: str = PUBLIC) -> None:
+    """Take one place of `slot` in `write`, on condition that one of that kind is left and the
+    slot is open: a public place (`booked < capacity`: what every online booking and the assigner
+    take), or a kept-back one (`internal_booked < internal`: the assisted channel only)."""
+    if place == INTERNAL:
+        action, left = Slot.internal_booked.add(1), Slot.internal_booked < Slot.internal
+    else:
+        action, left = Slot.booked.add(1), Slot.booked < Slot.capacity
+    write.update("slot", slot, actions=[action], condition=left & (Slot.is_open == True))  # noqa: E712
+
+
 def may_book(now: datetime):
     """The applicant item's condition for taking a new appointment or request: an active
-    account with no lock in force (the same boundary as lockout.lock_in_force: a lock ending
-    now is over)."""
-    return (Applicant.status == ACTIVE) & (Applicant.locked_until.does_not_exist() | (Applicant.locked_until <= now))
+    account, or a person without one booked for by the phone line or the counter (offline,
+    services/people.py), with no lock in force (the same boundary as lockout.lock_in_force: a
+    lock ending now is over)."""
+    return Applicant.status.is_in(ACTIVE, OFFLINE) & (Applicant.locked_until.does_not_exist() | (Applicant.locked_until <= now))
 
 
 def _refuse_for_lock(applicant_id: str, now: datetime) -> None:
@@ -236,6 +276,8 @@ def slot_state(slot: Slot) -> booking.SlotState:
         booked=int(slot.booked),
         services=frozenset(slot.services or ()),
         is_open=bool(slot.is_open),
+        internal=int(slot.internal or 0),
+        internal_booked=int(slot.internal_booked or 0),
     )
 
 
@@ -263,8 +305,10 @@ def my_appointments(caller: Caller, query: AppointmentPageQuery) -> Page:
 
 
 def set_slot_capacity(caller: Caller, directorate_id: str, start: str, request: SlotCapacityRequest) -> SlotCapacity:
-    """Change a slot's capacity; never below what is already booked (`domain/capacity.py`,
-    held here by the update's condition), audited in the same transaction."""
+    """Change a slot's places in total and how many of them are kept back (`internal`; omitted:
+    as many as now); never below what is booked of either kind (`domain/kept_back.py`, held here
+    by the update's condition), audited in the same transaction. A day whose kept-back places
+    went to the public already keeps no more back."""
     directorate = find_directorate(directorate_id)
     try:
         slot = Slot.get(directorate_id, start, consistent_read=True) if directorate else None
@@ -272,27 +316,51 @@ def set_slot_capacity(caller: Caller, directorate_id: str, start: str, request: 
         slot = None
     if slot is None:
         raise NotFound("There is no such slot.")
+    before = slot_state(slot).places
+    internal = before.internal if request.internal is None else request.internal
+    _require_places(before, request.capacity, internal)
+    if internal > before.internal_booked and internal > before.internal and kept_back_released(directorate_id, start[:10]):
+        raise ValidationFailed("This day's kept-back places went to the public already; none can be kept back now.", field="internal")
+    public, internal = kept_back.split(request.capacity, internal)
     now = clock.now()
     record = audit.record(
         audit.directorate_subject(directorate_id), CAPACITY_CHANGED, actor_id=caller.account_id, actor_role=audit.actor_role(caller),
-        at=now, before={"slot": start, "capacity": int(slot.capacity)}, after={"slot": start, "capacity": request.capacity},
+        at=now, before={"slot": start, "capacity": before.total, "internal": before.internal},
+        after={"slot": start, "capacity": request.capacity, "internal": internal},
     )
     try:
         with NamedTransaction() as write:
-            # Conditional on the capacity read, so the audit's "before" is what was replaced.
-            write.update("slot", slot, actions=[Slot.capacity.set(request.capacity)],
-                         condition=(Slot.booked <= request.capacity) & (Slot.capacity == slot.capacity))
+            # Conditional on the places read, so the audit's "before" is what was replaced.
+            write.update("slot", slot, actions=[Slot.capacity.set(public), Slot.internal.set(internal)],
+                         condition=(Slot.booked <= public) & (Slot.internal_booked <= internal)
+                         & (Slot.capacity == slot.capacity) & (Slot.internal == before.internal))
             write.save("audit", record)
     except TransactWriteError as error:
         if "slot" not in write.failed(error):
             raise
-        now_booked = int(Slot.get(directorate_id, start, consistent_read=True).booked)
-        if now_booked > request.capacity:
-            raise ValidationFailed("The capacity cannot be lower than the appointments already booked.", booked=now_booked) from None
+        _require_places(slot_state(Slot.get(directorate_id, start, consistent_read=True)).places, request.capacity, internal)
         raise ValidationFailed("The capacity changed meanwhile. Reload and try again.") from None
     logger.info("slot capacity changed", extra={"directorate_id": directorate_id, "slot": start, "actor_id": caller.account_id})
     state = slot_state(slot)
-    return SlotCapacity(slot_id=calendar.slot_id_for(directorate_id, state.start), capacity=request.capacity, booked=int(slot.booked))
+    return SlotCapacity(slot_id=calendar.slot_id_for(directorate_id, state.start), capacity=request.capacity, booked=before.booked,
+                        internal=internal, internal_booked=before.internal_booked)
+
+
+def _require_places(places: kept_back.Places, total: int, internal: int) -> None:
+    field = kept_back.refusal(places, total, internal)
+    if field == "internal":
+        raise ValidationFailed("The kept-back places cannot be more than the places, nor fewer than those already booked by the "
+                               "phone line or the counter.", field="internal", internal_booked=places.internal_booked)
+    if field is not None:
+        raise ValidationFailed("The capacity cannot be lower than the appointments already booked.", field="capacity",
+                               booked=places.booked)
+
+
+def kept_back_released(directorate_id: str, day: str) -> bool:
+    try:
+        return DirectorateDay.get(directorate_id, day, consistent_read=True).released_at is not None
+    except DirectorateDay.DoesNotExist:
+        return False
 
 
 def _visible_appointment(caller: Caller, appointment_id: str) -> Appointment:
