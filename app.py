@@ -7,13 +7,13 @@ everything else lives in `chalicelib/` (endpoints in `chalicelib/api`, use cases
 
 from chalice import Chalice
 
-from chalicelib.api import accounts, admin, assignment, booking, catalogue, mfa, profile, staff
+from chalicelib.api import accounts, admin, assignment, assisted, booking, catalogue, mfa, profile, staff
 from chalicelib.api.http import HttpApi
 from chalicelib.services import attendance as attendance_jobs
 from chalicelib.services import assignment as assigner
 from chalicelib.services import auth
 from chalicelib.services import catalogue as catalogue_jobs
-from chalicelib.services import demand, email_feedback, notifications
+from chalicelib.services import demand, email_feedback, kept_back, notifications
 from chalicelib.services import signup as sign_ups
 from chalicelib.resources import assignments_queue_name, email_feedback_topic_name, notifications_queue_name
 from chalicelib.settings import get_settings
@@ -64,6 +64,7 @@ api.get("/v1/staff/applicants/{applicant_id}/audit", staff.applicant_audit)
 api.post("/v1/staff/applicants/{applicant_id}/release", staff.release_applicant)
 api.post("/v1/staff/appointments/{appointment_id}/attendance", staff.record_attendance)
 api.post("/v1/staff/directorates/{directorate_id}/closures", assignment.close_day)
+api.post("/v1/staff/appointments", assisted.book)
 
 # Admin
 api.post("/v1/admin/residents", admin.import_residents)
@@ -142,6 +143,12 @@ def redrive_assignments(event):
 @app.schedule("rate(5 minutes)")
 def evaluate_demand(event):
     return demand.evaluate()
+
+
+# Every 5 minutes: the days whose secret release moment has passed give their unused kept-back places to the public.
+@app.schedule("rate(5 minutes)")
+def release_kept_back(event):
+    return kept_back.release_due()
 
 
 # 10:00 in Istanbul (07:00 UTC): remind tomorrow's appointments, with a check-in code each.

@@ -71,6 +71,7 @@ ROUTES: dict[tuple[str, str], tuple[Rule, ...]] = {
     ("POST", "/v1/staff/applicants/{applicant_id}/release"): (ACCOUNT_STAFF_ACTIONS,),
     ("POST", "/v1/staff/appointments/{appointment_id}/attendance"): (ACCOUNT_STAFF_ACTIONS,),
     ("POST", "/v1/staff/directorates/{directorate_id}/closures"): (ACCOUNT_STAFF_ACTIONS,),
+    ("POST", "/v1/staff/appointments"): (ACCOUNT_STAFF_ACTIONS,),  # the phone line and the counter book
     # The portal: every page counts IP_REQUESTS (PORTAL_DEFAULT); these count more.
     ("POST", "/sign-up"): (*PUBLIC, IP_SIGN_UPS),
     ("POST", "/sign-up/code"): (*PUBLIC, IP_CODE_CHECKS),

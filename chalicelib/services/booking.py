@@ -19,7 +19,7 @@ from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactGet
 
 from chalicelib.adapters.dynamo import NamedTransaction, connection
-from chalicelib.adapters.tables import Applicant, Appointment, DemandMode, DirectorateDay, Notification, Slot
+from chalicelib.adapters.tables import Applicant, Appointment, DemandMode, Notification, Slot
 from chalicelib.contract import Page
 from chalicelib.contract import (
     AppointmentOut,
@@ -42,6 +42,7 @@ from chalicelib.domain.roles import Caller, Role
 from chalicelib import observability
 from chalicelib.observability import logger
 from chalicelib.services import audit, demand, notifications
+from chalicelib.services import kept_back as kept_back_days
 from chalicelib.services.accounts import ACTIVE
 from chalicelib.services.auth import staff_directorate
 from chalicelib.services.people import OFFLINE
@@ -319,7 +320,7 @@ def set_slot_capacity(caller: Caller, directorate_id: str, start: str, request: 
     before = slot_state(slot).places
     internal = before.internal if request.internal is None else request.internal
     _require_places(before, request.capacity, internal)
-    if internal > before.internal_booked and internal > before.internal and kept_back_released(directorate_id, start[:10]):
+    if internal > before.internal_booked and internal > before.internal and kept_back_days.released_on(directorate_id, date.fromisoformat(start[:10])):
         raise ValidationFailed("This day's kept-back places went to the public already; none can be kept back now.", field="internal")
     public, internal = kept_back.split(request.capacity, internal)
     now = clock.now()
@@ -354,13 +355,6 @@ def _require_places(places: kept_back.Places, total: int, internal: int) -> None
     if field is not None:
         raise ValidationFailed("The capacity cannot be lower than the appointments already booked.", field="capacity",
                                booked=places.booked)
-
-
-def kept_back_released(directorate_id: str, day: str) -> bool:
-    try:
-        return DirectorateDay.get(directorate_id, day, consistent_read=True).released_at is not None
-    except DirectorateDay.DoesNotExist:
-        return False
 
 
 def _visible_appointment(caller: Caller, appointment_id: str) -> Appointment:

@@ -130,7 +130,8 @@ def function_access() -> dict[str, FunctionAccess]:
                 "token-validity": T("GetItem", "UpdateItem"),
                 "audit": T("PutItem", "Query"),
                 "slots": T("GetItem", "Query", "UpdateItem"),
-                "directorate-days": T("UpdateItem"),
+                "directorate-days": T("GetItem", "Query", "UpdateItem"),  # Query: a share's impact over the unreleased days
+                "kept-back-shares": T("GetItem", "PutItem"),
                 "appointments": T("GetItem", "PutItem", "UpdateItem", query=("by-applicant", "by-directorate")),
                 "notifications": T("PutItem"),
                 "assignment-requests": T("GetItem", "PutItem", "UpdateItem", query=("waiting-by-province",)),
@@ -200,7 +201,13 @@ def function_access() -> dict[str, FunctionAccess]:
             cognito=frozenset({"AdminGetUser", "AdminDeleteUser"}),
         ),
         "extend_slot_horizon": FunctionAccess(
-            tables={"directorate-days": T("Query", "PutItem"), "slots": T("PutItem")},
+            tables={"directorate-days": T("Query", "PutItem"), "slots": T("PutItem"), "kept-back-shares": T("GetItem")},
+        ),
+        "release_kept_back": FunctionAccess(
+            tables={
+                "directorate-days": T("UpdateItem", query=("release-pending-by-day",)),
+                "slots": T("GetItem", "Query", "UpdateItem"),
+            },
         ),
         "sweep_no_shows": FunctionAccess(
             tables={
