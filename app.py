@@ -18,6 +18,7 @@ from chalicelib.services import signup as sign_ups
 from chalicelib.resources import assignments_queue_name, email_feedback_topic_name, notifications_queue_name
 from chalicelib.settings import get_settings
 from chalicelib.web import admin as web_admin
+from chalicelib.web import assisted as web_assisted
 from chalicelib.web import common, console, edevlet, pages
 from chalicelib.web import second_factor as web_second_factor
 from chalicelib.web.frame import Portal
@@ -108,11 +109,15 @@ portal.page("/staff/applicants", console.staff_find_applicant, methods=("GET", "
 portal.page("/staff/applicants/{applicant_id}", console.staff_applicant, methods=("GET", "POST"))
 portal.page("/staff/applicants/{applicant_id}/release", console.staff_release, methods=("GET", "POST"))
 portal.page("/book/check", pages.check_answers, methods=("GET", "POST"))
+portal.page("/assisted", web_assisted.find, methods=("GET", "POST"))
+portal.page("/assisted/slots", web_assisted.slots, methods=("GET", "POST"))
+portal.page("/assisted/book", web_assisted.book, methods=("GET", "POST"))
 portal.page("/admin", web_admin.home)
 portal.page("/admin/directorates/{directorate_id}", web_admin.directorate)
 portal.page("/admin/directorates/{directorate_id}/mode", web_admin.mode, methods=("GET", "POST"))
 portal.page("/admin/directorates/{directorate_id}/capacity", web_admin.capacity, methods=("GET", "POST"))
 portal.page("/admin/directorates/{directorate_id}/staff", web_admin.create_staff, methods=("POST",))
+portal.page("/admin/directorates/{directorate_id}/kept-back", web_admin.kept_back_share, methods=("GET", "POST"))
 
 
 # Events: deliver the SMS and email owed for appointments (partial batch failures reported).

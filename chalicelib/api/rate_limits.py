@@ -91,6 +91,9 @@ ROUTES: dict[tuple[str, str], tuple[Rule, ...]] = {
     ("POST", "/staff/closure"): (*PUBLIC, ACCOUNT_STAFF_ACTIONS),
     ("POST", "/staff/applicants/{applicant_id}"): (*PUBLIC, ACCOUNT_STAFF_ACTIONS),
     ("POST", "/staff/applicants/{applicant_id}/release"): (*PUBLIC, ACCOUNT_STAFF_ACTIONS),
+    ("POST", "/assisted"): (*PUBLIC, ACCOUNT_STAFF_ACTIONS),  # each search reads the registry
+    ("POST", "/assisted/slots"): (*PUBLIC, ACCOUNT_STAFF_ACTIONS),
+    ("POST", "/assisted/book"): (*PUBLIC, ACCOUNT_STAFF_ACTIONS),
 }
 PORTAL_DEFAULT = PUBLIC  # any other page, any method
 

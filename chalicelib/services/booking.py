@@ -341,6 +341,8 @@ def set_slot_capacity(caller: Caller, directorate_id: str, start: str, request: 
             raise
         _require_places(slot_state(Slot.get(directorate_id, start, consistent_read=True)).places, request.capacity, internal)
         raise ValidationFailed("The capacity changed meanwhile. Reload and try again.") from None
+    if internal > before.internal_booked:
+        kept_back_days.arm(directorate_id, start[:10])  # unused kept-back places: released before the day
     logger.info("slot capacity changed", extra={"directorate_id": directorate_id, "slot": start, "actor_id": caller.account_id})
     state = slot_state(slot)
     return SlotCapacity(slot_id=calendar.slot_id_for(directorate_id, state.start), capacity=request.capacity, booked=before.booked,

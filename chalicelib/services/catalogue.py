@@ -79,7 +79,7 @@ def _open_day(directorate: Directorate, day: date, share: int = 0) -> bool:
     secret moment its unused kept-back places go public (services/kept_back.py)."""
     specs = calendar.slots_for_day(directorate, day)
     now = clock.now()
-    release = kept_back.day_release(directorate.id, min(spec.start for spec in specs)) if specs else {}
+    release = kept_back.day_release(min(spec.start for spec in specs), share) if specs else {}
     try:
         with transaction() as write:
             write.save(

@@ -42,10 +42,24 @@ def share_of(directorate_id: str) -> int:
         return 0
 
 
-def day_release(directorate_id: str, first_start: datetime) -> dict:
-    """The attributes of a newly opened day that schedule its release (a secret moment)."""
+def day_release(first_start: datetime, share: int) -> dict:
+    """The attributes of a newly opened day: its secret release moment, and (when it keeps places
+    back) its entry in the release schedule's index."""
     moment = rules.release_moment(get_settings().kept_back_release, first_start)
-    return {"release_at": moment, "release_pending_day": calendar.local_day(first_start).isoformat()}
+    pending = {"release_pending_day": calendar.local_day(first_start).isoformat()} if share > 0 else {}
+    return {"release_at": moment, **pending}
+
+
+def arm(directorate_id: str, day: str) -> None:
+    """Put a day that now keeps places back on the release schedule (unless it was released; a
+    day without a drawn moment, opened before this existed, has nothing to release at)."""
+    try:
+        DirectorateDay(directorate_id, day).update(
+            actions=[DirectorateDay.release_pending_day.set(day)],
+            condition=DirectorateDay.release_at.exists() & DirectorateDay.released_at.does_not_exist(),
+        )
+    except UpdateError:
+        pass
 
 
 # --- the administrator's default share -----------------------------------------------------------
@@ -104,7 +118,11 @@ def set_share(caller: Caller, directorate_id: str, share: int) -> SharePlan:
     with NamedTransaction() as write:
         write.save("share", KeptBackShare(plan.directorate.id, share_percent=share, updated_by=caller.account_id, updated_at=now))
         write.save("audit", record)
-    changed = sum(_apply_share(slot, share) for slot in _unreleased_slots(plan.directorate, now))
+    slots = _unreleased_slots(plan.directorate, now)
+    changed = sum(_apply_share(slot, share) for slot in slots)
+    if share > 0:
+        for day in sorted({slot.start[:10] for slot in slots}):
+            arm(plan.directorate.id, day)
     logger.info("kept-back share changed", extra={"directorate_id": plan.directorate.id, "share": share, "slots": changed})
     return plan
 

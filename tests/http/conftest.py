@@ -65,7 +65,7 @@ def start_stack(env: dict[str, str], server_log: Path) -> tuple[subprocess.Popen
         try:
             if requests.get(f"{url}/v1/health", timeout=1).status_code == 200:
                 break
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # not listening yet, or busy starting (a loaded machine)
             pass
         if time.monotonic() > deadline:
             process.kill()
