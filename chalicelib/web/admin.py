@@ -47,7 +47,7 @@ def _directorate_page(request: WebRequest, directorate_id: str, status: int = 20
         request, "admin_directorate.html", status=status, errors=errors or [], directorate=found, modes=planning.modes(found.id),
         days=[today + timedelta(days=i) for i in range(CAPACITY_DAYS)], done=request.query.get("done"), email=email,
         changes=planning.recent_changes(found.id), services={s.code: s for s in SERVICES}, wall_time=from_wall_time,
-        share=kept_back.share_of(found.id), role=request.form.get("role", "staff") if request.method == "POST" else "staff",
+        share=kept_back.share_of(found.id), staff_role=request.form.get("role", "staff") if request.method == "POST" else "staff",
         roles=ROLES,
     )
 
