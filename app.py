@@ -7,17 +7,18 @@ everything else lives in `chalicelib/` (endpoints in `chalicelib/api`, use cases
 
 from chalice import Chalice
 
-from chalicelib.api import accounts, admin, assignment, booking, catalogue, corrections, mfa, profile, receipts, staff
+from chalicelib.api import accounts, admin, assignment, assisted, booking, catalogue, corrections, mfa, profile, receipts, staff
 from chalicelib.api.http import HttpApi
 from chalicelib.services import attendance as attendance_jobs
 from chalicelib.services import assignment as assigner
 from chalicelib.services import auth
 from chalicelib.services import catalogue as catalogue_jobs
-from chalicelib.services import demand, email_feedback, giving_back, notifications
+from chalicelib.services import demand, email_feedback, giving_back, kept_back, notifications
 from chalicelib.services import signup as sign_ups
 from chalicelib.resources import assignments_queue_name, email_feedback_topic_name, notifications_queue_name
 from chalicelib.settings import get_settings
 from chalicelib.web import admin as web_admin
+from chalicelib.web import assisted as web_assisted
 from chalicelib.web import common, console, edevlet, pages
 from chalicelib.web import notification_language as web_language
 from chalicelib.web import corrections as web_corrections
@@ -74,6 +75,7 @@ api.post("/v1/staff/appointments/{appointment_id}/follow-up", corrections.issue_
 api.put("/v1/staff/applicants/{applicant_id}/lock", corrections.change_lock)
 api.post("/v1/staff/directorates/{directorate_id}/closures", assignment.close_day)
 api.post("/v1/staff/receipts/verify", receipts.verify_receipt)
+api.post("/v1/staff/appointments", assisted.book)
 
 # Admin
 api.post("/v1/admin/residents", admin.import_residents)
@@ -125,11 +127,15 @@ portal.page("/staff/applicants/{applicant_id}", console.staff_applicant, methods
 portal.page("/staff/applicants/{applicant_id}/release", console.staff_release, methods=("GET", "POST"))
 portal.page("/staff/receipts", web_receipts.check_receipt, methods=("GET", "POST"))
 portal.page("/book/check", pages.check_answers, methods=("GET", "POST"))
+portal.page("/assisted", web_assisted.find, methods=("GET", "POST"))
+portal.page("/assisted/slots", web_assisted.slots, methods=("GET", "POST"))
+portal.page("/assisted/book", web_assisted.book, methods=("GET", "POST"))
 portal.page("/admin", web_admin.home)
 portal.page("/admin/directorates/{directorate_id}", web_admin.directorate)
 portal.page("/admin/directorates/{directorate_id}/mode", web_admin.mode, methods=("GET", "POST"))
 portal.page("/admin/directorates/{directorate_id}/capacity", web_admin.capacity, methods=("GET", "POST"))
 portal.page("/admin/directorates/{directorate_id}/staff", web_admin.create_staff, methods=("POST",))
+portal.page("/admin/directorates/{directorate_id}/kept-back", web_admin.kept_back_share, methods=("GET", "POST"))
 
 
 # Events: deliver the SMS and email owed for appointments (partial batch failures reported).
@@ -160,6 +166,12 @@ def redrive_assignments(event):
 @app.schedule("rate(5 minutes)")
 def evaluate_demand(event):
     return demand.evaluate()
+
+
+# Every 5 minutes: the days whose secret release moment has passed give their unused kept-back places to the public.
+@app.schedule("rate(5 minutes)")
+def release_kept_back(event):
+    return kept_back.release_due()
 
 
 # 10:00 in Istanbul (07:00 UTC): remind tomorrow's appointments, with a check-in code each.

@@ -370,17 +370,36 @@ class ImportResidentsResponse(BaseModel):
 
 
 class CreateStaffRequest(Strict):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, json_schema_extra={"examples": [{"email": "clerk@example.org", "password": "StaffPass123", "directorate_id": "34-fatih"}]})
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, json_schema_extra={"examples": [
+        {"email": "clerk@example.org", "password": "StaffPass123", "directorate_id": "34-fatih"},
+        {"email": "line157@example.org", "password": "AgentPass123", "role": "agent"},
+    ]})
 
     email: Email
     password: Password
-    directorate_id: DirectorateId
+    role: Literal["staff", "agent", "supervisor"] = Field(
+        default="staff", description="staff and supervisor work for one directorate; an agent (the national phone line) for none"
+    )
+    directorate_id: DirectorateId | None = Field(
+        default=None, validate_default=True, description="Required for staff and supervisor; refused for an agent"
+    )
+
+    @field_validator("directorate_id")
+    @classmethod
+    def _directorate_for_role(cls, directorate_id: str | None, info):
+        role = info.data.get("role", "staff")
+        if role == "agent" and directorate_id is not None:
+            raise ValueError("an agent works for no directorate")
+        if role != "agent" and directorate_id is None:
+            raise ValueError("required for staff and supervisor")
+        return directorate_id
 
 
 class StaffAccount(BaseModel):
     account_id: str
     email: str
-    directorate_id: str
+    role: str = "staff"
+    directorate_id: str | None
 
 
 # --- booking ----------------------------------------------------------------------------------------
@@ -560,15 +579,43 @@ class GivenBack(BaseModel):
 
 
 class SlotCapacityRequest(Strict):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, json_schema_extra={"examples": [{"capacity": 5}]})
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, json_schema_extra={"examples": [{"capacity": 5}, {"capacity": 6, "internal": 2}]})
 
-    capacity: Annotated[int, Field(ge=0, le=MAX_CAPACITY, strict=True)]
+    capacity: Annotated[int, Field(ge=0, le=MAX_CAPACITY, strict=True)] = Field(description="The slot's places in total")
+    internal: Annotated[int, Field(ge=0, le=MAX_CAPACITY, strict=True)] | None = Field(
+        default=None, description="How many of them are kept back for the assisted channel (never offered online); default: as they are"
+    )
 
 
 class SlotCapacity(BaseModel):
     slot_id: str
-    capacity: int
-    booked: int
+    capacity: int  # in total
+    booked: int  # in total
+    internal: int = 0  # kept back, of `capacity`
+    internal_booked: int = 0
+
+
+class AssistedBookingRequest(Strict):
+    """A booking by the phone line or the counter for a person identified by the registry."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, json_schema_extra={"examples": [{
+        "document_number": "99123456780", "birth_date": "1990-01-01", "slot_id": "34-fatih@2026-12-01T09:00",
+        "service": "address_registration", "channel": "phone", "phone": "0532 123 45 67", "language": "ar",
+    }]})
+
+    document_number: RawDocumentNumber
+    birth_date: date
+    slot_id: SlotId
+    service: ServiceCode
+    channel: Literal["phone", "counter"]
+    phone: TurkishMobile | None = Field(default=None, description="The person's contact for the SMS: required when they have no online account")
+    email: Email | None = Field(default=None, description="Optional: without it no email is sent (a person with no online account)")
+    language: Language | None = Field(default=None, description="The messages' language for a person with no online account (default tr)")
+
+    @field_validator("document_number")
+    @classmethod
+    def _canonical(cls, value: str) -> str:
+        return identity.normalize_registry_document_number(value)
 
 
 # --- high demand: assignment requests, demand modes, closures ---------------------------------

@@ -10,8 +10,11 @@ import os
 from dataclasses import dataclass
 from functools import lru_cache
 
+from datetime import timedelta
+
 from chalicelib.domain.demand import DemandPolicy
 from chalicelib.domain.giving_back import ReturnDelay
+from chalicelib.domain.kept_back import ReleasePolicy
 from chalicelib.domain.limits import RateLimits
 
 DEFAULT_PREFIX = "md-appointments"
@@ -56,6 +59,9 @@ class Settings:
     place_return_delay: ReturnDelay = ReturnDelay()
     # The KMS key that signs receipts (its ARN in AWS, its id locally; chalicelib/resources.py).
     receipt_signing_key_id: str = ""
+    # When a day's unused kept-back places go to the public: `lead` before its first slot, at a
+    # random moment in the `window` before that (env KEPT_BACK_RELEASE_LEAD_HOURS, _WINDOW_HOURS).
+    kept_back_release: ReleasePolicy = ReleasePolicy()
 
     @property
     def issuer(self) -> str:
@@ -111,6 +117,10 @@ def get_settings() -> Settings:
         notification_sms_per_second=float(env.get("NOTIFICATION_SMS_PER_SECOND", "0")),
         notification_email_per_second=float(env.get("NOTIFICATION_EMAIL_PER_SECOND", "0")),
         place_return_delay=_return_delay(env.get("PLACE_RETURN_DELAY_MINUTES", "")),
+        kept_back_release=ReleasePolicy(
+            lead=timedelta(hours=float(env.get("KEPT_BACK_RELEASE_LEAD_HOURS", "24"))),
+            window=timedelta(hours=float(env.get("KEPT_BACK_RELEASE_WINDOW_HOURS", "6"))),
+        ),
         demand=DemandPolicy(
             lookahead_days=int(env.get("DEMAND_LOOKAHEAD_DAYS", DemandPolicy.lookahead_days)),
             assign_below_free_share=float(env.get("DEMAND_ASSIGN_BELOW_FREE_SHARE", DemandPolicy.assign_below_free_share)),

@@ -198,13 +198,15 @@ class IdentityClaim(Model):
 
 
 class StaffMember(Model):
-    """A staff account's binding to the one directorate it works for."""
+    """An account acting for the authority: a staff (or supervisor) account's binding to the one
+    directorate it works for; an agent of the phone line works for none."""
 
     class Meta(_Meta):
         table_name = table_name("staff")
 
     account_id = UnicodeAttribute(hash_key=True)  # Cognito sub
-    directorate_id = UnicodeAttribute()
+    directorate_id = UnicodeAttribute(null=True)  # None: an agent
+    role = UnicodeAttribute(null=True)  # staff | supervisor | agent (absent: staff)
     email = UnicodeAttribute()
     created_at = UTCDateTimeAttribute()
     disabled_at = UTCDateTimeAttribute(null=True)  # an administrator ended the account (audited)
@@ -242,7 +244,11 @@ class AuditRecord(Model):
 
 
 class Slot(Model):
-    """A bookable half hour at a directorate, with its capacity and how much of it is taken."""
+    """A bookable half hour at a directorate, with its places and how many of them are taken.
+
+    Public places (`capacity`, `booked`) are what the portal offers and online bookings take;
+    internal places (`internal`, `internal_booked`) are kept back for the assisted channel until
+    their day's release (domain/kept_back.py). The slot's places in total: capacity + internal."""
 
     class Meta(_Meta):
         table_name = table_name("slots")
@@ -250,10 +256,24 @@ class Slot(Model):
     directorate_id = UnicodeAttribute(hash_key=True)
     start = UnicodeAttribute(range_key=True)  # Istanbul wall time "YYYY-MM-DDTHH:MM": sorts by time
     end = UnicodeAttribute()
-    capacity = NumberAttribute()
-    booked = NumberAttribute(default=0)
+    capacity = NumberAttribute()  # public places
+    booked = NumberAttribute(default=0)  # public places taken
+    internal = NumberAttribute(default=0)  # kept-back places (assisted channel only)
+    internal_booked = NumberAttribute(default=0)  # kept-back places taken
     services = UnicodeSetAttribute()
     is_open = BooleanAttribute(default=True)  # false once the authority closes the day
+
+
+class KeptBackReleasesByDay(GlobalSecondaryIndex):
+    """Sparse: days whose kept-back places are not released yet, by the day, ordered by their
+    (secret) release moment, so the release schedule reads exactly the due ones."""
+
+    class Meta:
+        index_name = "release-pending-by-day"
+        projection = AllProjection()
+
+    release_pending_day = UnicodeAttribute(hash_key=True)
+    release_at = UTCDateTimeAttribute(range_key=True)
 
 
 class DirectorateDay(Model):
@@ -271,6 +291,28 @@ class DirectorateDay(Model):
     closed_reason = UnicodeAttribute(null=True)
     closed_by = UnicodeAttribute(null=True)
     closed_at = UTCDateTimeAttribute(null=True)
+    # When the day's unused kept-back places go to the public: drawn at random when the day is
+    # opened (domain/kept_back.py), never shown to anyone; `release_pending_day` (= day) is set
+    # until the release schedule has run for it (the sparse index), `released_at` after.
+    release_at = UTCDateTimeAttribute(null=True)
+    release_pending_day = UnicodeAttribute(null=True)
+    released_at = UTCDateTimeAttribute(null=True)
+
+    release_pending = KeptBackReleasesByDay()
+
+
+class KeptBackShare(Model):
+    """A directorate's default share of kept-back (internal) places, in percent of each slot's
+    places: applied to the slots it has generated (not yet released) and to every day it opens
+    later. No item: 0 %."""
+
+    class Meta(_Meta):
+        table_name = table_name("kept-back-shares")
+
+    directorate_id = UnicodeAttribute(hash_key=True)
+    share_percent = NumberAttribute(default=0)
+    updated_by = UnicodeAttribute(null=True)
+    updated_at = UTCDateTimeAttribute(null=True)
 
 
 class AppointmentsByApplicant(GlobalSecondaryIndex):
@@ -349,6 +391,11 @@ class Appointment(Model):
     end = UTCDateTimeAttribute()
     service = UnicodeAttribute()
     status = UnicodeAttribute()  # confirmed | cancelled_by_authority | released
+    # Which kind of place it took: absent or "public"; "internal" (a kept-back place, booked by
+    # the assisted channel: giving it back frees `internal_booked`, not `booked`).
+    place = UnicodeAttribute(null=True)
+    # Booked for the person by the phone line or the counter ("phone" | "counter"); absent: online.
+    channel = UnicodeAttribute(null=True)
     lock_before = UTCDateTimeAttribute(null=True)  # the applicant's lock before this booking
     cancelled_at = UTCDateTimeAttribute(null=True)
     cancel_reason = UnicodeAttribute(null=True)
@@ -603,6 +650,7 @@ ALL_TABLES: tuple[type[Model], ...] = (
     AuditRecord,
     Slot,
     DirectorateDay,
+    KeptBackShare,
     Appointment,
     Notification,
     AssignmentRequest,

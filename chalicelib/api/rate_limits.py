@@ -77,6 +77,7 @@ ROUTES: dict[tuple[str, str], tuple[Rule, ...]] = {
     ("POST", "/v1/appointments/{appointment_id}/release"): (ACCOUNT_BOOKINGS,),
     ("POST", "/v1/staff/directorates/{directorate_id}/closures"): (ACCOUNT_STAFF_ACTIONS,),
     ("POST", "/v1/staff/receipts/verify"): (ACCOUNT_STAFF_ACTIONS,),  # an audited read of a person
+    ("POST", "/v1/staff/appointments"): (ACCOUNT_STAFF_ACTIONS,),  # the phone line and the counter book
     # The portal: every page counts IP_REQUESTS (PORTAL_DEFAULT); these count more.
     ("POST", "/sign-up"): (*PUBLIC, IP_SIGN_UPS),
     ("POST", "/sign-up/code"): (*PUBLIC, IP_CODE_CHECKS),
@@ -102,6 +103,9 @@ ROUTES: dict[tuple[str, str], tuple[Rule, ...]] = {
     ("POST", "/staff/applicants/{applicant_id}"): (*PUBLIC, ACCOUNT_STAFF_ACTIONS),
     ("POST", "/staff/applicants/{applicant_id}/release"): (*PUBLIC, ACCOUNT_STAFF_ACTIONS),
     ("POST", "/staff/receipts"): (*PUBLIC, ACCOUNT_STAFF_ACTIONS),
+    ("POST", "/assisted"): (*PUBLIC, ACCOUNT_STAFF_ACTIONS),  # each search reads the registry
+    ("POST", "/assisted/slots"): (*PUBLIC, ACCOUNT_STAFF_ACTIONS),
+    ("POST", "/assisted/book"): (*PUBLIC, ACCOUNT_STAFF_ACTIONS),
 }
 PORTAL_DEFAULT = PUBLIC  # any other page, any method
 

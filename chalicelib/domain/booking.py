@@ -18,6 +18,7 @@ from chalicelib.domain.catalogue import Directorate, Service
 from chalicelib.domain.demand import Mode, require_open
 from chalicelib.domain.eligibility import Residency, require_eligible_for, require_in_province
 from chalicelib.domain.errors import SlotFull, ValidationFailed
+from chalicelib.domain.kept_back import PUBLIC, Places, assisted_place
 from chalicelib.domain.lockout import require_not_locked
 
 REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
@@ -32,10 +33,18 @@ class SlotState:
     booked: int
     services: frozenset[str]
     is_open: bool
+    # Kept-back places (domain/kept_back.py): `capacity` and `booked` are the public places.
+    internal: int = 0
+    internal_booked: int = 0
 
     @property
     def remaining(self) -> int:
+        """The public places left: all that online availability, booking and the assigner see."""
         return max(self.capacity - self.booked, 0)
+
+    @property
+    def places(self) -> Places:
+        return Places(self.capacity, self.internal, self.booked, self.internal_booked)
 
 
 @dataclass(frozen=True)
@@ -78,6 +87,18 @@ def require_places(slot: SlotState, count: int) -> None:
         raise SlotFull(remaining=slot.remaining) if count > 1 else SlotFull()
 
 
+def place_to_take(slot: SlotState, assisted: bool) -> str:
+    """The kind of place a booking takes: online, a public one; the assisted channel, an internal
+    one first, then a public one (domain/kept_back.py). A slot with none left: SlotFull."""
+    if not assisted:
+        require_capacity(slot)
+        return PUBLIC
+    place = assisted_place(slot.places)
+    if place is None:
+        raise SlotFull()
+    return place
+
+
 def check_booking(
     *,
     directorate: Directorate,
@@ -88,13 +109,19 @@ def check_booking(
     mode: Mode,
     now: datetime,
     window: BookingWindow,
+    assisted: bool = False,
 ) -> SlotState:
+    """The bookable slot (`place_to_take` then says which kind of place the booking takes). The
+    assisted channel obeys every rule of an online booking, with one difference: a kept-back
+    place is its own even while the directorate assigns its public places (the assigner never
+    takes those)."""
     bookable = require_bookable_slot(slot, service, now, window)
     require_in_province(directorate, residency)
     require_eligible_for(service, residency, local_day(bookable.start))
     require_not_locked(locked_until, now)
-    require_open(mode)
-    require_capacity(bookable)
+    if not (assisted and bookable.places.internal_free > 0):
+        require_open(mode)
+    place_to_take(bookable, assisted)
     return bookable
 
 

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from chalicelib.domain.booking import SlotState
+if TYPE_CHECKING:  # only named in annotations (domain/booking.py imports domain/kept_back.py, which imports this)
+    from chalicelib.domain.booking import SlotState
 
-MAX_CAPACITY = 500
+from chalicelib.domain.kept_back import MAX_CAPACITY, Places, refusal  # noqa: E402  (MAX_CAPACITY: re-exported)
 
 
 def allowed(booked: int, new_capacity: int) -> bool:
@@ -23,14 +25,20 @@ def allowed(booked: int, new_capacity: int) -> bool:
 
 @dataclass(frozen=True)
 class SlotChange:
+    """A slot's places in total (`capacity`, `booked`), of which `internal` are kept back
+    (`internal_booked` of them taken): the kept-back ones stay as they are."""
+
     start: datetime
     capacity: int
     booked: int
     new_capacity: int
+    internal: int = 0
+    internal_booked: int = 0
 
     @property
     def allowed(self) -> bool:
-        return allowed(self.booked, self.new_capacity)
+        places = Places(self.capacity - self.internal, self.internal, self.booked - self.internal_booked, self.internal_booked)
+        return refusal(places, self.new_capacity, self.internal) is None
 
     @property
     def changed(self) -> bool:
@@ -83,7 +91,7 @@ def impact(slots: list[SlotState], wanted: dict[datetime, int]) -> CapacityImpac
     slots only: a closed day's slots stay closed whatever their capacity)."""
     return CapacityImpact(
         tuple(
-            SlotChange(s.start, s.capacity, s.booked, wanted.get(s.start, s.capacity))
+            SlotChange(s.start, s.places.total, s.places.booked, wanted.get(s.start, s.places.total), s.internal, s.internal_booked)
             for s in sorted(slots, key=lambda s: s.start)
             if s.is_open
         )

@@ -34,7 +34,7 @@ class AppointmentFacts:
     directorate: Directorate
     service: Service
     given_name: str
-    email: str
+    email: str | None
     language: str
     portal_url: str  # where the person sees their appointments; the SMS links to it
     # A dependant's appointment (issue 12): the guardian's given name. The message goes to the
@@ -195,9 +195,10 @@ def invitation(facts: AppointmentFacts, organizer_email: str, summary: str, meth
     event.add("location", f"{facts.directorate.name}, {facts.directorate.address}")
     event.add("description", f"{facts.reference}")
     event.add("organizer", vCalAddress(f"mailto:{organizer_email}"))
-    attendee = vCalAddress(f"mailto:{facts.email}")
-    attendee.params["ROLE"] = "REQ-PARTICIPANT"
-    event.add("attendee", attendee)
+    if facts.email:  # a person booked for without an address has an invitation (to print) with no attendee
+        attendee = vCalAddress(f"mailto:{facts.email}")
+        attendee.params["ROLE"] = "REQ-PARTICIPANT"
+        event.add("attendee", attendee)
     calendar.add_component(event)
     calendar.add_missing_timezones()
     return calendar.to_ical()

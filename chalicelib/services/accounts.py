@@ -151,13 +151,28 @@ def _sign_out_everywhere(email: str, applicant_id: str) -> None:
         logger.error("sessions not revoked after a password reset", extra={"applicant_id": applicant_id, "error": str(failure)})
 
 
+# The Cognito groups of each role an administrator gives (domain/roles.py): a supervisor is
+# staff too (every staff check passes), an agent is in its own group only.
+STAFF_GROUPS: dict[str, tuple[Role, ...]] = {
+    "staff": (Role.STAFF,),
+    "supervisor": (Role.STAFF, Role.SUPERVISOR),
+    "agent": (Role.AGENT,),
+}
+
+
 def create_staff(request: CreateStaffRequest) -> StaffAccount:
-    account_id = _create_confirmed(request.email, request.password, Role.STAFF)
+    """An account acting for the authority: staff and supervisors bound to one directorate (the
+    staff record), an agent of the phone line bound to none (no staff record)."""
+    first, *more = STAFF_GROUPS[request.role]
+    account_id = _create_confirmed(request.email, request.password, first)
+    for role in more:
+        wiring.accounts().add_to_group(request.email, role.value)
+    # Every such account has its record (an administrator disables it there), agents included.
     StaffMember(
-        account_id, directorate_id=request.directorate_id, email=request.email, created_at=clock.now()
+        account_id, directorate_id=request.directorate_id, role=request.role, email=request.email, created_at=clock.now()
     ).save()
-    logger.info("staff account created", extra={"account_id": account_id, "directorate_id": request.directorate_id})
-    return StaffAccount(account_id=account_id, email=request.email, directorate_id=request.directorate_id)
+    logger.info("staff account created", extra={"account_id": account_id, "role": request.role, "directorate_id": request.directorate_id})
+    return StaffAccount(account_id=account_id, email=request.email, role=request.role, directorate_id=request.directorate_id)
 
 
 def ensure_admin(email: str, password: str) -> None:

@@ -13,7 +13,7 @@ import base64
 import json
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactGet
@@ -34,17 +34,19 @@ from chalicelib.contract import (
     SlotOut,
 )
 from chalicelib.clock import clock
-from chalicelib.domain import booking, calendar, reminders
+from chalicelib.domain import booking, calendar, kept_back, reminders
 from chalicelib.domain.attendance import CONFIRMED
 from chalicelib.domain.catalogue import Directorate, Service, find_directorate, find_service
 from chalicelib.domain.demand import Mode
 from chalicelib.domain.eligibility import Residency, last_day_offered, permit_ends_before
 from chalicelib.domain.errors import AppointmentFinal, LockedOut, NotFound, SlotFull, ValidationFailed
+from chalicelib.domain.kept_back import INTERNAL, PUBLIC
 from chalicelib.domain.lockout import lock_after_booking, require_not_locked
 from chalicelib.domain.roles import Caller, Role
 from chalicelib import observability
 from chalicelib.observability import logger
 from chalicelib.services import audit, demand, notifications
+from chalicelib.services import kept_back as kept_back_days
 from chalicelib.services.accounts import ACTIVE
 from chalicelib.services.auth import staff_directorate
 from chalicelib.services.people import OFFLINE
@@ -55,37 +57,20 @@ CAPACITY_CHANGED = "slot.capacity_changed"  # the audit action of an administrat
 
 
 def availability(caller: Caller, query: AvailabilityQuery) -> Availability:
-    """The bookable slots of a directorate for a service: one Query for the whole page. An
-    applicant is offered only days within their permit's validity (eligibility.last_day_offered):
-    the Query's key range ends there, and `permit_valid_until` says so when it cuts the window."""
+    """The bookable slots of a directorate for a service: one Query for the whole page. Public
+    places only: kept-back places are never offered online (domain/kept_back.py). An applicant
+    is offered only days within their permit's validity (eligibility.last_day_offered): the
+    Query's key range ends there, and `permit_valid_until` says so when it cuts the window."""
     directorate = find_directorate(query.directorate)
     service = find_service(query.service)
     assert directorate is not None and service is not None  # validated by the query model
-    now = clock.now()
     window = booking.booking_window(clock.today(), get_settings().slot_horizon_days)
     residency, mode = _read_for_availability(caller, directorate.id, service.code)
-    last_offered = last_day_offered(residency, window.last_day)
-    asked_from = query.from_ or clock.today()
-    first = max(asked_from, window.first_day)  # the days asked for, within the booking window
-    slots = []
-    if first <= last_offered and service.code in directorate.services:
-        last = min(asked_from + timedelta(days=query.days - 1), last_offered)
-        items = Slot.query(
-            directorate.id,
-            Slot.start.between(first.isoformat(), f"{last.isoformat()}T99:99"),
-            filter_condition=Slot.services.contains(service.code) & (Slot.is_open == True),  # noqa: E712
-        )
-        for item in items:
-            state = slot_state(item)
-            if state.start > now and state.remaining > 0:
-                slots.append(
-                    SlotOut(
-                        slot_id=calendar.slot_id_for(directorate.id, state.start),
-                        start=state.start,
-                        end=state.end,
-                        remaining=state.remaining,
-                    )
-                )
+    slots = [
+        SlotOut(slot_id=calendar.slot_id_for(directorate.id, state.start), start=state.start, end=state.end, remaining=state.remaining)
+        for state in coming_slots(directorate, service, query.from_, query.days, last_day=last_day_offered(residency, window.last_day))
+        if state.remaining > 0
+    ]
     return Availability(
         mode=mode.value, directorate=directorate.id, service=service.code, slots=slots,
         permit_valid_until=permit_ends_before(residency, window.last_day),
@@ -105,16 +90,62 @@ def _read_for_availability(caller: Caller, directorate_id: str, service_code: st
     return (residency_of(applicant) if applicant else None), demand.mode_of(_resolved(mode_future, DemandMode))
 
 
-def book(caller: Caller, request: BookingRequest) -> AppointmentOut:
+def coming_slots(
+    directorate: Directorate, service: Service, from_: date | None, days: int, last_day: date | None = None
+) -> list[booking.SlotState]:
+    """The open slots offering `service` in the days asked for, within the booking window (and
+    up to `last_day`, when given) and still ahead, whatever places they have left: the caller
+    says which kind it offers."""
     now = clock.now()
-    target = read_target(caller, request)
+    window = booking.booking_window(clock.today(), get_settings().slot_horizon_days)
+    until = min(window.last_day, last_day) if last_day else window.last_day
+    asked_from = from_ or clock.today()
+    first = max(asked_from, window.first_day)  # the days asked for, within the booking window
+    if first > until or service.code not in directorate.services:
+        return []
+    last = min(asked_from + timedelta(days=days - 1), until)
+    items = Slot.query(
+        directorate.id,
+        Slot.start.between(first.isoformat(), f"{last.isoformat()}T99:99"),
+        filter_condition=Slot.services.contains(service.code) & (Slot.is_open == True),  # noqa: E712
+    )
+    return [state for state in map(slot_state, items) if state.start > now]
+
+
+@dataclass(frozen=True)
+class Booker:
+    """Who books: the person themselves online (no channel), or the phone line or the counter
+    for them (`channel`), which may take a kept-back place."""
+
+    actor_id: str
+    actor_role: str
+    channel: str | None = None  # None: online | "phone" | "counter"
+
+    @property
+    def assisted(self) -> bool:
+        return self.channel is not None
+
+
+def book(caller: Caller, request: BookingRequest) -> AppointmentOut:
+    return book_for(caller.account_id, request.slot_id, request.service, Booker(caller.account_id, Role.APPLICANT.value))
+
+
+def book_for(applicant_id: str, slot_id: str, service_code: str, booker: Booker) -> AppointmentOut:
+    """The one booking path of one person, online and assisted: the same reads, rules (province,
+    eligibility, 30-day lock, finality, demand mode) and transaction; only the kind of place
+    differs. (A family's booking, services/family.py, is built of the same pieces.)"""
+    now = clock.now()
+    target = read_target(applicant_id, slot_id, service_code)
     applicant, slot = target.applicant, target.slot
-    bookable = check_person(target, applicant, now)
-    appointment = new_appointment(applicant, slot, target.service, bookable.start, now)
+    bookable = check_person(target, applicant, now, assisted=booker.assisted)
+    place = booking.place_to_take(bookable, booker.assisted)
+    appointment = new_appointment(applicant, slot, target.service, bookable.start, now, place=place, channel=booker.channel)
+    facts = {"channel": booker.channel, "place": place} if booker.assisted else None
     write = NamedTransaction()
     try:
         with write:
-            notices = confirm_in(write, slot, applicant, appointment, now, actor_id=caller.account_id, actor_role=Role.APPLICANT.value)
+            notices = confirm_in(write, slot, applicant, appointment, now, actor_id=booker.actor_id, actor_role=booker.actor_role,
+                                 place=place, audit_facts=facts)
     except TransactWriteError as error:
         failed = write.failed(error)
         if "applicant" in failed:
@@ -122,7 +153,8 @@ def book(caller: Caller, request: BookingRequest) -> AppointmentOut:
         if "slot" in failed:
             raise SlotFull() from None
         raise
-    logger.info("appointment booked", extra={"appointment_id": appointment.appointment_id, "directorate_id": target.directorate.id})
+    logger.info("appointment booked", extra={"appointment_id": appointment.appointment_id, "directorate_id": target.directorate.id,
+                                              "channel": booker.channel or "online", "place": place})
     observability.record(observability.BOOKINGS)
     notifications.enqueue([notice.notification_id for notice in notices])
     return appointment_out(appointment)
@@ -131,7 +163,7 @@ def book(caller: Caller, request: BookingRequest) -> AppointmentOut:
 @dataclass(frozen=True)
 class Target:
     """What a booking asks for, as read in its one round trip: the directorate, the service,
-    the slot and the demand mode, and the caller's applicant item."""
+    the slot and the demand mode, and the booking person's applicant item."""
 
     directorate: Directorate
     service: Service
@@ -140,22 +172,22 @@ class Target:
     applicant: Applicant
 
 
-def read_target(caller: Caller, request: BookingRequest) -> Target:
-    """The slot a booking names and the caller's item, in one round trip (TransactGetItems)."""
-    parsed = calendar.parse_slot_id(request.slot_id)
+def read_target(applicant_id: str, slot_id: str, service_code: str) -> Target:
+    """The slot a booking names and the person's item, in one round trip (TransactGetItems)."""
+    parsed = calendar.parse_slot_id(slot_id)
     directorate = find_directorate(parsed[0]) if parsed else None
     if parsed is None or directorate is None:
         raise ValidationFailed("This time slot does not exist.", field="slot_id")
-    service = find_service(request.service)
+    service = find_service(service_code)
     assert service is not None  # validated by the request model
     slot_key = calendar.wall_time(parsed[1])
-    applicant, slot, mode = _read_for_booking(caller.account_id, directorate.id, slot_key, service.code)
+    applicant, slot, mode = _read_for_booking(applicant_id, directorate.id, slot_key, service.code)
     if applicant is None:
         raise NotFound("No applicant profile belongs to this account.")
     return Target(directorate, service, slot, mode, applicant)
 
 
-def check_person(target: Target, person: Applicant, now: datetime) -> booking.SlotState:
+def check_person(target: Target, person: Applicant, now: datetime, assisted: bool = False) -> booking.SlotState:
     """Every rule of a booking (domain/booking.py), for one person on the target's slot."""
     return booking.check_booking(
         directorate=target.directorate,
@@ -166,11 +198,13 @@ def check_person(target: Target, person: Applicant, now: datetime) -> booking.Sl
         mode=demand.mode_of(target.mode),
         now=now,
         window=booking.booking_window(clock.today(), get_settings().slot_horizon_days),
+        assisted=assisted,
     )
 
 
 def new_appointment(
-    applicant: Applicant, slot: Slot, service: Service, start: datetime, now: datetime, guardian_id: str | None = None
+    applicant: Applicant, slot: Slot, service: Service, start: datetime, now: datetime, *,
+    guardian_id: str | None = None, place: str = PUBLIC, channel: str | None = None,
 ) -> Appointment:
     return Appointment(
         str(uuid.uuid4()),
@@ -182,6 +216,8 @@ def new_appointment(
         end=start + timedelta(minutes=service.duration_minutes),
         service=service.code,
         status=CONFIRMED,
+        place=place,
+        channel=channel,
         lock_before=applicant.locked_until,
         unmarked_day=calendar.local_day(start).isoformat(),
         guardian_id=guardian_id,
@@ -201,26 +237,31 @@ def confirm_in(
     applicant_actions: tuple = (),
     applicant_condition=None,
     audit_facts: dict | None = None,
+    place: str = PUBLIC,
 ) -> list[Notification]:
-    """The writes that confirm an appointment, booked or assigned, added to `write`: a unit of
-    the slot's capacity (`take_places`) and the person's part (`confirm_person_in`)."""
-    take_places(write, slot, 1)
+    """The writes that confirm an appointment, booked or assigned, added to `write`: a place of
+    the slot (`take_places`: a public one, or a kept-back one for the assisted channel) and the
+    person's part (`confirm_person_in`)."""
+    take_places(write, slot, 1, place)
     return confirm_person_in(
         write, applicant, appointment, now, actor_id=actor_id, actor_role=actor_role,
         applicant_actions=applicant_actions, applicant_condition=applicant_condition, audit_facts=audit_facts,
     )
 
 
-def take_places(write: NamedTransaction, slot: Slot, count: int) -> None:
-    """`count` units of the slot's capacity (item "slot"; condition: that many places left, slot
-    open). DynamoDB's conditions have no arithmetic: for more than one place the condition holds
-    the capacity as read, and a booked count that leaves room for everyone on it."""
+def take_places(write: NamedTransaction, slot: Slot, count: int, place: str = PUBLIC) -> None:
+    """`count` places of one kind of `slot` (item "slot"; condition: that many of that kind left,
+    slot open): public places (`booked` of `capacity`: what every online booking, a family's and
+    the assigner take), or kept-back ones (`internal_booked` of `internal`: the assisted channel
+    only). DynamoDB's conditions have no arithmetic: for more than one place the condition holds
+    the limit as read, and a taken count that leaves room for everyone on it."""
+    taken, limit = (Slot.internal_booked, Slot.internal) if place == INTERNAL else (Slot.booked, Slot.capacity)
     if count == 1:
-        room = Slot.booked < Slot.capacity
+        room = taken < limit
     else:
-        capacity = int(slot.capacity)
-        room = (Slot.capacity == capacity) & (Slot.booked <= capacity - count)
-    write.update("slot", slot, actions=[Slot.booked.add(count)], condition=room & (Slot.is_open == True))  # noqa: E712
+        value = int(getattr(slot, limit.attr_name) or 0)
+        room = (limit == value) & (taken <= value - count)
+    write.update("slot", slot, actions=[taken.add(count)], condition=room & (Slot.is_open == True))  # noqa: E712
 
 
 def confirm_person_in(
@@ -275,9 +316,10 @@ def confirm_person_in(
 
 
 def may_book(now: datetime):
-    """The applicant item's condition for taking a new appointment or request: an active account
-    or an offline person (services/people.py) with no lock in force (the same boundary as
-    lockout.lock_in_force: a lock ending now is over)."""
+    """The applicant item's condition for taking a new appointment or request: an active
+    account, or a person without one booked for by the phone line or the counter (offline,
+    services/people.py), with no lock in force (the same boundary as lockout.lock_in_force: a
+    lock ending now is over)."""
     return Applicant.status.is_in(ACTIVE, OFFLINE) & (Applicant.locked_until.does_not_exist() | (Applicant.locked_until <= now))
 
 
@@ -315,6 +357,8 @@ def slot_state(slot: Slot) -> booking.SlotState:
         booked=int(slot.booked),
         services=frozenset(slot.services or ()),
         is_open=bool(slot.is_open),
+        internal=int(slot.internal or 0),
+        internal_booked=int(slot.internal_booked or 0),
     )
 
 
@@ -354,8 +398,10 @@ def my_appointments(caller: Caller, query: AppointmentPageQuery) -> Page:
 
 
 def set_slot_capacity(caller: Caller, directorate_id: str, start: str, request: SlotCapacityRequest) -> SlotCapacity:
-    """Change a slot's capacity; never below what is already booked (`domain/capacity.py`,
-    held here by the update's condition), audited in the same transaction."""
+    """Change a slot's places in total and how many of them are kept back (`internal`; omitted:
+    as many as now); never below what is booked of either kind (`domain/kept_back.py`, held here
+    by the update's condition), audited in the same transaction. A day whose kept-back places
+    went to the public already keeps no more back."""
     directorate = find_directorate(directorate_id)
     try:
         slot = Slot.get(directorate_id, start, consistent_read=True) if directorate else None
@@ -363,27 +409,46 @@ def set_slot_capacity(caller: Caller, directorate_id: str, start: str, request: 
         slot = None
     if slot is None:
         raise NotFound("There is no such slot.")
+    before = slot_state(slot).places
+    internal = before.internal if request.internal is None else request.internal
+    _require_places(before, request.capacity, internal)
+    if internal > before.internal_booked and internal > before.internal and kept_back_days.released_on(directorate_id, date.fromisoformat(start[:10])):
+        raise ValidationFailed("This day's kept-back places went to the public already; none can be kept back now.", field="internal")
+    public, internal = kept_back.split(request.capacity, internal)
     now = clock.now()
     record = audit.record(
         audit.directorate_subject(directorate_id), CAPACITY_CHANGED, actor_id=caller.account_id, actor_role=audit.actor_role(caller),
-        at=now, before={"slot": start, "capacity": int(slot.capacity)}, after={"slot": start, "capacity": request.capacity},
+        at=now, before={"slot": start, "capacity": before.total, "internal": before.internal},
+        after={"slot": start, "capacity": request.capacity, "internal": internal},
     )
     try:
         with NamedTransaction() as write:
-            # Conditional on the capacity read, so the audit's "before" is what was replaced.
-            write.update("slot", slot, actions=[Slot.capacity.set(request.capacity)],
-                         condition=(Slot.booked <= request.capacity) & (Slot.capacity == slot.capacity))
+            # Conditional on the places read, so the audit's "before" is what was replaced.
+            write.update("slot", slot, actions=[Slot.capacity.set(public), Slot.internal.set(internal)],
+                         condition=(Slot.booked <= public) & (Slot.internal_booked <= internal)
+                         & (Slot.capacity == slot.capacity) & (Slot.internal == before.internal))
             write.save("audit", record)
     except TransactWriteError as error:
         if "slot" not in write.failed(error):
             raise
-        now_booked = int(Slot.get(directorate_id, start, consistent_read=True).booked)
-        if now_booked > request.capacity:
-            raise ValidationFailed("The capacity cannot be lower than the appointments already booked.", booked=now_booked) from None
+        _require_places(slot_state(Slot.get(directorate_id, start, consistent_read=True)).places, request.capacity, internal)
         raise ValidationFailed("The capacity changed meanwhile. Reload and try again.") from None
+    if internal > before.internal_booked:
+        kept_back_days.arm(directorate_id, start[:10])  # unused kept-back places: released before the day
     logger.info("slot capacity changed", extra={"directorate_id": directorate_id, "slot": start, "actor_id": caller.account_id})
     state = slot_state(slot)
-    return SlotCapacity(slot_id=calendar.slot_id_for(directorate_id, state.start), capacity=request.capacity, booked=int(slot.booked))
+    return SlotCapacity(slot_id=calendar.slot_id_for(directorate_id, state.start), capacity=request.capacity, booked=before.booked,
+                        internal=internal, internal_booked=before.internal_booked)
+
+
+def _require_places(places: kept_back.Places, total: int, internal: int) -> None:
+    field = kept_back.refusal(places, total, internal)
+    if field == "internal":
+        raise ValidationFailed("The kept-back places cannot be more than the places, nor fewer than those already booked by the "
+                               "phone line or the counter.", field="internal", internal_booked=places.internal_booked)
+    if field is not None:
+        raise ValidationFailed("The capacity cannot be lower than the appointments already booked.", field="capacity",
+                               booked=places.booked)
 
 
 def _visible_appointment(caller: Caller, appointment_id: str) -> Appointment:

@@ -12,9 +12,11 @@ from chalicelib.adapters.tables import DirectorateDay, Slot
 from chalicelib.contract import DirectorateOut, DirectoratesQuery, ProvinceOut, ServiceOut
 from chalicelib.clock import clock
 from chalicelib.domain import calendar
+from chalicelib.domain import kept_back as rules
 from chalicelib.domain.catalogue import DIRECTORATES, PROVINCES, SERVICES, Directorate, directorates_in
 from chalicelib import observability
 from chalicelib.observability import logger
+from chalicelib.services import kept_back
 from chalicelib.settings import get_settings
 
 
@@ -56,6 +58,7 @@ def extend_slot_horizon(today: date | None = None, only: tuple[Directorate, ...]
         return 0
     opened = 0
     for directorate in only or DIRECTORATES:
+        share = kept_back.share_of(directorate.id)
         existing = {
             item.day
             for item in DirectorateDay.query(
@@ -63,7 +66,7 @@ def extend_slot_horizon(today: date | None = None, only: tuple[Directorate, ...]
             )
         }
         for day in days:
-            if day.isoformat() not in existing and _open_day(directorate, day):
+            if day.isoformat() not in existing and _open_day(directorate, day, share):
                 opened += 1
     logger.info("slot horizon extended", extra={"days_opened": opened})
     # The nightly alarm "horizon not extended" waits for this (infrastructure/stacks/monitoring.py).
@@ -71,23 +74,29 @@ def extend_slot_horizon(today: date | None = None, only: tuple[Directorate, ...]
     return opened
 
 
-def _open_day(directorate: Directorate, day: date) -> bool:
+def _open_day(directorate: Directorate, day: date, share: int = 0) -> bool:
+    """The day and its slots, each keeping back the directorate's share of its places, with the
+    secret moment its unused kept-back places go public (services/kept_back.py)."""
     specs = calendar.slots_for_day(directorate, day)
     now = clock.now()
+    release = kept_back.day_release(min(spec.start for spec in specs), share) if specs else {}
     try:
         with transaction() as write:
             write.save(
-                DirectorateDay(directorate.id, day.isoformat(), status="open", slot_count=len(specs), generated_at=now),
+                DirectorateDay(directorate.id, day.isoformat(), status="open", slot_count=len(specs), generated_at=now, **release),
                 condition=DirectorateDay.day.does_not_exist(),
             )
             for spec in specs:
+                public, internal = rules.split(spec.capacity, rules.internal_for(spec.capacity, share))
                 write.save(
                     Slot(
                         directorate.id,
                         calendar.wall_time(spec.start),
                         end=calendar.wall_time(spec.end),
-                        capacity=spec.capacity,
+                        capacity=public,
                         booked=0,
+                        internal=internal,
+                        internal_booked=0,
                         services=set(spec.services),
                     )
                 )

@@ -31,7 +31,7 @@ from chalicelib.domain.roles import Caller, Role
 from chalicelib.observability import logger
 from chalicelib.services import audit, notifications
 from chalicelib.services.auth import staff_directorate
-from chalicelib.services.booking import appointment_out, new_appointment, slot_state
+from chalicelib.services.booking import appointment_out, new_appointment, slot_state, take_places
 from chalicelib.settings import get_settings
 
 MAX_ATTEMPTS = 3
@@ -203,7 +203,7 @@ def issue_follow_up(caller: Caller, appointment_id: str, request: FollowUpReques
     write = NamedTransaction()
     try:
         with write:
-            write.update("slot", slot, actions=[Slot.booked.add(1)], condition=(Slot.booked < Slot.capacity) & (Slot.is_open == True))  # noqa: E712
+            take_places(write, slot, 1)
             write.update("original", original, actions=[Appointment.follow_up_id.set(follow_up.appointment_id)],
                          condition=Appointment.follow_up_id.does_not_exist() & (Appointment.status == CONFIRMED))
             write.save("appointment", follow_up, condition=Appointment.appointment_id.does_not_exist())

@@ -59,7 +59,7 @@ def book_together(caller: Caller, request: BookingRequest) -> FamilyBookingOut:
     nothing."""
     assert request.people is not None  # the endpoint sends a booking without people to booking.book
     now = clock.now()
-    target = booking.read_target(caller, request)
+    target = booking.read_target(caller.account_id, request.slot_id, request.service)
     guardian = target.applicant
     dependants = dependants_of(guardian) if any(p != family.SELF for p in request.people) else {}
     family.require_people(request.people, set(dependants))

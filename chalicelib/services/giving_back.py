@@ -26,6 +26,7 @@ from chalicelib.domain.calendar import local_day
 from chalicelib.domain.catalogue import find_directorate
 from chalicelib.domain.demand import Mode
 from chalicelib.domain.errors import AppointmentFinal, NotFound
+from chalicelib.domain.kept_back import INTERNAL
 from chalicelib.domain.lockout import lock_in_force
 from chalicelib.domain.roles import Caller
 from chalicelib.observability import logger
@@ -98,6 +99,19 @@ def return_due_places(now: datetime | None = None) -> int:
     return returned
 
 
+def _free_place(write: NamedTransaction, appointment: Appointment) -> None:
+    """The place goes back to the public pool, whatever kind it was: a public place is simply
+    free again; a kept-back one (booked by the phone line or the counter, domain/kept_back.py)
+    has served its purpose and becomes a public place of the slot, as every unused kept-back
+    place does before the day."""
+    slot = Slot(appointment.directorate_id, appointment.slot_start)
+    if appointment.place == INTERNAL:
+        write.update("slot", slot, actions=[Slot.internal_booked.add(-1), Slot.internal.add(-1), Slot.capacity.add(1)],
+                     condition=Slot.internal_booked > 0)
+    else:
+        write.update("slot", slot, actions=[Slot.booked.add(-1)], condition=Slot.booked > 0)
+
+
 def _return(appointment: Appointment, now: datetime) -> bool:
     """One place back in its slot and the appointment off the index, together; False when
     another run did it already."""
@@ -107,8 +121,7 @@ def _return(appointment: Appointment, now: datetime) -> bool:
             write.update("appointment", appointment, actions=[Appointment.returning_day.remove(), Appointment.place_returned_at.set(now)],
                          condition=Appointment.returning_day.exists())
             if appointment.start > now:  # a place whose time has passed is of no use to anyone
-                write.update("slot", Slot(appointment.directorate_id, appointment.slot_start), actions=[Slot.booked.add(-1)],
-                             condition=Slot.booked > 0)
+                _free_place(write, appointment)
     except TransactWriteError as error:
         if "appointment" in write.failed(error):
             return False

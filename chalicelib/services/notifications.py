@@ -49,6 +49,9 @@ GIVEN_BACK = "appointment.given_back"  # issue 12: the person gave the place bac
 FOLLOW_UP = "appointment.follow_up"  # issue 12: staff issued a follow-up visit (services/corrections.py)
 CHANNELS = ("sms", "email")
 SENT, FAILED, SKIPPED = "sent", "failed", "skipped"
+# Why an email was skipped when the person has no address at all (booked for by the phone line
+# or the counter without one, services/people.py): the SMS goes as usual.
+NO_ADDRESS = "no_address"
 # Nothing more is done about a channel in any of these states (skipped: an email to an address
 # that bounced or complained; services/email_feedback.py).
 SETTLED = (SENT, FAILED, SKIPPED)
@@ -213,6 +216,9 @@ def deliver(notification_id: str) -> None:
         now = clock.now()
         if not _claim(notification, channel, now):
             continue  # another sender holds it, or it was sent or given up meanwhile
+        if channel == "email" and outgoing.email is None:
+            _skip_email(notification, now, NO_ADDRESS)
+            continue
         if channel == "email" and outgoing.email_undeliverable:
             _skip_email(notification, now, email_feedback.UNDELIVERABLE)
             continue
@@ -254,7 +260,7 @@ def requeue_undelivered(now: datetime | None = None) -> int:
 class _Outgoing:
     notice: notices.Notice
     phone: str
-    email: str
+    email: str | None  # None: the person has no address (nothing is emailed)
     email_undeliverable: bool = False  # SES said so (services/email_feedback.py): skip the email
 
 

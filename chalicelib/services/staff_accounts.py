@@ -48,7 +48,7 @@ def _record(caller: Caller, member: StaffMember, reason: str) -> None:
     record = audit.record(
         staff_subject(member.account_id), ACTION, actor_id=caller.account_id,
         actor_role=audit.actor_role(caller), at=now, reason=reason,
-        before={"status": "active", "directorate_id": member.directorate_id},
+        before={"status": "active", "directorate_id": member.directorate_id or "", "role": member.role or "staff"},
         after={"status": DISABLED},
     )
     try:

@@ -18,7 +18,7 @@ from chalicelib.domain.calendar import ISTANBUL, from_wall_time
 from chalicelib.domain.catalogue import DIRECTORATES, SERVICES, find_directorate, find_province
 from chalicelib.domain.demand import Setting
 from chalicelib.domain.errors import DomainError, NotFound
-from chalicelib.services import accounts, demand, planning
+from chalicelib.services import accounts, demand, kept_back, planning
 from chalicelib.web.common import admin, field_error, refusal
 from chalicelib.web.frame import WebRequest, WebResponse, redirect
 from chalicelib.web.render import render
@@ -47,6 +47,8 @@ def _directorate_page(request: WebRequest, directorate_id: str, status: int = 20
         request, "admin_directorate.html", status=status, errors=errors or [], directorate=found, modes=planning.modes(found.id),
         days=[today + timedelta(days=i) for i in range(CAPACITY_DAYS)], done=request.query.get("done"), email=email,
         changes=planning.recent_changes(found.id), services={s.code: s for s in SERVICES}, wall_time=from_wall_time,
+        share=kept_back.share_of(found.id), staff_role=request.form.get("role", "staff") if request.method == "POST" else "staff",
+        roles=ROLES,
     )
 
 
@@ -104,15 +106,24 @@ def _capacity_page(request: WebRequest, view: planning.DayCapacity, status: int 
                   preview=preview, result=result, field_name=field_name)
 
 
+ROLES = ("staff", "supervisor", "agent")
+
+
 def create_staff(request: WebRequest, directorate_id: str) -> WebResponse:
+    """A staff or supervisor account for this directorate, or an agent of the phone line (created
+    from any directorate's page; bound to none)."""
     if admin(request) is None:
         return redirect("/sign-in")
     found = _found(directorate_id)
     email = request.form.get("email", "").strip()
+    role = request.form.get("role", "staff")
     try:
-        accounts.create_staff(CreateStaffRequest.model_validate({"email": email, "password": request.form.get("password", ""), "directorate_id": found.id}))
+        accounts.create_staff(CreateStaffRequest.model_validate({
+            "email": email, "password": request.form.get("password", ""), "role": role,
+            "directorate_id": None if role == "agent" else found.id,
+        }))
     except ValidationError as invalid:
-        fields = [str(p["loc"][0]) for p in invalid.errors() if p["loc"]] or ["email"]
+        fields = [{"directorate_id": "role"}.get(str(p["loc"][0]), str(p["loc"][0])) for p in invalid.errors() if p["loc"]] or ["email"]
         errors = [{"message": field_error(request, "error.field", None)["message"], "field": f"staff-{name}"} for name in dict.fromkeys(fields)]
         return _directorate_page(request, found.id, status=400, errors=errors, email=email)
     except DomainError as error:
@@ -120,6 +131,32 @@ def create_staff(request: WebRequest, directorate_id: str) -> WebResponse:
         field = "staff-password" if "password" in fields else "staff-email"
         return _directorate_page(request, found.id, status=400, errors=[refusal(request, error, field)], email=email)
     return redirect(f"/admin/directorates/{found.id}?done=staff")
+
+
+def kept_back_share(request: WebRequest, directorate_id: str) -> WebResponse:
+    """The directorate's default share of kept-back places: the new share, its impact (public
+    places removed or added over the days not yet released), then the confirmation."""
+    caller = admin(request)
+    if caller is None:
+        return redirect("/sign-in")
+    found = _found(directorate_id)
+    source = request.form if request.method == "POST" else request.query
+    typed = source.get("share", "").strip()
+    current = kept_back.share_of(found.id)
+    if not typed:
+        return render(request, "admin_kept_back.html", directorate=found, current=current, share="", plan=None)
+    try:
+        share = int(typed)
+        plan = kept_back.plan_share(found.id, share)
+    except (ValueError, DomainError):
+        return render(request, "admin_kept_back.html", status=400, directorate=found, current=current, share=typed, plan=None,
+                      errors=[field_error(request, "admin.kept_back.invalid", "share")])
+    if request.method == "GET" or request.form.get("confirm") != "yes":
+        errors = [field_error(request, "admin.confirm_required", "confirm")] if request.method == "POST" else []
+        return render(request, "admin_kept_back.html", status=400 if errors else 200, errors=errors, directorate=found,
+                      current=current, share=typed, plan=plan)
+    kept_back.set_share(caller, found.id, share)
+    return redirect(f"/admin/directorates/{found.id}?done=kept_back")
 
 
 def _found(directorate_id: str):

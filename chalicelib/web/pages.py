@@ -73,7 +73,7 @@ def signed_in(request: WebRequest, token: str) -> WebResponse:
     caller = request.authenticate(f"Bearer {token}")
     role = caller.acting_role
     request.session = renew(request.session, access_token=token, account_id=caller.account_id, role=role.value if role else None)
-    return redirect({Role.APPLICANT: "/book", Role.STAFF: "/staff", Role.SUPERVISOR: "/staff", Role.ADMIN: "/admin"}.get(role, "/"))
+    return redirect({Role.APPLICANT: "/book", Role.STAFF: "/staff", Role.SUPERVISOR: "/staff", Role.AGENT: "/assisted", Role.ADMIN: "/admin"}.get(role, "/"))
 
 
 def forgot_password(request: WebRequest) -> WebResponse:

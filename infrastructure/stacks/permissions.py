@@ -138,7 +138,8 @@ def function_access() -> dict[str, FunctionAccess]:
                 "token-validity": T("GetItem", "UpdateItem"),
                 "audit": T("PutItem", "Query"),
                 "slots": T("GetItem", "Query", "UpdateItem"),
-                "directorate-days": T("UpdateItem"),
+                "directorate-days": T("GetItem", "Query", "UpdateItem"),  # Query: a share's impact over the unreleased days
+                "kept-back-shares": T("GetItem", "PutItem"),
                 # by-guardian: a guardian's list; returning-by-day: a place given back where the directorate assigns goes back at once (giving_back.py)
                 "appointments": T("GetItem", "PutItem", "UpdateItem", query=("by-applicant", "by-directorate", "by-guardian", "returning-by-day")),
                 "notifications": T("PutItem"),
@@ -212,7 +213,13 @@ def function_access() -> dict[str, FunctionAccess]:
             cognito=frozenset({"AdminGetUser", "AdminDeleteUser"}),
         ),
         "extend_slot_horizon": FunctionAccess(
-            tables={"directorate-days": T("Query", "PutItem"), "slots": T("PutItem")},
+            tables={"directorate-days": T("Query", "PutItem"), "slots": T("PutItem"), "kept-back-shares": T("GetItem")},
+        ),
+        "release_kept_back": FunctionAccess(
+            tables={
+                "directorate-days": T("UpdateItem", query=("release-pending-by-day",)),
+                "slots": T("GetItem", "Query", "UpdateItem"),
+            },
         ),
         "return_given_back_places": FunctionAccess(
             tables={
