@@ -204,6 +204,7 @@ def test_the_environment_names_what_was_provisioned(emulator, definitions, provi
         "EMAIL_SENDER": definitions.messaging.email_sender,
         "SMS_SENDER_ID": definitions.messaging.sms_sender_id,
         "EMAIL_CONFIGURATION_SET": definitions.messaging.email_configuration_set,
+        "RECEIPT_SIGNING_KEY_ID": local.signing_key_ids[0],
     }
 
 
@@ -275,6 +276,7 @@ def _without_ids(local: LocalResources) -> dict[str, Any]:
     for urls in ("queue_urls", "dead_letter_queue_urls"):
         fields[urls] = [_name(url) for url in fields[urls]]  # URLs name the account
     fields["email_feedback_topic_arn"] = fields["email_feedback_topic_arn"].rsplit(":", 1)[-1]  # so do ARNs
+    fields["signing_key_ids"] = len(fields["signing_key_ids"])  # KMS generates key ids
     return fields
 
 
