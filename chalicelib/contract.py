@@ -521,6 +521,9 @@ class LockChange(BaseModel):
 class AppointmentPageQuery(Strict):
     limit: Annotated[int, Field(ge=1, le=100)] = 20
     cursor: Annotated[str, StringConstraints(max_length=2000)] | None = None
+    whose: Literal["mine", "dependants"] = Field(
+        default="mine", description="mine: the caller's own; dependants: those the caller booked for their children (each names its person)"
+    )
 
 
 class AttendanceRequest(Strict):

@@ -67,6 +67,6 @@ def change_appointment(caller: Caller, appointment_id: str, body: AnyBody) -> No
     booking.refuse_change(caller, appointment_id)
 
 
-@endpoint("My appointments, newest first (next page: the X-Next-Cursor header)", roles=APPLICANT)
+@endpoint("My appointments, newest first (next page: the X-Next-Cursor header); whose=dependants: my children's", roles=APPLICANT)
 def my_appointments(caller: Caller, query: AppointmentPageQuery) -> list[AppointmentOut]:
-    return booking.my_appointments(caller, query)
+    return (family.dependants_appointments if query.whose == "dependants" else booking.my_appointments)(caller, query)

@@ -389,12 +389,12 @@ def person_named(appointment: Appointment) -> str | None:
 
 
 def my_appointments(caller: Caller, query: AppointmentPageQuery) -> Page:
-    last_key = _decode_cursor(query.cursor, caller.account_id)
+    last_key = decode_cursor(query.cursor, "applicant_id", caller.account_id)
     results = Appointment.by_applicant.query(
         caller.account_id, scan_index_forward=False, limit=query.limit, last_evaluated_key=last_key
     )
     items = [appointment_out(a) for a in results]
-    return Page(items, next_cursor=_encode_cursor(results.last_evaluated_key))
+    return Page(items, next_cursor=encode_cursor(results.last_evaluated_key))
 
 
 def set_slot_capacity(caller: Caller, directorate_id: str, start: str, request: SlotCapacityRequest) -> SlotCapacity:
@@ -503,15 +503,14 @@ def corrections_out(appointment: Appointment) -> dict:
             "follow_up_reason": appointment.follow_up_reason, "released_at": appointment.released_at}
 
 
-def _encode_cursor(key: dict | None) -> str | None:
+def encode_cursor(key: dict | None) -> str | None:
     return base64.urlsafe_b64encode(json.dumps(key).encode()).decode() if key else None
 
 
-_CURSOR_KEYS = {"appointment_id", "applicant_id", "start"}
-
-
-def _decode_cursor(cursor: str | None, applicant_id: str) -> dict | None:
-    """The position a previous page ended at; only a cursor this service gave this caller."""
+def decode_cursor(cursor: str | None, owner_key: str, owner_id: str) -> dict | None:
+    """The position a previous page ended at; only a cursor this service gave this caller: the
+    keys of a page of an index whose partition (`owner_key`: applicant_id, or guardian_id) is
+    the caller's."""
     if not cursor:
         return None
     refused = ValidationFailed("The cursor is not one this service gave out.", field="cursor")
@@ -521,9 +520,9 @@ def _decode_cursor(cursor: str | None, applicant_id: str) -> dict | None:
         raise refused from None
     well_formed = (
         isinstance(key, dict)
-        and set(key) == _CURSOR_KEYS
+        and set(key) == {"appointment_id", owner_key, "start"}
         and all(isinstance(v, dict) and set(v) == {"S"} and isinstance(v["S"], str) and v["S"] for v in key.values())
     )
-    if not well_formed or key["applicant_id"]["S"] != applicant_id:
+    if not well_formed or key[owner_key]["S"] != owner_id:
         raise refused
     return key

@@ -20,7 +20,7 @@ from chalicelib import observability, wiring
 from chalicelib.adapters.dynamo import NamedTransaction
 from chalicelib.adapters.tables import Applicant, Appointment, ResidentRecord
 from chalicelib.clock import clock
-from chalicelib.contract import AppointmentOut, BookingRequest, DependantOut, FamilyBookingOut
+from chalicelib.contract import AppointmentPageQuery, BookingRequest, DependantOut, FamilyBookingOut, Page
 from chalicelib.domain import booking as rules
 from chalicelib.domain import family
 from chalicelib.domain.errors import LockedOut, NotEligible, NotFound, SlotFull, WrongProvince
@@ -107,16 +107,20 @@ def book_together(caller: Caller, request: BookingRequest) -> FamilyBookingOut:
     ])
 
 
-def dependants_appointments(caller: Caller, limit: int = 50) -> list[AppointmentOut]:
+def dependants_appointments(caller: Caller, query: AppointmentPageQuery | None = None) -> Page:
     """The appointments the caller booked for their dependants, newest first, each naming the
-    person it is for (My appointments)."""
-    found = list(Appointment.by_guardian.query(caller.account_id, scan_index_forward=False, limit=limit))
+    person it is for: a page of the sparse by-guardian index (My appointments, API and portal)."""
+    query = query or AppointmentPageQuery(limit=50)
+    last_key = booking.decode_cursor(query.cursor, "guardian_id", caller.account_id)
+    results = Appointment.by_guardian.query(caller.account_id, scan_index_forward=False, limit=query.limit, last_evaluated_key=last_key)
+    found = list(results)
     names: dict[str, str] = {}
     ids = sorted({a.applicant_id for a in found})
     for start in range(0, len(ids), 100):
         for person in Applicant.batch_get(ids[start:start + 100]):
             names[person.applicant_id] = person.given_name
-    return [booking.appointment_out(a, person=names.get(a.applicant_id)) for a in found]
+    items = [booking.appointment_out(a, person=names.get(a.applicant_id)) for a in found]
+    return Page(items, next_cursor=booking.encode_cursor(results.last_evaluated_key))
 
 
 def _guardian(caller: Caller) -> Applicant:

@@ -82,10 +82,10 @@ def book(api: Api, token: str | None, slot_id: str, service: str = SERVICE, **kw
     return api.post(BOOK, {"slot_id": slot_id, "service": service}, token=token, **kwargs)
 
 
-def staff_token(api: Api, admin_token: str, directorate_id: str) -> str:
-    email = unique_email("staff")
+def staff_token(api: Api, admin_token: str, directorate_id: str, role: str = "staff") -> str:
+    email = unique_email(role)
     created = api.post(
-        "/v1/admin/staff", {"email": email, "password": STAFF_PASSWORD, "directorate_id": directorate_id}, token=admin_token
+        "/v1/admin/staff", {"email": email, "password": STAFF_PASSWORD, "directorate_id": directorate_id, "role": role}, token=admin_token
     )
     assert created.status_code == 201, created.text
     return api.login(email, STAFF_PASSWORD)

@@ -56,14 +56,18 @@ def test_a_corrected_no_show_and_a_lifted_lock_restore_booking(api: Api, base_ur
     [mine] = [a for a in my_appointments(api, person.token).json() if a["appointment_id"] == appointment["appointment_id"]]
     assert (mine["attendance"], mine["correction"]["corrected_from"], mine["correction"]["reason"]) == ("attended", "no_show", REASON)
 
-    # Still locked by the booking itself: staff may not lift it, an administrator may.
+    # Still locked by the booking itself: staff may not lift it; the directorate's supervisor (an
+    # account the admin made with that role) may shorten or lift it, never lengthen it.
     assert_refused(book(api, person.token, open_slots(api, person.token, DIRECTORATE)[-1]["slot_id"]), 409, "LOCKED_OUT")
     lock = f"/v1/staff/applicants/{person.applicant_id}/lock"
     assert_refused(api.request("PUT", lock, clerk, json={"locked_until": None, "reason": REASON}), 403, "FORBIDDEN")
+    supervisor = staff_token(api, admin_token, DIRECTORATE, role="supervisor")
+    elsewhere = staff_token(api, admin_token, "34-fatih", role="supervisor")
+    assert_refused(api.request("PUT", lock, elsewhere, json={"locked_until": None, "reason": REASON}), 404, "NOT_FOUND")
     later = (booking_lock + timedelta(days=1)).isoformat()
-    error = assert_refused(api.request("PUT", lock, admin_token, json={"locked_until": later, "reason": REASON}), 400, "VALIDATION_FAILED")
+    error = assert_refused(api.request("PUT", lock, supervisor, json={"locked_until": later, "reason": REASON}), 400, "VALIDATION_FAILED")
     assert error["details"]["field"] == "locked_until"
-    lifted = api.request("PUT", lock, admin_token, json={"locked_until": None, "grounds": "force_majeure", "reason": "Hospital stay, report seen"})
+    lifted = api.request("PUT", lock, supervisor, json={"locked_until": None, "grounds": "force_majeure", "reason": "Hospital stay, report seen"})
     assert lifted.status_code == 200, lifted.text
     assert lifted.json()["change"] == "lifted" and me(api, person.token)["locked_until"] is None
     [mine] = [a for a in my_appointments(api, person.token).json() if a["appointment_id"] == appointment["appointment_id"]]

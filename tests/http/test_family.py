@@ -53,6 +53,15 @@ def test_a_guardian_books_two_children_and_themselves_in_one_step_and_each_is_lo
     child_appointment = f"/v1/appointments/{appointments[1]['appointment_id']}"
     assert api.get(child_appointment, token=guardian.token).json()["person"] == "Zeynep"
     assert api.get(child_appointment, token=stranger.token).status_code == 404
+    # My appointments: the guardian's own by default, the children's with whose=dependants (paged like it).
+    own = api.get("/v1/me/appointments", token=guardian.token).json()
+    assert [a["appointment_id"] for a in own] == [appointments[0]["appointment_id"]]
+    first = api.get("/v1/me/appointments?whose=dependants&limit=1", token=guardian.token)
+    cursor = first.headers["X-Next-Cursor"]
+    second = api.get(f"/v1/me/appointments?whose=dependants&limit=1&cursor={cursor}", token=guardian.token)
+    assert sorted(a["person"] for a in first.json() + second.json()) == ["Omar", "Zeynep"]
+    assert api.get(f"/v1/me/appointments?whose=dependants&cursor={cursor}", token=stranger.token).status_code == 400
+    assert api.get("/v1/me/appointments?whose=dependants", token=stranger.token).json() == []
     # Each of the three is locked: a new booking for any of them is refused, naming whom.
     for person in ("self", children["Zeynep"], children["Omar"]):
         refused = book_people(api, guardian.token, later["slot_id"], [person])

@@ -13,7 +13,7 @@ import pytest
 from tests.http.client import Api
 from tests.http.test_accounts import signed_up_and_confirmed
 
-EXAMPLES_PER_ROUTE = 30
+EXAMPLES_PER_ROUTE = 20  # per route: with issue 12 the document has some sixty routes
 CHECKS = "not_a_server_error,response_schema_conformance,content_type_conformance"
 SCHEMATHESIS = Path(sys.executable).with_name("st")
 
