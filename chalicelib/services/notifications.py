@@ -271,18 +271,22 @@ def _prepare(notification: Notification) -> _Outgoing:
     appointment = Appointment.get(notification.appointment_id)
     contact = _contact(appointment, applicant)
     facts = _facts(appointment, applicant, contact)
-    sender = wiring.email().sender
-    if notification.kind == REMINDER:
-        notice = notices.reminder(facts, sender, notification.checkin_code)
-    elif notification.kind == CANCELLED:
-        notice = notices.cancellation(facts, sender, notification.reason or "")
-    elif notification.kind == GIVEN_BACK:
-        notice = notices.given_back(facts, sender, applicant.locked_until)
-    elif notification.kind == FOLLOW_UP:
-        notice = notices.follow_up(facts, sender)
-    else:
-        notice = notices.confirmation(facts, sender)
+    build = _APPOINTMENT_NOTICES.get(notification.kind)
+    if build is None:  # never silently sent as something else
+        raise ValueError(f"no message is written for notifications of kind {notification.kind!r}")
+    notice = build(facts, wiring.email().sender, notification, applicant)
     return _Outgoing(notice, contact.phone, contact.email, email_feedback.is_undeliverable(contact))
+
+
+# The message of each kind of notification about an appointment (a withdrawn request has none:
+# `_withdrawal`), from its facts, the sender's address, the notification and the person's item.
+_APPOINTMENT_NOTICES = {
+    CONFIRMED: lambda facts, sender, notification, person: notices.confirmation(facts, sender),
+    REMINDER: lambda facts, sender, notification, person: notices.reminder(facts, sender, notification.checkin_code),
+    CANCELLED: lambda facts, sender, notification, person: notices.cancellation(facts, sender, notification.reason or ""),
+    GIVEN_BACK: lambda facts, sender, notification, person: notices.given_back(facts, sender, person.locked_until),
+    FOLLOW_UP: lambda facts, sender, notification, person: notices.follow_up(facts, sender),
+}
 
 
 def _contact(appointment: Appointment, person: Applicant) -> Applicant:

@@ -79,6 +79,17 @@ def test_a_booking_owes_one_sms_and_one_email_with_an_invitation_and_redelivery_
     assert (done.sms_status, done.email_status, done.undelivered_day) == ("sent", "sent", None)
 
 
+def test_a_notification_of_a_kind_without_a_message_is_never_sent_as_a_confirmation(aws):
+    person, appointment = booked()
+    owed = owed_for(appointment.appointment_id)
+    owed.update(actions=[Notification.kind.set("appointment.something_new")])
+
+    with pytest.raises(ValueError, match="something_new"):  # the queue retries it, then parks it in the DLQ
+        notifications.deliver(owed.notification_id)
+
+    assert sms_to(person.phone) == [] and emails_to(person.email) == []
+
+
 def test_unknown_languages_read_english(aws):
     person, appointment = booked(language="de")
     notifications.deliver(owed_for(appointment.appointment_id).notification_id)
