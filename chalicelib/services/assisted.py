@@ -111,6 +111,8 @@ def book(caller: Caller, request: AssistedBookingRequest) -> AppointmentOut:
             raise ValidationFailed("This person has no online account: give a mobile number to send the confirmation to.", field="phone")
         person = people.person_for(resident, phone=request.phone, email=request.email,
                                    language=request.language or DEFAULT_LANGUAGE, now=clock.now())
+    elif request.phone is not None:  # someone booked for before: the contact they give now
+        person = people.refresh_contact(person, caller, phone=request.phone, email=request.email, language=request.language, now=clock.now())
     booker = booking.Booker(caller.account_id, audit.actor_role(caller), channel=request.channel)
     appointment = booking.book_for(person.applicant_id, request.slot_id, request.service, booker)
     logger.info("assisted booking", extra={"appointment_id": appointment.appointment_id, "channel": request.channel,

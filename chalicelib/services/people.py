@@ -20,9 +20,12 @@ from pynamodb.exceptions import TransactWriteError
 
 from chalicelib.adapters.dynamo import NamedTransaction
 from chalicelib.adapters.tables import Applicant, IdentityClaim, ResidentRecord
+from chalicelib.domain.roles import Caller
+from chalicelib.services import audit
 from chalicelib.services.registry import document_type_of, identity_claim
 
 OFFLINE = "offline"  # an applicant item with no login: booked for by a guardian, an agent or staff
+CONTACT_CHANGED = "contact.changed"  # the audit action of a new contact given by phone or at the counter
 
 
 def claimed_by(document_number: str) -> Applicant | None:
@@ -84,4 +87,34 @@ def person_for(
         if winner is None:
             raise
         return winner
+    return person
+
+
+def refresh_contact(person: Applicant, caller: Caller, *, phone: str, email: str | None, language: str | None, now: datetime) -> Applicant:
+    """An offline person's contact is the one they gave the phone line or the counter last: a new
+    mobile number (a person without a smartphone changes phones too), an email address when they
+    give one, the language of their messages. Audited, with the old and the new, in the same
+    transaction. An online account's contact is never changed here (only in person, by staff,
+    with a reason), nor a child's (its messages go to the guardian's account)."""
+    if person.status != OFFLINE or person.guardian_id is not None:
+        return person
+    after = {"phone": phone, "email": email or person.email, "language": language or person.language}
+    before = {"phone": person.phone, "email": person.email, "language": person.language}
+    if after == before:
+        return person
+    changed = {field: value for field, value in after.items() if value != before[field]}
+    write = NamedTransaction()
+    with write:
+        write.update(
+            "person", person,
+            actions=[getattr(Applicant, field).set(value) for field, value in changed.items()] + [Applicant.updated_at.set(now)],
+            condition=Applicant.status == OFFLINE,
+        )
+        write.save("audit", audit.record(
+            audit.applicant_subject(person.applicant_id), CONTACT_CHANGED, actor_id=caller.account_id,
+            actor_role=audit.actor_role(caller), at=now,
+            before={field: before[field] for field in changed}, after=changed,
+        ))
+    for field, value in changed.items():
+        setattr(person, field, value)
     return person

@@ -162,3 +162,24 @@ def test_unused_kept_back_places_reach_the_public_at_a_secret_moment_inside_the_
     assert kept_back.release_due() == 0  # idempotent: nothing left to release
     assert DirectorateDay.get(ANKARA.id, day.day).released_at is not None
 
+
+
+def test_a_person_booked_for_again_gets_their_messages_on_the_phone_they_give_now_and_the_change_is_audited(frozen_clock):
+    person = resident()
+    first = free_slots(applicant(), KADIKOY, days=21)[3].slot_id
+    offline_id = assisted.book(AGENT, request_for(person, first)).applicant_id
+    frozen_clock.travel(timedelta(days=31))  # the booking's lock is over
+    extend_slot_horizon(only=(KADIKOY,))
+    later = free_slots(applicant(), KADIKOY, days=21)[0].slot_id
+
+    again = assisted.book(AGENT, request_for(person, later, phone="0544 999 88 77", language="ru"))
+
+    assert again.applicant_id == offline_id  # the same person, not a second item
+    stored_person = Applicant.get(offline_id)
+    assert (stored_person.phone, stored_person.language, stored_person.email) == ("+905449998877", "ru", None)
+    [changed] = [r for r in AuditRecord.query(audit.applicant_subject(offline_id)) if r.action == people.CONTACT_CHANGED]
+    assert (changed.actor_id, changed.actor_role) == ("agent-1", "agent")
+    assert (changed.before.as_dict(), changed.after.as_dict()) == ({"phone": "+905321112233", "language": "tr"}, {"phone": "+905449998877", "language": "ru"})
+    notice = next(n for n in Notification.scan(Notification.appointment_id == again.appointment_id))
+    notifications.deliver(notice.notification_id)
+    assert Notification.get(notice.notification_id, consistent_read=True).sms_status == "sent"
