@@ -9,6 +9,8 @@ not in force); these checks give the early, precise refusal.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -82,9 +84,29 @@ def require_capacity(slot: SlotState) -> None:
 
 
 def require_places(slot: SlotState, count: int) -> None:
-    """Room on the slot for everyone of one booking (a family books one slot together)."""
+    """Room on the slot for everyone of one booking."""
     if slot.remaining < count:
         raise SlotFull(remaining=slot.remaining) if count > 1 else SlotFull()
+
+
+def seat_together(count: int, chosen: SlotState, following: Sequence[SlotState] = ()) -> list[int]:
+    """How many people of one booking each slot takes: all on the chosen slot when it has room for
+    them (`following` is then not needed); otherwise as many as it has, then the slots right after
+    it, each starting when the one before ends (no gap, so the same day and the same visit), until
+    everyone has a place. Public places only. No room for everyone without a gap: SlotFull."""
+    seats: list[int] = []
+    left, previous = count, None
+    for slot in (chosen, *following):
+        if previous is not None and slot.start != previous.end:
+            break
+        take = min(left, slot.remaining)
+        if take == 0:
+            break
+        seats.append(take)
+        left, previous = left - take, slot
+        if left == 0:
+            return seats
+    raise SlotFull(remaining=sum(seats)) if count > 1 else SlotFull()
 
 
 def place_to_take(slot: SlotState, assisted: bool) -> str:

@@ -249,8 +249,8 @@ def confirm_in(
     )
 
 
-def take_places(write: NamedTransaction, slot: Slot, count: int, place: str = PUBLIC) -> None:
-    """`count` places of one kind of `slot` (item "slot"; condition: that many of that kind left,
+def take_places(write: NamedTransaction, slot: Slot, count: int, place: str = PUBLIC, name: str = "slot") -> None:
+    """`count` places of one kind of `slot` (item `name`; condition: that many of that kind left,
     slot open): public places (`booked` of `capacity`: what every online booking, a family's and
     the assigner take), or kept-back ones (`internal_booked` of `internal`: the assisted channel
     only). DynamoDB's conditions have no arithmetic: for more than one place the condition holds
@@ -261,7 +261,7 @@ def take_places(write: NamedTransaction, slot: Slot, count: int, place: str = PU
     else:
         value = int(getattr(slot, limit.attr_name) or 0)
         room = (limit == value) & (taken <= value - count)
-    write.update("slot", slot, actions=[taken.add(count)], condition=room & (Slot.is_open == True))  # noqa: E712
+    write.update(name, slot, actions=[taken.add(count)], condition=room & (Slot.is_open == True))  # noqa: E712
 
 
 def confirm_person_in(

@@ -18,7 +18,7 @@ from pynamodb.exceptions import TransactWriteError
 
 from chalicelib import observability, wiring
 from chalicelib.adapters.dynamo import NamedTransaction
-from chalicelib.adapters.tables import Applicant, Appointment, ResidentRecord
+from chalicelib.adapters.tables import Applicant, Appointment, ResidentRecord, Slot
 from chalicelib.clock import clock
 from chalicelib.contract import AppointmentPageQuery, BookingRequest, DependantOut, FamilyBookingOut, Page
 from chalicelib.domain import booking as rules
@@ -55,8 +55,9 @@ def dependants_of(guardian: Applicant) -> dict[str, ResidentRecord]:
 
 
 def book_together(caller: Caller, request: BookingRequest) -> FamilyBookingOut:
-    """Book `request.people` (the caller as "self", and their dependants) on one slot, all or
-    nothing."""
+    """Book `request.people` (the caller as "self", and their dependants) together, all or
+    nothing: on the slot named when it has a place for everyone, else on it and the slots right
+    after it (domain/booking.py `seat_together`), one transaction either way."""
     assert request.people is not None  # the endpoint sends a booking without people to booking.book
     now = clock.now()
     target = booking.read_target(caller.account_id, request.slot_id, request.service)
@@ -65,24 +66,26 @@ def book_together(caller: Caller, request: BookingRequest) -> FamilyBookingOut:
     family.require_people(request.people, set(dependants))
     party = [(choice, _person(choice, guardian, dependants, now)) for choice in request.people]
 
-    bookable = None
-    for choice, person in party:
+    for choice, person in party:  # every rule for every person first: province, eligibility, lock
         with _about(choice):
-            bookable = booking.check_person(target, person, now)
-    assert bookable is not None and target.slot is not None
-    rules.require_places(bookable, len(party))
+            booking.check_person(target, person, now)
+    assert target.slot is not None
+    # Then a place for each, in the order named: the chosen time, or it and the times right after.
+    placed = [(choice, person, slot) for (choice, person), slot in zip(party, _seats(target, len(party)))]
+    slots = [slot for _, _, slot in placed]
 
     appointments = [
-        booking.new_appointment(person, target.slot, target.service, bookable.start, now,
+        booking.new_appointment(person, slot, target.service, booking.slot_state(slot).start, now,
                                 guardian_id=None if choice == family.SELF else guardian.applicant_id)
-        for choice, person in party
+        for choice, person, slot in placed
     ]
     write = NamedTransaction()
     notices = []
     try:
         with write:
-            booking.take_places(write, target.slot, len(party))
-            for (choice, person), appointment in zip(party, appointments):
+            for index, (slot, count) in enumerate(_counted(slots)):
+                booking.take_places(write, slot, count, name="slot" if index == 0 else f"slot:{index}")
+            for (choice, person, _), appointment in zip(placed, appointments):
                 notices += booking.confirm_person_in(
                     write, person, appointment, now, actor_id=caller.account_id, actor_role=Role.APPLICANT.value,
                     name=f"applicant:{choice}", audit_facts={"people": len(party)},
@@ -93,18 +96,48 @@ def book_together(caller: Caller, request: BookingRequest) -> FamilyBookingOut:
             if f"applicant:{choice}" in failed:
                 with _about(choice):
                     booking.refuse_for_lock(person.applicant_id, now)
-        if "slot" in failed:
+        if any(name == "slot" or name.startswith("slot:") for name in failed):
             raise SlotFull() from None
         raise
-    logger.info("family booked", extra={"directorate_id": target.directorate.id, "people": len(party),
+    logger.info("family booked", extra={"directorate_id": target.directorate.id, "people": len(party), "slots": len(_counted(slots)),
                                         "appointment_ids": [a.appointment_id for a in appointments]})
     observability.record(observability.BOOKINGS, len(party))
     notifications.enqueue([notice.notification_id for notice in notices])
     names = {choice: person.given_name for choice, person in party}
     return FamilyBookingOut(appointments=[
         booking.appointment_out(appointment, person=None if choice == family.SELF else names[choice])
-        for (choice, _), appointment in zip(party, appointments)
+        for (choice, _, _), appointment in zip(placed, appointments)
     ])
+
+
+def _seats(target: booking.Target, count: int) -> list[Slot]:
+    """The slot of each person, in the order they were named: the slot named for everyone when it
+    has room; else it and the slots right after it (one Query of the rest of that day, only then)."""
+    assert target.slot is not None
+    chosen = booking.slot_state(target.slot)
+    following: list[Slot] = []
+    if chosen.remaining < count:
+        day = target.slot.start[:10]
+        following = list(Slot.query(
+            target.directorate.id,
+            Slot.start.between(f"{target.slot.start}!", f"{day}T99:99"),  # after the chosen one ("!" sorts first)
+            filter_condition=Slot.services.contains(target.service.code) & (Slot.is_open == True),  # noqa: E712
+            consistent_read=True,
+        ))
+    seats = rules.seat_together(count, chosen, [booking.slot_state(slot) for slot in following])
+    slots = [target.slot, *following]
+    return [slots[index] for index, taken in enumerate(seats) for _ in range(taken)]
+
+
+def _counted(slots: list[Slot]) -> list[tuple[Slot, int]]:
+    """Each distinct slot with how many of the party it takes, in order."""
+    counted: list[tuple[Slot, int]] = []
+    for slot in slots:
+        if counted and counted[-1][0] is slot:
+            counted[-1] = (slot, counted[-1][1] + 1)
+        else:
+            counted.append((slot, 1))
+    return counted
 
 
 def dependants_appointments(caller: Caller, query: AppointmentPageQuery | None = None) -> Page:

@@ -1092,12 +1092,12 @@ PAGES: dict[str, dict[str, str]] = {
     # Families (issue 12): a guardian ticks who comes on the check step; My appointments lists the children's.
     "family.who.legend": {"tr": "Randevuya kimler gelecek?", "en": "Who is coming?", "ar": "من سيحضر؟", "fa": "چه کسانی می‌آیند؟", "ru": "Кто придёт?", "uk": "Хто прийде?"},
     "family.who.hint": {
-        "tr": "Gelecek herkesi işaretleyin. Her kişiye ayrı bir randevu verilir ve hiçbiri 30 gün boyunca yeni randevu alamaz. Ya herkes için randevu alınır ya da hiç kimse için.",
-        "en": "Tick everyone who will come. Each person gets their own appointment, and none of them can book again for 30 days. Either everyone is booked or nobody is.",
-        "ar": "ضع علامة على كل من سيحضر. يحصل كل شخص على موعده الخاص، ولا يمكن لأيٍّ منهم الحجز مجدداً لمدة 30 يوماً. إما أن يُحجز للجميع أو لا يُحجز لأحد.",
-        "fa": "همه کسانی را که می‌آیند علامت بزنید. هر نفر نوبت جداگانه‌ای می‌گیرد و هیچ‌یک تا 30 روز نمی‌تواند دوباره نوبت بگیرد. یا برای همه نوبت گرفته می‌شود یا برای هیچ‌کس.",
-        "ru": "Отметьте всех, кто придёт. Каждый получит свою запись, и никто из них не сможет записаться снова в течение 30 дней. Записываются либо все, либо никто.",
-        "uk": "Позначте всіх, хто прийде. Кожен отримає власний запис, і ніхто з них не зможе записатися знову протягом 30 днів. Записуються або всі, або ніхто.",
+        "tr": "Gelecek herkesi işaretleyin. Her kişiye ayrı bir randevu verilir ve hiçbiri 30 gün boyunca yeni randevu alamaz. Ya herkes için randevu alınır ya da hiç kimse için. Bu saatte herkese yetecek yer yoksa, aynı günün hemen sonraki saatleri de kullanılır.",
+        "en": "Tick everyone who will come. Each person gets their own appointment, and none of them can book again for 30 days. Either everyone is booked or nobody is. If this time has fewer places than people coming, the times right after it on the same day are used too.",
+        "ar": "ضع علامة على كل من سيحضر. يحصل كل شخص على موعده الخاص، ولا يمكن لأيٍّ منهم الحجز مجدداً لمدة 30 يوماً. إما أن يُحجز للجميع أو لا يُحجز لأحد. إذا لم تكفِ الأماكن في هذا الوقت للجميع، تُستخدم الأوقات التي تليه مباشرة في اليوم نفسه.",
+        "fa": "همه کسانی را که می‌آیند علامت بزنید. هر نفر نوبت جداگانه‌ای می‌گیرد و هیچ‌یک تا 30 روز نمی‌تواند دوباره نوبت بگیرد. یا برای همه نوبت گرفته می‌شود یا برای هیچ‌کس. اگر در این ساعت برای همه جا نباشد، ساعت‌های بلافاصله بعد از آن در همان روز هم استفاده می‌شوند.",
+        "ru": "Отметьте всех, кто придёт. Каждый получит свою запись, и никто из них не сможет записаться снова в течение 30 дней. Записываются либо все, либо никто. Если в это время мест меньше, чем людей, используется и время сразу после него в тот же день.",
+        "uk": "Позначте всіх, хто прийде. Кожен отримає власний запис, і ніхто з них не зможе записатися знову протягом 30 днів. Записуються або всі, або ніхто. Якщо на цей час місць менше, ніж людей, використовується й час одразу після нього того ж дня.",
     },
     "family.you": {"tr": "Ben", "en": "Me", "ar": "أنا", "fa": "خودم", "ru": "Я", "uk": "Я"},
     "family.born": {

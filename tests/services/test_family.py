@@ -19,7 +19,7 @@ from chalicelib.clock import clock
 from chalicelib.contract import BookingRequest
 from chalicelib.domain.calendar import ISTANBUL, parse_slot_id, wall_time
 from chalicelib.domain.errors import LockedOut, SlotFull, ValidationFailed, WrongProvince
-from chalicelib.domain.roles import Caller, Role
+from chalicelib.domain.roles import Caller
 from chalicelib.services import booking, family, notifications
 from chalicelib.services.catalogue import extend_slot_horizon
 from tests.services.conftest import REGION
@@ -137,19 +137,54 @@ def test_the_lock_condition_holds_in_the_transaction_too(monkeypatch):
     assert booked_count(second.slot_id) == before and Applicant.get(guardian.account_id).locked_until is None
 
 
-def test_everyone_needs_a_place_on_the_one_slot():
+def adjacent_pair(caller: Caller):
+    """Two free slots nobody has booked yet, the second starting when the first ends."""
+    free = [s for s in free_slots(caller) if booked_count(s.slot_id) == 0]
+    return next((a, b) for a, b in zip(free, free[1:]) if b.start == a.end)
+
+
+def leave_places(slot_id: str, left: int) -> None:
+    directorate, start = parse_slot_id(slot_id)
+    Slot(directorate, wall_time(start)).update(actions=[Slot.booked.set(Slot.capacity - left)])
+
+
+def test_a_family_without_room_on_one_time_takes_the_times_right_after_it_in_the_same_step():
+    guardian = applicant()
+    child_of(guardian, "Zeynep")
+    child_of(guardian, "Omar")
+    ids = ids_by_name(guardian)
+    first, second = adjacent_pair(guardian)
+    leave_places(first.slot_id, 1)
+    before = booked_count(second.slot_id)
+
+    result = book(guardian, first.slot_id, ["self", ids["Zeynep"], ids["Omar"]])
+
+    assert [a.start for a in result.appointments] == [first.start, second.start, second.start]
+    assert booked_count(first.slot_id) == int(Slot.get(*_key(first.slot_id)).capacity)  # full now
+    assert booked_count(second.slot_id) == before + 2
+    for a in result.appointments:
+        assert Applicant.get(a.applicant_id).locked_until > clock.now() + timedelta(days=29)
+
+
+def test_no_gap_is_bridged_and_a_family_that_does_not_fit_books_nobody():
     guardian = applicant()
     child_of(guardian, "Zeynep")
     ids = ids_by_name(guardian)
-    slot = free_slots(guardian)[0]
-    directorate, start = parse_slot_id(slot.slot_id)
-    Slot(directorate, wall_time(start)).update(actions=[Slot.booked.set(Slot.capacity - 1)])
+    first, second = adjacent_pair(guardian)
+    leave_places(first.slot_id, 1)
+    leave_places(second.slot_id, 0)  # the time right after is full: no later time is used
 
     with pytest.raises(SlotFull):
-        book(guardian, slot.slot_id, ["self", ids["Zeynep"]])
+        book(guardian, first.slot_id, ["self", ids["Zeynep"]])
 
     assert Applicant.get(guardian.account_id).locked_until is None
-    assert booked_count(slot.slot_id) == int(Slot.get(directorate, wall_time(start)).capacity) - 1
+    assert booked_count(first.slot_id) == int(Slot.get(*_key(first.slot_id)).capacity) - 1
+    leave_places(first.slot_id, 0)  # no half-full time left behind for the session's later tests
+
+
+def _key(slot_id: str) -> tuple[str, str]:
+    directorate, start = parse_slot_id(slot_id)
+    return directorate, wall_time(start)
 
 
 def test_each_person_is_judged_on_their_own_registry_record():

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, event, given, settings, target
 from hypothesis import strategies as st
 
 from chalicelib.domain import attendance as attendance_rules
-from chalicelib.domain.booking import BookingWindow, SlotState, booking_window, check_booking, require_capacity
+from chalicelib.domain.booking import BookingWindow, SlotState, booking_window, check_booking, require_capacity, seat_together
 from chalicelib.domain.calendar import ISTANBUL
 from chalicelib.domain.catalogue import DIRECTORATES, PROVINCES, SERVICES, PermitStatus, find_directorate
 from chalicelib.domain.eligibility import Residency
@@ -450,3 +450,20 @@ def test_no_interleaving_of_bookings_overfills_a_slot_or_books_twice_within_30_d
     event(f"most bookings by one person: {min(most, 3)}")
     event(f"no-shows recorded: {min(sum(len(p.no_shows) for p in model.people), 2)}")
     event(f"full slots: {min(sum(s.remaining == 0 and s.booked > 0 for s in model.slots), 2)}")
+
+
+def test_a_party_is_seated_on_the_chosen_time_then_on_the_times_right_after_it_never_across_a_gap():
+    def slot(hour: int, minute: int, left: int) -> SlotState:
+        start = datetime(2027, 1, 4, hour, minute, tzinfo=ISTANBUL)
+        return SlotState("34-fatih", start, start + timedelta(minutes=30), capacity=4, booked=4 - left,
+                         services=frozenset({"address_registration"}), is_open=True)
+
+    assert seat_together(3, slot(9, 0, 3)) == [3]
+    assert seat_together(3, slot(9, 0, 1), [slot(9, 30, 1), slot(10, 0, 4)]) == [1, 1, 1]
+    assert seat_together(4, slot(9, 0, 2), [slot(9, 30, 4)]) == [2, 2]
+    with pytest.raises(SlotFull):
+        seat_together(3, slot(9, 0, 1), [slot(10, 0, 4)])  # 09:30 is missing: a gap
+    with pytest.raises(SlotFull):
+        seat_together(3, slot(9, 0, 1), [slot(9, 30, 0), slot(10, 0, 4)])  # a full time in between
+    with pytest.raises(SlotFull):
+        seat_together(2, slot(9, 0, 0), [slot(9, 30, 4)])  # the chosen time itself must have a place
