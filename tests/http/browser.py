@@ -8,14 +8,11 @@ from pathlib import Path
 
 import pyotp
 
+from chalicelib.i18n import LANGUAGES  # every page's checks go through all six the portal speaks
 from tests.http.client import TOTP_SECRETS, Api, unique_email
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
-# The languages every page's own checks go through: Turkish (Latin letters outside GSM-7), English
-# and Arabic (right to left). The main journey's pages (sign-up, sign-in, booking, My appointments,
-# My details) are checked in all six (chalicelib.i18n.LANGUAGES) by test_portal.py's whole journey.
-LANGUAGES = ("tr", "en", "ar")
 STAFF_PASSWORD = "StaffPass123"
 
 
