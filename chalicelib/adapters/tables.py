@@ -131,6 +131,10 @@ class Applicant(Model):
     language = UnicodeAttribute()
     # An offline person's guardian (a minor booked by a parent): messages go to that account.
     guardian_id = UnicodeAttribute(null=True)
+    # An offline person who opened an online account (services/people.py `adopt_in`): the account
+    # names the offline item it took over (`adopted_from`), the offline item the account (`adopted_by`).
+    adopted_from = UnicodeAttribute(null=True)
+    adopted_by = UnicodeAttribute(null=True)
     province = UnicodeAttribute(null=True)
     permit_status = UnicodeAttribute(null=True)
     permit_valid_until = UnicodeAttribute(null=True)  # YYYY-MM-DD

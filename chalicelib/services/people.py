@@ -25,6 +25,7 @@ from chalicelib.services import audit
 from chalicelib.services.registry import document_type_of, identity_claim
 
 OFFLINE = "offline"  # an applicant item with no login: booked for by a guardian, an agent or staff
+ADOPTED = "adopted"  # an offline item whose person opened an online account: the account holds them now
 CONTACT_CHANGED = "contact.changed"  # the audit action of a new contact given by phone or at the counter
 
 
@@ -38,6 +39,38 @@ def claimed_by(document_number: str) -> Applicant | None:
         return Applicant.get(claim.applicant_id, consistent_read=True)
     except Applicant.DoesNotExist:
         return None  # a sign-up that failed half-way: its claim has no account
+
+
+def is_offline(applicant_id: str) -> bool:
+    try:
+        return Applicant.get(applicant_id, consistent_read=True).status == OFFLINE
+    except Applicant.DoesNotExist:
+        return False  # a claim whose account is gone (a sign-up that failed half-way) still holds
+
+
+def offline_holder(document_number: str) -> Applicant | None:
+    """The offline item holding this identity, if that is who holds it (one read of the claim and
+    one of its item, only when claimed)."""
+    holder = claimed_by(document_number)
+    return holder if holder is not None and holder.status == OFFLINE else None
+
+
+def adopt_in(write, claim_key: str, offline: Applicant, account_id: str, now: datetime) -> list:
+    """Add to `write` what hands a person's identity from their offline item to the online account
+    they just opened: the claim moves (only if the offline item still holds it), the offline item
+    is marked adopted (only if still offline). Returns the actions the new account takes over:
+    the lock in force, so opening an account never frees anyone to book sooner, and where the
+    person's earlier appointments are (`adopted_from`)."""
+    write.update(IdentityClaim(claim_key), actions=[IdentityClaim.applicant_id.set(account_id)],
+                 condition=IdentityClaim.applicant_id == offline.applicant_id)
+    # Only as read: a booking committed meanwhile set a lock this account must carry (retried then).
+    unchanged = Applicant.locked_until.does_not_exist() if offline.locked_until is None else Applicant.locked_until == offline.locked_until
+    write.update(offline, actions=[Applicant.status.set(ADOPTED), Applicant.adopted_by.set(account_id), Applicant.updated_at.set(now)],
+                 condition=(Applicant.status == OFFLINE) & unchanged)
+    actions = [Applicant.adopted_from.set(offline.applicant_id)]
+    if offline.locked_until is not None and offline.locked_until > now:
+        actions.append(Applicant.locked_until.set(offline.locked_until))
+    return actions
 
 
 def person_for(

@@ -35,6 +35,7 @@ from chalicelib.observability import logger
 from chalicelib.services import code_sms, codes, phone_accounts
 from chalicelib.services import limits as counters
 from chalicelib.services.accounts import ACTIVE, PENDING, applicant_or_none
+from chalicelib.services import people
 from chalicelib.services.registry import details_of, document_type_of, find_resident, identity_claim, permit_in_force
 from chalicelib.settings import get_settings
 
@@ -87,11 +88,14 @@ def sign_up(request: SignupRequest) -> SignupResponse:
 
 
 def _claimed(claim_key: str) -> bool:
+    """Whether an online account holds the identity. A person the phone line, the counter or a
+    guardian booked for holds it through an offline item with no login: they may still open an
+    account, which takes the item over (`people.adopt_in`, at activation)."""
     try:
-        IdentityClaim.get(claim_key, consistent_read=True)
+        claim = IdentityClaim.get(claim_key, consistent_read=True)
     except IdentityClaim.DoesNotExist:
         return False
-    return True
+    return not people.is_offline(claim.applicant_id)
 
 
 def count_sign_up_on(phone: str, now: datetime) -> None:
@@ -220,10 +224,16 @@ def activate(applicant: Applicant, pending: verification.PendingCode, now: datet
 
     The role comes only now, so that a pending sign-up's login (whose password its creator
     knows, and which Cognito would sign in directly) carries no role any route accepts."""
-    claim = IdentityClaim(identity_claim(applicant.document_number), applicant_id=applicant.applicant_id, created_at=now)
+    claim_key = identity_claim(applicant.document_number)
+    offline = people.offline_holder(applicant.document_number)  # booked for by phone, at the counter or as a child
     try:
         with transaction() as write:
-            write.save(claim, condition=IdentityClaim.claim.does_not_exist())
+            if offline is None:
+                claim = IdentityClaim(claim_key, applicant_id=applicant.applicant_id, created_at=now)
+                write.save(claim, condition=IdentityClaim.claim.does_not_exist())
+                taken_over = []
+            else:
+                taken_over = people.adopt_in(write, claim_key, offline, applicant.applicant_id, now)
             phone_accounts.hold(write, applicant.phone)  # at most three live accounts per phone
             write.update(
                 applicant,
@@ -236,6 +246,7 @@ def activate(applicant: Applicant, pending: verification.PendingCode, now: datet
                     Applicant.pending_day.remove(),
                     Applicant.expires.remove(),
                     Applicant.updated_at.set(now),
+                    *taken_over,
                 ],
                 condition=(Applicant.status == PENDING) & (Applicant.verification_code_hash == pending.digest),
             )

@@ -132,7 +132,7 @@ def function_access() -> dict[str, FunctionAccess]:
             tables={
                 "residents": T("GetItem", "BatchWriteItem", query=("by-passport", "by-guardian")),  # registry import, matching, dependants
                 "applicants": T("GetItem", "BatchGetItem", "PutItem", "UpdateItem", "DeleteItem"),
-                "identity-claims": T("GetItem", "BatchGetItem", "PutItem", "DeleteItem"),
+                "identity-claims": T("GetItem", "BatchGetItem", "PutItem", "UpdateItem", "DeleteItem"),  # UpdateItem: an account takes over an offline person (people.adopt_in)
                 "rate-counters": T("GetItem", "UpdateItem"),  # rate limits; live accounts per phone (phone_accounts.py)
                 "staff": T("GetItem", "PutItem", "UpdateItem"),  # UpdateItem: an admin disables an account
                 "token-validity": T("GetItem", "UpdateItem"),

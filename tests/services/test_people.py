@@ -50,3 +50,58 @@ def test_two_channels_at_once_make_one_person():
             range(4),
         ))
     assert len(set(found)) == 1
+
+
+def test_a_person_booked_for_by_phone_opens_an_online_account_that_takes_their_identity_and_lock_over(frozen_clock):
+    import re
+
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.sns.models import sns_backends
+
+    from chalicelib.contract import AssistedBookingRequest, ConfirmRequest, SignupRequest
+    from chalicelib.domain.catalogue import find_directorate
+    from chalicelib.domain.errors import LockedOut
+    from chalicelib.domain.roles import Caller, Role
+    from chalicelib.services import assisted, signup
+    from chalicelib.services.catalogue import extend_slot_horizon
+    from tests.services.conftest import REGION
+    from tests.services.world import applicant, free_slots
+
+    from stdnum.tr import tckimlik
+
+    merkez = find_directorate("34-merkez")
+    extend_slot_horizon(only=(merkez,))
+    body = "99" + f"{uuid.uuid4().int % 10**7:07d}"
+    record = resident()
+    record.delete()
+    record.document_number, record.birth_date = body + tckimlik.calc_check_digits(body), "1990-06-01"
+    record.save()
+    agent = Caller("agent-7", frozenset({Role.AGENT}))
+    slots = free_slots(applicant(), merkez, days=21)
+    booked = assisted.book(agent, AssistedBookingRequest.model_validate({
+        "document_number": record.document_number, "birth_date": record.birth_date, "slot_id": slots[0].slot_id,
+        "service": "address_registration", "channel": "phone", "phone": "0532 555 44 33",
+    }))
+    offline_id = booked.applicant_id
+    lock = Applicant.get(offline_id).locked_until
+
+    # Later the person gets a smartphone and signs up: not "you already have an account".
+    email, phone = f"{uuid.uuid4().hex[:10]}@example.net", f"+90555{uuid.uuid4().int % 10**7:07d}"
+    answer = signup.sign_up(SignupRequest.model_validate({
+        "document_type": "foreign_id", "document_number": record.document_number, "nationality": "SYR",
+        "given_name": "Zeynep", "family_name": "Haddad", "birth_date": record.birth_date, "email": email, "phone": phone,
+        "password": "Secret123pass", "language": "ar",
+    }))
+    code = re.search(r"\b(\d{6})\b", [b for to, b in sns_backends[DEFAULT_ACCOUNT_ID][REGION].sms_messages.values() if to == phone][-1]).group(1)
+    signup.confirm(ConfirmRequest(email=email, code=code))
+
+    account = Applicant.get(answer.applicant_id)
+    assert (account.status, account.locked_until, account.adopted_from) == ("active", lock, offline_id)  # the lock came along
+    assert IdentityClaim.get(identity_claim(record.document_number)).applicant_id == account.applicant_id
+    assert Applicant.get(offline_id).status == people.ADOPTED
+    # The phone line now books on the account, and the 30-day lock still holds.
+    with pytest.raises(LockedOut):
+        assisted.book(agent, AssistedBookingRequest.model_validate({
+            "document_number": record.document_number, "birth_date": record.birth_date, "slot_id": slots[-1].slot_id,
+            "service": "address_registration", "channel": "phone", "phone": "0532 555 44 33",
+        }))
