@@ -18,8 +18,8 @@ from datetime import datetime
 
 from pynamodb.exceptions import TransactWriteError
 
-from chalicelib.adapters.dynamo import NamedTransaction
-from chalicelib.adapters.tables import Applicant, IdentityClaim, ResidentRecord
+from chalicelib.adapters.dynamo import NamedTransaction, update_if
+from chalicelib.adapters.tables import Applicant, Appointment, IdentityClaim, ResidentRecord
 from chalicelib.domain.roles import Caller
 from chalicelib.services import audit
 from chalicelib.services.registry import document_type_of, identity_claim
@@ -71,6 +71,17 @@ def adopt_in(write, claim_key: str, offline: Applicant, account_id: str, now: da
     if offline.locked_until is not None and offline.locked_until > now:
         actions.append(Applicant.locked_until.set(offline.locked_until))
     return actions
+
+
+def move_appointments(offline_id: str, account_id: str) -> int:
+    """After an adoption: the offline item's appointments become the account's, so the person sees
+    them on My appointments, and a no-show recorded on one of them locks the account, not the
+    record it replaced. Each move is conditional, so a repeat (or a crash half-way, repaired by
+    running it again from `adopted_from`) moves each appointment once."""
+    return sum(
+        update_if(appointment, [Appointment.applicant_id.set(account_id)], Appointment.applicant_id == offline_id)
+        for appointment in Appointment.by_applicant.query(offline_id)
+    )
 
 
 def person_for(

@@ -254,6 +254,8 @@ def activate(applicant: Applicant, pending: verification.PendingCode, now: datet
         if condition_failed(error):
             return False
         raise
+    if offline is not None:
+        people.move_appointments(offline.applicant_id, applicant.applicant_id)
     wiring.accounts().add_to_group(applicant.email, Role.APPLICANT.value)
     return True
 

@@ -62,7 +62,8 @@ def test_a_person_booked_for_by_phone_opens_an_online_account_that_takes_their_i
     from chalicelib.domain.catalogue import find_directorate
     from chalicelib.domain.errors import LockedOut
     from chalicelib.domain.roles import Caller, Role
-    from chalicelib.services import assisted, signup
+    from chalicelib.contract import AppointmentPageQuery
+    from chalicelib.services import assisted, booking, signup
     from chalicelib.services.catalogue import extend_slot_horizon
     from tests.services.conftest import REGION
     from tests.services.world import applicant, free_slots
@@ -99,6 +100,9 @@ def test_a_person_booked_for_by_phone_opens_an_online_account_that_takes_their_i
     assert (account.status, account.locked_until, account.adopted_from) == ("active", lock, offline_id)  # the lock came along
     assert IdentityClaim.get(identity_claim(record.document_number)).applicant_id == account.applicant_id
     assert Applicant.get(offline_id).status == people.ADOPTED
+    # The appointment booked by phone is the account's now: on My appointments, and a no-show on it locks the account.
+    assert [a.appointment_id for a in booking.my_appointments(Caller(account.applicant_id, frozenset({Role.APPLICANT})), AppointmentPageQuery())] \
+        == [booked.appointment_id]
     # The phone line now books on the account, and the 30-day lock still holds.
     with pytest.raises(LockedOut):
         assisted.book(agent, AssistedBookingRequest.model_validate({
