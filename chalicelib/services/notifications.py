@@ -62,68 +62,42 @@ REQUEUE_AFTER = timedelta(minutes=2)
 REQUEUE_LOOKBACK_DAYS = 2
 
 
+def _owed(notification_id: str, kind: str, appointment: Appointment, now: datetime, **more) -> Notification:
+    """A notification about `appointment`, owed from `now` (on the undelivered index until sent)."""
+    return Notification(
+        notification_id, kind=kind, appointment_id=appointment.appointment_id, applicant_id=appointment.applicant_id,
+        created_at=now, undelivered_day=local_day(now).isoformat(), **more,
+    )
+
+
 def confirmation_for(appointment: Appointment, now: datetime) -> Notification:
     """The notification owed for a newly confirmed appointment (save it in the booking's transaction)."""
-    return Notification(
-        str(uuid.uuid4()),
-        kind=CONFIRMED,
-        appointment_id=appointment.appointment_id,
-        applicant_id=appointment.applicant_id,
-        created_at=now,
-        undelivered_day=local_day(now).isoformat(),
-    )
+    return _owed(str(uuid.uuid4()), CONFIRMED, appointment, now)
 
 
 def cancellation_for(appointment: Appointment, reason: str, now: datetime) -> Notification:
     """The notification owed when the authority cancels an appointment (save it in the same
     transaction as the cancellation)."""
-    return Notification(
-        f"cancelled-{appointment.appointment_id}",
-        kind=CANCELLED,
-        appointment_id=appointment.appointment_id,
-        applicant_id=appointment.applicant_id,
-        created_at=now,
-        reason=reason,
-        undelivered_day=local_day(now).isoformat(),
-    )
+    return _owed(f"cancelled-{appointment.appointment_id}", CANCELLED, appointment, now, reason=reason)
 
 
 def withdrawal_for(request_id: str, applicant_id: str, reason: str, now: datetime) -> Notification:
     """The notification owed when the system withdraws a waiting assignment request (save it in
     the same transaction as the withdrawal); one per request, whoever withdraws it."""
     return Notification(
-        f"withdrawn-{request_id}",
-        kind=WITHDRAWN,
-        request_id=request_id,
-        applicant_id=applicant_id,
-        created_at=now,
-        reason=reason,
-        undelivered_day=local_day(now).isoformat(),
+        f"withdrawn-{request_id}", kind=WITHDRAWN, request_id=request_id, applicant_id=applicant_id,
+        created_at=now, reason=reason, undelivered_day=local_day(now).isoformat(),
     )
 
 
 def given_back_for(appointment: Appointment, now: datetime) -> Notification:
     """The notification owed when a person gives their place back (one per appointment)."""
-    return Notification(
-        f"given-back-{appointment.appointment_id}",
-        kind=GIVEN_BACK,
-        appointment_id=appointment.appointment_id,
-        applicant_id=appointment.applicant_id,
-        created_at=now,
-        undelivered_day=local_day(now).isoformat(),
-    )
+    return _owed(f"given-back-{appointment.appointment_id}", GIVEN_BACK, appointment, now)
 
 
 def follow_up_for(appointment: Appointment, now: datetime) -> Notification:
     """The notification owed for a follow-up visit staff issued (like a booking's confirmation)."""
-    return Notification(
-        str(uuid.uuid4()),
-        kind=FOLLOW_UP,
-        appointment_id=appointment.appointment_id,
-        applicant_id=appointment.applicant_id,
-        created_at=now,
-        undelivered_day=local_day(now).isoformat(),
-    )
+    return _owed(str(uuid.uuid4()), FOLLOW_UP, appointment, now)
 
 
 def reminder_for(appointment: Appointment, now: datetime) -> tuple[Notification, str]:
@@ -132,15 +106,7 @@ def reminder_for(appointment: Appointment, now: datetime) -> tuple[Notification,
     or the booking when that run has passed — domain/reminders.py) writes it on condition that it
     does not exist yet, so each appointment gets one."""
     code = verification.new_code()
-    reminder = Notification(
-        f"reminder-{appointment.appointment_id}",
-        kind=REMINDER,
-        appointment_id=appointment.appointment_id,
-        applicant_id=appointment.applicant_id,
-        created_at=now,
-        checkin_code=code,
-        undelivered_day=local_day(now).isoformat(),
-    )
+    reminder = _owed(f"reminder-{appointment.appointment_id}", REMINDER, appointment, now, checkin_code=code)
     return reminder, verification.code_digest(appointment.appointment_id, code)
 
 
