@@ -80,13 +80,9 @@ def require_bookable_slot(slot: SlotState | None, service: Service, now: datetim
 
 
 def require_capacity(slot: SlotState) -> None:
-    require_places(slot, 1)
-
-
-def require_places(slot: SlotState, count: int) -> None:
-    """Room on the slot for everyone of one booking."""
-    if slot.remaining < count:
-        raise SlotFull(remaining=slot.remaining) if count > 1 else SlotFull()
+    """A public place left on the slot (a family's places: `seat_together`)."""
+    if slot.remaining < 1:
+        raise SlotFull()
 
 
 def seat_together(count: int, chosen: SlotState, following: Sequence[SlotState] = ()) -> list[int]:

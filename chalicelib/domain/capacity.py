@@ -2,8 +2,8 @@
 below what is already booked: a booked appointment is never taken away by a capacity change)
 and the impact an administrator sees before confirming a change.
 
-The slot update's condition (`booked <= capacity`) is the atomic form of `allowed`: a booking
-made between the preview and the confirmation is still protected.
+The slot update's condition (`booked <= capacity`) is the atomic form of `kept_back.refusal`: a
+booking made between the preview and the confirmation is still protected.
 """
 
 from __future__ import annotations
@@ -18,27 +18,26 @@ if TYPE_CHECKING:  # only named in annotations (domain/booking.py imports domain
 from chalicelib.domain.kept_back import MAX_CAPACITY, Places, refusal  # noqa: E402  (MAX_CAPACITY: re-exported)
 
 
-def allowed(booked: int, new_capacity: int) -> bool:
-    """Whether a slot with `booked` appointments may be given `new_capacity` places."""
-    return booked <= new_capacity <= MAX_CAPACITY
-
-
 @dataclass(frozen=True)
 class SlotChange:
-    """A slot's places in total (`capacity`, `booked`), of which `internal` are kept back
-    (`internal_booked` of them taken): the kept-back ones stay as they are."""
+    """A slot's places (`places`) and the total it is to have (`new_capacity`); its kept-back
+    places stay as they are."""
 
     start: datetime
-    capacity: int
-    booked: int
+    places: Places
     new_capacity: int
-    internal: int = 0
-    internal_booked: int = 0
+
+    @property
+    def capacity(self) -> int:
+        return self.places.total
+
+    @property
+    def booked(self) -> int:
+        return self.places.booked
 
     @property
     def allowed(self) -> bool:
-        places = Places(self.capacity - self.internal, self.internal, self.booked - self.internal_booked, self.internal_booked)
-        return refusal(places, self.new_capacity, self.internal) is None
+        return refusal(self.places, self.new_capacity, self.places.internal) is None
 
     @property
     def changed(self) -> bool:
@@ -91,7 +90,7 @@ def impact(slots: list[SlotState], wanted: dict[datetime, int]) -> CapacityImpac
     slots only: a closed day's slots stay closed whatever their capacity)."""
     return CapacityImpact(
         tuple(
-            SlotChange(s.start, s.places.total, s.places.booked, wanted.get(s.start, s.places.total), s.internal, s.internal_booked)
+            SlotChange(s.start, s.places, wanted.get(s.start, s.places.total))
             for s in sorted(slots, key=lambda s: s.start)
             if s.is_open
         )

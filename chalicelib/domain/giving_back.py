@@ -29,6 +29,15 @@ class ReturnDelay:
             raise ValueError("the place-return delay needs 0 <= low <= high minutes")
 
 
+def releasable(status: str, attendance: str | None, start: datetime, now: datetime) -> bool:
+    """Whether the person may give this appointment's place back now (`require_releasable` says why not)."""
+    try:
+        require_releasable(status, attendance, start, now)
+    except (AppointmentFinal, ValidationFailed):
+        return False
+    return True
+
+
 def require_releasable(status: str, attendance: str | None, start: datetime, now: datetime) -> None:
     if status == RELEASED:
         raise AppointmentFinal("You have already given this place back.")

@@ -48,10 +48,20 @@ def normalize_registry_document_number(raw: str) -> str:
     return number
 
 
+def looks_like_foreign_id(number: str) -> bool:
+    """A foreigner ID number's shape: 11 digits starting with 99 (check digits aside)."""
+    return number.isdigit() and len(number) == 11 and number.startswith("99")
+
+
+def document_type_of(number: str) -> DocumentType:
+    """What a registry key is: a foreigner ID, or a newcomer's passport number."""
+    return DocumentType.FOREIGN_ID if looks_like_foreign_id(number) else DocumentType.PASSPORT
+
+
 def normalize_document_number(document_type: DocumentType, raw: str) -> str:
     number = canonical_document_number(_plain_characters(raw))
     if document_type is DocumentType.FOREIGN_ID:
-        if not (number.isdigit() and len(number) == 11 and number.startswith("99")):
+        if not looks_like_foreign_id(number):
             raise ValueError("a foreigner ID number has 11 digits and starts with 99")
         from stdnum.tr import tckimlik
 

@@ -27,6 +27,12 @@ from chalicelib.services import audit, booking, people
 from chalicelib.services.auth import staff_directorate
 
 CHANNELS = ("phone", "counter")
+
+
+def default_channel(caller: Caller) -> str:
+    """Where a booking for someone comes from when the form does not say: the phone line for an
+    agent, the counter for staff of a directorate."""
+    return "phone" if Role.AGENT in caller.roles else "counter"
 DEFAULT_LANGUAGE = "tr"
 
 
@@ -46,7 +52,7 @@ class Person:
     has_account: bool  # booked on their online account (messages go to its phone and email)
 
 
-def identify(document_number: str, birth_date: date) -> tuple[ResidentRecord, Person]:
+def registered(document_number: str, birth_date: date) -> ResidentRecord:
     """The registry's record of the person with this document number and birth date."""
     try:
         resident = ResidentRecord.get(document_number, consistent_read=True)
@@ -54,6 +60,12 @@ def identify(document_number: str, birth_date: date) -> tuple[ResidentRecord, Pe
         raise _not_found() from None
     if resident.birth_date != birth_date.isoformat():
         raise _not_found()
+    return resident
+
+
+def identify(document_number: str, birth_date: date) -> tuple[ResidentRecord, Person]:
+    """The person as the registry knows them, and whether they have an online account."""
+    resident = registered(document_number, birth_date)
     holder = people.claimed_by(document_number)
     return resident, Person(
         document_number=resident.document_number, given_name=resident.given_name or "", family_name=resident.family_name or "",
@@ -96,7 +108,7 @@ def slots(directorate: Directorate, service: Service, from_: date | None = None,
 
 def book(caller: Caller, request: AssistedBookingRequest) -> AppointmentOut:
     """Book for the person identified by `request` (see the module's note)."""
-    resident, _ = identify(request.document_number, request.birth_date)
+    resident = registered(request.document_number, request.birth_date)  # the claim is read once, below
     parsed = calendar.parse_slot_id(request.slot_id)
     directorate = find_directorate(parsed[0]) if parsed else None
     if directorate is None:

@@ -34,7 +34,7 @@ from chalicelib.contract import (
     SlotOut,
 )
 from chalicelib.clock import clock
-from chalicelib.domain import booking, calendar, kept_back, reminders
+from chalicelib.domain import booking, calendar, kept_back
 from chalicelib.domain.attendance import CONFIRMED
 from chalicelib.domain.catalogue import Directorate, Service, find_directorate, find_service
 from chalicelib.domain.demand import Mode
@@ -295,10 +295,7 @@ def confirm_person_in(
             **(audit_facts or {}),
         },
     )
-    notices: list[Notification] = [notifications.confirmation_for(appointment, now)]
-    if reminders.due_at_booking(appointment.start, now):
-        reminder, appointment.checkin_code_hash = notifications.reminder_for(appointment, now)
-        notices.append(reminder)
+    notices = notifications.owed_for_new(appointment, now)
     condition = may_book(now)
     if applicant_condition is not None:
         condition = condition & applicant_condition
@@ -310,8 +307,7 @@ def confirm_person_in(
     )
     write.save("appointment", appointment, condition=Appointment.appointment_id.does_not_exist())
     write.save("audit", booked)
-    for notice in notices:
-        write.save(notice.kind, notice, condition=Notification.notification_id.does_not_exist())
+    notifications.save_in(write, notices)
     return notices
 
 

@@ -17,11 +17,11 @@ from datetime import datetime
 from pynamodb.exceptions import TransactWriteError
 
 from chalicelib.adapters.dynamo import NamedTransaction
-from chalicelib.adapters.tables import Applicant, Appointment, Notification, Slot
+from chalicelib.adapters.tables import Applicant, Appointment, Slot
 from chalicelib.clock import clock
 from chalicelib.contract import AppointmentOut, FollowUpRequest, LockOut, LockRequest
 from chalicelib.domain import booking as booking_rules
-from chalicelib.domain import calendar, corrections as rules, reminders
+from chalicelib.domain import calendar, corrections as rules
 from chalicelib.domain.attendance import CANCELLED_BY_AUTHORITY, CONFIRMED, Outcome
 from chalicelib.domain.calendar import ISTANBUL
 from chalicelib.domain.catalogue import find_service
@@ -196,10 +196,7 @@ def issue_follow_up(caller: Caller, appointment_id: str, request: FollowUpReques
     applicant = Applicant.get(original.applicant_id, consistent_read=True)
     follow_up = new_appointment(applicant, slot, service, state.start, now)
     follow_up.follow_up_of, follow_up.follow_up_reason = original.appointment_id, request.reason
-    notices: list[Notification] = [notifications.follow_up_for(follow_up, now)]
-    if reminders.due_at_booking(follow_up.start, now):
-        reminder, follow_up.checkin_code_hash = notifications.reminder_for(follow_up, now)
-        notices.append(reminder)
+    notices = notifications.owed_for_new(follow_up, now, first=notifications.follow_up_for)
     write = NamedTransaction()
     try:
         with write:
@@ -213,8 +210,7 @@ def issue_follow_up(caller: Caller, appointment_id: str, request: FollowUpReques
                 before={"appointment_id": original.appointment_id},
                 after={"appointment_id": follow_up.appointment_id, "slot_id": request.slot_id, "locked_until": _iso(applicant.locked_until)},
             ))
-            for notice in notices:
-                write.save(notice.kind, notice, condition=Notification.notification_id.does_not_exist())
+            notifications.save_in(write, notices)
     except TransactWriteError as error:
         failed = write.failed(error)
         if "slot" in failed:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -31,7 +32,7 @@ from chalicelib import wiring
 from chalicelib.adapters.dynamo import NamedTransaction, condition_failed, transaction, update_if
 from chalicelib.adapters.tables import Applicant, Appointment, AssignmentRequest, Notification
 from chalicelib.clock import clock
-from chalicelib.domain import notices, verification
+from chalicelib.domain import notices, reminders, verification
 from chalicelib.domain.attendance import CONFIRMED as CONFIRMED_STATUS
 from chalicelib.domain.calendar import local_day
 from chalicelib.domain.catalogue import find_directorate, find_service
@@ -108,6 +109,23 @@ def reminder_for(appointment: Appointment, now: datetime) -> tuple[Notification,
     code = verification.new_code()
     reminder = _owed(f"reminder-{appointment.appointment_id}", REMINDER, appointment, now, checkin_code=code)
     return reminder, verification.code_digest(appointment.appointment_id, code)
+
+
+def owed_for_new(appointment: Appointment, now: datetime, first: Callable[[Appointment, datetime], Notification] = confirmation_for) -> list[Notification]:
+    """The notifications owed for an appointment just made (a booking's confirmation, or `first`):
+    and its reminder with the check-in code, at once, when the day-before reminder run has passed
+    already (domain/reminders.py); the code's digest goes on the appointment."""
+    owed = [first(appointment, now)]
+    if reminders.due_at_booking(appointment.start, now):
+        reminder, appointment.checkin_code_hash = reminder_for(appointment, now)
+        owed.append(reminder)
+    return owed
+
+
+def save_in(write, owed: list[Notification]) -> None:
+    """Each notification in `write`, once (named by its kind)."""
+    for notice in owed:
+        write.save(notice.kind, notice, condition=Notification.notification_id.does_not_exist())
 
 
 def send_reminders(now: datetime | None = None) -> int:

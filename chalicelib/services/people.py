@@ -22,7 +22,8 @@ from chalicelib.adapters.dynamo import NamedTransaction, update_if
 from chalicelib.adapters.tables import Applicant, Appointment, IdentityClaim, ResidentRecord
 from chalicelib.domain.roles import Caller
 from chalicelib.services import audit
-from chalicelib.services.registry import document_type_of, identity_claim
+from chalicelib.domain.identity import document_type_of
+from chalicelib.services.registry import identity_claim
 
 OFFLINE = "offline"  # an applicant item with no login: booked for by a guardian, an agent or staff
 ADOPTED = "adopted"  # an offline item whose person opened an online account: the account holds them now

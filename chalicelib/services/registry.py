@@ -87,11 +87,6 @@ def identity_claim(document_number: str) -> str:
     return f"{CLAIM_PREFIX}{document_number}"
 
 
-def document_type_of(number: str) -> DocumentType:
-    """What the registry's key is: a foreigner ID (11 digits, 99…) or a newcomer's passport."""
-    return DocumentType.FOREIGN_ID if number.isdigit() and len(number) == 11 and number.startswith("99") else DocumentType.PASSPORT
-
-
 def find_resident(document_type: DocumentType, number: str) -> ResidentRecord | None:
     """The registry record a sign-up names: by its key for a foreigner ID, through the passport
     index for a passport. Exactly one read either way, found or not."""

@@ -36,7 +36,8 @@ from chalicelib.services import code_sms, codes, phone_accounts
 from chalicelib.services import limits as counters
 from chalicelib.services.accounts import ACTIVE, PENDING, applicant_or_none
 from chalicelib.services import people
-from chalicelib.services.registry import details_of, document_type_of, find_resident, identity_claim, permit_in_force
+from chalicelib.domain.identity import document_type_of
+from chalicelib.services.registry import details_of, find_resident, identity_claim, permit_in_force
 from chalicelib.settings import get_settings
 
 PENDING_FOR = timedelta(hours=24)

@@ -69,7 +69,7 @@ def _choose_page(request: WebRequest, caller: Caller, person: assisted.Person, n
     return render(request, "assisted_choose.html", status=status, errors=errors or [], person=person, document_number=number,
                   birth_date=born, directorates=directorates, services=[s for s in SERVICES if s.code in offered],
                   values={name: request.form.get(name, "") for name in ("service", "directorate", "channel")},
-                  channel_default="phone" if Role.AGENT in caller.roles else "counter")
+                  channel_default=assisted.default_channel(caller))
 
 
 def slots(request: WebRequest) -> WebResponse:
@@ -89,13 +89,13 @@ def slots(request: WebRequest) -> WebResponse:
         return _choose_page(request, caller, person, number, born, 400, [field_error(request, "error.choose", "directorate")])
     if service is None or service.code not in directorate.services:
         return _choose_page(request, caller, person, number, born, 400, [field_error(request, "error.choose", "service")])
-    return _slots_page(request, person, number, born, directorate, service)
+    return _slots_page(request, caller, person, number, born, directorate, service)
 
 
-def _slots_page(request: WebRequest, person, number, born, directorate, service, status: int = 200, errors: list | None = None) -> WebResponse:
+def _slots_page(request: WebRequest, caller: Caller, person, number, born, directorate, service, status: int = 200, errors: list | None = None) -> WebResponse:
     return render(request, "assisted_slots.html", status=status, errors=errors or [], person=person, document_number=number,
                   birth_date=born, directorate=directorate, service=service, slots=assisted.slots(directorate, service),
-                  channel=request.form.get("channel", "phone"), values={name: request.form.get(name, "") for name in CONTACT},
+                  channel=request.form.get("channel") or assisted.default_channel(caller), values={name: request.form.get(name, "") for name in CONTACT},
                   languages_offered=[(code, LANGUAGE_NAMES.get(code, code)) for code in LANGUAGES])
 
 
@@ -118,19 +118,19 @@ def book(request: WebRequest) -> WebResponse:
     try:
         body = AssistedBookingRequest.model_validate({
             "document_number": number, "birth_date": born, "slot_id": form["slot"], "service": service.code,
-            "channel": form["channel"] or "phone", "phone": form["phone"] or None, "email": form["email"] or None,
+            "channel": form["channel"] or assisted.default_channel(caller), "phone": form["phone"] or None, "email": form["email"] or None,
             "language": form["language"] or None,
         })
     except ValidationError as invalid:
         named = [str(p["loc"][0]) for p in invalid.errors() if p["loc"]] or ["slot"]
         errors = [field_error(request, "assisted.error.contact" if n in CONTACT else "error.choose", "times" if n == "slot_id" else n) for n in dict.fromkeys(named)]
-        return _slots_page(request, person, number, born, directorate, service, 400, errors)
+        return _slots_page(request, caller, person, number, born, directorate, service, 400, errors)
     try:
         appointment = assisted.book(caller, body)
     except DomainError as refused:
         error = refusal(request, refused, "times")
         if error.get("field") == "slot_id":
             error["field"] = "times"
-        return _slots_page(request, person, number, born, directorate, service, status_and_code(refused)[0], [error])
+        return _slots_page(request, caller, person, number, born, directorate, service, status_and_code(refused)[0], [error])
     return render(request, "assisted_done.html", appointment=appointment, person=person, service=service,
                   directorate=directorate)

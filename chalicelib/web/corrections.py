@@ -9,9 +9,10 @@ and 5). Each page calls the same use cases as the API and works without JavaScri
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from datetime import datetime
 
-from pydantic import ValidationError
 
 from chalicelib.api.errors import status_and_code
 from chalicelib.clock import clock
@@ -20,6 +21,7 @@ from chalicelib.domain.calendar import ISTANBUL
 from chalicelib.domain.catalogue import find_service
 from chalicelib.domain.corrections import LockGrounds
 from chalicelib.domain.errors import DomainError
+from chalicelib.domain.giving_back import releasable
 from chalicelib.domain.profile import MIN_REASON_LENGTH
 from chalicelib.domain.roles import Caller, Role
 from chalicelib.i18n import text
@@ -33,7 +35,7 @@ from chalicelib.web.render import render
 
 
 def can_give_back(appointment: AppointmentOut) -> bool:
-    return appointment.status == "confirmed" and appointment.attendance is None and appointment.start > clock.now()
+    return releasable(appointment.status, appointment.attendance, appointment.start, clock.now())
 
 
 def give_back(request: WebRequest, appointment_id: str) -> WebResponse:
@@ -90,22 +92,33 @@ def staff_appointment(request: WebRequest, appointment_id: str, *, status: int =
                   saved=request.query.get("saved") == "1", errors=errors or [], values=values or {}, min_reason=MIN_REASON_LENGTH)
 
 
+def _answer(request: WebRequest, appointment_id: str, values: dict, reason_field: str, act: Callable[[], str]) -> WebResponse:
+    """A console form's action (`act` returns the appointment to show after it); a refusal comes
+    back on the appointment's page with what was typed: a missing or short reason named at its
+    field, a refusal of the rules as the rules say it."""
+    try:
+        shown = act()
+    except ValueError:  # pydantic's ValidationError is one; so is a correction without a reason
+        return staff_appointment(request, appointment_id, status=400, values=values, errors=[_reason_error(request, reason_field)])
+    except DomainError as refused:
+        return staff_appointment(request, appointment_id, status=status_and_code(refused)[0], values=values, errors=[refusal(request, refused, None)])
+    return redirect(f"/staff/appointments/{shown}?saved=1")
+
+
 def staff_correct(request: WebRequest, appointment_id: str) -> WebResponse:
     caller = _staff(request)
     if caller is None:
         return _elsewhere(request)
     values = {"outcome": request.form.get("outcome", ""), "reason": request.form.get("reason", "").strip()}
-    try:
+
+    def correct() -> str:
         body = AttendanceRequest.model_validate({"outcome": values["outcome"], "reason": values["reason"] or None})
         if body.reason is None:
-            raise ValueError
+            raise ValueError("a correction needs its reason")
         attendance.record(caller, appointment_id, body)
-    except (ValidationError, ValueError):
-        return staff_appointment(request, appointment_id, status=400, values=values,
-                                 errors=[_reason_error(request, "correct-reason")])
-    except DomainError as refused:
-        return staff_appointment(request, appointment_id, status=status_and_code(refused)[0], values=values, errors=[refusal(request, refused, None)])
-    return redirect(f"/staff/appointments/{appointment_id}?saved=1")
+        return appointment_id
+
+    return _answer(request, appointment_id, values, "correct-reason", correct)
 
 
 def staff_follow_up(request: WebRequest, appointment_id: str) -> WebResponse:
@@ -113,15 +126,12 @@ def staff_follow_up(request: WebRequest, appointment_id: str) -> WebResponse:
     if caller is None:
         return _elsewhere(request)
     values = {"slot_id": request.form.get("slot_id", ""), "follow_up_reason": request.form.get("reason", "").strip()}
-    try:
+
+    def issue() -> str:
         body = FollowUpRequest.model_validate({"slot_id": values["slot_id"], "reason": values["follow_up_reason"]})
-        issued = corrections.issue_follow_up(caller, appointment_id, body)
-    except ValidationError:
-        return staff_appointment(request, appointment_id, status=400, values=values,
-                                 errors=[_reason_error(request, "follow-up-reason")])
-    except DomainError as refused:
-        return staff_appointment(request, appointment_id, status=status_and_code(refused)[0], values=values, errors=[refusal(request, refused, None)])
-    return redirect(f"/staff/appointments/{issued.appointment_id}?saved=1")
+        return corrections.issue_follow_up(caller, appointment_id, body).appointment_id
+
+    return _answer(request, appointment_id, values, "follow-up-reason", issue)
 
 
 def staff_lock(request: WebRequest, appointment_id: str) -> WebResponse:
@@ -135,12 +145,10 @@ def staff_lock(request: WebRequest, appointment_id: str) -> WebResponse:
         until = datetime.fromisoformat(until_text).replace(tzinfo=ISTANBUL) if until_text else None
     except ValueError:
         return staff_appointment(request, appointment_id, status=400, values=values, errors=[field_error(request, "error.field", "lock-until")])
-    try:
+
+    def change() -> str:
         body = LockRequest.model_validate({"locked_until": until, "grounds": values["grounds"] or "other", "reason": values["lock_reason"]})
         corrections.change_lock(caller, found.applicant_id, body)
-    except ValidationError:
-        return staff_appointment(request, appointment_id, status=400, values=values,
-                                 errors=[_reason_error(request, "lock-reason")])
-    except DomainError as refused:
-        return staff_appointment(request, appointment_id, status=status_and_code(refused)[0], values=values, errors=[refusal(request, refused, None)])
-    return redirect(f"/staff/appointments/{appointment_id}?saved=1")
+        return appointment_id
+
+    return _answer(request, appointment_id, values, "lock-reason", change)

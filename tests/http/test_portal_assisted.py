@@ -16,7 +16,7 @@ PASSWORD = "AgentPass123"
 
 def test_an_agent_books_for_a_resident_on_the_console(browser, base_url, api, admin_token):
     person = new_person(province="35")
-    assert api.post("/v1/admin/residents", {"records": [person.registry_record()]}, token=admin_token).status_code in (200, 201)
+    assert api.post("/v1/admin/residents", {"records": [person.registry_record()]}, token=admin_token).status_code == 200
     # Kept-back places on a day whose release is still to come: the agent takes one of them.
     later = (datetime.fromisoformat(api.get("/local/clock").json()["now"]) + timedelta(days=5)).date().isoformat()
     query = {"directorate": "35-merkez", "service": "address_registration", "days": 7, "from": later}

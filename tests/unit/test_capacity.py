@@ -6,7 +6,8 @@ from datetime import datetime, timedelta
 
 from chalicelib.domain.booking import SlotState
 from chalicelib.domain.calendar import ISTANBUL
-from chalicelib.domain.capacity import MAX_CAPACITY, allowed, impact
+from chalicelib.domain.capacity import MAX_CAPACITY, impact
+from chalicelib.domain.kept_back import Places, refusal
 
 NINE = datetime(2026, 12, 1, 9, 0, tzinfo=ISTANBUL)
 
@@ -16,10 +17,13 @@ def slot(minutes: int, capacity: int, booked: int, is_open: bool = True) -> Slot
     return SlotState("34-fatih", start, start + timedelta(minutes=30), capacity, booked, frozenset({"biometrics"}), is_open)
 
 
-def test_a_capacity_never_drops_below_what_is_booked_nor_above_the_maximum():
-    assert allowed(booked=3, new_capacity=3) and allowed(booked=0, new_capacity=0)
-    assert not allowed(booked=3, new_capacity=2)
-    assert allowed(booked=0, new_capacity=MAX_CAPACITY) and not allowed(booked=0, new_capacity=MAX_CAPACITY + 1)
+def test_a_capacity_never_drops_below_what_is_booked_of_either_kind_nor_above_the_maximum():
+    assert refusal(Places(3, 0, 3), total=3, internal=0) is None and refusal(Places(0, 0), total=0, internal=0) is None
+    assert refusal(Places(3, 0, 3), total=2, internal=0) == "capacity"
+    assert refusal(Places(2, 2, 1, 2), total=4, internal=1) == "internal"  # two kept-back places are booked
+    assert refusal(Places(2, 2, 2, 0), total=3, internal=2) == "capacity"  # two public places are booked
+    assert refusal(Places(0, 0), total=MAX_CAPACITY, internal=0) is None
+    assert refusal(Places(0, 0), total=MAX_CAPACITY + 1, internal=0) == "capacity"
 
 
 def test_the_impact_counts_what_changes_and_leaves_refused_times_as_they_are():
