@@ -220,7 +220,7 @@ def new_appointment(
         channel=channel,
         lock_before=applicant.locked_until,
         unmarked_day=calendar.local_day(start).isoformat(),
-        guardian_id=guardian_id,
+        guardian_id=guardian_id or applicant.guardian_id,  # a child's, whoever books: the guardian sees and acts on it
         created_at=now,
     )
 
@@ -447,6 +447,12 @@ def _require_places(places: kept_back.Places, total: int, internal: int) -> None
                                booked=places.booked)
 
 
+def holds(caller: Caller, appointment: Appointment) -> bool:
+    """Whether the appointment is the caller's to act on: theirs, or booked by them as the
+    guardian of the person it is for (reading it, its receipt, giving its place back)."""
+    return caller.account_id in (appointment.applicant_id, appointment.guardian_id)
+
+
 def _visible_appointment(caller: Caller, appointment_id: str) -> Appointment:
     """The appointment, for its owner, the guardian who booked it for a dependant, or staff of
     its directorate; anyone else learns nothing (404, as if it did not exist)."""
@@ -455,7 +461,7 @@ def _visible_appointment(caller: Caller, appointment_id: str) -> Appointment:
         appointment = Appointment.get(appointment_id)
     except Appointment.DoesNotExist:
         raise not_found from None
-    if caller.account_id in (appointment.applicant_id, appointment.guardian_id):
+    if holds(caller, appointment):
         return appointment
     if Role.ADMIN in caller.roles:
         return appointment

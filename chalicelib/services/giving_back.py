@@ -30,7 +30,7 @@ from chalicelib.domain.kept_back import INTERNAL
 from chalicelib.domain.lockout import lock_in_force
 from chalicelib.domain.roles import Caller
 from chalicelib.observability import logger
-from chalicelib.services import assignment, audit, demand, notifications
+from chalicelib.services import assignment, audit, booking, demand, notifications
 from chalicelib.settings import get_settings
 
 GIVEN_BACK = "appointment.given_back"
@@ -43,7 +43,7 @@ def give_back(caller: Caller, appointment_id: str) -> GivenBack:
         appointment = Appointment.get(appointment_id, consistent_read=True)
     except Appointment.DoesNotExist:
         appointment = None
-    if appointment is None or appointment.applicant_id != caller.account_id:
+    if appointment is None or not booking.holds(caller, appointment):  # the person, or the guardian who booked it
         raise NotFound("There is no appointment with this id.")
     rules.require_releasable(appointment.status, appointment.attendance, appointment.start, now)
     to_queue = demand.current_mode(appointment.directorate_id, appointment.service) is Mode.ASSIGNED

@@ -23,7 +23,7 @@ from chalicelib.domain.errors import NotFound
 from chalicelib.domain.identity import mask_document_number
 from chalicelib.domain.roles import Caller, Role
 from chalicelib.i18n import LANGUAGES
-from chalicelib.services import audit
+from chalicelib.services import audit, booking
 from chalicelib.services.auth import staff_directorate
 
 CHECKED = "receipt.checked"  # a staff read of whose appointment a genuine receipt is
@@ -114,6 +114,6 @@ def _holders_appointment(caller: Caller, appointment_id: str) -> tuple[Appointme
         person = Applicant.get(appointment.applicant_id)
     except (Appointment.DoesNotExist, Applicant.DoesNotExist):
         raise not_found from None
-    if caller.account_id not in (person.applicant_id, person.guardian_id):
+    if not booking.holds(caller, appointment):
         raise not_found
     return appointment, person

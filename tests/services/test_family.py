@@ -231,3 +231,20 @@ def test_messages_about_a_child_go_to_the_guardian_and_name_the_child():
     assert body.startswith("This message is about Zeynep, whom you booked for as their guardian.")
     assert f"Hello {account.given_name}," in body
     assert Appointment.get(appointment.appointment_id).guardian_id == guardian.account_id
+
+
+def test_a_guardian_gives_a_childs_place_back_and_nobody_else_can():
+    from chalicelib.domain.errors import NotFound
+    from chalicelib.services import giving_back
+
+    guardian = applicant()
+    child_of(guardian, "Zeynep")
+    ids = ids_by_name(guardian)
+    [appointment] = book(guardian, free_slots(guardian)[2].slot_id, [ids["Zeynep"]]).appointments
+
+    with pytest.raises(NotFound):
+        giving_back.give_back(applicant(), appointment.appointment_id)
+    given = giving_back.give_back(guardian, appointment.appointment_id)
+
+    assert given.status == "released"
+    assert Applicant.get(appointment.applicant_id).locked_until > clock.now()  # the child's lock stays

@@ -11,7 +11,7 @@ import pytest
 from pypdf import PdfReader
 
 from chalicelib import wiring
-from chalicelib.adapters.tables import Applicant, AuditRecord
+from chalicelib.adapters.tables import Applicant, Appointment, AuditRecord
 from chalicelib.contract import ReceiptCheckRequest, ReceiptGenuine, ReceiptNotGenuine
 from chalicelib.domain.documents import what_to_bring
 from chalicelib.domain.errors import NotFound
@@ -108,7 +108,7 @@ def test_only_the_person_or_their_guardian_gets_the_receipt(booked):
         receipts.receipt_pdf_for(applicant(), appointment.appointment_id)
     with pytest.raises(NotFound):
         receipts.receipt_pdf_for(person, str(uuid.uuid4()))
-    guardian = applicant()
-    record.update(actions=[Applicant.guardian_id.set(guardian.account_id)])
+    guardian = applicant()  # the guardian an appointment names (services/booking.py `holds`)
+    Appointment(appointment.appointment_id).update(actions=[Appointment.guardian_id.set(guardian.account_id)])
     pdf = receipts.receipt_pdf_for(guardian, appointment.appointment_id, "ar")
     assert "Test Person" in _text(pdf.content) and "يرجى إحضار" in _text(pdf.content)
