@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from chalicelib.api.http import endpoint
+from chalicelib.api.http import ADMIN, endpoint
 from chalicelib.contract import (
     CreateStaffRequest,
     DisableStaffRequest,
@@ -14,10 +14,9 @@ from chalicelib.contract import (
     StaffAccountStatus,
 )
 from chalicelib.domain.errors import DuplicateAccount, NotFound, ValidationFailed
-from chalicelib.domain.roles import Caller, Role
+from chalicelib.domain.roles import Caller
 from chalicelib.services import accounts, booking, registry, staff_accounts
 
-ADMIN = frozenset({Role.ADMIN})
 
 
 @endpoint(

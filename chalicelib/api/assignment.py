@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from chalicelib.api.http import endpoint
+from chalicelib.api.http import ADMIN, APPLICANT, STAFF, endpoint
 from chalicelib.contract import (
     AssignmentRequestIn,
     AssignmentStatus,
@@ -23,10 +23,7 @@ from chalicelib.domain.errors import (
 from chalicelib.domain.roles import Caller, Role
 from chalicelib.services import assignment, closures, demand
 
-APPLICANT = frozenset({Role.APPLICANT})
 APPLICANT_OR_ADMIN = frozenset({Role.APPLICANT, Role.ADMIN})
-STAFF = frozenset({Role.STAFF, Role.ADMIN})
-ADMIN = frozenset({Role.ADMIN})
 
 
 @endpoint(

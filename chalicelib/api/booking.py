@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from chalicelib.api.http import ANY_ACCOUNT, endpoint
+from chalicelib.api.http import ANY_ACCOUNT, APPLICANT, endpoint
 from chalicelib.contract import (
     AnyBody,
     AppointmentOut,
@@ -22,10 +22,9 @@ from chalicelib.domain.errors import (
     ValidationFailed,
     WrongProvince,
 )
-from chalicelib.domain.roles import Caller, Role
+from chalicelib.domain.roles import Caller
 from chalicelib.services import booking, family
 
-APPLICANT = frozenset({Role.APPLICANT})
 
 
 @endpoint("Bookable slots of a directorate for a service, with remaining capacity", roles=ANY_ACCOUNT)

@@ -3,14 +3,12 @@
 
 from __future__ import annotations
 
-from chalicelib.api.http import endpoint
+from chalicelib.api.http import APPLICANT, STAFF, endpoint
 from chalicelib.contract import AppointmentOut, FollowUpRequest, GivenBack, LockOut, LockRequest
 from chalicelib.domain.errors import AppointmentFinal, Forbidden, NotFound, SlotFull, ValidationFailed
 from chalicelib.domain.roles import Caller, Role
 from chalicelib.services import corrections, giving_back
 
-APPLICANT = frozenset({Role.APPLICANT})
-STAFF = frozenset({Role.STAFF, Role.ADMIN})
 SUPERVISING = frozenset({Role.SUPERVISOR, Role.ADMIN})
 
 

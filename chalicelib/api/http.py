@@ -32,6 +32,10 @@ from chalicelib.observability import logger
 
 PUBLIC: frozenset[Role] = frozenset()
 ANY_ACCOUNT = frozenset(Role)
+# Who an endpoint admits, named once for every module of endpoints.
+APPLICANT = frozenset({Role.APPLICANT})
+STAFF = frozenset({Role.STAFF, Role.ADMIN})  # staff of a directorate (supervisors are staff too), and the admin
+ADMIN = frozenset({Role.ADMIN})
 CORRELATION_HEADER = "X-Correlation-Id"
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"

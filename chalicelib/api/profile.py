@@ -3,13 +3,12 @@ personal data) is changed online."""
 
 from __future__ import annotations
 
-from chalicelib.api.http import endpoint
+from chalicelib.api.http import APPLICANT, endpoint
 from chalicelib.contract import AnyBody, ApplicantProfile, LanguageRequest
 from chalicelib.domain.errors import NotFound, ProfileLocked
-from chalicelib.domain.roles import Caller, Role
+from chalicelib.domain.roles import Caller
 from chalicelib.services import notification_language, profile
 
-APPLICANT = frozenset({Role.APPLICANT})
 
 
 @endpoint("My profile: identity, province, permit status and lock", roles=APPLICANT, errors=(NotFound,))

@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-from chalicelib.api.http import endpoint
+from chalicelib.api.http import APPLICANT, STAFF, endpoint
 from chalicelib.contract import PdfDownload, ReceiptCheckRequest, ReceiptGenuine, ReceiptNotGenuine
 from chalicelib.domain.errors import NotFound
-from chalicelib.domain.roles import Caller, Role
+from chalicelib.domain.roles import Caller
 from chalicelib.services import receipts
 
-APPLICANTS = frozenset({Role.APPLICANT})
-DOOR_STAFF = frozenset({Role.STAFF, Role.ADMIN})
 
 
 @endpoint(
     "The appointment's receipt (PDF, in the person's language): name, masked document number, the "
     "appointment, what to bring, the rules and a QR code with a signed token staff check at the door. "
     "For the person the appointment is for, or their guardian",
-    roles=APPLICANTS,
+    roles=APPLICANT,
     errors=(NotFound,),
     tag="booking",
 )
@@ -28,7 +26,7 @@ def receipt_pdf(caller: Caller, appointment_id: str) -> PdfDownload:
     "Check a receipt's QR code: {\"valid\": false} when it was not signed by this service or was "
     "altered; else the appointment it names and, for staff of its directorate (and admins), whose "
     "it is now (the read is audited)",
-    roles=DOOR_STAFF,
+    roles=STAFF,
     tag="staff",
 )
 def verify_receipt(caller: Caller, body: ReceiptCheckRequest) -> ReceiptGenuine | ReceiptNotGenuine:

@@ -3,7 +3,7 @@ details in person, releasing an online account someone else opened with their id
 
 from __future__ import annotations
 
-from chalicelib.api.http import endpoint
+from chalicelib.api.http import STAFF, endpoint
 from chalicelib.contract import (
     AmendApplicantRequest,
     AmendmentResult,
@@ -16,10 +16,9 @@ from chalicelib.contract import (
     ReleaseResult,
 )
 from chalicelib.domain.errors import AppointmentFinal, DuplicateAccount, NotFound, ValidationFailed
-from chalicelib.domain.roles import Caller, Role
+from chalicelib.domain.roles import Caller
 from chalicelib.services import attendance, profile, release
 
-STAFF = frozenset({Role.STAFF, Role.ADMIN})
 
 
 @endpoint(
