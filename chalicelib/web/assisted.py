@@ -8,13 +8,14 @@ The document number and birth date travel in the posted forms, never in an addre
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from pydantic import ValidationError
 
 from chalicelib.api.errors import status_and_code
 from chalicelib.contract import AssistedBookingRequest
-from chalicelib.domain.catalogue import SERVICES, find_directorate, find_service
+from chalicelib.domain.catalogue import SERVICES, Directorate, Service, find_directorate, find_service
 from chalicelib.domain.errors import DomainError, NotFound
 from chalicelib.domain.identity import normalize_registry_document_number
 from chalicelib.domain.roles import Caller, Role
@@ -72,8 +73,21 @@ def _choose_page(request: WebRequest, caller: Caller, person: assisted.Person, n
                   channel_default=assisted.default_channel(caller))
 
 
-def slots(request: WebRequest) -> WebResponse:
-    """Step 2: the times of the chosen directorate for the chosen service, kept-back places shown."""
+@dataclass(frozen=True)
+class _Posted:
+    """What steps 2 and 3 post: the caller, the person found again, and the directorate and service chosen."""
+
+    caller: Caller
+    person: assisted.Person
+    number: str
+    born: str
+    directorate: Directorate | None
+    service: Service | None
+
+
+def _posted(request: WebRequest) -> _Posted | WebResponse:
+    """Steps 2 and 3 start alike: only agents and staff, only by POST, the person found again
+    from the posted document number and birth date (nothing about them is kept between steps)."""
     caller = assisting(request)
     if caller is None:
         return redirect("/sign-in")
@@ -83,8 +97,17 @@ def slots(request: WebRequest) -> WebResponse:
     person = _found(request, number, born)
     if isinstance(person, WebResponse):
         return person
-    directorate = find_directorate(request.form.get("directorate", ""))
-    service = find_service(request.form.get("service", ""))
+    return _Posted(caller, person, number, born, find_directorate(request.form.get("directorate", "")),
+                   find_service(request.form.get("service", "")))
+
+
+def slots(request: WebRequest) -> WebResponse:
+    """Step 2: the times of the chosen directorate for the chosen service, kept-back places shown."""
+    posted = _posted(request)
+    if isinstance(posted, WebResponse):
+        return posted
+    caller, person, number, born, directorate, service = (posted.caller, posted.person, posted.number, posted.born,
+                                                          posted.directorate, posted.service)
     if directorate is None or directorate not in assisted.directorates_for(caller, person):
         return _choose_page(request, caller, person, number, born, 400, [field_error(request, "error.choose", "directorate")])
     if service is None or service.code not in directorate.services:
@@ -101,17 +124,11 @@ def _slots_page(request: WebRequest, caller: Caller, person, number, born, direc
 
 def book(request: WebRequest) -> WebResponse:
     """Step 3: book, and show the confirmation (or the refusal, on the times page)."""
-    caller = assisting(request)
-    if caller is None:
-        return redirect("/sign-in")
-    if request.method == "GET":
-        return redirect("/assisted")
-    number, born = _identity(request)
-    person = _found(request, number, born)
-    if isinstance(person, WebResponse):
-        return person
-    directorate = find_directorate(request.form.get("directorate", ""))
-    service = find_service(request.form.get("service", ""))
+    posted = _posted(request)
+    if isinstance(posted, WebResponse):
+        return posted
+    caller, person, number, born, directorate, service = (posted.caller, posted.person, posted.number, posted.born,
+                                                          posted.directorate, posted.service)
     if directorate is None or service is None:
         return redirect("/assisted")
     form = {name: request.form.get(name, "").strip() for name in (*CONTACT, "channel", "slot")}
