@@ -3,8 +3,9 @@
 Each rule is one function; `check_booking` names them in the order a person should hear about
 them (what they asked for is wrong, then where, then who, then when, then whether people pick
 slots here at the moment, then how full).
-The same rules hold atomically in the booking transaction's conditions (capacity left, lock
-not in force); these checks give the early, precise refusal.
+The booking transaction holds the same rules as its conditions (services/booking.py), except the
+slot's time, which the slot's key tells before writing (`bookable_time`); when the transaction is
+cancelled, `check_booking` on what is read then gives the precise refusal.
 """
 
 from __future__ import annotations
@@ -69,14 +70,23 @@ def require_bookable_slot(slot: SlotState | None, service: Service, now: datetim
     """The slot exists, is open, lies inside the booking window, and offers the service."""
     if slot is None or not slot.is_open:
         raise ValidationFailed("This time slot does not exist or is closed.", field="slot_id")
-    day = local_day(slot.start)
-    if slot.start <= now or day < window.first_day:
+    if too_soon(slot.start, now, window):
         raise ValidationFailed("Appointments can be booked from tomorrow on; this time slot is too soon.", field="slot_id")
-    if day > window.last_day:
+    if local_day(slot.start) > window.last_day:
         raise ValidationFailed("This time slot is not open for booking yet.", field="slot_id")
     if service.code not in slot.services:
         raise ValidationFailed(f"This directorate does not offer '{service.name}' at this time.", field="service")
     return slot
+
+
+def too_soon(start: datetime, now: datetime, window: BookingWindow) -> bool:
+    return start <= now or local_day(start) < window.first_day
+
+
+def bookable_time(start: datetime, now: datetime, window: BookingWindow) -> bool:
+    """Whether a slot starting at `start` lies inside the booking window and ahead of now: the
+    time rules of `require_bookable_slot`, which a booking knows from the slot's key alone."""
+    return not too_soon(start, now, window) and local_day(start) <= window.last_day
 
 
 def require_capacity(slot: SlotState) -> None:

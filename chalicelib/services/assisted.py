@@ -126,7 +126,7 @@ def book(caller: Caller, request: AssistedBookingRequest) -> AppointmentOut:
     elif request.phone is not None:  # someone booked for before: the contact they give now
         person = people.refresh_contact(person, caller, phone=request.phone, email=request.email, language=request.language, now=clock.now())
     booker = booking.Booker(caller.account_id, audit.actor_role(caller), channel=request.channel)
-    appointment = booking.book_for(person.applicant_id, request.slot_id, request.service, booker)
+    appointment = booking.book_for(person.applicant_id, request.slot_id, request.service, booker, guardian_id=person.guardian_id)
     logger.info("assisted booking", extra={"appointment_id": appointment.appointment_id, "channel": request.channel,
                                            "actor_id": caller.account_id})
     return appointment

@@ -1,10 +1,12 @@
 """Use cases of booking: availability, booking, finality, reading appointments.
 
-A booking costs one read (the applicant and the slot, in one TransactGetItems) and one
-transaction: take a unit of the slot's capacity (condition: capacity left, day open), lock the
-applicant for 30 days (condition: no lock in force), write the appointment, its audit record and
-the notification owed for it. Either all of it happens or none of it does, under any
-concurrency. The notification is then queued for the sender.
+A booking is one transaction, written without reading first: take a unit of the slot's capacity
+(conditions: a place left, open, offering the service), lock the applicant for 30 days
+(conditions: may book, no lock in force, living in the directorate's province, eligible for the
+service on the day), check the demand mode (not assigned), write the appointment, its audit record
+and the notifications owed for it. Either all of it happens or none of it does, under any
+concurrency. Only a cancelled transaction reads (once, consistently) to say why, by the rules of
+domain/booking.py. The notification is then queued for the sender.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from datetime import date, datetime, timedelta
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactGet
 
-from chalicelib.adapters.dynamo import NamedTransaction, connection
+from chalicelib.adapters.dynamo import NamedTransaction, condition_failed, connection
 from chalicelib.adapters.tables import Applicant, Appointment, DemandMode, Notification, Slot
 from chalicelib.contract import Page
 from chalicelib.contract import (
@@ -37,7 +39,7 @@ from chalicelib.clock import clock
 from chalicelib.domain import booking, calendar, kept_back
 from chalicelib.domain.attendance import CONFIRMED
 from chalicelib.domain.catalogue import Directorate, Service, find_directorate, find_service
-from chalicelib.domain.demand import Mode
+from chalicelib.domain.demand import Mode, Setting
 from chalicelib.domain.eligibility import Residency, last_day_offered, permit_ends_before
 from chalicelib.domain.errors import AppointmentFinal, LockedOut, NotFound, SlotFull, ValidationFailed
 from chalicelib.domain.kept_back import INTERNAL, PUBLIC
@@ -130,39 +132,131 @@ def book(caller: Caller, request: BookingRequest) -> AppointmentOut:
     return book_for(caller.account_id, request.slot_id, request.service, Booker(caller.account_id, Role.APPLICANT.value))
 
 
-def book_for(applicant_id: str, slot_id: str, service_code: str, booker: Booker) -> AppointmentOut:
-    """The one booking path of one person, online and assisted: the same reads, rules (province,
-    eligibility, 30-day lock, finality, demand mode) and transaction; only the kind of place
-    differs. (A family's booking, services/family.py, is built of the same pieces.)"""
+def book_for(applicant_id: str, slot_id: str, service_code: str, booker: Booker, *, guardian_id: str | None = None) -> AppointmentOut:
+    """The one booking path of one person, online and assisted: every rule of a booking
+    (domain/booking.py `check_booking`: the slot's time, state and service, province, eligibility
+    on the day, 30-day lock, demand mode, a place left) holds as a condition of one transaction,
+    written without reading first. Only a cancelled transaction costs a read: one consistent read
+    of what the booking names, judged by `check_booking`, says exactly why (or, when nothing
+    refuses it any more, a race since: the transaction is tried again, up to ATTEMPTS times).
+
+    `guardian_id`: the guardian of a dependant booked for by the phone line or the counter (their
+    caller read the person's item already); an online account is never a dependant's (children
+    have no account: services/people.py), so an online booking names none. The assisted channel
+    takes a kept-back place first (domain/kept_back.py); when the slot has none left the cancelled
+    transaction's read says which kind of place to take instead."""
     now = clock.now()
-    target = read_target(applicant_id, slot_id, service_code)
-    applicant, slot = target.applicant, target.slot
-    bookable = check_person(target, applicant, now, assisted=booker.assisted)
-    place = booking.place_to_take(bookable, booker.assisted)
-    appointment = new_appointment(applicant, slot, target.service, bookable.start, now, place=place, channel=booker.channel)
-    facts = {"channel": booker.channel, "place": place} if booker.assisted else None
-    write = NamedTransaction()
-    try:
-        with write:
-            notices = confirm_in(write, slot, applicant, appointment, now, actor_id=booker.actor_id, actor_role=booker.actor_role,
-                                 place=place, audit_facts=facts)
-    except TransactWriteError as error:
-        failed = write.failed(error)
-        if "applicant" in failed:
-            refuse_for_lock(applicant.applicant_id, now)
-        if "slot" in failed:
-            raise SlotFull() from None
-        raise
-    logger.info("appointment booked", extra={"appointment_id": appointment.appointment_id, "directorate_id": target.directorate.id,
-                                              "channel": booker.channel or "online", "place": place})
-    observability.record(observability.BOOKINGS)
-    notifications.enqueue([notice.notification_id for notice in notices])
-    return appointment_out(appointment)
+    asked = asked_for(slot_id, service_code)
+    window = booking.booking_window(clock.today(), get_settings().slot_horizon_days)
+    place = INTERNAL if booker.assisted else PUBLIC
+    if not booking.bookable_time(asked.start, now, window):
+        # Known from the slot's key, and not a condition of the transaction: `check_booking` judges
+        # the time by the same rule (`require_bookable_slot`), so the read below always refuses.
+        diagnose(applicant_id, asked, now, window, booker.assisted)
+        raise AssertionError("check_booking passed a slot bookable_time refused")
+    for _ in range(ATTEMPTS):
+        appointment = new_appointment(Applicant(applicant_id), asked.slot, asked.service, asked.start, now, guardian_id=guardian_id,
+                                      place=place, channel=booker.channel)
+        facts = {"channel": booker.channel, "place": place} if booker.assisted else None
+        write = NamedTransaction()
+        try:
+            with write:
+                notices = confirm_in(write, asked.slot, Applicant(applicant_id), appointment, now, actor_id=booker.actor_id,
+                                     actor_role=booker.actor_role, place=place, audit_facts=facts, offering=asked.service.code,
+                                     applicant_condition=eligible_at(asked.directorate, asked.service, asked.start))
+                if place == PUBLIC:  # a kept-back place is the assisted channel's whatever the mode
+                    require_open_mode_in(write, asked.directorate.id, asked.service.code)
+        except TransactWriteError as error:
+            if not condition_failed(error):
+                raise
+            place = diagnose(applicant_id, asked, now, window, booker.assisted)
+            continue
+        logger.info("appointment booked", extra={"appointment_id": appointment.appointment_id, "directorate_id": asked.directorate.id,
+                                                  "channel": booker.channel or "online", "place": place})
+        observability.record(observability.BOOKINGS)
+        notifications.enqueue([notice.notification_id for notice in notices])
+        return appointment_out(appointment)
+    raise SlotFull("The places of this time changed while you were booking. Please try again.")
+
+
+ATTEMPTS = 3  # transactions one booking may try: the first, and retries after a race the read saw pass
+
+
+@dataclass(frozen=True)
+class Asked:
+    """What a booking names, known without a read: the directorate, the service, the slot's key
+    (an item holding only its key, enough to update it) and its start."""
+
+    directorate: Directorate
+    service: Service
+    slot: Slot
+    start: datetime
+
+
+def asked_for(slot_id: str, service_code: str) -> Asked:
+    parsed = calendar.parse_slot_id(slot_id)
+    directorate = find_directorate(parsed[0]) if parsed else None
+    if parsed is None or directorate is None:
+        raise ValidationFailed("This time slot does not exist.", field="slot_id")
+    service = find_service(service_code)
+    assert service is not None  # validated by the request model
+    key = calendar.wall_time(parsed[1])
+    return Asked(directorate, service, Slot(directorate.id, key), calendar.from_wall_time(key))
+
+
+def eligible_at(directorate: Directorate, service: Service, start: datetime):
+    """The applicant item's condition for `domain/eligibility.py` on the day of `start`, on the
+    registry's copy on the account (services/registry.py `residency_of`): living in the
+    directorate's province (`require_in_province`), a permit status the service names and a
+    permit in force on the day (`require_eligible_for`). All three attributes are written as
+    `residency_copy` writes them (the status's value, the day as `date.isoformat()`), so a string
+    comparison of the day is the comparison of dates. Each comparison also fails on an absent
+    attribute, as `residency_of` gives no residency then. `check_booking` judges the same item
+    when the transaction is cancelled; tests/services/test_booking_conditions.py holds the two
+    to the same verdict."""
+    day = calendar.local_day(start).isoformat()
+    return (
+        (Applicant.province == directorate.province)
+        & Applicant.permit_status.is_in(*(status.value for status in service.eligible_statuses))
+        & (Applicant.permit_valid_until >= day)
+    )
+
+
+def require_open_mode_in(write: NamedTransaction, directorate_id: str, service_code: str, name: str = "mode") -> None:
+    """A ConditionCheck of the demand mode item (services/demand.py `mode_of`): no item (auto,
+    which starts open), or a mode in force that is not `assigned` — the admin's `open`, or `auto`
+    while the rule's last decision is not `assigned`."""
+    open_mode = (
+        DemandMode.setting.does_not_exist()
+        | (DemandMode.setting == Setting.OPEN.value)
+        | ((DemandMode.setting == Setting.AUTO.value) & (DemandMode.auto_mode != Mode.ASSIGNED.value))
+    )
+    write.condition_check(name, DemandMode, directorate_id, service_code, condition=open_mode)
+
+
+def diagnose(applicant_id: str, asked: Asked, now: datetime, window: booking.BookingWindow, assisted: bool) -> str:
+    """Why a booking cannot be made, from one consistent read of what it names (applicant, slot,
+    demand mode in one TransactGetItems), judged by the booking rules (`judge`): raises the
+    refusal. When nothing refuses it (a race: a place or a lock freed since), the kind of place
+    a booking takes now."""
+    applicant, slot, mode = _read_for_booking(applicant_id, asked.directorate.id, asked.slot.start, asked.service.code)
+    if applicant is None:
+        raise NotFound("No applicant profile belongs to this account.")
+    return judge(Target(asked.directorate, asked.service, slot, mode, applicant), applicant, now, window, assisted)
+
+
+def judge(target: "Target", person: Applicant, now: datetime, window: booking.BookingWindow, assisted: bool = False) -> str:
+    """Every rule of a booking on stored items: `check_booking` (the rules, in the order a person
+    should hear them), then the account's status (`may_book`); the kind of place it takes."""
+    bookable = _checked(target, person, now, window, assisted)
+    if person.status not in MAY_BOOK:
+        raise LockedOut("Your account cannot book right now. Please try again.")  # closed, released, not yet confirmed
+    return booking.place_to_take(bookable, assisted)
 
 
 @dataclass(frozen=True)
 class Target:
-    """What a booking asks for, as read in its one round trip: the directorate, the service,
+    """What a booking asks for, as read in one round trip: the directorate, the service,
     the slot and the demand mode, and the booking person's applicant item."""
 
     directorate: Directorate
@@ -173,22 +267,21 @@ class Target:
 
 
 def read_target(applicant_id: str, slot_id: str, service_code: str) -> Target:
-    """The slot a booking names and the person's item, in one round trip (TransactGetItems)."""
-    parsed = calendar.parse_slot_id(slot_id)
-    directorate = find_directorate(parsed[0]) if parsed else None
-    if parsed is None or directorate is None:
-        raise ValidationFailed("This time slot does not exist.", field="slot_id")
-    service = find_service(service_code)
-    assert service is not None  # validated by the request model
-    slot_key = calendar.wall_time(parsed[1])
-    applicant, slot, mode = _read_for_booking(applicant_id, directorate.id, slot_key, service.code)
+    """The slot a booking names and the person's item, in one round trip (TransactGetItems): for a
+    family's booking, which seats several people by the slot's places left."""
+    asked = asked_for(slot_id, service_code)
+    applicant, slot, mode = _read_for_booking(applicant_id, asked.directorate.id, asked.slot.start, asked.service.code)
     if applicant is None:
         raise NotFound("No applicant profile belongs to this account.")
-    return Target(directorate, service, slot, mode, applicant)
+    return Target(asked.directorate, asked.service, slot, mode, applicant)
 
 
 def check_person(target: Target, person: Applicant, now: datetime, assisted: bool = False) -> booking.SlotState:
     """Every rule of a booking (domain/booking.py), for one person on the target's slot."""
+    return _checked(target, person, now, booking.booking_window(clock.today(), get_settings().slot_horizon_days), assisted)
+
+
+def _checked(target: Target, person: Applicant, now: datetime, window: booking.BookingWindow, assisted: bool) -> booking.SlotState:
     return booking.check_booking(
         directorate=target.directorate,
         service=target.service,
@@ -197,7 +290,7 @@ def check_person(target: Target, person: Applicant, now: datetime, assisted: boo
         locked_until=person.locked_until,
         mode=demand.mode_of(target.mode),
         now=now,
-        window=booking.booking_window(clock.today(), get_settings().slot_horizon_days),
+        window=window,
         assisted=assisted,
     )
 
@@ -206,6 +299,10 @@ def new_appointment(
     applicant: Applicant, slot: Slot, service: Service, start: datetime, now: datetime, *,
     guardian_id: str | None = None, place: str = PUBLIC, channel: str | None = None,
 ) -> Appointment:
+    """An appointment for `applicant` (only its id and, for an offline dependant, its guardian
+    are used: an online booking builds it from the key alone). `lock_before` (the lock to give
+    back if the authority cancels it, services/closures.py) is left empty: every booking's
+    transaction requires that no lock be in force (`may_book`), so the lock before it is none."""
     return Appointment(
         str(uuid.uuid4()),
         reference=booking.new_reference(),
@@ -218,7 +315,6 @@ def new_appointment(
         status=CONFIRMED,
         place=place,
         channel=channel,
-        lock_before=applicant.locked_until,
         unmarked_day=calendar.local_day(start).isoformat(),
         guardian_id=guardian_id or applicant.guardian_id,  # a child's, whoever books: the guardian sees and acts on it
         created_at=now,
@@ -238,30 +334,36 @@ def confirm_in(
     applicant_condition=None,
     audit_facts: dict | None = None,
     place: str = PUBLIC,
+    offering: str | None = None,
 ) -> list[Notification]:
     """The writes that confirm an appointment, booked or assigned, added to `write`: a place of
-    the slot (`take_places`: a public one, or a kept-back one for the assisted channel) and the
-    person's part (`confirm_person_in`)."""
-    take_places(write, slot, 1, place)
+    the slot (`take_places`: a public one, or a kept-back one for the assisted channel; of a slot
+    offering the service `offering`, when given) and the person's part (`confirm_person_in`)."""
+    take_places(write, slot, 1, place, offering=offering)
     return confirm_person_in(
         write, applicant, appointment, now, actor_id=actor_id, actor_role=actor_role,
         applicant_actions=applicant_actions, applicant_condition=applicant_condition, audit_facts=audit_facts,
     )
 
 
-def take_places(write: NamedTransaction, slot: Slot, count: int, place: str = PUBLIC, name: str = "slot") -> None:
+def take_places(write: NamedTransaction, slot: Slot, count: int, place: str = PUBLIC, name: str = "slot", offering: str | None = None) -> None:
     """`count` places of one kind of `slot` (item `name`; condition: that many of that kind left,
-    slot open): public places (`booked` of `capacity`: what every online booking, a family's and
-    the assigner take), or kept-back ones (`internal_booked` of `internal`: the assisted channel
-    only). DynamoDB's conditions have no arithmetic: for more than one place the condition holds
-    the limit as read, and a taken count that leaves room for everyone on it."""
+    slot open, and offering the service `offering` when given): public places (`booked` of
+    `capacity`: what every online booking, a family's and the assigner take), or kept-back ones
+    (`internal_booked` of `internal`: the assisted channel only). A slot that does not exist has
+    neither attribute, so the comparison fails on it. DynamoDB's conditions have no arithmetic:
+    for more than one place the condition holds the limit as read, and a taken count that leaves
+    room for everyone on it."""
     taken, limit = (Slot.internal_booked, Slot.internal) if place == INTERNAL else (Slot.booked, Slot.capacity)
     if count == 1:
         room = taken < limit
     else:
         value = int(getattr(slot, limit.attr_name) or 0)
         room = (limit == value) & (taken <= value - count)
-    write.update(name, slot, actions=[taken.add(count)], condition=room & (Slot.is_open == True))  # noqa: E712
+    condition = room & (Slot.is_open == True)  # noqa: E712
+    if offering is not None:
+        condition = condition & Slot.services.contains(offering)
+    write.update(name, slot, actions=[taken.add(count)], condition=condition)
 
 
 def confirm_person_in(
@@ -311,12 +413,15 @@ def confirm_person_in(
     return notices
 
 
+MAY_BOOK = (ACTIVE, OFFLINE)  # an applicant item's statuses that may take an appointment
+
+
 def may_book(now: datetime):
     """The applicant item's condition for taking a new appointment or request: an active
     account, or a person without one booked for by the phone line or the counter (offline,
     services/people.py), with no lock in force (the same boundary as lockout.lock_in_force: a
     lock ending now is over)."""
-    return Applicant.status.is_in(ACTIVE, OFFLINE) & (Applicant.locked_until.does_not_exist() | (Applicant.locked_until <= now))
+    return Applicant.status.is_in(*MAY_BOOK) & (Applicant.locked_until.does_not_exist() | (Applicant.locked_until <= now))
 
 
 def refuse_for_lock(applicant_id: str, now: datetime) -> None:
@@ -324,6 +429,14 @@ def refuse_for_lock(applicant_id: str, now: datetime) -> None:
     current = Applicant.get(applicant_id, consistent_read=True)
     require_not_locked(current.locked_until, now)
     raise LockedOut("Your account cannot book right now. Please try again.")  # not active any more
+
+
+def refuse_person(target: Target, applicant_id: str, now: datetime) -> None:
+    """A person's item refused a booking in its transaction (a family's): one fresh read of it,
+    judged by every rule (`judge`), says why; the slot as read before."""
+    current = Applicant.get(applicant_id, consistent_read=True)
+    judge(target, current, now, booking.booking_window(clock.today(), get_settings().slot_horizon_days))
+    raise LockedOut("Your account cannot book right now. Please try again.")
 
 
 def _read_for_booking(

@@ -23,7 +23,7 @@ from chalicelib.clock import clock
 from chalicelib.contract import AppointmentPageQuery, BookingRequest, DependantOut, FamilyBookingOut, Page
 from chalicelib.domain import booking as rules
 from chalicelib.domain import family
-from chalicelib.domain.errors import LockedOut, NotEligible, NotFound, SlotFull, WrongProvince
+from chalicelib.domain.errors import AssignedMode, LockedOut, NotEligible, NotFound, SlotFull, WrongProvince
 from chalicelib.domain.roles import Caller, Role
 from chalicelib.observability import logger
 from chalicelib.services import booking, notifications, people
@@ -84,18 +84,24 @@ def book_together(caller: Caller, request: BookingRequest) -> FamilyBookingOut:
     try:
         with write:
             for index, (slot, count) in enumerate(_counted(slots)):
-                booking.take_places(write, slot, count, name="slot" if index == 0 else f"slot:{index}")
-            for (choice, person, _), appointment in zip(placed, appointments):
+                booking.take_places(write, slot, count, name="slot" if index == 0 else f"slot:{index}", offering=target.service.code)
+            for (choice, person, slot), appointment in zip(placed, appointments):
                 notices += booking.confirm_person_in(
                     write, person, appointment, now, actor_id=caller.account_id, actor_role=Role.APPLICANT.value,
                     name=f"applicant:{choice}", audit_facts={"people": len(party)},
+                    applicant_condition=booking.eligible_at(target.directorate, target.service, booking.slot_state(slot).start),
                 )
+            booking.require_open_mode_in(write, target.directorate.id, target.service.code)
     except TransactWriteError as error:
+        # The same conditions as a booking for one (services/booking.py); a person's item that
+        # refused is read again and judged by every rule, so the refusal names them and says why.
         failed = write.failed(error)
         for choice, person in party:
             if f"applicant:{choice}" in failed:
                 with _about(choice):
-                    booking.refuse_for_lock(person.applicant_id, now)
+                    booking.refuse_person(target, person.applicant_id, now)
+        if "mode" in failed:
+            raise AssignedMode() from None
         if any(name == "slot" or name.startswith("slot:") for name in failed):
             raise SlotFull() from None
         raise
