@@ -155,28 +155,39 @@ def book_for(applicant_id: str, slot_id: str, service_code: str, booker: Booker,
         diagnose(applicant_id, asked, now, window, booker.assisted)
         raise AssertionError("check_booking passed a slot bookable_time refused")
     for _ in range(ATTEMPTS):
-        appointment = new_appointment(Applicant(applicant_id), asked.slot, asked.service, asked.start, now, guardian_id=guardian_id,
-                                      place=place, channel=booker.channel)
-        facts = {"channel": booker.channel, "place": place} if booker.assisted else None
-        write = NamedTransaction()
-        try:
-            with write:
-                notices = confirm_in(write, asked.slot, Applicant(applicant_id), appointment, now, actor_id=booker.actor_id,
-                                     actor_role=booker.actor_role, place=place, audit_facts=facts, offering=asked.service.code,
-                                     applicant_condition=eligible_at(asked.directorate, asked.service, asked.start))
-                if place == PUBLIC:  # a kept-back place is the assisted channel's whatever the mode
-                    require_open_mode_in(write, asked.directorate.id, asked.service.code)
-        except TransactWriteError as error:
-            if not condition_failed(error):
-                raise
+        made = try_booking(applicant_id, asked, booker, place, now, guardian_id=guardian_id)
+        if made is None:
             place = diagnose(applicant_id, asked, now, window, booker.assisted)
             continue
+        appointment, notices = made
         logger.info("appointment booked", extra={"appointment_id": appointment.appointment_id, "directorate_id": asked.directorate.id,
                                                   "channel": booker.channel or "online", "place": place})
         observability.record(observability.BOOKINGS)
         notifications.enqueue([notice.notification_id for notice in notices])
         return appointment_out(appointment)
     raise SlotFull("The places of this time changed while you were booking. Please try again.")
+
+
+def try_booking(applicant_id: str, asked: "Asked", booker: Booker, place: str, now: datetime, *,
+                guardian_id: str | None = None) -> tuple[Appointment, list[Notification]] | None:
+    """The booking's one transaction, taking a place of kind `place`: the appointment and the
+    notifications written, or None when a condition refused it (nothing written)."""
+    appointment = new_appointment(Applicant(applicant_id), asked.slot, asked.service, asked.start, now, guardian_id=guardian_id,
+                                  place=place, channel=booker.channel)
+    facts = {"channel": booker.channel, "place": place} if booker.assisted else None
+    write = NamedTransaction()
+    try:
+        with write:
+            notices = confirm_in(write, asked.slot, Applicant(applicant_id), appointment, now, actor_id=booker.actor_id,
+                                 actor_role=booker.actor_role, place=place, audit_facts=facts, offering=asked.service.code,
+                                 applicant_condition=eligible_at(asked.directorate, asked.service, asked.start))
+            if place == PUBLIC:  # a kept-back place is the assisted channel's whatever the mode
+                require_open_mode_in(write, asked.directorate.id, asked.service.code)
+    except TransactWriteError as error:
+        if condition_failed(error):
+            return None
+        raise
+    return appointment, notices
 
 
 ATTEMPTS = 3  # transactions one booking may try: the first, and retries after a race the read saw pass
