@@ -678,3 +678,9 @@ def test_places_given_back_return_on_a_five_minute_schedule_reading_their_sparse
     ]
     schedules = [e["Properties"]["Schedule"] for e in function["Properties"].get("Events", {}).values() if e["Type"] == "Schedule"]
     assert schedules == ["rate(5 minutes)"]
+
+
+def test_every_table_of_the_stack_is_in_the_backup_plan(synthesized):
+    [selection] = synthesized.of_type("AWS::Backup::BackupSelection").values()
+    selected = {resource["Fn::GetAtt"][0] for resource in selection["Properties"]["BackupSelection"]["Resources"]}
+    assert selected == {synthesized.logical_id(table) for table in synthesized.stack.tables.values()}
