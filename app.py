@@ -13,9 +13,9 @@ from chalicelib.services import attendance as attendance_jobs
 from chalicelib.services import assignment as assigner
 from chalicelib.services import auth
 from chalicelib.services import catalogue as catalogue_jobs
-from chalicelib.services import demand, email_feedback, giving_back, kept_back, notifications
+from chalicelib.services import demand, email_feedback, giving_back, kept_back, notifications, outbox
 from chalicelib.services import signup as sign_ups
-from chalicelib.resources import assignments_queue_name, email_feedback_topic_name, notifications_queue_name
+from chalicelib.resources import assignments_queue_name, email_feedback_topic_name, notifications_queue_name, stream_arn
 from chalicelib.settings import get_settings
 from chalicelib.web import admin as web_admin
 from chalicelib.web import assisted as web_assisted
@@ -142,6 +142,12 @@ portal.page("/admin/directorates/{directorate_id}/kept-back", web_admin.kept_bac
 @app.on_sqs_message(queue=notifications_queue_name(), batch_size=10)
 def deliver_notifications(event):
     return notifications.handle_queue_batch(event.to_dict(), app.lambda_context)
+
+
+# Events: each notification written (the outbox) goes on the notifications queue.
+@app.on_dynamodb_record(stream_arn=stream_arn("notifications"), batch_size=100)
+def queue_notifications(event):
+    return outbox.handle_stream_batch(event.to_dict(), app.lambda_context)
 
 
 # Events: serve a province's due assignment requests (a window closed, or a re-drive).

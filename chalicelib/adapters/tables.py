@@ -400,7 +400,9 @@ class Appointment(Model):
     place = UnicodeAttribute(null=True)
     # Booked for the person by the phone line or the counter ("phone" | "counter"); absent: online.
     channel = UnicodeAttribute(null=True)
-    lock_before = UTCDateTimeAttribute(null=True)  # the applicant's lock before this booking
+    # The applicant's lock before this booking: none on appointments booked since a booking is one
+    # transaction (it requires no lock in force, services/booking.py new_appointment).
+    lock_before = UTCDateTimeAttribute(null=True)
     cancelled_at = UTCDateTimeAttribute(null=True)
     cancel_reason = UnicodeAttribute(null=True)
     attendance = UnicodeAttribute(null=True)  # attended | no_show
@@ -462,12 +464,15 @@ class Notification(Model):
     """A message owed to a person about their appointment, by SMS and by email.
 
     Written in the same transaction as the change it announces (the intent can't be lost), then
-    delivered by the queue-driven sender; each channel moves pending → sending → sent under
+    queued from the table's stream and delivered by the queue-driven sender; each channel moves pending → sending → sent under
     conditions, so a redelivered or duplicated queue message never sends it twice. A channel
     that failed `notification_max_attempts` times is given up (sending → failed, conditional)."""
 
     class Meta(_Meta):
         table_name = table_name("notifications")
+        # The transactional outbox: each new item is queued for the sender from this stream
+        # (services/outbox.py), never by the request that wrote it.
+        stream_view_type = "NEW_IMAGE"
 
     notification_id = UnicodeAttribute(hash_key=True)
     # appointment.confirmed | appointment.reminder | appointment.cancelled | request.withdrawn

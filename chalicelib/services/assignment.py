@@ -423,8 +423,6 @@ def assign_province(province: str, now: datetime | None = None) -> Served:
             break
         slots, frontier = _free_slots(province, chosen_directorates, now)
         ordered = [r for r in ordered if r.request_id in again]
-    if notices:
-        notifications.enqueue([n.notification_id for n in notices])
     _settle(province, settled)
     served.waiting = len(due) - len(served.assigned) - served.withdrawn - elsewhere
     logger.info("province served", extra={"province": province, "assigned": len(served.assigned), "waiting": served.waiting, "withdrawn": served.withdrawn})
@@ -599,8 +597,6 @@ def _withdraw(request: AssignmentRequest, reason: str, now: datetime, actor_id: 
             return 1
         raise
     logger.info("assignment request withdrawn", extra={"request_id": request.request_id, "reason": reason})
-    if notice is not None:
-        notifications.enqueue([notice.notification_id])
     return 1
 
 

@@ -6,7 +6,8 @@ A booking is one transaction, written without reading first: take a unit of the 
 service on the day), check the demand mode (not assigned), write the appointment, its audit record
 and the notifications owed for it. Either all of it happens or none of it does, under any
 concurrency. Only a cancelled transaction reads (once, consistently) to say why, by the rules of
-domain/booking.py. The notification is then queued for the sender.
+domain/booking.py. The notifications table's stream then queues the notification for the sender
+(services/outbox.py): nothing but the transaction is on the request path.
 """
 
 from __future__ import annotations
@@ -159,11 +160,10 @@ def book_for(applicant_id: str, slot_id: str, service_code: str, booker: Booker,
         if made is None:
             place = diagnose(applicant_id, asked, now, window, booker.assisted)
             continue
-        appointment, notices = made
+        appointment, _ = made
         logger.info("appointment booked", extra={"appointment_id": appointment.appointment_id, "directorate_id": asked.directorate.id,
                                                   "channel": booker.channel or "online", "place": place})
         observability.record(observability.BOOKINGS)
-        notifications.enqueue([notice.notification_id for notice in notices])
         return appointment_out(appointment)
     raise SlotFull("The places of this time changed while you were booking. Please try again.")
 
@@ -392,7 +392,7 @@ def confirm_person_in(
 ) -> list[Notification]:
     """One person's writes of a confirmed appointment, added to `write`: their 30-day lock (item
     `name`; condition: active or offline, no lock in force), the appointment, its audit record and
-    the notifications owed for it (returned, to be queued once the transaction is through): its
+    the notifications owed for it (returned; the table's stream queues them, services/outbox.py): its
     confirmation, and its reminder with the check-in code when the day-before reminder run has
     passed already (domain/reminders.py)."""
     booked = audit.record(

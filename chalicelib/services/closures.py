@@ -56,14 +56,12 @@ def close_day(caller: Caller, directorate_id: str, request: ClosureRequest) -> C
     role = audit.actor_role(caller)
     _mark_day_closed(directorate, request, caller.account_id, now)
     slots_closed = _close_slots(directorate, request.date.isoformat())
-    cancelled, notices = 0, []
+    cancelled = 0
     for appointment in _confirmed_on(directorate, request.date):
-        notice = _cancel(appointment, directorate, request, caller.account_id, role, now)
-        if notice is not None:
+        # Each cancellation's notification is queued by the notifications table's stream (services/outbox.py).
+        if _cancel(appointment, directorate, request, caller.account_id, role, now) is not None:
             cancelled += 1
-            notices.append(notice.notification_id)
-    if notices:
-        notifications.enqueue(notices)
+    if cancelled:
         assignment.send_province(directorate.province)
     logger.info("day closed", extra={"directorate_id": directorate.id, "day": request.date.isoformat(), "cancelled": cancelled})
     return ClosureOut(

@@ -218,6 +218,5 @@ def issue_follow_up(caller: Caller, appointment_id: str, request: FollowUpReques
         if "original" in failed:
             raise AppointmentFinal("This appointment changed meanwhile (a follow-up was issued, or it was cancelled).") from None
         raise
-    notifications.enqueue([n.notification_id for n in notices])
     logger.info("follow-up issued", extra={"appointment_id": follow_up.appointment_id, "follow_up_of": original.appointment_id})
     return appointment_out(follow_up)

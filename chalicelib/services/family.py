@@ -26,7 +26,7 @@ from chalicelib.domain import family
 from chalicelib.domain.errors import AssignedMode, LockedOut, NotEligible, NotFound, SlotFull, WrongProvince
 from chalicelib.domain.roles import Caller, Role
 from chalicelib.observability import logger
-from chalicelib.services import booking, notifications, people
+from chalicelib.services import booking, people
 
 # The refusals that concern one person (not the slot): they say whom (details.person).
 _ABOUT_A_PERSON = (LockedOut, NotEligible, WrongProvince)
@@ -80,13 +80,12 @@ def book_together(caller: Caller, request: BookingRequest) -> FamilyBookingOut:
         for choice, person, slot in placed
     ]
     write = NamedTransaction()
-    notices = []
     try:
         with write:
             for index, (slot, count) in enumerate(_counted(slots)):
                 booking.take_places(write, slot, count, name="slot" if index == 0 else f"slot:{index}", offering=target.service.code)
             for (choice, person, slot), appointment in zip(placed, appointments):
-                notices += booking.confirm_person_in(
+                booking.confirm_person_in(
                     write, person, appointment, now, actor_id=caller.account_id, actor_role=Role.APPLICANT.value,
                     name=f"applicant:{choice}", audit_facts={"people": len(party)},
                     applicant_condition=booking.eligible_at(target.directorate, target.service, booking.slot_state(slot).start),
@@ -108,7 +107,6 @@ def book_together(caller: Caller, request: BookingRequest) -> FamilyBookingOut:
     logger.info("family booked", extra={"directorate_id": target.directorate.id, "people": len(party), "slots": len(_counted(slots)),
                                         "appointment_ids": [a.appointment_id for a in appointments]})
     observability.record(observability.BOOKINGS, len(party))
-    notifications.enqueue([notice.notification_id for notice in notices])
     names = {choice: person.given_name for choice, person in party}
     return FamilyBookingOut(appointments=[
         booking.appointment_out(appointment, person=None if choice == family.SELF else names[choice])

@@ -72,7 +72,6 @@ def give_back(caller: Caller, appointment_id: str) -> GivenBack:
         current = Appointment.get(appointment_id, consistent_read=True)
         rules.require_releasable(current.status, current.attendance, current.start, now)
         raise AppointmentFinal("This appointment changed meanwhile. Reload it and try again.") from None
-    notifications.enqueue([notice.notification_id])
     logger.info("place given back", extra={"appointment_id": appointment_id, "to_queue": to_queue})
     if to_queue:
         return_due_places(now)

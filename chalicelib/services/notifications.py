@@ -1,7 +1,7 @@
 """Use cases of notifications: every confirmed appointment is announced by SMS and by email.
 
 The intent (a Notification item) is written in the same transaction as the appointment, so it
-cannot be lost. Its id then goes on the notifications queue; the sender delivers each channel
+cannot be lost. The table's stream then puts its id on the notifications queue (services/outbox.py); the sender delivers each channel
 at most once: a channel is claimed (pending → sending, conditional) before it is sent and
 marked sent after. When SNS or SES fail, the claim is released and the message comes back from
 the queue later (after `max_receive_count` failures it rests in the dead-letter queue, which
@@ -152,25 +152,42 @@ def send_reminders(now: datetime | None = None) -> int:
             if condition_failed(error):
                 continue  # reminded already (an earlier run, or at booking), or cancelled meanwhile
             raise
-        written.append(reminder.notification_id)
-    if written:
-        enqueue(written)
+        written.append(reminder.notification_id)  # queued by the table's stream (services/outbox.py)
     logger.info("reminders written", extra={"count": len(written)})
     return len(written)
 
 
 def enqueue(notification_ids: list[str]) -> None:
-    """Put notifications on the sender's queue. Best effort: if this fails, the re-queue
-    schedule finds them (they are written already) and nothing is lost."""
+    """Put notifications on the sender's queue, best effort: what is not queued now the re-queue
+    schedule finds (they are written already) and nothing is lost. (A change that writes a
+    notification does not call this: the notifications table's stream queues it, services/outbox.py.)"""
+    not_queued = queue(notification_ids)
+    if not_queued:
+        logger.error("notifications not queued; the re-queue schedule will pick them up", extra={"count": len(not_queued)})
+
+
+def queue(notification_ids: list[str]) -> list[str]:
+    """Put notifications on the sender's queue, ten to a SendMessageBatch; returns the ids that
+    were not queued (SQS refused them, or could not be reached)."""
+    not_queued: list[str] = []
     try:
         queue_url = wiring.queue_url(notifications_queue_name())
-        for start in range(0, len(notification_ids), 10):
-            wiring.sqs().send_message_batch(
-                QueueUrl=queue_url,
-                Entries=[{"Id": str(i), "MessageBody": json.dumps({"notification_id": n})} for i, n in enumerate(notification_ids[start:start + 10])],
-            )
     except Exception:
-        logger.exception("notifications not queued; the re-queue schedule will pick them up", extra={"count": len(notification_ids)})
+        logger.exception("notifications queue not found", extra={"count": len(notification_ids)})
+        return list(notification_ids)
+    for start in range(0, len(notification_ids), 10):
+        chunk = notification_ids[start:start + 10]
+        try:
+            answer = wiring.sqs().send_message_batch(
+                QueueUrl=queue_url,
+                Entries=[{"Id": str(i), "MessageBody": json.dumps({"notification_id": n})} for i, n in enumerate(chunk)],
+            )
+        except Exception:
+            logger.exception("notifications not queued", extra={"count": len(chunk)})
+            not_queued += chunk
+            continue
+        not_queued += [chunk[int(entry["Id"])] for entry in answer.get("Failed", [])]
+    return not_queued
 
 
 def handle_queue_batch(event: dict[str, Any], context: Any = None) -> dict[str, Any]:

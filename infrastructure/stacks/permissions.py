@@ -150,7 +150,7 @@ def function_access() -> dict[str, FunctionAccess]:
                 "notifications": T("PutItem"),
                 "assignment-requests": T("GetItem", "PutItem", "UpdateItem", query=("waiting-by-province",)),
                 "assignment-windows": T("GetItem", "Query", "UpdateItem"),
-                "demand-modes": T("GetItem", "Query", "UpdateItem"),
+                "demand-modes": T("GetItem", "Query", "UpdateItem", "ConditionCheckItem"),  # a booking's transaction checks the mode
                 "web-sessions": T("GetItem", "PutItem", "UpdateItem", "DeleteItem"),
                 "sign-in-challenges": T("GetItem", "PutItem", "UpdateItem", "DeleteItem"),
                 "idempotency": T("GetItem", "PutItem", "UpdateItem", "DeleteItem"),  # Powertools' store
@@ -162,7 +162,7 @@ def function_access() -> dict[str, FunctionAccess]:
             }),
             sms=True,  # sign-up, phone and password-reset codes
             email=True,  # the email code of an e-Devlet sign-in's contact details
-            sends_to=frozenset({notifications, assignments}),
+            sends_to=frozenset({assignments}),  # notifications: queued from the table's stream (queue_notifications)
             secrets=frozenset({edevlet_client_secret_name(), family_key_secret_name()}),  # e-Devlet's token endpoint; dependants' ids
             # Receipts: Sign when one is issued; GetPublicKey once per process to verify them.
             keys={receipt_signing_key_name(): frozenset({"Sign", "GetPublicKey"})},
@@ -178,6 +178,11 @@ def function_access() -> dict[str, FunctionAccess]:
             email=True,
             reads_from=notifications,
         ),
+        "queue_notifications": FunctionAccess(
+            # The outbox: the notifications table's stream, handed to the sender's queue.
+            sends_to=frozenset({notifications}),
+            reads_stream="notifications",
+        ),
         "assign_appointments": FunctionAccess(
             tables={
                 "assignment-requests": T("UpdateItem", query=("waiting-by-province",)),
@@ -185,10 +190,9 @@ def function_access() -> dict[str, FunctionAccess]:
                 "applicants": T("BatchGetItem", "UpdateItem"),
                 "slots": T("Query", "UpdateItem"),
                 "appointments": T("PutItem"),
-                "notifications": T("PutItem"),
+                "notifications": T("PutItem"),  # queued from the table's stream (queue_notifications)
                 "audit": T("PutItem"),
             },
-            sends_to=frozenset({notifications}),
             reads_from=assignments,
         ),
         "record_email_feedback": FunctionAccess(
@@ -205,9 +209,8 @@ def function_access() -> dict[str, FunctionAccess]:
         "send_reminders": FunctionAccess(
             tables={
                 "appointments": T("UpdateItem", query=("unmarked-by-day",)),
-                "notifications": T("PutItem"),
+                "notifications": T("PutItem"),  # queued from the table's stream (queue_notifications)
             },
-            sends_to=frozenset({notifications}),
         ),
         "requeue_notifications": FunctionAccess(
             tables={"notifications": T(query=("undelivered-by-day",))},

@@ -558,6 +558,20 @@ def test_every_stream_is_read_by_reference_with_bounded_retries_and_failures_set
         assert alarm["Properties"]["Threshold"] == 1
 
 
+def test_the_notifications_outbox_is_the_notifications_tables_stream_read_by_its_queuer(synthesized):
+    """Notifications leave the request path (services/outbox.py): the table streams each new
+    item, and the function reading it may send to the notifications queue."""
+    stack = synthesized.stack
+    [notifications] = [t for t in synthesized.json["Resources"].values()
+                       if t["Type"] == "AWS::DynamoDB::Table" and t["Properties"]["TableName"].endswith("-notifications")]
+    assert notifications["Properties"]["StreamSpecification"] == {"StreamViewType": "NEW_IMAGE"}
+    table_id = synthesized.logical_id(stack.tables["notifications"])
+    readers = [name for name, function in synthesized.json["Resources"].items() if function["Type"] == "AWS::Serverless::Function"
+               for event in (function["Properties"].get("Events") or {}).values()
+               if event["Type"] == "DynamoDB" and event["Properties"]["Stream"]["Fn::GetAtt"][0] == table_id]
+    assert len(readers) == 1 and "queuenotifications" in readers[0].lower().replace("_", ""), readers
+
+
 def test_a_stream_handler_of_a_table_that_is_not_the_apps_is_refused():
     template = {"Resources": {"Reader": {"Type": "AWS::Serverless::Function", "Properties": {"Events": {
         "Changes": {"Type": "DynamoDB", "Properties": {"Stream": "arn:aws:dynamodb:eu-central-1:1:table/other/stream/2026"}}}}}}}

@@ -25,7 +25,7 @@ from chalicelib.services import attendance, notifications
 from chalicelib.services.catalogue import extend_slot_horizon
 from chalicelib.settings import get_settings
 from tests.services.conftest import REGION
-from tests.services.world import FATIH, applicant, book, free_slots, staff_of
+from tests.services.world import FATIH, applicant, book, capture_queue, drain_outbox, free_slots, staff_of
 
 
 @pytest.fixture(autouse=True)
@@ -162,17 +162,20 @@ def booked_the_day_before_at(hour: int, minute: int = 0, language="en"):
 
 
 def test_the_day_before_each_appointment_gets_one_reminder_with_a_check_in_code(aws, monkeypatch):
-    queued = []
-    monkeypatch.setattr(notifications, "enqueue", lambda ids: queued.extend(ids))
+    drain_outbox()
+    queued = capture_queue(monkeypatch)
     person, appointment = booked_the_day_before_at(9, language="tr")  # before the 10:00 run
     reminder_id = f"reminder-{appointment.appointment_id}"
+    drain_outbox()
     assert reminder_id not in queued and Appointment.get(appointment.appointment_id).checkin_code_hash is None
     clock.travel(timedelta(hours=1))
 
     assert notifications.send_reminders() >= 1
+    drain_outbox()
     assert reminder_id in queued
     queued.clear()
     notifications.send_reminders()  # the schedule ran twice
+    drain_outbox()
     assert reminder_id not in queued
 
     notifications.deliver(reminder_id)
@@ -191,16 +194,18 @@ def test_the_day_before_each_appointment_gets_one_reminder_with_a_check_in_code(
 
 
 def test_a_booking_after_the_reminder_run_for_tomorrow_gets_its_reminder_and_code_at_once_and_only_once(aws, monkeypatch):
-    queued = []
-    monkeypatch.setattr(notifications, "enqueue", lambda ids: queued.extend(ids))
+    drain_outbox()
+    queued = capture_queue(monkeypatch)
     person, appointment = booked_the_day_before_at(15)  # today's 10:00 run is over
     reminder_id = f"reminder-{appointment.appointment_id}"
+    drain_outbox()
     assert reminder_id in queued  # written in the booking's transaction, queued with the confirmation
 
     queued.clear()
     notifications.send_reminders()  # the run again (a retry, or tomorrow's list read late)
     clock.travel(timedelta(hours=19))  # 10:00 on the appointment's day: that run is for the next day
     notifications.send_reminders()
+    drain_outbox()
     assert reminder_id not in queued
 
     notifications.deliver(reminder_id)
@@ -215,14 +220,16 @@ def test_a_booking_after_the_reminder_run_for_tomorrow_gets_its_reminder_and_cod
 def test_a_booking_during_the_reminder_run_is_reminded_once_whichever_writes_first(aws, monkeypatch):
     """Just before 10:00 the run may not see a new appointment yet (it reads an index), so the
     booking writes the reminder too; the run, seeing it, writes none."""
-    queued = []
-    monkeypatch.setattr(notifications, "enqueue", lambda ids: queued.extend(ids))
+    drain_outbox()
+    queued = capture_queue(monkeypatch)
     _, appointment = booked_the_day_before_at(9, 55)
     reminder_id = f"reminder-{appointment.appointment_id}"
+    drain_outbox()
     assert reminder_id in queued
     queued.clear()
     clock.travel(timedelta(minutes=5))
     notifications.send_reminders()  # the 10:00 run
+    drain_outbox()
     assert reminder_id not in queued
 
 

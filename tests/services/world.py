@@ -44,3 +44,32 @@ def free_slots(caller, directorate=FATIH, service="address_registration", days=1
 
 def book(caller, slot_id, service="address_registration"):
     return booking.book(caller, BookingRequest(slot_id=slot_id, service=service))
+
+
+_OUTBOX = "outbox"  # the stream consumer these tests are
+_streams = None
+
+
+def drain_outbox() -> None:
+    """The notifications table's stream handed to its handler (services/outbox.py) as the event
+    pump hands it: every record written since the last drain, in order, none failing."""
+    global _streams
+    from chalicelib.adapters.tables import Notification
+    from chalicelib.local.streams import StreamReader
+    from chalicelib.services import outbox
+    from tests.services.conftest import REGION
+
+    _streams = _streams or StreamReader(REGION)
+    table = Notification.Meta.table_name
+    while records := _streams.take(table, _OUTBOX, limit=100):
+        assert outbox.handle_stream_batch({"Records": records}) == {"batchItemFailures": []}
+        _streams.advance(table, _OUTBOX, len(records))
+
+
+def capture_queue(monkeypatch) -> list[str]:
+    """The ids put on the sender's queue from now on (nothing reaches SQS)."""
+    from chalicelib.services import notifications
+
+    queued: list[str] = []
+    monkeypatch.setattr(notifications, "queue", lambda ids: queued.extend(ids) or [])
+    return queued
