@@ -24,7 +24,9 @@ from __future__ import annotations
 import io
 import os
 import threading
+from collections import Counter
 from typing import Any, Callable, Iterable
+from urllib.parse import parse_qs
 
 from moto.moto_server.werkzeug_app import (
     DomainDispatcherApplication,
@@ -51,10 +53,14 @@ class SerialisingMiddleware:
         self.app = app
         self.lock = lock
         self.after_request: list[Callable[[], None]] = []
+        # Requests served, by the operation's X-Amz-Target ("DynamoDB_20120810.TransactWriteItems";
+        # query-protocol services such as SQS: "<host>:<Action>"), for benchmarks to count calls.
+        self.served: Counter[str] = Counter()
 
     def __call__(self, environ: dict, start_response: Callable[..., Any]) -> list[bytes]:
         _buffer_request_body(environ)
         with self.lock:
+            self.served[_operation(environ)] += 1
             chunks = self.app(environ, start_response)
             try:
                 body = b"".join(chunks)
@@ -64,6 +70,14 @@ class SerialisingMiddleware:
             for callback in self.after_request:
                 callback()
         return [body]
+
+
+def _operation(environ: dict) -> str:
+    target = environ.get("HTTP_X_AMZ_TARGET")
+    if target:
+        return target
+    action = parse_qs(environ.get("QUERY_STRING") or "").get("Action")
+    return f"{environ.get('HTTP_HOST', '')}:{action[0] if action else environ.get('PATH_INFO', '')}"
 
 
 def _buffer_request_body(environ: dict) -> None:
@@ -76,10 +90,21 @@ def _buffer_request_body(environ: dict) -> None:
 
 
 class _QuietRequestHandler(MotoRequestHandler):
-    """moto's handler without werkzeug's line per request; errors are still logged."""
+    """moto's handler without werkzeug's line per request; errors are still logged.
 
-    def log_request(self, *args: Any, **kwargs: Any) -> None:
-        pass
+    `connections` counts the TCP connections accepted (one handler per connection). Werkzeug's
+    development server answers every request with `Connection: close` (Python's http.server
+    cannot drain an unread request body before the next request line), so each call of an AWS
+    client to the emulator opens a connection of its own, whatever the client's pool keeps;
+    `bench/booking_bench.py` prints how many a booking opens."""
+
+    connections = 0
+    _counting = threading.Lock()
+
+    def setup(self) -> None:
+        with _QuietRequestHandler._counting:
+            _QuietRequestHandler.connections += 1
+        super().setup()
 
 
 class Emulator:
@@ -103,6 +128,17 @@ class Emulator:
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
         self._after_request: list[Callable[[], None]] = []
+        self._app: SerialisingMiddleware | None = None
+
+    def served(self) -> Counter[str]:
+        """A copy of the count of requests served so far, by operation (see SerialisingMiddleware)."""
+        with self.lock:
+            return Counter(self._app.served) if self._app is not None else Counter()
+
+    @staticmethod
+    def connections() -> int:
+        """TCP connections accepted so far by every emulator of this process."""
+        return _QuietRequestHandler.connections
 
     def after_request(self, callback: Callable[[], None]) -> None:
         """Run `callback` after every request, still under the lock (it may read moto's
@@ -123,6 +159,7 @@ class Emulator:
         totp.install()
         app = SerialisingMiddleware(DomainDispatcherApplication(create_backend_app), self.lock)
         app.after_request = self._after_request
+        self._app = app
         # make_server binds the socket here, so the endpoint accepts connections as soon as
         # start() returns (they queue until serve_forever picks them up).
         self._server = make_server(
