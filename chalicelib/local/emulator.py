@@ -93,10 +93,13 @@ class _QuietRequestHandler(MotoRequestHandler):
     """moto's handler without werkzeug's line per request; errors are still logged.
 
     `connections` counts the TCP connections accepted (one handler per connection). Werkzeug's
-    development server answers every request with `Connection: close` (Python's http.server
-    cannot drain an unread request body before the next request line), so each call of an AWS
-    client to the emulator opens a connection of its own, whatever the client's pool keeps;
-    `bench/booking_bench.py` prints how many a booking opens."""
+    development server (moto's own server uses it too) answers every request with `Connection:
+    close`, so each call of an AWS client to the emulator opens a connection of its own, whatever
+    the client's pool keeps (botocore and PynamoDB reuse theirs against AWS); `bench/booking_bench.py`
+    prints how many a booking opens. Dropping the header is not enough: after each response
+    werkzeug reads whatever the client sent within 10 ms and discards it (`run_wsgi`), which on a
+    kept-alive connection is the next request (tried: botocore's second call hangs). Keep-alive
+    needs another WSGI server under the emulator."""
 
     connections = 0
     _counting = threading.Lock()
