@@ -183,13 +183,9 @@ def _unsettled(item: AssignmentWindow) -> int:
 def position(request: AssignmentRequest, now: datetime) -> int:
     """1 + the province's waiting requests served before this one (see the module's text).
     Until its window has closed, everyone filed in it counts as ahead (the worst case)."""
-    index = AssignmentRequest.waiting_by_province
     province = request.province
     if request.priority:
-        return 1 + sum(
-            index.count(partition(province, s), AssignmentRequest.queue_key < request.queue_key, limit=POSITION_COUNT_LIMIT)
-            for s in range(SHARDS)
-        )
+        return 1 + sum(_count_up_to(partition(province, s), AssignmentRequest.queue_key < request.queue_key) for s in range(SHARDS))
     heads = [next(_shard(province, s, "1#", "2", 1), None) for s in range(SHARDS)]
     oldest = min((h.window_start for h in heads if h is not None), default=request.window_start)
     oldest = min(oldest, request.window_start)
@@ -205,8 +201,22 @@ def position(request: AssignmentRequest, now: datetime) -> int:
         return ahead + max(sum(own), 1)
     mine = shard_of(request.queue_key)
     window_prefix = request.queue_key.rsplit("#", 2)[0] + "#"
-    counted = index.count(
-        partition(province, mine), AssignmentRequest.queue_key.between(window_prefix, request.queue_key), limit=POSITION_COUNT_LIMIT
-    )
+    counted = _count_up_to(partition(province, mine), AssignmentRequest.queue_key.between(window_prefix, request.queue_key))
     within = counted - 1 if counted < POSITION_COUNT_LIMIT else max(own[mine] - 1, counted - 1)
     return ahead + sum(own[:mine]) + within + 1
+
+
+def _count_up_to(stored_under: str, condition) -> int:
+    """How many waiting requests of one shard meet `condition`, counting at most
+    POSITION_COUNT_LIMIT: one Query page (Select COUNT). PynamoDB's `count(limit=…)` would
+    keep paging to the partition's end."""
+    from pynamodb.constants import COUNT
+
+    page = AssignmentRequest._get_connection().query(
+        stored_under,
+        range_key_condition=condition,
+        index_name=AssignmentRequest.waiting_by_province.Meta.index_name,
+        limit=POSITION_COUNT_LIMIT,
+        select=COUNT,
+    )
+    return min(int(page["Count"]), POSITION_COUNT_LIMIT)
