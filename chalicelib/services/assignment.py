@@ -351,14 +351,16 @@ def assign_province(province: str, now: datetime | None = None, after: str | Non
     budget = budget or Budget()
     served = Served()
     started = time.perf_counter()
-    stream = waiting.due(province, now, after, page_size=budget.page())
-    slots = FreeSlots(province, now, enough=budget.page() if budget.max_items is None else budget.max_items)
+    stream = waiting.due(province, now, after)
+    slots: FreeSlots | None = None
     notices = []
     last = after
     while True:
-        page = list(itertools.islice(stream, budget.page()))
+        page = list(itertools.islice(stream, budget.page() if slots is None else slots.page(budget.page())))
         if not page:
             break
+        if slots is None:  # first the earliest slots, about as many as the requests in hand
+            slots = FreeSlots(province, now, enough=len(page))
         budget.read += len(page)
         served.read += len(page)
         last = page[-1].queue_key
@@ -511,8 +513,19 @@ class FreeSlots:
         self.found.pop((slot.directorate_id, slot.start), None)  # a concurrent writer took it: re-read
 
     def exhausted(self) -> bool:
-        """No free place left anywhere in the booking window (everything was read)."""
-        return self.frontier is None and all(s.remaining <= 0 for s in self.found.values())
+        """No free place left anywhere in the booking window (read to its end when the places
+        read so far are all taken)."""
+        if any(s.remaining > 0 for s in self.usable()):
+            return False
+        if self.frontier is not None:
+            self.read_all()
+        return all(s.remaining <= 0 for s in self.found.values())
+
+    def page(self, most: int) -> int:
+        """The next page of requests: no more than the free places known (all read), if fewer."""
+        if self.frontier is not None:
+            return most
+        return max(1, min(most, sum(max(s.remaining, 0) for s in self.found.values())))
 
 
 def _assign(request: AssignmentRequest, applicant: Applicant, state: rules.SlotState, now: datetime):
