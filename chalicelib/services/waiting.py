@@ -145,9 +145,8 @@ def due_bound(now: datetime) -> str:
 
 
 def _shard(province: str, shard: int, after: str | None, below: str, page_size: int) -> Iterator[AssignmentRequest]:
-    index = AssignmentRequest.waiting_by_province
     condition = AssignmentRequest.queue_key < below if after is None else AssignmentRequest.queue_key.between(after, below)
-    for item in index.query(partition(province, shard), condition, page_size=page_size):
+    for item in AssignmentRequest.waiting_by_province.query(partition(province, shard), condition, page_size=page_size):
         if item.queue_key != after and item.queue_key < below:
             yield item
 

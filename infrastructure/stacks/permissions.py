@@ -183,7 +183,8 @@ def function_access() -> dict[str, FunctionAccess]:
                 "notifications": T("PutItem"),
                 "audit": T("PutItem"),
             },
-            sends_to=frozenset({notifications}),
+            # the follow-up message of a run that stopped at its budget (services/assignment.py)
+            sends_to=frozenset({notifications, assignments}),
             reads_from=assignments,
         ),
         "record_email_feedback": FunctionAccess(
