@@ -4,9 +4,10 @@
    provinces (in proportion to their desks, at least one each) are served by the real
    assigner (`assignment.assign_province` for every province, as the SQS handler does for a
    message), in assignments per second, against bare boto3 `TransactWriteItems` of the same
-   six-item shape (conditional slot Update, conditional applicant Update, appointment Put,
-   audit Put, notification Put, conditional request Update: the items and expressions PynamoDB
-   sends for `assignment._assign`, into the same tables, fresh keys each) on the same emulator.
+   seven-item shape (conditional slot Update, conditional applicant Update, appointment Put,
+   audit Put, notification Put, conditional request Update, the waiting queue's counter Update:
+   the items and expressions PynamoDB sends for `assignment._assign`, into the same tables,
+   fresh keys each) on the same emulator.
    Goal: ratio ≥ 0.5. Printed with it: where an assignment's time goes (time inside the
    emulator by operation, and the rest, spent in this process), and a cost model fitted to
    the provinces served (the fixed cost of serving a province, and the cost per assignment),
@@ -30,10 +31,25 @@
    2.4 of them, and a fair lottery misses it about 2 % of the time); with fewer places than
    make the margin 2 standard errors (`--quick`), the goal is not judged.
 
-At the end, for everything both figures did, the appointments stored are exactly those the
+3. the cost of assigning places, whatever waits: in rounds, three arms side by side in a
+   shuffled order: the assigner (as the queue handler runs it: a message, then each follow-up
+   it sends, with the configured budget of requests per message) gives P places in a province
+   where P requests wait, and P places in one where W wait, and bare transactions of the same
+   seven-item shape give P. Printed: the cost ratio W-waiting vs P-waiting (goal ≤ 1.5) with
+   the requests read and messages taken, and the assigner's throughput against the bare
+   transactions (goal ≥ 0.5). The W waiting are put straight into the emulator's table (not
+   filed through the use case: 100,000 filings would take long here and measure nothing of the
+   assigner), with the queue's counters as filing leaves them; applicants are made (untimed)
+   only for the requests the assigner can reach in a round, which it would otherwise withdraw —
+   a withdrawal is reported as an error. Full: P = 1,000, W = 100,000, 3 rounds; `--quick`:
+   200 and 20,000, 1 round; the P places are the only free ones of the province's directorate.
+
+At the end, for everything the figures did, the appointments stored are exactly those the
 clients were told of (the assigner's answers, the bookings', the bare transactions'), nobody
-holds two, and every slot's counter equals its appointments, none beyond its capacity. A
-broken invariant fails the run (exit status 1); a missed goal does not.
+holds two, and every slot's counter equals its appointments, none beyond its capacity; and `bench/invariants.py`
+checks the same over the stored items, with every request assigned at most once and the waiting
+queue's counters equal to the requests waiting. A broken invariant fails the run (exit status 1);
+a missed goal does not.
 
 Method
 - Side by side: figure 1 runs its two arms in rounds, each round both arms in a shuffled order
@@ -96,7 +112,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Callable, TextIO
 
-from bench import smoke
+from bench import invariants, smoke
 from bench.process import figures_stream, in_fresh_interpreter, stdout_to
 
 REGION = "eu-central-1"
@@ -122,11 +138,18 @@ class Plan:
     places: int  # figure 2, per trial
     trials: int  # figure 2, assigned trials
     open_trials: int  # figure 2, open trials (at most `trials`; each pairs with an assigned one)
+    scale_rounds: int = 0  # figure 3, rounds of its three arms
+    scale_places: int = 0  # figure 3, places given per round and arm
+    scale_small: int = 0  # figure 3, requests waiting in the small arm
+    scale_large: int = 0  # figure 3, requests waiting in the large arm
 
 
-QUICK = Plan(rounds=1, requests_per_round=200, bare_per_round=200, applicants=400, places=80, trials=1, open_trials=1)
-FULL = Plan(rounds=5, requests_per_round=2000, bare_per_round=2000, applicants=1000, places=200, trials=5, open_trials=2)
-SMOKE = Plan(rounds=1, requests_per_round=100, bare_per_round=20, applicants=100, places=20, trials=1, open_trials=1)
+QUICK = Plan(rounds=1, requests_per_round=200, bare_per_round=200, applicants=400, places=80, trials=1, open_trials=1,
+             scale_rounds=1, scale_places=200, scale_small=200, scale_large=20_000)
+FULL = Plan(rounds=5, requests_per_round=2000, bare_per_round=2000, applicants=1000, places=200, trials=5, open_trials=2,
+            scale_rounds=3, scale_places=1000, scale_small=1000, scale_large=100_000)
+SMOKE = Plan(rounds=1, requests_per_round=100, bare_per_round=20, applicants=100, places=20, trials=1, open_trials=1,
+             scale_rounds=1, scale_places=20, scale_small=20, scale_large=400)
 
 
 # --- The world: an emulator, the app's resources, the clock -------------------------------------
@@ -249,6 +272,7 @@ def start_world() -> World:
     names = {
         "slots": models.Slot, "applicants": models.Applicant, "appointments": models.Appointment,
         "audit": models.AuditRecord, "notifications": models.Notification, "requests": models.AssignmentRequest,
+        "windows": models.AssignmentWindow,
     }
     return World(
         emulator=emulator,
@@ -318,20 +342,21 @@ class Filed:
     request_id: str
     applicant_id: str
     province: str
+    stored_under: str = ""  # the request's waiting-index partition ("<province>#<shard>")
+    window_start: str = ""
 
 
 def file_requests(arrivals: list[tuple[str, datetime]], day: date | None = None) -> list[Filed]:
     """One fresh applicant and one request per (province, time filed), stored as
-    `request_assignment` stores them: the request, the applicant's marker, the audit record,
-    and each window's item (its seed, recorded when its first request arrived, and the count of
-    requests filed in it)."""
-    from chalicelib.adapters.tables import Applicant, AssignmentRequest, AssignmentWindow, AuditRecord
-    from chalicelib.domain import assignment as rules
+    `request_assignment` stores them: the request (its rank drawn from the window's seed, which
+    `new_request` records on the window's item when its first request arrives), the applicant's
+    marker, the audit record, and the count of requests filed in each shard of each window."""
+    from chalicelib.adapters.tables import Applicant, AssignmentRequest, AuditRecord
     from chalicelib.domain.roles import Role
     from chalicelib.services import assignment, audit
 
     filed = []
-    windows: dict[tuple[str, str], list] = {}  # (province, window) -> [first filed at, requests]
+    counts: Counter = Counter()  # (index partition, window) -> requests filed
     with Applicant.batch_write() as applicants, AssignmentRequest.batch_write() as requests, \
             AuditRecord.batch_write() as records:
         for province, now in arrivals:
@@ -345,14 +370,18 @@ def file_requests(arrivals: list[tuple[str, datetime]], day: date | None = None)
                 actor_role=Role.APPLICANT.value, at=now,
                 after={"request_id": request.request_id, "service": SERVICE, "directorate": ""},
             ))
-            window = windows.setdefault((province, request.window_start), [now, 0])
-            window[0] = min(window[0], now)
-            window[1] += 1
-            filed.append(Filed(request.request_id, applicant_id, province))
-    with AssignmentWindow.batch_write() as batch:
-        for (province, window_start), (first, count) in windows.items():
-            batch.save(AssignmentWindow(province, window_start, seed=rules.draw_seed(), drawn_at=first, filed=count))
+            counts[(request.waiting_province, request.window_start)] += 1
+            filed.append(Filed(request.request_id, applicant_id, province, request.waiting_province, request.window_start))
+    add_filed(counts)
     return filed
+
+
+def add_filed(counts: Counter) -> None:
+    """The waiting queue's counters, as the filing transactions leave them (one ADD each)."""
+    from chalicelib.adapters.tables import AssignmentWindow
+
+    for (stored_under, window_start), n in counts.items():
+        AssignmentWindow(stored_under, window_start).update(actions=[AssignmentWindow.filed.add(n)])
 
 
 # --- Figure 1: the assigner against bare transactions ------------------------------------------
@@ -419,7 +448,7 @@ def serve_round(world: World, shares: dict[str, int], filed: list[Filed]) -> Ser
 
 class BareAssignments:
     """Bare boto3 TransactWriteItems of the assigner's shape (the items and expressions
-    PynamoDB sends for `assignment._assign`), into the same six tables, fresh keys each: a
+    PynamoDB sends for `assignment._assign`), into the same seven tables, fresh keys each: a
     slot-like item of its own (capacity a million), fresh applicant and request items."""
 
     def __init__(self, world: World) -> None:
@@ -494,6 +523,13 @@ class BareAssignments:
                     "ExpressionAttributeNames": {"#0": "status", "#1": "locked_until", "#2": "waiting_request"},
                     "ExpressionAttributeValues": {":0": {"S": "active"}, ":1": {"S": stamp},
                                                   ":2": {"S": person.request_id}, ":3": {"S": until}},
+                }},
+                {"Update": {
+                    "TableName": t["windows"],
+                    "Key": {"province": {"S": person.stored_under}, "window_start": {"S": person.window_start}},
+                    "UpdateExpression": "ADD #0 :0",
+                    "ExpressionAttributeNames": {"#0": "settled"},
+                    "ExpressionAttributeValues": {":0": {"N": "1"}},
                 }},
                 {"Update": {
                     "TableName": t["requests"],
@@ -940,13 +976,227 @@ def measure_release_day(world: World, plan: Plan, log: TextIO) -> list[Trial]:
     return trials
 
 
+# --- Figure 3: the cost of assigning places, whatever waits --------------------------------------
+
+
+@dataclass
+class ScaleRun:
+    arm: str  # "small", "large" or "bare"
+    assigned: int
+    seconds: float
+    read: int = 0  # due requests the assigner read
+    messages: int = 0  # messages it took (the first and its follow-ups)
+    calls: int = 0  # emulator calls
+
+
+@dataclass
+class Scale:
+    runs: list[ScaleRun]
+    places: int
+    small: int
+    large: int
+
+    def median(self, arm: str, what: Callable[[ScaleRun], float]) -> float:
+        return statistics.median(what(r) for r in self.runs if r.arm == arm)
+
+    @property
+    def cost_ratio(self) -> float:
+        return self.median("large", lambda r: r.seconds) / self.median("small", lambda r: r.seconds)
+
+    def rate(self, arm: str) -> float:
+        return self.median(arm, lambda r: r.assigned / r.seconds if r.seconds else float("nan"))
+
+    @property
+    def throughput_ratio(self) -> float:
+        return self.rate("small") / self.rate("bare")
+
+
+def scale_provinces() -> tuple[str, str]:
+    """Two provinces of one directorate each, not those figure 2 uses (two desks)."""
+    from chalicelib.domain.catalogue import PROVINCES, directorates_in
+
+    codes = [p.code for p in PROVINCES if len(directorates_in(p.code)) == 1 and directorates_in(p.code)[0].desks != 2]
+    return codes[0], codes[1]
+
+
+def no_free_places(province: str) -> list[tuple[str, str]]:
+    """Every slot of the province's directorate in the booking window is left with no free
+    place (capacity = booked); returns the keys of the slots offering the benchmark's service,
+    earliest first (untimed set-up)."""
+    from chalicelib.adapters.tables import Slot
+    from chalicelib.clock import clock
+    from chalicelib.domain.booking import booking_window
+    from chalicelib.settings import get_settings
+
+    directorate = f"{province}-merkez"
+    window = booking_window(clock.today(), get_settings().slot_horizon_days)
+    offering = []
+    for slot in Slot.query(directorate, Slot.start.between(window.first_day.isoformat(), f"{window.last_day.isoformat()}T99:99")):
+        slot.update(actions=[Slot.capacity.set(int(slot.booked or 0))])
+        if SERVICE in slot.services and slot.start > f"{clock.today().isoformat()}T23:59":
+            offering.append((directorate, slot.start))
+    return offering
+
+
+def add_places(slots: list[tuple[str, str]], places: int) -> None:
+    """`places` more free places, spread over the slots (the same ones every round)."""
+    from chalicelib.adapters.tables import Slot
+
+    used = slots[: max(1, min(len(slots), places // 10 or 1))]
+    for n, (directorate, start) in enumerate(used):
+        more = places // len(used) + (n < places % len(used))
+        Slot(directorate, start).update(actions=[Slot.capacity.add(more)])
+
+
+def insert_waiting(world: World, province: str, count: int, at: datetime) -> None:
+    """`count` waiting requests of `province` filed at `at`, put straight into the emulator's
+    requests table (no applicants, no audit records: see `give_applicants`), with the queue's
+    counters as the filing transactions would leave them."""
+    from chalicelib.services import assignment
+
+    counts: Counter = Counter()
+    items = []
+    for _ in range(count):
+        request = assignment.new_request(applicant_id=str(uuid.uuid4()), province=province, service=SERVICE,
+                                         directorate_id=None, now=at)
+        items.append(request.serialize())
+        counts[(request.waiting_province, request.window_start)] += 1
+    with world.emulator.lock:
+        table = _moto_table(world, "requests")
+        for attributes in items:
+            table.put_item(attributes)
+    add_filed(counts)
+
+
+def give_applicants(province: str, count: int) -> None:
+    """Applicants (holding their waiting request) for the first `count` due requests of the
+    province in queue order, where they have none yet: all the assigner can reach this round
+    (untimed; it would withdraw a request whose applicant is missing, which the round reports)."""
+    from chalicelib.adapters.tables import Applicant
+    from chalicelib.clock import clock
+    from chalicelib.services import waiting
+
+    now = clock.now()
+    reached = list(itertools.islice(waiting.due(province, now), count))
+    have = {a.applicant_id for a in Applicant.batch_get([r.applicant_id for r in reached])}
+    with Applicant.batch_write() as batch:
+        for request in reached:
+            if request.applicant_id not in have:
+                batch.save(new_applicant(province, now, request.applicant_id, waiting_request=request.request_id))
+
+
+def waiting_count(world: World, province: str) -> int:
+    prefix = f"{province}#"
+    with world.emulator.lock:
+        table = _moto_table(world, "requests")
+        return sum(1 for item in table.items.values()
+                   if "waiting_province" in item.attrs and item.attrs["waiting_province"].value.startswith(prefix))
+
+
+def serve_until_done(world: World, province: str, arm: str, places: int) -> ScaleRun:
+    """The assigner as the queue handler runs it: a message, then each follow-up it sends
+    (timed, as is sending them); the assignments queue is emptied afterwards (untimed)."""
+    from chalicelib import wiring
+    from chalicelib.resources import assignments_queue_name
+    from chalicelib.services import assignment
+
+    world.purge_notifications()
+    before = world.timer.snapshot()
+    run = ScaleRun(arm, 0, 0.0)
+    after = None
+    started = time.perf_counter()
+    while True:
+        served = assignment.assign_province(province, after=after, budget=assignment.Budget.of())
+        run.messages += 1
+        run.read += served.read
+        run.assigned += len(served.assigned)
+        world.told.update(served.assigned)
+        if served.withdrawn:
+            world.errors.append(f"figure 3, {arm}: {served.withdrawn} requests withdrawn")
+        if served.continued_after is None:
+            break
+        after = served.continued_after
+    run.seconds = time.perf_counter() - started
+    run.calls = sum(world.timer.since(before)[1].values())
+    wiring.sqs().purge_queue(QueueUrl=wiring.queue_url(assignments_queue_name()))
+    if run.assigned != places:
+        world.errors.append(f"figure 3, {arm}: {run.assigned} of {places} places assigned")
+    return run
+
+
+def measure_scale(world: World, plan: Plan, rng: random.Random, log: TextIO) -> Scale:
+    """Rounds of three arms in a shuffled order: the assigner gives `places` places in a
+    province where `small` wait, and in one where `large` wait (topped up each round), and bare
+    transactions of the same shape give as many."""
+    small_province, large_province = scale_provinces()
+    slots = {small_province: no_free_places(small_province), large_province: no_free_places(large_province)}
+    opened = world.fresh_window()
+    started = time.perf_counter()
+    insert_waiting(world, large_province, plan.scale_large, opened)
+    world.close_window(opened)
+    print(f"  [figure 3: {plan.scale_large:,} waiting inserted in {time.perf_counter() - started:.0f} s]", file=log, flush=True)
+    bare = BareAssignments(world)
+    runs = []
+    for round_no in range(plan.scale_rounds):
+        arms = ["small", "large", "bare"]
+        rng.shuffle(arms)
+        for arm in arms:
+            if arm == "bare":
+                people = bare.prepare(plan.scale_places)
+                seconds = bare.run(people)
+                bare.clean_up(people)
+                run = ScaleRun("bare", len(people), seconds)
+            elif arm == "small":
+                filed_at = world.fresh_window()
+                file_requests([(small_province, filed_at)] * plan.scale_small)
+                world.close_window(filed_at)
+                add_places(slots[small_province], plan.scale_places)
+                run = serve_until_done(world, small_province, "small", plan.scale_places)
+            else:
+                missing = plan.scale_large - waiting_count(world, large_province)
+                insert_waiting(world, large_province, missing, opened)  # back to `large` waiting
+                give_applicants(large_province, plan.scale_places + 2 * 100)
+                add_places(slots[large_province], plan.scale_places)
+                run = serve_until_done(world, large_province, "large", plan.scale_places)
+            runs.append(run)
+            print(f"  [figure 3 round {round_no + 1}: {arm} {run.assigned} in {run.seconds:.1f} s"
+                  f"{f', {run.read} read in {run.messages} messages' if arm != 'bare' else ''}]", file=log, flush=True)
+    return Scale(runs, plan.scale_places, plan.scale_small, plan.scale_large)
+
+
+def report_scale(result: Scale, plan: Plan, out: TextIO) -> None:
+    ratio = result.cost_ratio
+    verdict = "met" if ratio <= 1.5 else "MISSED"
+    med = result.median
+    print(f"assigning {result.places:,} places, {result.large:,} vs {result.small:,} waiting: {ratio:.2f}x the cost "
+          f"(goal ≤ 1.5: {verdict})  [medians of {plan.scale_rounds} rounds side by side: "
+          f"{med('large', lambda r: r.seconds):.2f} s vs {med('small', lambda r: r.seconds):.2f} s; requests read "
+          f"{med('large', lambda r: r.read):,.0f} vs {med('small', lambda r: r.read):,.0f} in "
+          f"{med('large', lambda r: r.messages):.0f} vs {med('small', lambda r: r.messages):.0f} messages (at most "
+          f"{_max_items():,} requests each); emulator calls {med('large', lambda r: r.calls):,.0f} vs "
+          f"{med('small', lambda r: r.calls):,.0f}; the {result.large:,} waiting were put straight into the "
+          f"emulator's table (applicants only for those the assigner can reach), the {result.small:,} filed as "
+          f"request_assignment stores them]", file=out)
+    verdict = "met" if result.throughput_ratio >= 0.5 else "MISSED"
+    print(f"assignment throughput at {result.places:,} places vs bare 7-item transactions: {result.throughput_ratio:.2f}x "
+          f"(goal ≥ 0.5: {verdict})  [assigner {result.rate('small'):.1f} assignments/s with {result.small:,} waiting, "
+          f"{result.rate('large'):.1f}/s with {result.large:,}; bare TransactWriteItems of the same items "
+          f"{result.rate('bare'):.1f}/s; medians of {plan.scale_rounds} rounds]", file=out)
+
+
+def _max_items() -> int:
+    from chalicelib.settings import get_settings
+
+    return get_settings().assignment_max_items
+
+
 # --- Running it ----------------------------------------------------------------------------------
 
 
 def run(plan: Plan, out: TextIO) -> int:
     started = time.perf_counter()
     log_file = tempfile.NamedTemporaryFile("w", prefix="assignment-bench-", suffix=".log", delete=False)
-    throughput, trials, times = None, [], {}
+    throughput, trials, scale, times = None, [], None, {}
     try:
         with stdout_to(log_file):  # the app's JSON log lines
             from chalicelib.clock import clock
@@ -963,7 +1213,12 @@ def run(plan: Plan, out: TextIO) -> int:
                 if plan.trials:
                     trials = measure_release_day(world, plan, sys.stderr)
                     times["figure 2"] = time.perf_counter() - started - sum(times.values())
+                if plan.scale_rounds:  # last: its waiting requests stay in the table
+                    scale = measure_scale(world, plan, random.Random(SEED + 3), sys.stderr)
+                    times["figure 3"] = time.perf_counter() - started - sum(times.values())
                 final = check_everything(world)
+                final.update(invariants.check(invariants.moto_reader(REGION, world.emulator.lock),
+                                              skip_slot_partitions={BARE_PARTITION}))
             finally:
                 world.emulator.stop()
                 clock.reset()
@@ -973,6 +1228,8 @@ def run(plan: Plan, out: TextIO) -> int:
 
     ok = report_throughput(throughput, plan, out) if throughput else True
     ok = (report_release_day(trials, plan, out) if trials else True) and ok
+    if scale:
+        report_scale(scale, plan, out)
     broken = {name: n for name, n in final.items() if n}
     for name, n in broken.items():
         print(f"  BROKEN at the end: {name}: {n}", file=out)
@@ -995,7 +1252,7 @@ def report_throughput(result: Throughput, plan: Plan, out: TextIO) -> bool:
     verdict = "met" if result.ratio >= 0.5 else "MISSED"
     broken = {name: n for name, n in result.invariants.items() if n}
     print(f"assignment throughput vs bare TransactWriteItems: {result.ratio:.2f}x (goal ≥ 0.5: {verdict})  "
-          f"[assigner {result.assigner_rate:.1f} assignments/s, bare 6-item transaction {result.bare_rate:.1f}/s; "
+          f"[assigner {result.assigner_rate:.1f} assignments/s, bare 7-item transaction {result.bare_rate:.1f}/s; "
           f"medians of {plan.rounds} rounds of {plan.requests_per_round:,} requests over 81 provinces vs "
           f"{plan.bare_per_round:,} transactions, per-round ratios {min(ratios):.2f}–{max(ratios):.2f}; "
           f"{len(result.filed):,} requests filed (warm-up included), {assigned:,} assigned in measured rounds; "
@@ -1067,7 +1324,10 @@ def main(argv: list[str] | None = None) -> int:
     for name, meaning in (("rounds", "figure 1: measured rounds"), ("requests-per-round", "figure 1: requests per round"),
                           ("bare-per-round", "figure 1: bare transactions per round"),
                           ("applicants", "figure 2: applicants per trial"), ("places", "figure 2: places per trial"),
-                          ("trials", "figure 2: assigned trials"), ("open-trials", "figure 2: open trials")):
+                          ("trials", "figure 2: assigned trials"), ("open-trials", "figure 2: open trials"),
+                          ("scale-rounds", "figure 3: rounds"), ("scale-places", "figure 3: places per round"),
+                          ("scale-small", "figure 3: requests waiting, small arm"),
+                          ("scale-large", "figure 3: requests waiting, large arm")):
         parser.add_argument(f"--{name}", type=int, help=f"{meaning} (overrides the plan)")
     args = parser.parse_args(argv)
     if not args.in_process:  # a fresh interpreter: see "Isolation" in the module docstring
@@ -1077,7 +1337,8 @@ def main(argv: list[str] | None = None) -> int:
     out = figures_stream()
     plan = SMOKE if args.smoke else QUICK if args.quick else FULL
     overrides = {name: getattr(args, name) for name in ("rounds", "requests_per_round", "bare_per_round", "applicants",
-                                                        "places", "trials", "open_trials") if getattr(args, name) is not None}
+                                                        "places", "trials", "open_trials", "scale_rounds", "scale_places",
+                                                        "scale_small", "scale_large") if getattr(args, name) is not None}
     code = run(dataclasses.replace(plan, **overrides), out)
     for stream in (out, sys.stdout, sys.stderr):
         stream.flush()

@@ -57,6 +57,9 @@ class Settings:
     # A place given back returns to the pool at a random moment this many minutes after its
     # release (env PLACE_RETURN_DELAY_MINUTES="low-high", default 15-90; domain/giving_back.py).
     place_return_delay: ReturnDelay = ReturnDelay()
+    # The assigner's budget per message: due requests read before it continues in a follow-up
+    # message (env ASSIGNMENT_MAX_ITEMS; services/assignment.Budget).
+    assignment_max_items: int = 1000
     # The KMS key that signs receipts (its ARN in AWS, its id locally; chalicelib/resources.py).
     receipt_signing_key_id: str = ""
     # When a day's unused kept-back places go to the public: `lead` before its first slot, at a
@@ -105,6 +108,7 @@ def get_settings() -> Settings:
         # At most 15: a window's message waits on the queue (DelaySeconds ≤ 900) until it closes.
         web_secure_cookies=env.get("WEB_SECURE_COOKIES", "true").lower() != "false",
         assignment_window_minutes=min(int(env.get("ASSIGNMENT_WINDOW_MINUTES", "10")), 15),
+        assignment_max_items=max(int(env.get("ASSIGNMENT_MAX_ITEMS", "1000")), 1),
         edevlet_issuer=env.get("EDEVLET_ISSUER", ""),
         edevlet_client_id=env.get("EDEVLET_CLIENT_ID", ""),
         edevlet_client_secret_name=env.get("EDEVLET_CLIENT_SECRET_NAME") or edevlet_client_secret_name(),

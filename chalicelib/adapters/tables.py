@@ -502,8 +502,10 @@ class Notification(Model):
 
 
 class WaitingRequestsByProvince(GlobalSecondaryIndex):
-    """Sparse: the requests still waiting in a province, in queue order (closure victims first,
-    then by window); the assigner and the re-drive schedule read exactly these."""
+    """Sparse: the requests still waiting in a province, spread over shards (partition key
+    "<province>#<shard>", the shard from the request's lottery rank), each shard in queue order
+    (domain/assignment.queue_place); the assigner merges the shards a page at a time
+    (services/waiting.py)."""
 
     class Meta:
         index_name = "waiting-by-province"
@@ -538,24 +540,31 @@ class AssignmentRequest(Model):
     appointment_id = UnicodeAttribute(null=True)
     reason = UnicodeAttribute(null=True)  # why it was withdrawn, or which closure created it
     decided_at = UTCDateTimeAttribute(null=True)
-    waiting_province = UnicodeAttribute(null=True)  # set while waiting (the sparse index)
-    queue_key = UnicodeAttribute(null=True)  # "<0 priority|1>#<window_start>#<request_id>"
+    waiting_province = UnicodeAttribute(null=True)  # "<province>#<shard>", set while waiting (the sparse index)
+    queue_key = UnicodeAttribute(null=True)  # "<0 priority|1>#<window_start>#<rank>#<request_id>" (queue_place)
 
     waiting_by_province = WaitingRequestsByProvince()
 
 
 class AssignmentWindow(Model):
-    """One province's lottery window: its seed, drawn and recorded when the first request
-    arrives (anyone can re-draw the order from it once it is published), and how many requests
-    were filed in it and have left it since (the counters behind position estimates)."""
+    """Two kinds of item about one province's lottery window.
+
+    - The window's own item (`province`, `window_start`): its seed, drawn and recorded when its
+      first request arrives (anyone can re-draw the order from it once it is published), and
+      whether the message that has it served when it closes was sent (`announced`).
+    - Its counters, one item per shard of the waiting queue (`province` = "<province>#<shard>"):
+      how many requests of that shard were filed in the window and have left it since (assigned
+      or withdrawn), each added in the transaction that files or ends the request; summed over
+      the shards they give positions (services/waiting.py)."""
 
     class Meta(_Meta):
         table_name = table_name("assignment-windows")
 
     province = UnicodeAttribute(hash_key=True)
     window_start = UnicodeAttribute(range_key=True)  # ISO UTC
-    seed = NumberAttribute()
-    drawn_at = UTCDateTimeAttribute()
+    seed = NumberAttribute(null=True)
+    drawn_at = UTCDateTimeAttribute(null=True)
+    announced = BooleanAttribute(null=True)
     filed = NumberAttribute(default=0)
     settled = NumberAttribute(default=0)
 

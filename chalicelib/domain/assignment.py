@@ -1,7 +1,11 @@
 """Assignment under high demand: an order in which speed buys nothing.
 
 Requests that arrive within one window are equals: their order is a random permutation drawn
-from a seed that is recorded with the window, so anyone can re-draw it and check. Windows are
+from a seed that is recorded with the window, so anyone can re-draw it and check. Each
+request's place in that permutation is its rank, a keyed hash of its id under the window's
+seed (`lottery_rank`): the seed is drawn when the window opens, before anyone can know who will
+be in it, so a rank can be computed and stored as the request is filed, and the stored queue
+can be read in lottery order a page at a time, without the whole window. Windows are
 served oldest first, and people whose appointment the authority cancelled (a closure) before
 everyone else. Each request then gets the earliest slot its preferences accept that still has
 capacity.
@@ -13,7 +17,7 @@ one booking transaction at a time and re-plans what a concurrent writer took mea
 from __future__ import annotations
 
 import hashlib
-import random
+import hmac
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -77,24 +81,33 @@ def draw_seed() -> int:
     return secrets.randbits(63)
 
 
+def lottery_rank(seed: int, window: datetime, request_id: str) -> str:
+    """A request's place in its window's draw: HMAC-SHA256 of its id keyed by the window's seed
+    (and start), as 16 hex digits, so ranks sort as strings. Uniform and unpredictable without
+    the seed, which is published only once the window has closed; anyone can re-compute it then."""
+    key = f"{seed}:{window.astimezone(timezone.utc).isoformat()}".encode()
+    return hmac.new(key, request_id.encode(), hashlib.sha256).hexdigest()[:16]
+
+
+def queue_place(priority: bool, window: datetime, seed: int, request_id: str) -> str:
+    """Where a request stands in its province's queue, as a string that sorts in serving order:
+    closure victims ("0") before everyone else ("1"), then windows oldest first (ISO UTC), then
+    the rank drawn from the window's seed. The waiting index stores it as its sort key, so the
+    queue is read in this order a page at a time."""
+    return f"{0 if priority else 1}#{window.astimezone(timezone.utc).isoformat()}#{lottery_rank(seed, window, request_id)}#{request_id}"
+
+
 def lottery_order(requests: Iterable[WaitingRequest], window_minutes: int, seeds: dict[datetime, int]) -> list[WaitingRequest]:
-    """Priority requests first, then windows oldest first; within a window, the permutation
-    drawn from that window's recorded seed. The order people arrived in within a window —
-    and so how fast they clicked — does not matter: the same set gives the same order."""
-    by_window: dict[tuple[bool, datetime], list[WaitingRequest]] = {}
-    for request in requests:
-        by_window.setdefault((not request.priority, request.window(window_minutes)), []).append(request)
-    ordered: list[WaitingRequest] = []
-    for (_, window), members in sorted(by_window.items()):
-        members.sort(key=lambda r: r.request_id)  # a canonical start, independent of arrival order
-        random.Random(_window_key(seeds[window], window)).shuffle(members)
-        ordered.extend(members)
-    return ordered
+    """Priority requests first, then windows oldest first; within a window, by rank under that
+    window's recorded seed (`queue_place`). The order people arrived in within a window — and
+    so how fast they clicked — does not matter: a request's place depends only on its id and
+    the seed."""
 
+    def place(request: WaitingRequest) -> str:
+        window = request.window(window_minutes)
+        return queue_place(request.priority, window, seeds[window], request.request_id)
 
-def _window_key(seed: int, window: datetime) -> int:
-    digest = hashlib.sha256(f"{seed}:{window.isoformat()}".encode()).digest()
-    return int.from_bytes(digest[:8], "big")
+    return sorted(requests, key=place)
 
 
 def choose_slot(request: WaitingRequest, slots: Sequence[SlotState]) -> SlotState | None:

@@ -4,9 +4,15 @@ A request is checked like a booking (province, eligibility, lock), then stored i
 transaction with the applicant's marker of their one waiting request. Requests filed within
 one window of a province are served together once the window has closed, in the order drawn
 from the window's seed; the seed is drawn and recorded when the window opens (before anyone
-could know who is in it) and never changes. The window's message waits on the assignments
+could know who is in it) and never changes, so each request's rank is computed and stored as it
+is filed (services/waiting.py keeps the queue). The window's message waits on the assignments
 queue until the window closes; a schedule re-drives every province with waiting requests, so a
 lost message, new capacity or a new day only delays an assignment.
+
+The assigner reads the due requests in queue order a page at a time and stops when the
+province's free places run out or its budget does (the function's remaining time, and a number
+of requests per message); then it continues in a follow-up message on the assignments queue
+that names where it stopped. What one message costs follows what it assigns, not what waits.
 
 Each assignment is the booking transaction (capacity, lock, appointment, audit,
 notification) plus the request's move from waiting to assigned, on condition that it is still
@@ -15,9 +21,10 @@ waiting: a redelivered message, or two assigners at once, can never assign anyon
 
 from __future__ import annotations
 
+import itertools
 import json
+import time
 import uuid
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -26,7 +33,7 @@ from pynamodb.exceptions import TransactWriteError
 
 from chalicelib import observability, wiring
 from chalicelib.adapters.dynamo import NamedTransaction
-from chalicelib.adapters.tables import Applicant, AssignmentRequest, AssignmentWindow, Notification, Slot
+from chalicelib.adapters.tables import Applicant, AssignmentRequest, Notification, Slot
 from chalicelib.contract import AssignmentRequestIn, AssignmentStatus
 from chalicelib.clock import clock
 from chalicelib.domain import assignment as rules
@@ -39,7 +46,7 @@ from chalicelib.domain.lockout import require_not_locked
 from chalicelib.domain.roles import Caller, Role
 from chalicelib.observability import logger
 from chalicelib.resources import assignments_queue_name
-from chalicelib.services import audit, notifications
+from chalicelib.services import audit, notifications, waiting
 from chalicelib.services.booking import confirm_in, may_book, new_appointment, slot_state
 from chalicelib.services.registry import residency_of
 from chalicelib.settings import get_settings
@@ -98,6 +105,7 @@ def request_assignment(caller: Caller, body: AssignmentRequestIn) -> AssignmentS
             )
             write.save("request", request, condition=AssignmentRequest.request_id.does_not_exist())
             write.save("audit", filed)
+            waiting.file_in(write, request)
     except TransactWriteError as error:
         if "applicant" in write.failed(error):
             current = Applicant.get(applicant.applicant_id, consistent_read=True)
@@ -106,7 +114,9 @@ def request_assignment(caller: Caller, body: AssignmentRequestIn) -> AssignmentS
             require_not_locked(current.locked_until, now)
             raise LockedOut("Your account cannot request an appointment right now. Please try again.") from None
         raise
-    _open_window(request.province, request.window_start, now)
+    if waiting.announce(request.province, request.window_start):
+        closes_at = datetime.fromisoformat(request.window_start) + timedelta(minutes=get_settings().assignment_window_minutes)
+        send_province(request.province, delay_seconds=int((closes_at - now).total_seconds()) + 1)
     logger.info("assignment requested", extra={"request_id": request.request_id, "province": request.province})
     return status_out(request, now)
 
@@ -127,6 +137,7 @@ def new_request(
 ) -> AssignmentRequest:
     request_id = str(uuid.uuid4())
     window = rules.window_of(now, get_settings().assignment_window_minutes).isoformat()
+    stored_under, queue_key = waiting.place(province, priority, window, request_id, now)
     return AssignmentRequest(
         request_id,
         applicant_id=applicant_id,
@@ -142,8 +153,8 @@ def new_request(
         received_at=now,
         window_start=window,
         reason=reason,
-        waiting_province=province,
-        queue_key=f"{0 if priority else 1}#{window}#{request_id}",
+        waiting_province=stored_under,
+        queue_key=queue_key,
     )
 
 
@@ -158,8 +169,7 @@ def withdraw_request(caller: Caller, request_id: str) -> AssignmentStatus:
     request = _visible_request(caller, request_id, owner_only=True)
     now = clock.now()
     if request.status == WAITING:
-        if _withdraw(request, rules.BY_APPLICANT, now, actor_id=caller.account_id, actor_role=Role.APPLICANT.value) and not request.priority:
-            _settle(request.province, Counter({request.window_start: 1}))
+        _withdraw(request, rules.BY_APPLICANT, now, actor_id=caller.account_id, actor_role=Role.APPLICANT.value)
         request = AssignmentRequest.get(request_id, consistent_read=True)
     if request.status == ASSIGNED:  # before, or while, this call ran
         raise AppointmentFinal(
@@ -185,16 +195,16 @@ def _visible_request(caller: Caller, request_id: str, owner_only: bool = False) 
 def status_out(request: AssignmentRequest, now: datetime) -> AssignmentStatus:
     window_start = datetime.fromisoformat(request.window_start)
     closes_at = window_start + timedelta(minutes=get_settings().assignment_window_minutes)
-    position = estimated = seed = own = None
+    position = estimated = seed = None
     if request.status == WAITING:
-        position, own = _position(request, now)
+        position = waiting.position(request, now)
         service = find_service(request.service)
         first_day = booking_rules.booking_window(local_day(now), get_settings().slot_horizon_days).first_day
         chosen = find_directorate(request.directorate_id) if request.directorate_id else None
         directorates = rules.offering_directorates(request.service, request.province, chosen)
         estimated = rules.estimated_date(position, rules.daily_capacity(directorates, service.code, _working_day_from(first_day)), first_day)
     if closes_at <= now:
-        seed = int(own.seed) if own is not None else _recorded_seed(request.province, request.window_start)
+        seed = waiting.recorded_seed(request.province, request.window_start)
     return AssignmentStatus(
         request_id=request.request_id,
         status=request.status,
@@ -212,116 +222,43 @@ def status_out(request: AssignmentRequest, now: datetime) -> AssignmentStatus:
     )
 
 
-def _position(request: AssignmentRequest, now: datetime) -> tuple[int, AssignmentWindow | None]:
-    """1 + the province's waiting requests served before this one, from the windows' counters
-    (never by counting requests: on release day thousands wait). Closure victims count only
-    each other. Until a window has closed and its order can be drawn, everyone filed in it
-    counts as ahead: the position is then the worst case. Also returns the request's own
-    window, read on the way (its seed is published once it has closed)."""
-    index = AssignmentRequest.waiting_by_province
-    if request.priority:
-        return index.count(request.province, AssignmentRequest.queue_key < request.queue_key) + 1, None
-    oldest = next(iter(index.query(request.province, AssignmentRequest.queue_key.startswith("1#"), limit=1)), None)
-    earlier = AssignmentWindow.query(
-        request.province,
-        AssignmentWindow.window_start.between(oldest.window_start if oldest else request.window_start, request.window_start),
-    )
-    windows = {w.window_start: w for w in earlier}
-    own = windows.pop(request.window_start, None)
-    ahead = sum(_unsettled(w) for w in windows.values())
-    closes_at = datetime.fromisoformat(request.window_start) + timedelta(minutes=get_settings().assignment_window_minutes)
-    if own is None or closes_at > now:
-        return ahead + max(_unsettled(own) if own else 0, 1), own
-    members = [_waiting(r) for r in index.query(request.province, AssignmentRequest.queue_key.startswith(request.queue_key.rsplit("#", 1)[0] + "#"))]
-    ordered = rules.lottery_order(members, get_settings().assignment_window_minutes, {datetime.fromisoformat(request.window_start): int(own.seed)})
-    within = next((i for i, r in enumerate(ordered) if r.request_id == request.request_id), len(ordered))
-    return ahead + within + 1, own
-
-
-def _unsettled(window: AssignmentWindow) -> int:
-    return max(int(window.filed or 0) - int(window.settled or 0), 0)
-
-
 def _working_day_from(day: date) -> date:
     while not is_working_day(day):
         day += timedelta(days=1)
     return day
 
 
-# --- windows and the queue ----------------------------------------------------------------------
+# --- the queue ---------------------------------------------------------------------------------
 
 
-def _open_window(province: str, window_start: str, now: datetime) -> None:
-    """Count the request in its window; the window's first request draws and records its seed
-    and sends the one message that will have the window served when it closes. One atomic
-    update: concurrent first requests cannot draw two seeds or send two messages."""
-    window = AssignmentWindow(province, window_start)
-    window.update(
-        actions=[
-            AssignmentWindow.filed.add(1),
-            AssignmentWindow.seed.set(AssignmentWindow.seed | rules.draw_seed()),
-            AssignmentWindow.drawn_at.set(AssignmentWindow.drawn_at | now),
-        ]
-    )
-    if int(window.filed) == 1:
-        closes_at = datetime.fromisoformat(window_start) + timedelta(minutes=get_settings().assignment_window_minutes)
-        send_province(province, delay_seconds=int((closes_at - now).total_seconds()) + 1)
-
-
-def _settle(province: str, left: Counter) -> None:
-    """Requests left their windows' queues (assigned or withdrawn): one update per window, so
-    the rest move up. Best effort, after the fact: the counters only feed position estimates."""
-    for window_start, count in left.items():
-        if count <= 0:
-            continue
-        try:
-            AssignmentWindow(province, window_start).update(actions=[AssignmentWindow.settled.add(count)])
-        except Exception:
-            logger.exception("window counter not updated", extra={"province": province, "window_start": window_start})
-
-
-def _recorded_seed(province: str, window_start: str) -> int | None:
-    try:
-        return int(AssignmentWindow.get(province, window_start).seed)
-    except AssignmentWindow.DoesNotExist:
-        return None
-
-
-def _seed(province: str, window_start: str, now: datetime) -> int:
-    """The window's recorded seed; a window whose opening was never recorded (a closure's
-    priority requests) gets one now, once."""
-    window = AssignmentWindow(province, window_start)
-    window.update(
-        actions=[
-            AssignmentWindow.seed.set(AssignmentWindow.seed | rules.draw_seed()),
-            AssignmentWindow.drawn_at.set(AssignmentWindow.drawn_at | now),
-        ]
-    )
-    return int(window.seed)
+WAITING_AT_LIMIT = 2000  # waiting_at reads at most this many requests
 
 
 def waiting_at(directorate_id: str, service_code: str | None = None) -> int:
     """How many waiting requests this directorate could serve (for one service, or any it
-    offers): what an administrator's change of mode or capacity touches. One Query of the
-    province's waiting requests."""
+    offers): what an administrator's change of mode or capacity touches. Counted among the
+    first WAITING_AT_LIMIT waiting requests of the province in queue order (those the next
+    places go to), so the read stays bounded on a release day."""
     directorate = find_directorate(directorate_id)
     if directorate is None:
         return 0
     return sum(
         1
-        for r in AssignmentRequest.waiting_by_province.query(directorate.province)
+        for r in waiting.first(directorate.province, WAITING_AT_LIMIT)
         if (service_code is None or r.service == service_code)
         and directorate in rules.offering_directorates(r.service, r.province, find_directorate(r.directorate_id or ""))
     )
 
 
-def send_province(province: str, delay_seconds: int = 0) -> None:
-    """Ask the assigner to serve a province's due requests. Best effort: if this is lost, the
-    re-drive schedule sends it again."""
+def send_province(province: str, delay_seconds: int = 0, after: str | None = None) -> None:
+    """Ask the assigner to serve a province's due requests (after the queue place `after`: a
+    follow-up of a run that stopped there). Best effort: if this is lost, the re-drive schedule
+    sends it again."""
+    body = {"province": province} if after is None else {"province": province, "after": after}
     try:
         wiring.sqs().send_message(
             QueueUrl=wiring.queue_url(assignments_queue_name()),
-            MessageBody=json.dumps({"province": province}),
+            MessageBody=json.dumps(body),
             DelaySeconds=max(0, min(delay_seconds, 900)),
         )
     except Exception:
@@ -330,13 +267,12 @@ def send_province(province: str, delay_seconds: int = 0) -> None:
 
 def redrive(now: datetime | None = None) -> int:
     """The schedule: every province with a waiting request that is due gets a message (new
-    days, added capacity and lifted closures reach the waiting this way). One one-item Query
-    per province on the sparse index of waiting requests."""
+    days, added capacity and lifted closures reach the waiting this way). At most one one-item
+    Query per shard of each province's waiting queue."""
     now = now or clock.now()
     sent = 0
     for province in PROVINCES:
-        first = next(iter(AssignmentRequest.waiting_by_province.query(province.code, limit=1)), None)
-        if first is not None and _due(first, now):
+        if waiting.any_due(province.code, now):
             send_province(province.code)
             sent += 1
     logger.info("waiting requests re-driven", extra={"provinces": sent})
@@ -344,13 +280,20 @@ def redrive(now: datetime | None = None) -> int:
 
 
 def handle_queue_batch(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
-    """The SQS handler: each record names a province to serve; failures are reported per
-    record (partial batch response), and a message failing five times rests in the DLQ."""
+    """The SQS handler: each record names a province to serve (and where a previous run
+    stopped); the batch shares the function's remaining time. Failures are reported per record
+    (partial batch response), and a message failing five times rests in the DLQ."""
     from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+
+    budget = Budget.of(context)
 
     def serve(record: Any) -> None:
         body = json.loads(record.body)
-        assign_province(str(body["province"]))
+        province, after = str(body["province"]), body.get("after")
+        if budget.out_of_time():  # an earlier message took the time: this one goes back on the queue
+            send_province(province, after=after)
+            return
+        assign_province(province, after=str(after) if after else None, budget=budget.fresh())
 
     return process_partial_response(event=event, record_handler=serve, processor=BatchProcessor(event_type=EventType.SQS), context=context)
 
@@ -359,76 +302,123 @@ def handle_queue_batch(event: dict[str, Any], context: Any = None) -> dict[str, 
 
 
 @dataclass
+class Budget:
+    """How much one message may do: requests read (`max_items`; None: no limit) and the
+    function's time (stops while more than `margin_ms` remain; no context: no time limit)."""
+
+    max_items: int | None = None
+    context: Any = None
+    margin_ms: int = 5000
+    read: int = 0
+
+    @classmethod
+    def of(cls, context: Any = None) -> "Budget":
+        return cls(max_items=get_settings().assignment_max_items, context=context)
+
+    def fresh(self) -> "Budget":
+        return Budget(self.max_items, self.context, self.margin_ms)
+
+    def out_of_time(self) -> bool:
+        remaining = getattr(self.context, "get_remaining_time_in_millis", None)
+        return remaining is not None and remaining() < self.margin_ms
+
+    def spent(self) -> bool:
+        return (self.max_items is not None and self.read >= self.max_items) or self.out_of_time()
+
+    def page(self) -> int:
+        """The next page's size: at most what is left of the item budget."""
+        left = waiting.PAGE_SIZE if self.max_items is None else self.max_items - self.read
+        return max(1, min(waiting.PAGE_SIZE, left))
+
+
+@dataclass
 class Served:
     assigned: list[str] = field(default_factory=list)  # appointment ids
-    waiting: int = 0
+    waiting: int = 0  # of the requests read, those still waiting (nothing fits them now)
     withdrawn: int = 0
+    read: int = 0  # due requests read
+    continued_after: str | None = None  # the queue place a follow-up message resumes after
 
 
-def assign_province(province: str, now: datetime | None = None) -> Served:
-    """Serve a province's due requests: closure victims, then closed windows oldest first,
-    each window in its seed's order; each gets the earliest slot that fits it."""
+def assign_province(province: str, now: datetime | None = None, after: str | None = None, budget: Budget | None = None) -> Served:
+    """Serve a province's due requests in queue order (closure victims, then closed windows
+    oldest first, each in its seed's order), resuming after the queue place `after`; each gets
+    the earliest slot that fits it. Stops when the free places run out (the rest waits for new
+    places and the re-drive), when the queue's due part ends, or when the budget does — then a
+    follow-up message continues after the last request read. One page of requests at a time;
+    paged or not, the same requests get the same slots."""
     now = now or clock.now()
+    budget = budget or Budget()
     served = Served()
-    due = [r for r in AssignmentRequest.waiting_by_province.query(province) if _due(r, now)]
-    if not due:
-        return served
-    window_minutes = get_settings().assignment_window_minutes
-    window = booking_rules.booking_window(local_day(now), get_settings().slot_horizon_days)
-    seeds = {datetime.fromisoformat(w): _seed(province, w, now) for w in {r.window_start for r in due}}
-    applicants = {a.applicant_id: a for a in Applicant.batch_get([r.applicant_id for r in due])}
-    items = {r.request_id: r for r in due}
-    candidates, settled = [], Counter()  # settled: per window, the requests that left its queue here
-    for request in due:
-        reason = _why_not_entitled(request, applicants.get(request.applicant_id), now)
-        if reason:
-            if _withdraw(request, reason, now):
-                served.withdrawn += 1
-                settled[request.window_start] += 0 if request.priority else 1
-        else:
-            candidates.append(_waiting(request, applicants[request.applicant_id], window.last_day))
-    ordered = rules.lottery_order(candidates, window_minutes, seeds)
-    if not ordered:  # everyone due was withdrawn
-        _settle(province, settled)
-        return served
-    chosen_directorates = {r.directorate_id for r in due}
-    # First the earliest slots, about as many as there are requests; all of them only if some
-    # request found nothing among those (its preferences, or places ran out).
-    slots, frontier = _free_slots(province, chosen_directorates, now, enough=len(ordered))
-    notices, elsewhere = [], 0  # elsewhere: served meanwhile by another assigner
-    for _ in range(MAX_ROUNDS):
-        usable = [s for s in slots.values() if frontier is None or s.start <= frontier]
-        planned, unplanned = rules.plan(ordered, usable)
-        retry = []
-        for chosen in planned:
-            request = items[chosen.request_id]
-            slot = slots[(chosen.slot.directorate_id, chosen.slot.start)]
-            outcome, owed = _assign(request, applicants[request.applicant_id], slot, now)
-            if outcome == "assigned":
-                served.assigned.append(request.appointment_id)
-                notices.extend(owed)
-                settled[request.window_start] += 0 if request.priority else 1
-                slots[(chosen.slot.directorate_id, chosen.slot.start)] = _taken(chosen.slot)
-            elif outcome == "done_elsewhere":
-                elsewhere += 1
-            elif outcome == "slot_taken":
-                retry.append(chosen.request_id)
-                slots.pop((chosen.slot.directorate_id, chosen.slot.start))  # re-read below
-            elif outcome == "locked":
-                if _withdraw(request, rules.LOCKED_OUT, now):
-                    served.withdrawn += 1
-                    settled[request.window_start] += 0 if request.priority else 1
-        again = set(retry) | ({r.request_id for r in unplanned} if frontier is not None else set())
-        if not again:
+    started = time.perf_counter()
+    stream = waiting.due(province, now, after)
+    slots: FreeSlots | None = None
+    last = after
+    while True:
+        page = list(itertools.islice(stream, budget.page() if slots is None else slots.page(budget.page())))
+        if not page:
             break
-        slots, frontier = _free_slots(province, chosen_directorates, now)
-        ordered = [r for r in ordered if r.request_id in again]
-    _settle(province, settled)
-    served.waiting = len(due) - len(served.assigned) - served.withdrawn - elsewhere
-    logger.info("province served", extra={"province": province, "assigned": len(served.assigned), "waiting": served.waiting, "withdrawn": served.withdrawn})
+        if slots is None:  # first the earliest slots, about as many as the requests in hand
+            slots = FreeSlots(province, now, enough=len(page))
+        budget.read += len(page)
+        served.read += len(page)
+        last = page[-1].queue_key
+        _serve_page(page, slots, now, served)
+        if slots.exhausted():
+            break
+        if budget.spent():
+            served.continued_after = last
+            break
+    if served.continued_after is not None:
+        send_province(province, after=served.continued_after)
+    logger.info(
+        "province served",
+        extra={"province": province, "assigned": len(served.assigned), "waiting": served.waiting, "withdrawn": served.withdrawn,
+               "read": served.read, "continued": served.continued_after is not None, "seconds": round(time.perf_counter() - started, 3)},
+    )
     if served.assigned:
         observability.record(observability.ASSIGNMENTS, len(served.assigned))
     return served
+
+
+def _serve_page(page: list[AssignmentRequest], slots: "FreeSlots", now: datetime, served: Served) -> None:
+    """One page, in queue order: withdraw who may no longer be served, plan the rest against
+    the free places, book each plan; re-plan what a concurrent writer took meanwhile."""
+    last_day = booking_rules.booking_window(local_day(now), get_settings().slot_horizon_days).last_day
+    applicants = {a.applicant_id: a for a in Applicant.batch_get([r.applicant_id for r in page])}
+    items = {r.request_id: r for r in page}
+    ordered = []
+    for request in page:  # already in queue order: domain/assignment.queue_place
+        reason = _why_not_entitled(request, applicants.get(request.applicant_id), now)
+        if reason:
+            served.withdrawn += _withdraw(request, reason, now)
+        else:
+            ordered.append(_waiting(request, applicants[request.applicant_id], last_day))
+    left = len(ordered)
+    for _ in range(MAX_ROUNDS):
+        planned, unplanned = rules.plan(ordered, slots.usable())
+        retry = []
+        for chosen in planned:
+            request = items[chosen.request_id]
+            outcome = _assign(request, applicants[request.applicant_id], slots.get(chosen.slot), now)
+            if outcome == "assigned":
+                served.assigned.append(request.appointment_id)
+                slots.take(chosen.slot)
+                left -= 1
+            elif outcome == "done_elsewhere":
+                left -= 1
+            elif outcome == "slot_taken":
+                retry.append(chosen.request_id)
+                slots.forget(chosen.slot)
+            elif outcome == "locked":
+                served.withdrawn += _withdraw(request, rules.LOCKED_OUT, now)
+                left -= 1
+        again = set(retry) | ({r.request_id for r in unplanned} if slots.frontier is not None else set())
+        if not again:
+            break
+        slots.read_all()
+        ordered = [r for r in ordered if r.request_id in again]
+    served.waiting += left
 
 
 def _due(request: AssignmentRequest, now: datetime) -> bool:
@@ -468,51 +458,82 @@ def _waiting(request: AssignmentRequest, applicant: Applicant | None = None, las
     )
 
 
-def _free_slots(
-    province: str, chosen: set[str | None], now: datetime, enough: int | None = None
-) -> tuple[dict[tuple[str, datetime], rules.SlotState], datetime | None]:
-    """Open slots with capacity left in the booking window, of the province's directorates (or
-    only the chosen ones, when every request chose one), in time order: one Query per
-    directorate. With `enough`, each directorate's earliest `enough` such slots only, and the
-    frontier: the latest time up to which every directorate's slots are all read (None when
-    everything was read). Only slots up to the frontier may be given out: a later one could
-    lose to an unread earlier slot of another directorate."""
-    directorates = directorates_in(province) if None in chosen else tuple(find_directorate(d) for d in chosen)
-    window = booking_rules.booking_window(local_day(now), get_settings().slot_horizon_days)
-    found: dict[tuple[str, datetime], rules.SlotState] = {}
-    frontier: datetime | None = None
-    for directorate in directorates:
-        read = 0
-        last = None
-        for item in Slot.query(
-            directorate.id,
-            Slot.start.between(window.first_day.isoformat(), f"{window.last_day.isoformat()}T99:99"),
-            filter_condition=(Slot.is_open == True) & (Slot.booked < Slot.capacity),  # noqa: E712
-            limit=enough,
-        ):
-            state = slot_state(item)
-            read += 1
-            last = state.start
-            if state.start > now:
-                found[(state.directorate_id, state.start)] = state
-        if enough is not None and read >= enough and last is not None:  # there may be more
-            frontier = last if frontier is None else min(frontier, last)
-    return found, frontier
+class FreeSlots:
+    """Open slots with capacity left in the booking window, of the province's directorates,
+    as the assigner plans against them. First each directorate's earliest `enough` such slots
+    only (one Query each), and the frontier: the latest time up to which every directorate's
+    slots are all read (None when everything was read). Only slots up to the frontier may be
+    given out: a later one could lose to an unread earlier slot of another directorate;
+    `read_all` reads the rest when that is needed."""
 
+    def __init__(self, province: str, now: datetime, enough: int | None = None) -> None:
+        self.province, self.now = province, now
+        self.found: dict[tuple[str, datetime], rules.SlotState] = {}
+        self.frontier: datetime | None = None
+        self._read(enough)
 
-def _taken(slot: rules.SlotState) -> rules.SlotState:
-    return rules.SlotState(**{**slot.__dict__, "booked": slot.booked + 1})
+    def _read(self, enough: int | None) -> None:
+        window = booking_rules.booking_window(local_day(self.now), get_settings().slot_horizon_days)
+        self.found, self.frontier = {}, None
+        for directorate in directorates_in(self.province):
+            read = 0
+            last = None
+            for item in Slot.query(
+                directorate.id,
+                Slot.start.between(window.first_day.isoformat(), f"{window.last_day.isoformat()}T99:99"),
+                filter_condition=(Slot.is_open == True) & (Slot.booked < Slot.capacity),  # noqa: E712
+                limit=enough,
+            ):
+                state = slot_state(item)
+                read += 1
+                last = state.start
+                if state.start > self.now:
+                    self.found[(state.directorate_id, state.start)] = state
+            if enough is not None and read >= enough and last is not None:  # there may be more
+                self.frontier = last if self.frontier is None else min(self.frontier, last)
+
+    def read_all(self) -> None:
+        self._read(None)
+
+    def usable(self) -> list[rules.SlotState]:
+        return [s for s in self.found.values() if self.frontier is None or s.start <= self.frontier]
+
+    def get(self, slot: rules.SlotState) -> rules.SlotState:
+        return self.found[(slot.directorate_id, slot.start)]
+
+    def take(self, slot: rules.SlotState) -> None:
+        key = (slot.directorate_id, slot.start)
+        self.found[key] = rules.SlotState(**{**self.found[key].__dict__, "booked": self.found[key].booked + 1})
+
+    def forget(self, slot: rules.SlotState) -> None:
+        self.found.pop((slot.directorate_id, slot.start), None)  # a concurrent writer took it: re-read
+
+    def exhausted(self) -> bool:
+        """No free place left anywhere in the booking window (read to its end when the places
+        read so far are all taken)."""
+        if any(s.remaining > 0 for s in self.usable()):
+            return False
+        if self.frontier is not None:
+            self.read_all()
+        return all(s.remaining <= 0 for s in self.found.values())
+
+    def page(self, most: int) -> int:
+        """The next page of requests: no more than the free places known (all read), if fewer."""
+        if self.frontier is not None:
+            return most
+        return max(1, min(most, sum(max(s.remaining, 0) for s in self.found.values())))
 
 
 def _assign(request: AssignmentRequest, applicant: Applicant, state: rules.SlotState, now: datetime):
-    """One assignment: the booking transaction plus the request's move waiting → assigned."""
+    """One assignment: the booking transaction plus the request's move waiting → assigned. Its
+    notifications are written in the transaction; the notifications table's stream queues them."""
     service = find_service(request.service)
     slot = Slot(state.directorate_id, wall_time(state.start))
     appointment = new_appointment(applicant, slot, service, state.start, now)
     write = NamedTransaction()
     try:
         with write:
-            notices = confirm_in(
+            confirm_in(
                 write,
                 slot,
                 applicant,
@@ -535,17 +556,18 @@ def _assign(request: AssignmentRequest, applicant: Applicant, state: rules.SlotS
                 ],
                 condition=AssignmentRequest.status == WAITING,
             )
+            waiting.settle_in(write, request)
     except TransactWriteError as error:
         failed = write.failed(error)
         if not failed:
             raise
         if "request" in failed:
-            return "done_elsewhere", None  # another assigner (or a redelivery) got there first
+            return "done_elsewhere"  # another assigner (or a redelivery) got there first
         if "applicant" in failed:
-            return "locked", None
-        return "slot_taken", None
+            return "locked"
+        return "slot_taken"
     request.appointment_id = appointment.appointment_id
-    return "assigned", notices
+    return "assigned"
 
 
 def _withdraw(request: AssignmentRequest, reason: str, now: datetime, actor_id: str = SYSTEM_ACTOR, actor_role: str = "system") -> int:
@@ -586,14 +608,25 @@ def _withdraw(request: AssignmentRequest, reason: str, now: datetime, actor_id: 
             )
             if notice is not None:
                 write.save("notice", notice, condition=Notification.notification_id.does_not_exist())
+            waiting.settle_in(write, request)
     except TransactWriteError as error:
         if "request" in write.failed(error):
             return 0
         if "applicant" in write.failed(error):  # the account is gone or holds another request
-            AssignmentRequest(request.request_id).update(
-                actions=[AssignmentRequest.status.set(WITHDRAWN), AssignmentRequest.reason.set(reason), AssignmentRequest.waiting_province.remove()],
-                condition=AssignmentRequest.status == WAITING,
-            )
+            alone = NamedTransaction()
+            try:
+                with alone:
+                    alone.update(
+                        "request",
+                        AssignmentRequest(request.request_id),
+                        actions=[AssignmentRequest.status.set(WITHDRAWN), AssignmentRequest.reason.set(reason), AssignmentRequest.waiting_province.remove()],
+                        condition=AssignmentRequest.status == WAITING,
+                    )
+                    waiting.settle_in(alone, request)
+            except TransactWriteError as again:
+                if "request" in alone.failed(again):
+                    return 0
+                raise
             return 1
         raise
     logger.info("assignment request withdrawn", extra={"request_id": request.request_id, "reason": reason})

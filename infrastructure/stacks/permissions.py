@@ -193,6 +193,8 @@ def function_access() -> dict[str, FunctionAccess]:
                 "notifications": T("PutItem"),  # queued from the table's stream (queue_notifications)
                 "audit": T("PutItem"),
             },
+            # the follow-up message of a run that stopped at its budget (services/assignment.py)
+            sends_to=frozenset({assignments}),
             reads_from=assignments,
         ),
         "record_email_feedback": FunctionAccess(

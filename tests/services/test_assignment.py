@@ -21,7 +21,7 @@ from chalicelib.domain.calendar import ISTANBUL, is_working_day
 from chalicelib.domain.catalogue import PROVINCES, directorates_in, find_directorate
 from chalicelib.domain.errors import AppointmentFinal, AssignedMode, LockedOut, NotFound, RequestPending, WrongProvince
 from chalicelib.domain.roles import Caller, Role
-from chalicelib.services import assignment, audit, booking, closures, demand
+from chalicelib.services import assignment, audit, booking, closures, demand, waiting
 from chalicelib.services.catalogue import extend_slot_horizon
 from tests.services.world import applicant, book, free_slots, staff_of
 
@@ -255,10 +255,10 @@ def test_an_assigner_working_from_a_stale_read_assigns_nobody_twice(province, mo
     for person in people:
         request(person, province)
     close_window()
-    stale = list(AssignmentRequest.waiting_by_province.query(province))
+    stale = list(waiting.queue(province))
     assert len(assignment.assign_province(province).assigned) == 4
 
-    monkeypatch.setattr(AssignmentRequest.waiting_by_province, "query", lambda *args, **kwargs: iter(stale))
+    monkeypatch.setattr(waiting, "due", lambda *args, **kwargs: iter(stale))
     second = assignment.assign_province(province)
     assert (second.assigned, second.waiting) == ([], 0)  # nobody left waiting: the first one served them
     assert [len(appointments_of(p)) for p in people] == [1] * 4
@@ -289,7 +289,7 @@ def test_two_assigners_at_once_give_each_person_one_appointment_and_never_overbo
     slot = [s for s in Slot.query(merkez(province).id, Slot.start.startswith(day.isoformat())) if s.capacity][0]
     assert (slot.booked, slot.capacity) == (3, 3)
     # The others keep waiting, each still holding their one request.
-    assert len(list(AssignmentRequest.waiting_by_province.query(province))) == 5
+    assert len(list(waiting.queue(province))) == 5
     assert sum(Applicant.get(p.account_id).waiting_request is not None for p in people) == 5
 
 
