@@ -17,6 +17,7 @@ from chalicelib.adapters.tables import Applicant, Appointment, AssignmentRequest
 from chalicelib.contract import AssignmentRequestIn, AvailabilityQuery, ClosureRequest, DemandModeRequest
 from chalicelib.clock import clock
 from chalicelib.domain import assignment as rules
+from chalicelib.domain import reminders
 from chalicelib.domain.calendar import ISTANBUL, is_working_day
 from chalicelib.domain.catalogue import PROVINCES, directorates_in, find_directorate
 from chalicelib.domain.errors import AppointmentFinal, AssignedMode, LockedOut, NotFound, RequestPending, WrongProvince
@@ -111,7 +112,9 @@ def test_a_request_waits_for_its_window_then_gets_the_earliest_fitting_slot_once
     assert appointment.start <= earliest.start  # nothing earlier was left free
     stored = Applicant.get(person.account_id)
     assert stored.waiting_request is None and stored.locked_until > clock.now() + timedelta(days=29)
-    assert [n.kind for n in Notification.scan(Notification.appointment_id == appointment.appointment_id)] == ["appointment.confirmed"]
+    # its confirmation; and its reminder at once when the day-before reminder run has passed (after 10:00 for tomorrow)
+    owed = ["appointment.confirmed"] + (["appointment.reminder"] if reminders.due_at_booking(appointment.start, clock.now()) else [])
+    assert sorted(n.kind for n in Notification.scan(Notification.appointment_id == appointment.appointment_id)) == owed
     assert "appointment.booked" in [r.action for r in AuditRecord.query(f"applicant:{person.account_id}")]
 
     # The person is now locked like anyone with a confirmed appointment.
