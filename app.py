@@ -139,19 +139,19 @@ portal.page("/admin/directorates/{directorate_id}/kept-back", web_admin.kept_bac
 # Events: a piece of a batch job (one directorate's share, bounded; partial batch failures reported).
 @app.on_sqs_message(queue=batch_jobs_queue_name(), batch_size=10)
 def run_batch_jobs(event):
-    return fanout.handle_queue_batch(event.to_dict(), app.lambda_context)
+    return fanout.handle_queue_batch(event.to_dict(), event.context)
 
 
 # Events: deliver the SMS and email owed for appointments (partial batch failures reported).
 @app.on_sqs_message(queue=notifications_queue_name(), batch_size=10)
 def deliver_notifications(event):
-    return notifications.handle_queue_batch(event.to_dict(), app.lambda_context)
+    return notifications.handle_queue_batch(event.to_dict(), event.context)
 
 
 # Events: serve a province's due assignment requests (a window closed, or a re-drive).
 @app.on_sqs_message(queue=assignments_queue_name(), batch_size=10)
 def assign_appointments(event):
-    return assigner.handle_queue_batch(event.to_dict(), app.lambda_context)
+    return assigner.handle_queue_batch(event.to_dict(), event.context)
 
 
 # Events: SES's bounces and complaints; the addresses they name are emailed no more.

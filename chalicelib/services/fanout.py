@@ -101,9 +101,9 @@ def send(messages: list[Message]) -> int:
 class Budget:
     """What is left of one invocation: items, and time (from the Lambda context, when there is one)."""
 
-    def __init__(self, context: Any = None, max_items: int = MAX_ITEMS_PER_INVOCATION) -> None:
+    def __init__(self, context: Any = None, max_items: int | None = None) -> None:
         self.context = context
-        self.items_left = max_items
+        self.items_left = MAX_ITEMS_PER_INVOCATION if max_items is None else max_items
         self.spent = 0
 
     def time_left(self) -> bool:
