@@ -9,7 +9,10 @@ does the whole country's work and each one's work is bounded whatever the nation
   invocation handles at most `MAX_ITEMS_PER_INVOCATION` items over its whole batch, and stops
   starting new ones when its Lambda context has less than `STOP_WITH_MS_LEFT` left; what is
   left of a message goes back on the queue as a continuation (the same message with the piece's
-  cursor), and a message not started at all goes back unchanged. Failed messages are reported
+  cursor), and a message not started at all goes back unchanged. app.py takes one message per
+  invocation (batch size 1), so a full directorate never makes the others of its batch wait or
+  go round again: the bound per invocation is the bound per message, and Lambda runs the
+  directorates side by side (up to the worker's maximum concurrency). Failed messages are reported
   as partial batch failures (Powertools' BatchProcessor): only they come back, and after the
   queue's `max_receive_count` they rest in its dead-letter queue, which alarms.
 - Every item's work is idempotent as it was before the fan-out (conditions on its write): a
