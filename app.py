@@ -136,8 +136,8 @@ portal.page("/admin/directorates/{directorate_id}/staff", web_admin.create_staff
 portal.page("/admin/directorates/{directorate_id}/kept-back", web_admin.kept_back_share, methods=("GET", "POST"))
 
 
-# Events: a piece of a batch job (one directorate's share, bounded), one per invocation (failures reported).
-@app.on_sqs_message(queue=batch_jobs_queue_name(), batch_size=1)
+# Events: a piece of a batch job (one directorate's share, bounded; partial batch failures reported).
+@app.on_sqs_message(queue=batch_jobs_queue_name(), batch_size=10)
 def run_batch_jobs(event):
     return fanout.handle_queue_batch(event.to_dict(), event.context)
 

@@ -25,7 +25,7 @@ every appointment reminded exactly once (one reminder, one check-in code), every
 audit record, its person locked), every directorate's days opened once, no message left over
 and none in a dead-letter queue.
 
-`--smoke` (for the test suite) runs 5 and 50 appointments in one directorate: its figures are
+`--smoke` (for the test suite) runs 10 and 100 appointments in one directorate: its figures are
 not measurements.
 """
 
@@ -62,7 +62,7 @@ class Plan:
 # at a tenth of the scale (1x and 10x, a bound of 20). SMOKE: every path, nothing measured.
 FULL = Plan(directorates=1, small=10 * NATIONAL_PER_DIRECTORATE_DAY, large=100 * NATIONAL_PER_DIRECTORATE_DAY, bound=0, horizon_days="12")
 QUICK = Plan(directorates=1, small=NATIONAL_PER_DIRECTORATE_DAY, large=10 * NATIONAL_PER_DIRECTORATE_DAY, bound=20, horizon_days="12")
-SMOKE = Plan(directorates=1, small=5, large=50, bound=4, horizon_days="1")
+SMOKE = Plan(directorates=1, small=10, large=100, bound=10, horizon_days="1")
 
 
 @dataclass

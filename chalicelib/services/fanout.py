@@ -6,13 +6,12 @@ does the whole country's work and each one's work is bounded whatever the nation
   directorate and day), sent with SendMessageBatch on the batch-jobs queue. It reads nothing.
 - The batch-jobs worker (`handle_queue_batch`, `@app.on_sqs_message`) dispatches each message by
   its `job` (JOBS) to one piece of that job's work (chalicelib/services/batches.py). One
-  invocation handles at most `MAX_ITEMS_PER_INVOCATION` items over its whole batch, and stops
+  invocation handles at most `MAX_ITEMS_PER_INVOCATION` items over its whole batch, each message
+  an even share of what is left (so a full directorate never starves the others of its batch:
+  every message moves on, and what an empty directorate leaves goes to the next), and stops
   starting new ones when its Lambda context has less than `STOP_WITH_MS_LEFT` left; what is
   left of a message goes back on the queue as a continuation (the same message with the piece's
-  cursor), and a message not started at all goes back unchanged. app.py takes one message per
-  invocation (batch size 1), so a full directorate never makes the others of its batch wait or
-  go round again: the bound per invocation is the bound per message, and Lambda runs the
-  directorates side by side (up to the worker's maximum concurrency). Failed messages are reported
+  cursor), and a message not started at all goes back unchanged. Failed messages are reported
   as partial batch failures (Powertools' BatchProcessor): only they come back, and after the
   queue's `max_receive_count` they rest in its dead-letter queue, which alarms.
 - Every item's work is idempotent as it was before the fan-out (conditions on its write): a
@@ -112,8 +111,10 @@ class Budget:
     def time_left(self) -> bool:
         return self.context is None or self.context.get_remaining_time_in_millis() > STOP_WITH_MS_LEFT
 
-    def exhausted(self) -> bool:
-        return self.items_left <= 0 or not self.time_left()
+    def share(self, messages_left: int) -> int:
+        """The items the next of `messages_left` messages may take: an even share of what is left,
+        so every message of a batch moves on (what one leaves unused goes to the next ones)."""
+        return -(-max(self.items_left, 0) // max(messages_left, 1))  # rounded up: never 0 while items are left
 
     def spend(self, items: int) -> None:
         self.items_left -= items
@@ -126,24 +127,28 @@ def handle_queue_batch(event: dict[str, Any], context: Any = None, budget: Budge
     from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 
     budget = budget or Budget(context)
+    messages_left = [len(event.get("Records", []))]
 
     def run_record(record: Any) -> None:
-        following = run_piece(json.loads(record.body), budget)
+        share, messages_left[0] = budget.share(messages_left[0]), messages_left[0] - 1
+        following = run_piece(json.loads(record.body), budget, share)
         if following is not None:
             send([following])
 
     return process_partial_response(event=event, record_handler=run_record, processor=BatchProcessor(event_type=EventType.SQS), context=context)
 
 
-def run_piece(message: Message, budget: Budget) -> Message | None:
-    """Do as much of one message's work as the budget allows: the message that carries on (with
-    the piece's cursor, or unchanged when nothing could be started), or None when it is done."""
+def run_piece(message: Message, budget: Budget, share: int | None = None) -> Message | None:
+    """Do as much of one message's work as its share of the budget (all of it, by default) and
+    the time allow: the message that carries on (with the piece's cursor, or unchanged when
+    nothing could be started), or None when it is done."""
     work = JOBS.get(message.get("job"))
     if work is None:
         raise ValueError(f"unknown batch job {message.get('job')!r}")
-    if budget.exhausted():
+    limit = budget.items_left if share is None else min(share, budget.items_left)
+    if limit <= 0 or not budget.time_left():
         return message
-    page = work(message, budget.items_left, budget.time_left)
+    page = work(message, limit, budget.time_left)
     budget.spend(page.read)
     logger.info(
         "batch job piece done",

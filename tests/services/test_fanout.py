@@ -194,6 +194,7 @@ def test_a_piece_stops_when_its_invocation_runs_short_of_time_and_the_next_resum
     assert following is not None and following["cursor"] and len(reminded()) == 2
     # With no time at all, nothing is started: the message goes on unchanged.
     assert fanout.run_piece(following, fanout.Budget(ShortOfTime(calls=0))) == following
+    assert fanout.run_piece(following, fanout.Budget(), share=0) == following
     assert fanout.run_piece(following, fanout.Budget()) is None
     assert reminded() == {a.appointment_id for a in booked}
 
