@@ -9,13 +9,11 @@ from chalice import Chalice
 
 from chalicelib.api import accounts, admin, assignment, assisted, booking, catalogue, corrections, mfa, profile, receipts, staff
 from chalicelib.api.http import HttpApi
-from chalicelib.services import attendance as attendance_jobs
 from chalicelib.services import assignment as assigner
 from chalicelib.services import auth
-from chalicelib.services import catalogue as catalogue_jobs
-from chalicelib.services import demand, email_feedback, giving_back, kept_back, notifications, outbox
+from chalicelib.services import email_feedback, fanout, giving_back, kept_back, notifications, outbox
 from chalicelib.services import signup as sign_ups
-from chalicelib.resources import assignments_queue_name, email_feedback_topic_name, notifications_queue_name, stream_arn
+from chalicelib.resources import assignments_queue_name, batch_jobs_queue_name, email_feedback_topic_name, notifications_queue_name, stream_arn
 from chalicelib.settings import get_settings
 from chalicelib.web import admin as web_admin
 from chalicelib.web import assisted as web_assisted
@@ -138,22 +136,28 @@ portal.page("/admin/directorates/{directorate_id}/staff", web_admin.create_staff
 portal.page("/admin/directorates/{directorate_id}/kept-back", web_admin.kept_back_share, methods=("GET", "POST"))
 
 
+# Events: a piece of a batch job (one directorate's share, bounded; partial batch failures reported).
+@app.on_sqs_message(queue=batch_jobs_queue_name(), batch_size=10)
+def run_batch_jobs(event):
+    return fanout.handle_queue_batch(event.to_dict(), event.context)
+
+
 # Events: deliver the SMS and email owed for appointments (partial batch failures reported).
 @app.on_sqs_message(queue=notifications_queue_name(), batch_size=10)
 def deliver_notifications(event):
-    return notifications.handle_queue_batch(event.to_dict(), app.lambda_context)
+    return notifications.handle_queue_batch(event.to_dict(), event.context)
 
 
 # Events: each notification written (the outbox) goes on the notifications queue.
 @app.on_dynamodb_record(stream_arn=stream_arn("notifications"), batch_size=100)
 def queue_notifications(event):
-    return outbox.handle_stream_batch(event.to_dict(), app.lambda_context)
+    return outbox.handle_stream_batch(event.to_dict(), event.context)
 
 
 # Events: serve a province's due assignment requests (a window closed, or a re-drive).
 @app.on_sqs_message(queue=assignments_queue_name(), batch_size=10)
 def assign_appointments(event):
-    return assigner.handle_queue_batch(event.to_dict(), app.lambda_context)
+    return assigner.handle_queue_batch(event.to_dict(), event.context)
 
 
 # Events: SES's bounces and complaints; the addresses they name are emailed no more.
@@ -168,10 +172,10 @@ def redrive_assignments(event):
     return assigner.redrive()
 
 
-# Every 5 minutes: the demand rule re-decides the mode of directorates left on `auto`.
+# Every 5 minutes: the demand rule re-decides the mode of directorates left on `auto` (fanned out per directorate).
 @app.schedule("rate(5 minutes)")
 def evaluate_demand(event):
-    return demand.evaluate()
+    return fanout.split_demand_evaluation()
 
 
 # Every 5 minutes: the days whose secret release moment has passed give their unused kept-back places to the public.
@@ -180,10 +184,10 @@ def release_kept_back(event):
     return kept_back.release_due()
 
 
-# 10:00 in Istanbul (07:00 UTC): remind tomorrow's appointments, with a check-in code each.
+# 10:00 in Istanbul (07:00 UTC): remind tomorrow's appointments, with a check-in code each (fanned out per directorate).
 @app.schedule("cron(0 7 * * ? *)")
 def send_reminders(event):
-    return notifications.send_reminders()
+    return fanout.split_reminders()
 
 
 # Every 5 minutes: re-queue notifications whose queue message was lost.
@@ -198,10 +202,10 @@ def remove_lapsed_sign_ups(event):
     return sign_ups.remove_lapsed()
 
 
-# Schedules: midnight in Istanbul (21:00 UTC), open the day that enters the booking horizon.
+# Schedules: midnight in Istanbul (21:00 UTC), open the day that enters the booking horizon (fanned out per directorate).
 @app.schedule("cron(0 21 * * ? *)")
 def extend_slot_horizon(event):
-    return catalogue_jobs.extend_slot_horizon()
+    return fanout.split_slot_horizon()
 
 
 # Every 5 minutes: places given back whose (random, secret) moment has passed return to the pool.
@@ -210,7 +214,7 @@ def return_given_back_places(event):
     return giving_back.return_due_places()
 
 
-# 18:30 in Istanbul (15:30 UTC), after closing: what is still unrecorded today is a no-show.
+# 18:30 in Istanbul (15:30 UTC), after closing: what is still unrecorded today is a no-show (fanned out per directorate).
 @app.schedule("cron(30 15 * * ? *)")
 def sweep_no_shows(event):
-    return attendance_jobs.sweep_no_shows()
+    return fanout.split_no_show_sweep()

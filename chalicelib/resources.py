@@ -243,7 +243,7 @@ def resources(email_sender: str = "no-reply@randevu.example.org", sms_sender_id:
             email_configuration_set=email_configuration_set_name(),
             email_feedback_topic=email_feedback_topic_name(),
         ),
-        queues=(QueueDefinition(notifications_queue_name()), QueueDefinition(assignments_queue_name())),
+        queues=(QueueDefinition(notifications_queue_name()), QueueDefinition(assignments_queue_name()), QueueDefinition(batch_jobs_queue_name())),
         secrets=(
             SecretDefinition(
                 edevlet_client_secret_name(),
@@ -311,6 +311,12 @@ def notifications_queue_name() -> str:
 def assignments_queue_name() -> str:
     """The queue of provinces whose waiting requests are due to be assigned, read by the assigner."""
     return f"{resource_prefix()}-assignments"
+
+
+def batch_jobs_queue_name() -> str:
+    """The queue of pieces of the batch jobs (reminders, no-show sweep, horizon, demand rule),
+    one directorate's share each, read by the batch-jobs worker (services/fanout.py)."""
+    return f"{resource_prefix()}-batch-jobs"
 
 
 def email_configuration_set_name() -> str:

@@ -353,6 +353,22 @@ class UnmarkedAppointmentsByDay(GlobalSecondaryIndex):
     start = UTCDateTimeAttribute(range_key=True)
 
 
+class UnmarkedAppointmentsByDirectorate(GlobalSecondaryIndex):
+    """Sparse: a directorate's appointments whose attendance is not recorded yet, by their Istanbul
+    date (an item without `unmarked_day` is not in it), so the batch jobs fanned out per directorate
+    (services/fanout.py) read one directorate's share only: the day-before reminders of one day,
+    the no-show sweep of the days that are over, a page at a time. (`unmarked-by-day` above keys
+    the whole country's day on one partition and is no longer read; CloudFormation takes one index
+    change per update, so it is dropped in a deployment of its own.)"""
+
+    class Meta:
+        index_name = "unmarked-by-directorate"
+        projection = AllProjection()
+
+    directorate_id = UnicodeAttribute(hash_key=True)
+    unmarked_day = UnicodeAttribute(range_key=True)
+
+
 class AppointmentsByGuardian(GlobalSecondaryIndex):
     """Sparse: appointments a guardian booked for a dependant, by start time, so the guardian's
     My appointments lists their children's appointments with one Query."""
@@ -444,6 +460,7 @@ class Appointment(Model):
     by_applicant = AppointmentsByApplicant()
     by_directorate = AppointmentsByDirectorate()
     unmarked_by_day = UnmarkedAppointmentsByDay()
+    unmarked_by_directorate = UnmarkedAppointmentsByDirectorate()
     by_guardian = AppointmentsByGuardian()
     returning_by_day = PlacesToReturnByDay()
 

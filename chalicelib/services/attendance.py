@@ -3,6 +3,7 @@ over is a no-show, which locks the person out for 30 days from the missed appoin
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -15,17 +16,18 @@ from chalicelib.clock import clock
 from chalicelib.domain import attendance
 from chalicelib.domain.attendance import CONFIRMED, Outcome
 from chalicelib.domain.calendar import ISTANBUL, local_day
-from chalicelib.domain.catalogue import Directorate, find_directorate
+from chalicelib.domain.catalogue import DIRECTORATES, Directorate, find_directorate
 from chalicelib.domain.errors import AppointmentFinal, NotFound
 from chalicelib.domain.roles import Caller, Role
 from chalicelib.observability import logger
-from chalicelib.services import audit, corrections
+from chalicelib.services import audit, batches, corrections
 from chalicelib.services.auth import staff_directorate
 from chalicelib.services.booking import appointment_out
 
 SYSTEM_ACTOR = "system:no-show-sweep"
 # How far back the sweep looks, so that a missed run (an outage) is caught up by the next one.
 SWEEP_LOOKBACK_DAYS = 7
+SWEEP_PAGE = 100  # appointments per piece when the sweep is done in process (sweep_no_shows)
 MAX_ATTEMPTS = 3
 
 
@@ -79,26 +81,49 @@ def day_list(caller: Caller, day: date) -> tuple[Directorate, list[CounterEntry]
 
 
 def sweep_no_shows(now: datetime | None = None) -> int:
-    """Mark every appointment still unrecorded at the end of its day as a no-show.
-
-    Reads only the sparse index of unrecorded appointments, day by day (never a Scan); marking
-    is conditional on attendance being unrecorded, so running twice, or alongside staff, never
-    marks anything twice."""
+    """Mark every appointment still unrecorded at the end of its day as a no-show, every
+    directorate in one go, here (the schedule fans the same pieces out over the batch-jobs queue
+    instead: services/fanout.py). Returns how many were marked."""
     now = now or clock.now()
-    today = local_day(now)
-    marked = 0
-    for back in range(SWEEP_LOOKBACK_DAYS, -1, -1):
-        day = today - timedelta(days=back)
-        if not attendance.day_is_over(day, now):
-            continue
-        for appointment in Appointment.unmarked_by_day.query(day.isoformat()):
-            try:
-                _record(appointment, Outcome.NO_SHOW, SYSTEM_ACTOR, "system", now=now)
-                marked += 1
-            except AppointmentFinal:
-                pass  # recorded by staff meanwhile, or cancelled by the authority
+    marked = sum(
+        batches.exhaust(lambda cursor, d=directorate.id: sweep_page(d, now, SWEEP_PAGE, cursor)) for directorate in DIRECTORATES
+    )
     logger.info("no-show sweep done", extra={"marked": marked})
     return marked
+
+
+def sweep_days(now: datetime) -> tuple[date, date]:
+    """The first and last day the sweep at `now` looks at: back `SWEEP_LOOKBACK_DAYS` (so that a
+    missed run, an outage, is caught up by the next one), up to the last day that is over."""
+    today = local_day(now)
+    last = today if attendance.day_is_over(today, now) else today - timedelta(days=1)
+    return today - timedelta(days=SWEEP_LOOKBACK_DAYS), last
+
+
+def sweep_page(
+    directorate_id: str, now: datetime, limit: int, cursor: batches.Cursor | None = None, time_left: Callable[[], bool] = batches.always
+) -> batches.Page:
+    """One piece of the sweep: up to `limit` of a directorate's appointments still unrecorded on
+    a day that is over (a page of a sparse index, never a Scan), from `cursor`. Marking is
+    conditional on attendance being unrecorded, so running twice, or alongside staff, never
+    marks anything twice."""
+
+    def mark(appointment: Appointment) -> bool:
+        try:
+            _record(appointment, Outcome.NO_SHOW, SYSTEM_ACTOR, "system", now=now)
+        except AppointmentFinal:
+            return False  # recorded by staff meanwhile, or cancelled by the authority
+        return True
+
+    first, last = sweep_days(now)
+    results = Appointment.unmarked_by_directorate.query(
+        directorate_id,
+        Appointment.unmarked_day.between(first.isoformat(), last.isoformat()),
+        limit=limit,
+        page_size=limit,
+        last_evaluated_key=cursor,
+    )
+    return batches.walk(results, mark, limit, time_left)
 
 
 def _record(appointment: Appointment, outcome: Outcome, actor_id: str, actor_role: str, now: datetime | None = None) -> Appointment:

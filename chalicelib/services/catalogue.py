@@ -3,6 +3,7 @@ horizon of bookable slots."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from pynamodb.exceptions import TransactWriteError
@@ -16,7 +17,7 @@ from chalicelib.domain import kept_back as rules
 from chalicelib.domain.catalogue import DIRECTORATES, PROVINCES, SERVICES, Directorate, directorates_in
 from chalicelib import observability
 from chalicelib.observability import logger
-from chalicelib.services import kept_back
+from chalicelib.services import batches, kept_back
 from chalicelib.settings import get_settings
 
 
@@ -45,33 +46,47 @@ def services() -> list[ServiceOut]:
     ]
 
 
-def extend_slot_horizon(today: date | None = None, only: tuple[Directorate, ...] | None = None) -> int:
-    """Open the days that have entered the booking horizon; returns how many days were opened.
+HORIZON_PAGE = 31  # days per piece when done in process (extend_slot_horizon)
 
-    Each (directorate, day) is written once, in one transaction with its slots, conditional on
-    the day being new: running this twice, or concurrently, never regenerates a day and so never
-    resets the capacity already taken on it.
-    """
+
+def extend_slot_horizon(today: date | None = None, only: tuple[Directorate, ...] | None = None) -> int:
+    """Open the days that have entered the booking horizon, every directorate (or `only` these)
+    in one go, here (the nightly schedule fans the same pieces out over the batch-jobs queue
+    instead: services/fanout.py); returns how many days were opened."""
     today = today or clock.today()
-    days = calendar.horizon_days(today, get_settings().slot_horizon_days)
-    if not days:
-        return 0
-    opened = 0
-    for directorate in only or DIRECTORATES:
-        share = kept_back.share_of(directorate.id)
-        existing = {
-            item.day
-            for item in DirectorateDay.query(
-                directorate.id, DirectorateDay.day.between(days[0].isoformat(), days[-1].isoformat())
-            )
-        }
-        for day in days:
-            if day.isoformat() not in existing and _open_day(directorate, day, share):
-                opened += 1
+    opened = sum(
+        batches.exhaust(lambda cursor, d=directorate: open_days_page(d, today, HORIZON_PAGE, cursor))
+        for directorate in only or DIRECTORATES
+    )
     logger.info("slot horizon extended", extra={"days_opened": opened})
     # The nightly alarm "horizon not extended" waits for this (infrastructure/stacks/monitoring.py).
     observability.record(observability.SLOT_HORIZON_EXTENDED)
     return opened
+
+
+def open_days_page(
+    directorate: Directorate, today: date, limit: int, cursor: batches.Cursor | None = None, time_left: Callable[[], bool] = batches.always
+) -> batches.Page:
+    """One piece of the horizon extension for one directorate: up to `limit` of the days in the
+    booking horizon that are not open yet, from the day `cursor` names, each opened in one
+    transaction with its slots (at most one day's slots: one transaction's worth).
+
+    Each (directorate, day) is written once, conditional on the day being new: running this
+    twice, or concurrently, never regenerates a day and so never resets the capacity already
+    taken on it."""
+    days = calendar.horizon_days(today, get_settings().slot_horizon_days)
+    if cursor:
+        days = [day for day in days if day.isoformat() >= cursor["day"]]
+    if not days:
+        return batches.Page(0, 0, None)
+    share = kept_back.share_of(directorate.id)
+    existing = {
+        item.day
+        for item in DirectorateDay.query(directorate.id, DirectorateDay.day.between(days[0].isoformat(), days[-1].isoformat()))
+    }
+    missing = [day for day in days if day.isoformat() not in existing]
+    read, opened, rest = batches.first(missing, lambda day: _open_day(directorate, day, share), limit, time_left)
+    return batches.Page(read, opened, {"day": rest.isoformat()} if rest else None)
 
 
 def _open_day(directorate: Directorate, day: date, share: int = 0) -> bool:

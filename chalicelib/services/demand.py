@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime, timedelta
 
-from chalicelib.adapters.dynamo import transaction
+from chalicelib.adapters.dynamo import transaction, update_if
 from chalicelib.adapters.tables import DemandMode, Slot
 from chalicelib.contract import DemandModeOut, DemandModeRequest
 from chalicelib.clock import clock
@@ -85,8 +85,9 @@ def mode_out(item: DemandMode) -> DemandModeOut:
 
 
 def evaluate(now: datetime | None = None) -> int:
-    """The demand rule's run over every directorate and service (a schedule): returns how many
-    switched mode. One Query of the coming days' slots per directorate; an item is written
+    """The demand rule's run over every directorate and service, in one go, here (the schedule
+    fans it out per directorate over the batch-jobs queue instead: services/fanout.py): returns
+    how many switched mode. One Query of the coming days' slots per directorate; an item is written
     only when its counts or its mode changed."""
     now = now or clock.now()
     switched = 0
@@ -119,6 +120,8 @@ def evaluate_directorate(directorate: Directorate, now: datetime) -> int:
     switched = 0
     for code in sorted(directorate.services):
         item = stored.get(code) or DemandMode(directorate.id, code, setting=Setting.AUTO.value, auto_mode=Mode.OPEN.value)
+        if item.evaluated_at is not None and item.evaluated_at >= now:
+            continue  # evaluated at this moment already (a redelivered message) or later: never twice
         rate = None
         if item.booked_total is not None and item.evaluated_at is not None and now > item.evaluated_at:
             minutes = (now - item.evaluated_at).total_seconds() / 60
@@ -127,14 +130,19 @@ def evaluate_directorate(directorate: Directorate, now: datetime) -> int:
         after = decide(before, Demand(capacity=capacity[code], free=capacity[code] - booked[code], bookings_per_minute=rate), policy)
         if after is before and item.booked_total is not None and int(item.booked_total) == booked[code]:
             continue  # nothing booked since: the last count stands (a rush is measured from it)
-        item.update(
+        # On condition that no evaluation at this moment or later wrote meanwhile (the same
+        # message delivered twice at once): a mode is switched once per evaluation.
+        if not update_if(
+            item,
             actions=[
                 DemandMode.setting.set(DemandMode.setting | Setting.AUTO.value),
                 DemandMode.auto_mode.set(after.value),
                 DemandMode.booked_total.set(booked[code]),
                 DemandMode.evaluated_at.set(now),
-            ]
-        )
+            ],
+            condition=DemandMode.evaluated_at.does_not_exist() | (DemandMode.evaluated_at < now),
+        ):
+            continue
         if after is not before:
             switched += 1
             logger.info(

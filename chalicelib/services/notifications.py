@@ -35,9 +35,10 @@ from chalicelib.clock import clock
 from chalicelib.domain import notices, reminders, verification
 from chalicelib.domain.attendance import CONFIRMED as CONFIRMED_STATUS
 from chalicelib.domain.calendar import local_day
-from chalicelib.domain.catalogue import find_directorate, find_service
+from chalicelib.domain.catalogue import DIRECTORATES, find_directorate, find_service
 from chalicelib.observability import NOTIFICATION_FAILED, logger, record  # monitoring.py alarms on it, per channel
 from chalicelib.resources import notifications_queue_name
+from chalicelib.services import batches
 from chalicelib.services.pacing import Pace
 from chalicelib.services import email_feedback
 from chalicelib.settings import get_settings
@@ -128,17 +129,40 @@ def save_in(write, owed: list[Notification]) -> None:
         write.save(notice.kind, notice, condition=Notification.notification_id.does_not_exist())
 
 
+REMINDER_PAGE = 100  # appointments per piece when the run is done in process (send_reminders)
+
+
 def send_reminders(now: datetime | None = None) -> int:
     """The day before: a reminder with a one-time check-in code for every appointment of
-    tomorrow. Each appointment gets one reminder however often this runs, and whether or not
-    its booking wrote one already: the code and the notification are written together, on
-    condition that neither exists yet."""
+    tomorrow, every directorate in one go, here (the schedule fans the same pieces out over the
+    batch-jobs queue instead: services/fanout.py)."""
     now = now or clock.now()
-    tomorrow = (local_day(now) + timedelta(days=1)).isoformat()
-    written = []
-    for appointment in Appointment.unmarked_by_day.query(tomorrow):
+    day = reminder_day(now)
+    written = sum(
+        batches.exhaust(lambda cursor, d=directorate.id: remind_page(d, day, now, REMINDER_PAGE, cursor))
+        for directorate in DIRECTORATES
+    )
+    logger.info("reminders written", extra={"count": written})
+    return written
+
+
+def reminder_day(now: datetime) -> str:
+    """The day whose appointments the run at `now` reminds: tomorrow, in Istanbul."""
+    return (local_day(now) + timedelta(days=1)).isoformat()
+
+
+def remind_page(
+    directorate_id: str, day: str, now: datetime, limit: int, cursor: batches.Cursor | None = None, time_left: Callable[[], bool] = batches.always
+) -> batches.Page:
+    """One piece of the reminder run: up to `limit` of a directorate's appointments on `day` not
+    marked yet (a page of a sparse index), from `cursor`. Each appointment gets one reminder
+    however often this runs, and whether or not its booking wrote one already: the code and the
+    notification are written together, on condition that neither exists yet; the notifications
+    table's stream queues it (services/outbox.py)."""
+
+    def remind(appointment: Appointment) -> bool:
         if appointment.checkin_code_hash is not None:
-            continue  # reminded already (an earlier run, or at booking)
+            return False  # reminded already (an earlier run, or at booking)
         reminder, digest = reminder_for(appointment, now)
         try:
             with transaction() as write:
@@ -150,11 +174,14 @@ def send_reminders(now: datetime | None = None) -> int:
                 write.save(reminder, condition=Notification.notification_id.does_not_exist())
         except TransactWriteError as error:
             if condition_failed(error):
-                continue  # reminded already (an earlier run, or at booking), or cancelled meanwhile
+                return False  # reminded already (an earlier run, or at booking), or cancelled meanwhile
             raise
-        written.append(reminder.notification_id)  # queued by the table's stream (services/outbox.py)
-    logger.info("reminders written", extra={"count": len(written)})
-    return len(written)
+        return True
+
+    results = Appointment.unmarked_by_directorate.query(
+        directorate_id, Appointment.unmarked_day == day, limit=limit, page_size=limit, last_evaluated_key=cursor
+    )
+    return batches.walk(results, remind, limit, time_left)
 
 
 def enqueue(notification_ids: list[str]) -> None:

@@ -48,6 +48,7 @@ from constructs import Construct
 
 from chalicelib.resources import (
     assignments_queue_name,
+    batch_jobs_queue_name,
     edevlet_client_secret_name,
     notifications_queue_name,
     receipt_signing_key_name,
@@ -131,7 +132,7 @@ def function_access() -> dict[str, FunctionAccess]:
     """Function name (as Chalice names it) -> what it may do. Derived by following each entry
     point through the code; `tests/infrastructure/test_permissions.py` re-derives it and
     compares. A new table, call or schedule is added here in the same change."""
-    notifications, assignments = notifications_queue_name(), assignments_queue_name()
+    notifications, assignments, batch_jobs = notifications_queue_name(), assignments_queue_name(), batch_jobs_queue_name()
     return {
         API_HANDLER: FunctionAccess(
             tables={
@@ -205,14 +206,25 @@ def function_access() -> dict[str, FunctionAccess]:
             tables={"assignment-requests": T(query=("waiting-by-province",))},
             sends_to=frozenset({assignments}),
         ),
-        "evaluate_demand": FunctionAccess(
-            tables={"demand-modes": T("Query", "UpdateItem"), "slots": T("Query")},
-        ),
-        "send_reminders": FunctionAccess(
+        # The four batch jobs' schedules only split the work into messages (services/fanout.py) ...
+        "evaluate_demand": FunctionAccess(sends_to=frozenset({batch_jobs})),
+        "send_reminders": FunctionAccess(sends_to=frozenset({batch_jobs})),
+        "extend_slot_horizon": FunctionAccess(sends_to=frozenset({batch_jobs})),
+        "sweep_no_shows": FunctionAccess(sends_to=frozenset({batch_jobs})),
+        # ... and one worker does each directorate's piece: reminders, no-shows, days, modes.
+        "run_batch_jobs": FunctionAccess(
             tables={
-                "appointments": T("UpdateItem", query=("unmarked-by-day",)),
-                "notifications": T("PutItem"),  # queued from the table's stream (queue_notifications)
+                "appointments": T("GetItem", "UpdateItem", query=("unmarked-by-directorate",)),
+                "notifications": T("PutItem"),  # reminders, queued from the table's stream (queue_notifications)
+                "applicants": T("GetItem", "UpdateItem"),  # a no-show's lock
+                "audit": T("PutItem"),
+                "directorate-days": T("Query", "PutItem"),
+                "slots": T("Query", "PutItem"),  # a new day's slots; the demand rule's coming days
+                "kept-back-shares": T("GetItem"),
+                "demand-modes": T("Query", "UpdateItem"),
             },
+            sends_to=frozenset({batch_jobs}),  # a piece's continuation
+            reads_from=batch_jobs,
         ),
         "requeue_notifications": FunctionAccess(
             tables={"notifications": T(query=("undelivered-by-day",))},
@@ -221,9 +233,6 @@ def function_access() -> dict[str, FunctionAccess]:
         "remove_lapsed_sign_ups": FunctionAccess(
             tables={"applicants": T("DeleteItem", query=("pending-by-day",))},
             cognito=frozenset({"AdminGetUser", "AdminDeleteUser"}),
-        ),
-        "extend_slot_horizon": FunctionAccess(
-            tables={"directorate-days": T("Query", "PutItem"), "slots": T("PutItem"), "kept-back-shares": T("GetItem")},
         ),
         "release_kept_back": FunctionAccess(
             tables={
@@ -237,13 +246,6 @@ def function_access() -> dict[str, FunctionAccess]:
                 "slots": T("UpdateItem"),
             },
             sends_to=frozenset({assignments}),  # a place of an assigned service: the queue is served first
-        ),
-        "sweep_no_shows": FunctionAccess(
-            tables={
-                "appointments": T("GetItem", "UpdateItem", query=("unmarked-by-day",)),
-                "applicants": T("GetItem", "UpdateItem"),
-                "audit": T("PutItem"),
-            },
         ),
     }
 

@@ -62,6 +62,11 @@ BENCHMARKS: dict[str, list[str]] = {
         r"sms segments per appointment, ru: before \S+ \(max \d+, UCS-2\), after \S+ \(max [1234], UCS-2\); ",
         r"sms segments per appointment, uk: before \S+ \(max \d+, UCS-2\), after \S+ \(max [1234], UCS-2\); ",
     ],
+    "fanout_bench": [
+        r"fan-out reminders, biggest invocation at .+: \d+ vs \d+ items = \S+x \(goal ~1x, bound \d+: ",
+        r"fan-out no-show sweep, biggest invocation at .+: \d+ vs \d+ items = \S+x \(goal ~1x, bound \d+: ",
+        r"fan-out horizon and demand rule over \d+ directorates: ",
+    ],
     "portal_bench": [
         r"calendar page vs the same 31 days from the API: ",
         r"start page, first visit \(no session read or written\) vs a visitor with a session: ",

@@ -323,6 +323,7 @@ _TABLE_OF_MODEL = {model.__name__: model.Meta.table_name.removeprefix(resource_p
 _QUEUE_NAMES = {
     "chalicelib.resources.notifications_queue_name": "notifications",
     "chalicelib.resources.assignments_queue_name": "assignments",
+    "chalicelib.resources.batch_jobs_queue_name": "batch-jobs",
 }
 # Which secret a function reads: the wiring function that reads it.
 _SECRET_READERS = {

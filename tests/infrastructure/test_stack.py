@@ -30,6 +30,7 @@ from chalicelib.resources import (  # noqa: E402
     KeyAttribute,
     Resources,
     TableDefinition,
+    batch_jobs_queue_name,
     edevlet_client_secret_name,
     receipt_signing_key_name,
     notifications_queue_name,
@@ -692,6 +693,35 @@ def test_places_given_back_return_on_a_five_minute_schedule_reading_their_sparse
     ]
     schedules = [e["Properties"]["Schedule"] for e in function["Properties"].get("Events", {}).values() if e["Type"] == "Schedule"]
     assert schedules == ["rate(5 minutes)"]
+
+
+def test_the_batch_jobs_fan_out_over_a_queue_of_their_own_with_a_dead_letter_queue(synthesized):
+    """Issue 13, item 3: the four batch jobs' schedules split their work into messages on the
+    batch-jobs queue (redriven to its dead-letter queue), read by one worker that reports partial
+    batch failures; the appointments table carries the per-directorate sparse index it pages."""
+    by_name = _queues_by_name(synthesized)
+    queue_id, queue = by_name[batch_jobs_queue_name()]
+    dead_letter_id, _ = by_name[batch_jobs_queue_name() + "-dlq"]
+    assert queue["Properties"]["RedrivePolicy"]["deadLetterTargetArn"] == _arn(dead_letter_id)
+    workers = [
+        f["Properties"] for f in synthesized.of_type("AWS::Serverless::Function").values()
+        if f["Properties"]["Handler"].endswith(".run_batch_jobs")
+    ]
+    [worker] = workers
+    [event] = [e for e in worker["Events"].values() if e["Type"] == "SQS"]
+    assert event["Properties"]["Queue"] == _arn(queue_id)
+    assert event["Properties"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    for name in ("send_reminders", "sweep_no_shows", "extend_slot_horizon", "evaluate_demand"):
+        [schedule] = [
+            f["Properties"] for f in synthesized.of_type("AWS::Serverless::Function").values()
+            if f["Properties"]["Handler"].endswith(f".{name}")
+        ]
+        assert [e["Type"] for e in schedule["Events"].values()] == ["Schedule"], name
+    [table] = [t for name, t in _tables_by_name(synthesized).items() if name.endswith("-appointments")]
+    [index] = [i for i in table["Properties"]["GlobalSecondaryIndexes"] if i["IndexName"] == "unmarked-by-directorate"]
+    assert index["KeySchema"] == [
+        {"AttributeName": "directorate_id", "KeyType": "HASH"}, {"AttributeName": "unmarked_day", "KeyType": "RANGE"}
+    ]
 
 
 def test_every_table_of_the_stack_is_in_the_backup_plan(synthesized):
