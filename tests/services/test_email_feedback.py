@@ -19,7 +19,7 @@ from chalicelib.domain.calendar import ISTANBUL
 from chalicelib.services import email_feedback, notifications, profile
 from chalicelib.services.catalogue import extend_slot_horizon
 from tests.services.conftest import REGION
-from tests.services.world import FATIH, applicant, book, free_slots
+from tests.services.world import slot_owing_confirmation_only, FATIH, applicant, book, free_slots
 
 
 def ses_event(kind: str, *addresses: str, bounce_type: str = "Permanent") -> dict:
@@ -111,7 +111,7 @@ def test_malformed_records_are_skipped_and_the_rest_of_the_batch_is_applied(aws)
 def test_the_sender_sends_the_sms_but_skips_the_email_to_an_undeliverable_address_and_says_why(aws, frozen_clock):
     extend_slot_horizon(only=(FATIH,))
     person = applicant()
-    appointment = book(person, free_slots(person)[0].slot_id)
+    appointment = book(person, slot_owing_confirmation_only(person).slot_id)
     email_feedback.handle_sns_event(sns_records(ses_event("Bounce", email_of(person))))
     phone, address = Applicant.get(person.account_id).phone, email_of(person)
     today = clock.now().astimezone(ISTANBUL).date().isoformat()

@@ -17,9 +17,11 @@ from chalicelib.domain import calendar
 from chalicelib.domain.calendar import ISTANBUL
 from chalicelib.domain.catalogue import DIRECTORATES, find_directorate
 from chalicelib.local.pump import EventPump
+from chalicelib.local.streams import StreamReader
 from chalicelib.resources import batch_jobs_queue_name
 from chalicelib.services import audit, fanout, notifications
 from chalicelib.services.catalogue import extend_slot_horizon
+from tests.services.conftest import REGION
 from tests.services.test_notifications import sms_to
 from tests.services.world import FATIH, applicant, book, free_slots
 
@@ -30,11 +32,12 @@ GAZIANTEP = find_directorate("27-merkez")  # its demand modes are this module's
 @pytest.fixture
 def pump(aws, frozen_clock):
     """The app's event pump on the test's emulator. Its own clock stands still, so it fires no
-    schedule: the tests call the schedules' split themselves and let the pump run the queues."""
+    schedule: the tests call the schedules' split themselves and let the pump run the queues
+    and the streams (the notifications written are queued by the notifications table's)."""
     import app
 
     still = clock.now()
-    return EventPump(app.app, wiring.sqs(), clock=lambda: still)
+    return EventPump(app.app, wiring.sqs(), clock=lambda: still, streams=StreamReader(REGION))
 
 
 @pytest.fixture

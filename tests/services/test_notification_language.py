@@ -24,7 +24,7 @@ from chalicelib.domain.roles import Caller, Role
 from chalicelib.services import notification_language, notifications, profile
 from chalicelib.services.catalogue import extend_slot_horizon
 from tests.services.conftest import REGION
-from tests.services.world import FATIH, applicant, book, free_slots
+from tests.services.world import slot_owing_confirmation_only, FATIH, applicant, book, free_slots
 
 
 @pytest.fixture(autouse=True)
@@ -35,7 +35,7 @@ def open_horizon(aws, frozen_clock):
 def test_the_language_changes_online_the_details_stay_locked_and_the_next_messages_use_it(aws):
     caller = applicant(language="en")
     before = Applicant.get(caller.account_id)
-    appointment = book(caller, free_slots(caller)[0].slot_id)  # its confirmation is owed, not yet sent
+    appointment = book(caller, slot_owing_confirmation_only(caller).slot_id)  # its confirmation is owed, not yet sent
 
     changed = notification_language.change(caller, LanguageRequest(language="UK").language)
 

@@ -25,7 +25,7 @@ from chalicelib.services import attendance, notifications
 from chalicelib.services.catalogue import extend_slot_horizon
 from chalicelib.settings import get_settings
 from tests.services.conftest import REGION
-from tests.services.world import FATIH, applicant, book, capture_queue, drain_outbox, free_slots, staff_of
+from tests.services.world import slot_owing_confirmation_only, FATIH, applicant, book, capture_queue, drain_outbox, free_slots, staff_of
 
 
 @pytest.fixture(autouse=True)
@@ -49,7 +49,7 @@ def owed_for(appointment_id: str) -> Notification:
 
 def booked(language="en"):
     caller = applicant(language=language)
-    appointment = book(caller, free_slots(caller)[0].slot_id)
+    appointment = book(caller, slot_owing_confirmation_only(caller).slot_id)
     return Applicant.get(caller.account_id), appointment
 
 

@@ -42,6 +42,15 @@ def free_slots(caller, directorate=FATIH, service="address_registration", days=1
     return booking.availability(caller, query).slots
 
 
+def slot_owing_confirmation_only(caller, directorate=FATIH):
+    """The first free slot whose booking owes its confirmation alone: not tomorrow once the
+    day-before reminder run (10:00) has passed, when the reminder is owed at once too
+    (domain/reminders.due_at_booking). For tests about one notification, whatever the hour."""
+    from chalicelib.domain import reminders
+
+    return next(s for s in free_slots(caller, directorate) if not reminders.due_at_booking(s.start, clock.now()))
+
+
 def book(caller, slot_id, service="address_registration"):
     return booking.book(caller, BookingRequest(slot_id=slot_id, service=service))
 
