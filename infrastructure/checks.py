@@ -148,6 +148,17 @@ SUPPRESSIONS = (
         "subscription), which cdk-nag does not recognize as one.",
         logical_id="EmailFeedbackDeadLetters.*",
     ),
+    Suppression(
+        "Serverless-SQSRedrivePolicy", ("AWS::SQS::Queue",),
+        "The stream readers' on-failure destination: the end of Lambda's retries of a stream record, watched by an alarm.",
+        logical_id="StreamFailures.*",
+    ),
+    Suppression(
+        "AwsSolutions-SQS3", ("AWS::SQS::Queue",),
+        "It is the on-failure destination of the stream event sources (a dead-letter queue for stream "
+        "records), which cdk-nag does not recognize as one.",
+        logical_id="StreamFailures.*",
+    ),
 )
 
 
