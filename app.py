@@ -10,12 +10,13 @@ from chalice import Chalice
 from chalicelib.api import accounts, admin, assignment, assisted, booking, catalogue, corrections, mfa, profile, receipts, staff
 from chalicelib.api.http import HttpApi
 from chalicelib.services import attendance as attendance_jobs
+from chalicelib.services import availability
 from chalicelib.services import assignment as assigner
 from chalicelib.services import auth
 from chalicelib.services import catalogue as catalogue_jobs
 from chalicelib.services import demand, email_feedback, giving_back, kept_back, notifications
 from chalicelib.services import signup as sign_ups
-from chalicelib.resources import assignments_queue_name, email_feedback_topic_name, notifications_queue_name
+from chalicelib.resources import assignments_queue_name, email_feedback_topic_name, notifications_queue_name, stream_arn
 from chalicelib.settings import get_settings
 from chalicelib.web import admin as web_admin
 from chalicelib.web import assisted as web_assisted
@@ -184,6 +185,12 @@ def send_reminders(event):
 @app.schedule("rate(5 minutes)")
 def requeue_notifications(event):
     return notifications.requeue_undelivered()
+
+
+# Streams: each change of a slot is folded into the availability summary the public calendar reads.
+@app.on_dynamodb_record(stream_arn=stream_arn("slots"), batch_size=100)
+def summarise_availability(event):
+    return availability.handle_stream_batch(event.to_dict(), app.lambda_context)
 
 
 # Every hour: remove sign-ups whose phone code was not confirmed within 24 hours, and their logins.

@@ -257,6 +257,7 @@ class Slot(Model):
 
     class Meta(_Meta):
         table_name = table_name("slots")
+        stream_view_type = "NEW_AND_OLD_IMAGES"  # the availability summary folds its changes (services/availability.py)
 
     directorate_id = UnicodeAttribute(hash_key=True)
     start = UnicodeAttribute(range_key=True)  # Istanbul wall time "YYYY-MM-DDTHH:MM": sorts by time

@@ -143,6 +143,7 @@ def function_access() -> dict[str, FunctionAccess]:
                 "token-validity": T("GetItem", "UpdateItem"),
                 "audit": T("PutItem", "Query"),
                 "slots": T("GetItem", "Query", "UpdateItem"),
+                "availability": T("GetItem", "Query"),  # the public calendar's summary days (GetItem: its TransactGet)
                 "directorate-days": T("GetItem", "Query", "UpdateItem"),  # Query: a share's impact over the unreleased days
                 "kept-back-shares": T("GetItem", "PutItem"),
                 # by-guardian: a guardian's list; returning-by-day: a place given back where the directorate assigns goes back at once (giving_back.py)
@@ -232,6 +233,11 @@ def function_access() -> dict[str, FunctionAccess]:
                 "slots": T("UpdateItem"),
             },
             sends_to=frozenset({assignments}),  # a place of an assigned service: the queue is served first
+        ),
+        "summarise_availability": FunctionAccess(
+            # The slots' changes folded into the summary days; a directorate's slots read once to rebuild it.
+            tables={"availability": T("GetItem", "PutItem"), "slots": T("Query")},
+            reads_stream="slots",
         ),
         "sweep_no_shows": FunctionAccess(
             tables={
