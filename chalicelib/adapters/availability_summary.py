@@ -18,10 +18,6 @@ BUILT = "#built"  # the sort key of a directorate's "summary complete" item; sor
 KEEP_PAST_DAYS = 2  # DynamoDB's TTL removes a summary day this long after it
 
 
-def summary_key(directorate_id: str, service: str) -> str:
-    return f"{directorate_id}#{service}"
-
-
 def built_item(directorate_id: str) -> tuple[str, str]:
     """The key of the item that says a directorate's summary is complete."""
     return directorate_id, BUILT
@@ -45,23 +41,23 @@ def is_built(directorate_id: str) -> bool:
 
 def entries_of(item: AvailabilityDay) -> dict[str, Entry]:
     raw = item.slots.as_dict() if hasattr(item.slots, "as_dict") else dict(item.slots or {})
-    return {start: Entry(end=str(e["end"]), left=int(e["left"]), version=str(e["v"])) for start, e in raw.items()}
+    return {start: Entry(end=str(e["end"]), services=frozenset(e.get("services") or ()), left=int(e["left"]), version=str(e["v"]))
+            for start, e in raw.items()}
 
 
-def read_days(directorate_id: str, service: str, first: date, last: date) -> list[dict[str, Entry]]:
+def read_days(directorate_id: str, first: date, last: date) -> list[dict[str, Entry]]:
     """The summary days from `first` to `last`: one small Query (one item per day)."""
-    items = AvailabilityDay.query(
-        summary_key(directorate_id, service), AvailabilityDay.day.between(first.isoformat(), last.isoformat()),
-    )
+    items = AvailabilityDay.query(directorate_id, AvailabilityDay.day.between(first.isoformat(), last.isoformat()))
     return [entries_of(item) for item in items]
 
 
 def offers(directorate_id: str, service: str, first: date, last: date) -> list[tuple[datetime, datetime, int]]:
     """(start, end, public places left) of every slot the summary holds for those days, by start."""
     return [
-        (from_wall_time(start), from_wall_time(entry.end), entry.left)
-        for day in read_days(directorate_id, service, first, last)
+        (from_wall_time(start), from_wall_time(entry.end), entry.offers(service))
+        for day in read_days(directorate_id, first, last)
         for start, entry in sorted(day.items())
+        if service in entry.services
     ]
 
 
@@ -69,11 +65,11 @@ class Contended(Exception):
     """Another writer kept changing the day: the stream record is retried."""
 
 
-def update_day(directorate_id: str, service: str, day: str, change: Callable[[Mapping[str, Entry]], dict[str, Entry]],
+def update_day(directorate_id: str, day: str, change: Callable[[Mapping[str, Entry]], dict[str, Entry]],
                attempts: int = 5) -> bool:
     """Read the day, apply `change` to its entries, write it back unless another writer wrote in
     between (the item's version), then again from the fresh item. False: nothing to write."""
-    key = summary_key(directorate_id, service)
+    key = directorate_id
     for _ in range(attempts):
         try:
             item = AvailabilityDay.get(key, day, consistent_read=True)
@@ -83,7 +79,8 @@ def update_day(directorate_id: str, service: str, day: str, change: Callable[[Ma
         folded = change(held)
         if folded == held:
             return False
-        item.slots = {start: {"end": e.end, "left": e.left, "v": e.version} for start, e in folded.items()}
+        item.slots = {start: {"end": e.end, "services": sorted(e.services), "left": e.left, "v": e.version}
+                      for start, e in folded.items()}
         try:
             item.save()
             return True

@@ -647,18 +647,19 @@ class IdempotencyRecord(Model):
 
 
 class AvailabilityDay(Model):
-    """The availability summary (domain/availability_summary.py): one item per directorate,
-    service and day, holding that day's slots as the public calendar shows them, kept by the
-    slots table's stream (services/availability.py). A page view reads one item per day shown,
-    never the slot partition. The item `(directorate_id, BUILT)` says the directorate's summary
-    is complete (rebuilt from its slots once): until then pages read the slots themselves."""
+    """The availability summary (domain/availability_summary.py): one item per directorate and
+    day, holding that day's slots as the public calendar shows them (services offered, public
+    places left), kept by the slots table's stream (services/availability.py). A page view of
+    any service reads one item per day shown, never the slot partition. The item
+    `(directorate_id, "#built")` says the directorate's summary is complete (rebuilt from its
+    slots once): until then pages read the slots themselves."""
 
     class Meta(_Meta):
         table_name = table_name("availability")
 
-    key = UnicodeAttribute(hash_key=True)  # "<directorate_id>#<service>", or a directorate id for BUILT
-    day = UnicodeAttribute(range_key=True)  # YYYY-MM-DD, or BUILT ("#built" sorts before any day)
-    # slot start (Istanbul wall time) -> {"end": wall time, "left": public places, "v": version}
+    key = UnicodeAttribute(hash_key=True)  # the directorate id
+    day = UnicodeAttribute(range_key=True)  # YYYY-MM-DD, or "#built" (sorts before any day)
+    # slot start (Istanbul wall time) -> {"end": wall time, "services": [...], "left": public places, "v": version}
     slots = MapAttribute(default=dict)
     rev = VersionAttribute()  # optimistic lock: concurrent stream batches never lose each other's folds
     expires = TTLAttribute(null=True)  # a day after the day: DynamoDB removes past days

@@ -1,11 +1,12 @@
 """The availability summary: what the public calendar shows, folded from the slots' changes.
 
 A page view of availability reads one summary day per day shown (services/availability.py)
-instead of the directorate's whole slot partition. Each summary day, of one directorate and one
-service, holds every slot of that day that has ever offered the service: its end, its public
-places left (0 when it is closed, full, or no longer offers the service), and the version of the
-slot change it was last folded from. The slots table's stream feeds it; a change is folded in
-only when it is newer than what the day holds for that slot, so duplicate and out-of-order
+instead of the directorate's whole slot partition. Each summary day of a directorate holds every
+slot of that day: its end, the services it offers, its public places left (0 when it is closed,
+full or removed) and the version of the slot change it was last folded from. The places a slot
+has are shared by the services it offers, so one summary day serves every service's page and a
+slot change is one write, not one per service. The slots table's stream feeds it; a change is
+folded in only when it is newer than what the day holds for that slot, so duplicate and out-of-order
 records leave it as the newest change made it (the stream delivers at least once).
 
 The summary may say a slot has room when it has none (a booking not folded in yet): the booking
@@ -37,44 +38,41 @@ def version_of(sequence_number: str | int) -> str:
 
 @dataclass(frozen=True)
 class Entry:
-    """One slot as a summary day holds it for one service."""
+    """One slot as a summary day holds it."""
 
     end: str  # Istanbul wall time "YYYY-MM-DDTHH:MM"
+    services: frozenset[str]
     left: int  # public places left, 0 when none can be offered
     version: str  # zero-padded; REBUILT padded for a rebuild
+
+    def offers(self, service: str) -> int:
+        """The public places it offers `service` (0: not shown)."""
+        return self.left if service in self.services else 0
 
 
 @dataclass(frozen=True)
 class Change:
-    """A slot's new state for one service on one day: what a summary day folds in."""
+    """A slot's new state: what its summary day folds in."""
 
     directorate_id: str
-    service: str
     day: str  # YYYY-MM-DD
     start: str  # Istanbul wall time, the slot's key
     entry: Entry
 
 
-def offered(state: SlotState, service: str) -> int:
-    """The public places this slot offers the service: none unless it is open and offers it."""
-    return state.remaining if state.is_open and service in state.services else 0
+def left_for_public(state: SlotState) -> int:
+    """The public places a slot offers online: none unless it is open."""
+    return state.remaining if state.is_open else 0
 
 
 def changes_of(old: SlotState | None, new: SlotState | None, version: str) -> list[Change]:
-    """The summary changes one slot change makes: one per service the slot offered before or
-    offers now (a service it stops offering is held at 0, never dropped, so an older record
-    cannot bring it back). A removed slot (`new` None) is 0 for every service it offered."""
+    """The summary change one slot change makes (none or one). A removed slot (`new` None) is
+    held with no places, never dropped, so an older record cannot bring it back."""
     current = new or old
     if current is None:
         return []
-    services = sorted((old.services if old else frozenset()) | (new.services if new else frozenset()))
-    start = wall_time(current.start)
-    day = local_day(current.start).isoformat()
-    return [
-        Change(current.directorate_id, service, day, start,
-               Entry(end=wall_time(current.end), left=offered(new, service) if new else 0, version=version))
-        for service in services
-    ]
+    entry = Entry(end=wall_time(current.end), services=current.services, left=left_for_public(new) if new else 0, version=version)
+    return [Change(current.directorate_id, local_day(current.start).isoformat(), wall_time(current.start), entry)]
 
 
 def rebuilt_changes(states: Iterable[SlotState]) -> list[Change]:
@@ -94,9 +92,9 @@ def fold(entries: Mapping[str, Entry], changes: Iterable[Change]) -> dict[str, E
     return folded
 
 
-def grouped_by_day(changes: Iterable[Change]) -> dict[tuple[str, str, str], list[Change]]:
-    """Changes by the summary day they belong to: (directorate, service, day)."""
-    days: dict[tuple[str, str, str], list[Change]] = {}
+def grouped_by_day(changes: Iterable[Change]) -> dict[tuple[str, str], list[Change]]:
+    """Changes by the summary day they belong to: (directorate, day)."""
+    days: dict[tuple[str, str], list[Change]] = {}
     for change in changes:
-        days.setdefault((change.directorate_id, change.service, change.day), []).append(change)
+        days.setdefault((change.directorate_id, change.day), []).append(change)
     return days

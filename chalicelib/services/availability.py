@@ -1,7 +1,7 @@
 """The availability summary, kept by the slots table's stream (domain/availability_summary.py).
 
-`handle_stream_batch` folds each slot change into the summary days it touches (one per service
-the slot offers or offered), newest change per slot winning whatever order records come in.
+`handle_stream_batch` folds each slot change into its directorate's summary day, the newest
+change per slot winning whatever order records come in.
 The first change seen for a directorate whose summary is not complete (a new deploy, a new
 directorate) rebuilds it from the directorate's slots once, then marks it complete; until then
 the page reads the slots themselves (services/booking.availability), so a missing summary never
@@ -38,15 +38,15 @@ def handle_stream_batch(event: dict[str, Any], context: Any = None) -> dict:
         except Exception:  # noqa: BLE001 - a record that cannot be read is retried, the others go on
             logger.exception("slot change unreadable", extra={"sequence_number": change.get("SequenceNumber")})
             failed.append(change.get("SequenceNumber", ""))
-    by_day: dict[tuple[str, str, str], list[tuple[str, summary.Change]]] = {}
+    by_day: dict[tuple[str, str], list[tuple[str, summary.Change]]] = {}
     for sequence, record_changes in changes.items():
         for day, day_changes in summary.grouped_by_day(record_changes).items():
             by_day.setdefault(day, []).extend((sequence, c) for c in day_changes)
-    for (directorate_id, service, day), pairs in by_day.items():
+    for (directorate_id, day), pairs in by_day.items():
         try:
             ensure_complete(directorate_id)
             day_changes = [c for _, c in pairs]
-            store.update_day(directorate_id, service, day, lambda held, c=day_changes: summary.fold(held, c))
+            store.update_day(directorate_id, day, lambda held, c=day_changes: summary.fold(held, c))
         except Exception:  # noqa: BLE001 - this day's records are retried; folding them again is harmless
             logger.exception("summary day not written", extra={"directorate_id": directorate_id, "day": day})
             failed.extend(sequence for sequence, _ in pairs)
@@ -74,8 +74,8 @@ def rebuild(directorate_id: str) -> int:
 
 
 def _fold(changes: list[summary.Change]) -> None:
-    for (directorate_id, service, day), day_changes in summary.grouped_by_day(changes).items():
-        store.update_day(directorate_id, service, day, lambda held, c=day_changes: summary.fold(held, c))
+    for (directorate_id, day), day_changes in summary.grouped_by_day(changes).items():
+        store.update_day(directorate_id, day, lambda held, c=day_changes: summary.fold(held, c))
 
 
 def _state(image: dict | None) -> SlotState | None:

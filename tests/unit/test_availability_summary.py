@@ -17,19 +17,18 @@ SLOT = SlotState("42-merkez", START, START + timedelta(minutes=30), capacity=3, 
                  services=frozenset({"address_registration", "biometrics"}), is_open=True, internal=2)
 
 
-def one_service(changes, service="address_registration"):
-    return [c for c in changes if c.service == service]
-
-
-def shown(changes, service="address_registration"):
-    return {c.start: c.entry.left for c in changes if c.service == service}
+def shown(changes_or_day, service="address_registration"):
+    """slot start -> places the page would show for `service`."""
+    entries = changes_or_day if isinstance(changes_or_day, dict) else {c.start: c.entry for c in changes_or_day}
+    return {start: entry.offers(service) for start, entry in entries.items()}
 
 
 def test_a_slot_shows_its_public_places_left_never_the_kept_back_ones():
     changes = summary.changes_of(None, SLOT, summary.version_of(7))
     assert shown(changes) == {"2026-12-03T09:00": 2}
     assert shown(changes, "biometrics") == {"2026-12-03T09:00": 2}
-    assert {c.day for c in changes} == {"2026-12-03"}
+    assert shown(changes, "temporary_protection") == {"2026-12-03T09:00": 0}
+    assert [(c.directorate_id, c.day) for c in changes] == [("42-merkez", "2026-12-03")]
 
 
 def test_a_closed_slot_a_removed_slot_and_a_dropped_service_show_no_places():
@@ -42,21 +41,27 @@ def test_a_closed_slot_a_removed_slot_and_a_dropped_service_show_no_places():
 
 
 def test_a_newer_change_wins_and_an_older_or_repeated_one_is_ignored():
-    full = one_service(summary.changes_of(SLOT, replace(SLOT, booked=3), summary.version_of(20)))
-    earlier = one_service(summary.changes_of(None, SLOT, summary.version_of(5)))
+    full = summary.changes_of(SLOT, replace(SLOT, booked=3), summary.version_of(20))
+    earlier = summary.changes_of(None, SLOT, summary.version_of(5))
     day = summary.fold({}, full)
     assert summary.fold(day, earlier) == day
     assert summary.fold(day, full) == day
-    assert shown([summary.Change("42-merkez", "address_registration", "2026-12-03", start, entry)
-                  for start, entry in day.items()]) == {"2026-12-03T09:00": 0}
+    assert shown(day) == {"2026-12-03T09:00": 0}
 
 
 def test_a_rebuilt_entry_never_undoes_a_streamed_change_and_any_streamed_change_overrides_it():
-    booked_out = one_service(summary.changes_of(SLOT, replace(SLOT, booked=3), summary.version_of(1)))
+    booked_out = summary.changes_of(SLOT, replace(SLOT, booked=3), summary.version_of(1))
     streamed = summary.fold({}, booked_out)
-    rebuilt = one_service(summary.rebuilt_changes([SLOT]))
+    rebuilt = summary.rebuilt_changes([SLOT])
     assert summary.fold(streamed, rebuilt) == streamed
     assert summary.fold(summary.fold({}, rebuilt), booked_out) == streamed
+
+
+def test_changes_are_grouped_by_their_directorate_and_day():
+    other_day = replace(SLOT, start=SLOT.start + timedelta(days=1), end=SLOT.end + timedelta(days=1))
+    changes = summary.changes_of(None, SLOT, "1") + summary.changes_of(None, other_day, "2") + summary.changes_of(None, SLOT, "3")
+    assert {day: len(c) for day, c in summary.grouped_by_day(changes).items()} == {
+        ("42-merkez", "2026-12-03"): 2, ("42-merkez", "2026-12-04"): 1}
 
 
 def test_versions_sort_as_numbers_and_only_sequence_numbers_are_accepted():
@@ -74,7 +79,7 @@ def test_any_order_with_any_repeats_folds_to_what_the_newest_change_says(history
     changes = [
         change
         for version, (booked, is_open) in by_version.items()
-        for change in one_service(summary.changes_of(None, replace(SLOT, booked=booked, is_open=is_open), summary.version_of(version)))
+        for change in summary.changes_of(None, replace(SLOT, booked=booked, is_open=is_open), summary.version_of(version))
     ]
     delivered = changes + rng.sample(changes, k=len(changes) // 2)
     rng.shuffle(delivered)
