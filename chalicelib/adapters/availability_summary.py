@@ -8,7 +8,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import date, datetime, time, timedelta, timezone
 
-from pynamodb.exceptions import PutError
+from pynamodb.exceptions import PutError, TransactWriteError
+
+from chalicelib.adapters.dynamo import condition_failed, transaction
 
 from chalicelib.adapters.tables import AvailabilityDay
 from chalicelib.domain.availability_summary import Entry
@@ -23,24 +25,30 @@ def built_item(directorate_id: str) -> tuple[str, str]:
     return directorate_id, BUILT
 
 
-def mark_built(directorate_id: str, now: datetime) -> None:
+def mark_built(directorate_id: str, read_from: float) -> None:
+    """The directorate's summary is complete: rebuilt from a read that started at `read_from`."""
     try:
-        AvailabilityDay(*built_item(directorate_id), slots={"built_at": now.isoformat()}).save()
+        AvailabilityDay(*built_item(directorate_id), slots={"read_from": read_from}).save()
     except PutError as error:  # marked already (a repeated rebuild)
         if error.cause_response_code != "ConditionalCheckFailedException":
             raise
 
 
-def is_built(directorate_id: str) -> bool:
+def built_at(directorate_id: str) -> float | None:
+    """When the directorate's summary was rebuilt (epoch seconds), None when it never was."""
     try:
-        AvailabilityDay.get(*built_item(directorate_id), consistent_read=True, attributes_to_get=["key"])
-        return True
+        item = AvailabilityDay.get(*built_item(directorate_id), consistent_read=True)
     except AvailabilityDay.DoesNotExist:
-        return False
+        return None
+    return float(entries_raw(item).get("read_from", 0))
+
+
+def entries_raw(item: AvailabilityDay) -> dict:
+    return item.slots.as_dict() if hasattr(item.slots, "as_dict") else dict(item.slots or {})
 
 
 def entries_of(item: AvailabilityDay) -> dict[str, Entry]:
-    raw = item.slots.as_dict() if hasattr(item.slots, "as_dict") else dict(item.slots or {})
+    raw = entries_raw(item)
     return {start: Entry(end=str(e["end"]), services=frozenset(e.get("services") or ()), left=int(e["left"]), version=str(e["v"]))
             for start, e in raw.items()}
 
@@ -62,32 +70,47 @@ def offers(directorate_id: str, service: str, first: date, last: date) -> list[t
 
 
 class Contended(Exception):
-    """Another writer kept changing the day: the stream record is retried."""
+    """Other writers kept changing the days: the stream records are retried."""
 
 
-def update_day(directorate_id: str, day: str, change: Callable[[Mapping[str, Entry]], dict[str, Entry]],
-               attempts: int = 5) -> bool:
-    """Read the day, apply `change` to its entries, write it back unless another writer wrote in
-    between (the item's version), then again from the fresh item. False: nothing to write."""
-    key = directorate_id
+Fold = Callable[[tuple[str, str], Mapping[str, Entry]], dict[str, Entry]]
+CHUNK = 100  # keys per BatchGetItem, items per TransactWriteItems
+
+
+def update_days(days: list[tuple[str, str]], change: Fold, attempts: int = 5) -> int:
+    """Read the (directorate, day) items (one BatchGetItem per hundred), apply `change` to each
+    day's entries, and write back the ones that changed in one transaction per hundred, each
+    conditional on the version read; when another writer came in between, again from fresh
+    items. Returns how many days were written."""
+    written = 0
+    for at in range(0, len(days), CHUNK):
+        written += _update_chunk(days[at:at + CHUNK], change, attempts)
+    return written
+
+
+def _update_chunk(days: list[tuple[str, str]], change: Fold, attempts: int) -> int:
     for _ in range(attempts):
+        held = {(item.key, item.day): item for item in AvailabilityDay.batch_get(days, consistent_read=True)}
+        changed: list[AvailabilityDay] = []
+        for key in days:
+            item: AvailabilityDay = held.get(key) or AvailabilityDay(*key, slots={}, expires=_expiry(key[1]))
+            entries = entries_of(item)
+            folded = change(key, entries)
+            if folded != entries:
+                item.slots = {start: {"end": e.end, "services": sorted(e.services), "left": e.left, "v": e.version}
+                              for start, e in folded.items()}
+                changed.append(item)
+        if not changed:
+            return 0
         try:
-            item = AvailabilityDay.get(key, day, consistent_read=True)
-        except AvailabilityDay.DoesNotExist:
-            item = AvailabilityDay(key, day, slots={}, expires=_expiry(day))
-        held = entries_of(item)
-        folded = change(held)
-        if folded == held:
-            return False
-        item.slots = {start: {"end": e.end, "services": sorted(e.services), "left": e.left, "v": e.version}
-                      for start, e in folded.items()}
-        try:
-            item.save()
-            return True
-        except PutError as error:
-            if error.cause_response_code != "ConditionalCheckFailedException":
+            with transaction() as write:
+                for item in changed:
+                    write.save(item)
+            return len(changed)
+        except TransactWriteError as error:
+            if not condition_failed(error) and "TransactionConflict" not in str(error):
                 raise
-    raise Contended(f"summary day {key} {day} kept changing")
+    raise Contended(f"{len(days)} summary days kept changing")
 
 
 def _expiry(day: str) -> datetime:

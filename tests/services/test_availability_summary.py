@@ -8,6 +8,7 @@ and after each change); tests/http checks the same through the local stack's pum
 from __future__ import annotations
 
 import itertools
+import time
 import uuid
 from datetime import timedelta
 
@@ -170,3 +171,17 @@ def test_a_rebuild_never_undoes_a_folded_change(stream):
     Slot(KONYA.id, start).update(actions=[Slot.capacity.set(1)])  # a change whose record has not come yet
     availability.rebuild(KONYA.id)
     assert offered()[slot_id] == 7
+
+
+def test_a_record_written_well_before_the_rebuild_is_not_folded_again(stream):
+    """A fresh deploy streams every slot it generated: the rebuild read them already, so those
+    records cost nothing (the local stack's start would otherwise fold thousands)."""
+    slot_id, start = pick(stream)
+    before = offered()[slot_id]
+    [stale] = stream.changes(lambda: booking.set_slot_capacity(ADMIN, KONYA.id, start, SlotCapacityRequest(capacity=before + 3, internal=0)), start)
+    stale["dynamodb"]["ApproximateCreationDateTime"] = 1_000_000_000  # 2001: long before the rebuild
+    assert deliver([stale]) == {"batchItemFailures": []}
+    assert offered()[slot_id] == before
+    fresh = dict(stale, dynamodb={**stale["dynamodb"], "ApproximateCreationDateTime": int(time.time())})
+    deliver([fresh])
+    assert offered()[slot_id] == before + 3
