@@ -59,6 +59,10 @@ BENCHMARKS: dict[str, list[str]] = {
         r"sms segments per appointment, ru: before \S+ \(max \d+, UCS-2\), after \S+ \(max [1234], UCS-2\); ",
         r"sms segments per appointment, uk: before \S+ \(max \d+, UCS-2\), after \S+ \(max [1234], UCS-2\); ",
     ],
+    "availability_bench": [
+        r"availability page at \S+ vs \S+ slots in the partition: ",
+        r"  read from the slots instead \(before the summary\): \S+ vs \S+ slots in the partition: ",
+    ],
     "portal_bench": [
         r"calendar page vs the same 31 days from the API: ",
         r"start page, first visit \(no session read or written\) vs a visitor with a session: ",

@@ -4,22 +4,11 @@ the slots' stream keeps, fresh once the event pump has delivered a booking's cha
 from __future__ import annotations
 
 from bench.population import create_applicants
-from tests.http.client import Api
+from tests.http.client import Api, slot_changes_delivered
 
 # Kocaeli: no other HTTP test books there, so the counts below are this test's alone.
 DIRECTORATE = "41-merkez"
 SERVICE = "address_registration"
-
-
-def drain_slot_changes(api: Api, runs: int = 100) -> None:
-    """Run the event pump until the availability summary's handler has no slot change left
-    (a fresh stack streams every slot it generated: a thousand records per run)."""
-    for _ in range(runs):
-        answer = api.post("/local/pump")
-        assert answer.status_code == 200, answer.text
-        if answer.json()["summarise_availability"]["messages"] == 0:
-            return
-    raise AssertionError("the slots' stream did not drain")
 
 
 def offered(api: Api, token: str) -> dict[str, int]:
@@ -30,10 +19,10 @@ def offered(api: Api, token: str) -> dict[str, int]:
 
 def test_availability_shows_a_booking_once_the_pump_has_delivered_the_slots_change(api: Api, base_url: str):
     first, second = create_applicants(base_url, 2, province="41")
-    drain_slot_changes(api)
+    slot_changes_delivered(api)
     before = offered(api, first.token)
     slot_id = next(iter(before))
     booked = api.post("/v1/appointments", {"slot_id": slot_id, "service": SERVICE}, token=first.token)
     assert booked.status_code == 201, booked.text
-    drain_slot_changes(api)
+    slot_changes_delivered(api)
     assert offered(api, second.token).get(slot_id, 0) == before[slot_id] - 1
