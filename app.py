@@ -8,9 +8,11 @@ everything else lives in `chalicelib/` (endpoints in `chalicelib/api`, use cases
 from chalice import Chalice
 
 from chalicelib.api import accounts, admin, assignment, assisted, booking, catalogue, corrections, mfa, profile, receipts, staff
+from chalicelib.api import statistics as public_statistics
 from chalicelib.api.http import HttpApi
 from chalicelib.services import attendance as attendance_jobs
 from chalicelib.services import availability
+from chalicelib.services import statistics
 from chalicelib.services import assignment as assigner
 from chalicelib.services import auth
 from chalicelib.services import catalogue as catalogue_jobs
@@ -37,6 +39,7 @@ api.get("/v1/openapi.json", api.openapi(title="Migration Directorate appointment
 api.get("/v1/provinces", catalogue.provinces)
 api.get("/v1/directorates", catalogue.directorates)
 api.get("/v1/services", catalogue.services)
+api.get("/v1/statistics", public_statistics.public_statistics)
 
 # Accounts
 api.post("/v1/auth/signup", accounts.signup)
@@ -191,6 +194,17 @@ def requeue_notifications(event):
 @app.on_dynamodb_record(stream_arn=stream_arn("slots"), batch_size=100)
 def summarise_availability(event):
     return availability.handle_stream_batch(event.to_dict(), app.lambda_context)
+
+
+# Streams: public statistics count the slots' places and the appointments' outcomes.
+@app.on_dynamodb_record(stream_arn=stream_arn("slots"), batch_size=100)
+def count_slot_statistics(event):
+    return statistics.handle_slot_batch(event.to_dict(), app.lambda_context)
+
+
+@app.on_dynamodb_record(stream_arn=stream_arn("appointments"), batch_size=100)
+def count_appointment_statistics(event):
+    return statistics.handle_appointment_batch(event.to_dict(), app.lambda_context)
 
 
 # Every hour: remove sign-ups whose phone code was not confirmed within 24 hours, and their logins.

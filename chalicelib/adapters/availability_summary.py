@@ -69,6 +69,12 @@ def offers(directorate_id: str, service: str, first: date, last: date) -> list[t
     ]
 
 
+def days_with_places(directorate_id: str, first: date, last: date) -> list[date]:
+    """The days from `first` to `last` with a public place left in some slot."""
+    items = AvailabilityDay.query(directorate_id, AvailabilityDay.day.between(first.isoformat(), last.isoformat()))
+    return [date.fromisoformat(item.day) for item in items if any(entry.left > 0 for entry in entries_of(item).values())]
+
+
 class Contended(Exception):
     """Other writers kept changing the days: the stream records are retried."""
 

@@ -387,6 +387,7 @@ class Appointment(Model):
 
     class Meta(_Meta):
         table_name = table_name("appointments")
+        stream_view_type = "NEW_AND_OLD_IMAGES"  # public statistics count its changes (services/statistics.py)
 
     appointment_id = UnicodeAttribute(hash_key=True)
     reference = UnicodeAttribute()  # shown to people and staff, e.g. "GOC-7K3Q9XPA"
@@ -440,6 +441,7 @@ class Appointment(Model):
     returning_day = UnicodeAttribute(null=True)  # set until the place is back (the sparse index)
     place_returned_at = UTCDateTimeAttribute(null=True)
     place_to_queue = BooleanAttribute(null=True)  # the directorate assigned this service: queue first
+    assigned = BooleanAttribute(null=True)  # made by the assigner (assigned mode), for public statistics
 
     by_applicant = AppointmentsByApplicant()
     by_directorate = AppointmentsByDirectorate()
@@ -665,6 +667,26 @@ class AvailabilityDay(Model):
     expires = TTLAttribute(null=True)  # a day after the day: DynamoDB removes past days
 
 
+class PublicStatistic(Model):
+    """Public statistics (domain/statistics.py), kept by the slots' and appointments' streams
+    (services/statistics.py). Two kinds of item:
+    - a contribution: key "ledger#<directorate>#<day>", item "slot#<start>" | "appointment#<id>",
+      what that slot or appointment adds to its day (`figures`), at stream version `version`;
+    - a published day: key "province#<plate code>", item "<day>#<directorate>", the day's totals
+      (`figures`), and item "<day>#<directorate>#wait", samples of the days to the first free
+      place taken that day (`waits`: hour -> days). The public read is one Query of these.
+    No personal data: counts, and appointment ids only inside the unpublished contributions."""
+
+    class Meta(_Meta):
+        table_name = table_name("statistics")
+
+    key = UnicodeAttribute(hash_key=True)
+    item = UnicodeAttribute(range_key=True)
+    figures = MapAttribute(default=dict)
+    waits = MapAttribute(default=dict)
+    version = UnicodeAttribute(null=True)
+
+
 ALL_TABLES: tuple[type[Model], ...] = (
     ResidentRecord,
     Applicant,
@@ -675,6 +697,7 @@ ALL_TABLES: tuple[type[Model], ...] = (
     AuditRecord,
     Slot,
     AvailabilityDay,
+    PublicStatistic,
     DirectorateDay,
     KeptBackShare,
     Appointment,
