@@ -84,7 +84,7 @@ def _fill_history(directorate_id: str, count: int, today: date) -> None:
     """Earlier days' slots, 16 a day, until the partition holds `count` slots."""
     from chalicelib.adapters.tables import Slot
 
-    have = Slot.count(directorate_id)
+    have = sum(1 for _ in Slot.query(directorate_id, Slot.start >= today.isoformat()))  # the horizon's
     missing = max(count - have, 0)
     day = today - timedelta(days=1)
     with Slot.batch_write() as batch:

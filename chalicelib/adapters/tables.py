@@ -669,22 +669,26 @@ class AvailabilityDay(Model):
 
 class PublicStatistic(Model):
     """Public statistics (domain/statistics.py), kept by the slots' and appointments' streams
-    (services/statistics.py). Two kinds of item:
-    - a contribution: key "ledger#<directorate>#<day>", item "slot#<start>" | "appointment#<id>",
-      what that slot or appointment adds to its day (`figures`), at stream version `version`;
+    (services/statistics.py). Three kinds of item:
+    - a day's ledger: key "ledger#<directorate>#<day>", item "slots" | "appointments", what each
+      slot or appointment of the day adds to it (`entries`: id -> figures and stream version),
+      `rev` counting its writes (the optimistic lock of the transaction that writes it);
     - a published day: key "province#<plate code>", item "<day>#<directorate>", the day's totals
-      (`figures`), and item "<day>#<directorate>#wait", samples of the days to the first free
-      place taken that day (`waits`: hour -> days). The public read is one Query of these.
-    No personal data: counts, and appointment ids only inside the unpublished contributions."""
+      (`figures`), written in the same transaction as the ledger it sums;
+    - its wait samples: item "<day>#<directorate>#wait", the days to the first free place taken
+      that day (`waits`: hour -> days).
+    The public read is one Query of a province's published days. No personal data: counts, and
+    appointment ids only in the unpublished ledgers."""
 
     class Meta(_Meta):
         table_name = table_name("statistics")
 
     key = UnicodeAttribute(hash_key=True)
     item = UnicodeAttribute(range_key=True)
+    entries = MapAttribute(default=dict)
     figures = MapAttribute(default=dict)
     waits = MapAttribute(default=dict)
-    version = UnicodeAttribute(null=True)
+    rev = NumberAttribute(null=True)
 
 
 ALL_TABLES: tuple[type[Model], ...] = (

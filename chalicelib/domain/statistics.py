@@ -20,6 +20,7 @@ from chalicelib.domain.booking import SlotState
 from chalicelib.domain.calendar import local_day
 
 FIGURES = ("offered", "booked", "released", "no_shows", "assigned")
+SLOTS, APPOINTMENTS = "slots", "appointments"
 RELEASED = "released"
 NO_SHOW = "no_show"
 
@@ -30,7 +31,8 @@ class Contribution:
 
     directorate_id: str
     day: str  # YYYY-MM-DD, the slot's (the appointment's) day
-    item: str  # "slot#<start>" | "appointment#<id>": one contribution per slot or appointment
+    kind: str  # SLOTS | APPOINTMENTS
+    entry: str  # the slot's start or the appointment's id: one contribution each
     figures: Mapping[str, int]
 
 
@@ -39,13 +41,13 @@ def of_slot(old: SlotState | None, new: SlotState | None) -> Contribution | None
     if current is None:
         return None
     offered = (new.capacity + new.internal) if new is not None and new.is_open else 0
-    return Contribution(current.directorate_id, local_day(current.start).isoformat(), f"slot#{current.start.isoformat()}",
+    return Contribution(current.directorate_id, local_day(current.start).isoformat(), SLOTS, current.start.isoformat(),
                         {"offered": offered})
 
 
 def of_appointment(directorate_id: str, slot_start: str, appointment_id: str, status: str, attendance: str | None,
                    assigned: bool) -> Contribution:
-    return Contribution(directorate_id, slot_start[:10], f"appointment#{appointment_id}", {
+    return Contribution(directorate_id, slot_start[:10], APPOINTMENTS, appointment_id, {
         "booked": 1,
         "released": 1 if status == RELEASED else 0,
         "no_shows": 1 if attendance == NO_SHOW else 0,
@@ -53,11 +55,23 @@ def of_appointment(directorate_id: str, slot_start: str, appointment_id: str, st
     })
 
 
+def kept(ledger: Mapping[str, Mapping], contributions: Iterable[tuple[Contribution, str]]) -> dict[str, dict]:
+    """A day's ledger (entry -> figures and "v", its version) after `contributions` (each with
+    its version): each slot or appointment keeps its newest contribution, whatever the order,
+    however often they come."""
+    out = {entry: dict(held) for entry, held in ledger.items()}
+    for made, version in contributions:
+        held = out.get(made.entry)
+        if held is None or version > str(held.get("v", "")):
+            out[made.entry] = {**made.figures, "v": version}
+    return out
+
+
 def day_totals(contributions: Iterable[Mapping[str, int]]) -> dict[str, int]:
     totals = dict.fromkeys(FIGURES, 0)
     for figures in contributions:
         for name in FIGURES:
-            totals[name] += int(figures.get(name, 0))
+            totals[name] += int(figures.get(name, 0) or 0)
     return totals
 
 

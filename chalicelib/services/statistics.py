@@ -1,8 +1,9 @@
 """Public statistics, kept by the slots' and the appointments' streams (domain/statistics.py).
 
-Each record's slot or appointment contribution is written once per version, newest winning
-(a conditional put: a duplicate or an older record changes nothing); then each directorate's
-day it touched is summed again from its contributions and published under its province. A
+Each record's slot or appointment contribution goes into its directorate's day ledger, newest
+version winning (a duplicate or an older record changes nothing), and the day's totals, summed
+again from its ledgers, are published under its province in the same transaction: one
+BatchGetItem and one transaction per batch (thirty days at most each). A
 slots batch also samples, per directorate, the days to its first free place from the
 availability summary (one small Query), once an hour. The public read
 (`GET /v1/statistics?province=`) is one Query of the province's published days.
@@ -13,7 +14,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from pynamodb.exceptions import PutError
+from pynamodb.exceptions import TransactWriteError
+
+from chalicelib.adapters.dynamo import condition_failed, transaction
 
 from chalicelib.adapters import availability_summary as summary_store
 from chalicelib.adapters.tables import Appointment, PublicStatistic, Slot
@@ -55,25 +58,68 @@ def handle_appointment_batch(event: dict[str, Any], context: Any = None) -> dict
 
 def _handle(event: dict[str, Any], contribution) -> tuple[dict, set[tuple[str, str]]]:
     failed: list[str] = []
-    touched: dict[tuple[str, str], list[str]] = {}
+    made: list[tuple[rules.Contribution, str, str]] = []  # (contribution, version, sequence)
     for record in event.get("Records", []):
         change = record["dynamodb"]
         sequence = change.get("SequenceNumber", "")
         try:
-            made = contribution(change)
-            if made is not None:
-                _keep(made, summary.version_of(sequence))
-                touched.setdefault((made.directorate_id, made.day), []).append(sequence)
+            one = contribution(change)
+            if one is not None:
+                made.append((one, summary.version_of(sequence), sequence))
         except Exception:  # noqa: BLE001 - retried alone; the others go on
-            logger.exception("statistics record not kept", extra={"sequence_number": sequence})
+            logger.exception("statistics record not read", extra={"sequence_number": sequence})
             failed.append(sequence)
-    for (directorate_id, day), sequences in touched.items():
+    by_day: dict[tuple[str, str], list[tuple[rules.Contribution, str]]] = {}
+    for one, version, _ in made:
+        by_day.setdefault((one.directorate_id, one.day), []).append((one, version))
+    days = list(by_day)
+    try:
+        for at in range(0, len(days), DAYS_PER_TRANSACTION):
+            _keep_and_publish({day: by_day[day] for day in days[at:at + DAYS_PER_TRANSACTION]})
+    except Exception:  # noqa: BLE001 - retried: keeping and publishing again is harmless
+        logger.exception("statistics days not kept", extra={"days": len(days)})
+        failed.extend(sequence for _, _, sequence in made)
+    return {"batchItemFailures": [{"itemIdentifier": s} for s in dict.fromkeys(failed)]}, set(by_day)
+
+
+DAYS_PER_TRANSACTION = 30  # a day: its ledger written, the other ledger checked, its totals put (100 items at most)
+ATTEMPTS = 5
+
+
+def _keep_and_publish(by_day: dict[tuple[str, str], list[tuple[rules.Contribution, str]]]) -> None:
+    """One BatchGetItem of the days' two ledgers, then one transaction: each changed ledger
+    (conditional on the revision read), a check that the day's other ledger did not change,
+    and the day's totals summed from both, so a published day always sums ledgers as they are."""
+    keys = [(_ledger(d, day), kind) for d, day in by_day for kind in (rules.SLOTS, rules.APPOINTMENTS)]
+    for _ in range(ATTEMPTS):
+        held = {(item.key, item.item): item for item in PublicStatistic.batch_get(keys, consistent_read=True)}
         try:
-            publish(directorate_id, day)
-        except Exception:  # noqa: BLE001 - retried: publishing again is harmless
-            logger.exception("statistics day not published", extra={"directorate_id": directorate_id, "day": day})
-            failed.extend(sequences)
-    return {"batchItemFailures": [{"itemIdentifier": s} for s in dict.fromkeys(failed)]}, set(touched)
+            _write(by_day, held)
+            return
+        except TransactWriteError as error:
+            if not condition_failed(error) and "TransactionConflict" not in str(error):
+                raise
+    raise RuntimeError("statistics days kept changing")
+
+
+def _write(by_day: dict[tuple[str, str], list[tuple[rules.Contribution, str]]], held: dict) -> None:
+    with transaction() as write:
+        for (directorate_id, day), contributions in by_day.items():
+            ledgers = {}
+            for kind in (rules.SLOTS, rules.APPOINTMENTS):
+                item: PublicStatistic = held.get((_ledger(directorate_id, day), kind)) or PublicStatistic(_ledger(directorate_id, day), kind)
+                before = _raw(item.entries)
+                after = rules.kept(before, [(c, v) for c, v in contributions if c.kind == kind])
+                unchanged = PublicStatistic.rev.does_not_exist() if item.rev is None else PublicStatistic.rev == item.rev
+                if after != before:
+                    item.entries, revision = after, item.rev
+                    item.rev = (revision or 0) + 1
+                    write.save(item, condition=unchanged)
+                else:
+                    write.condition_check(PublicStatistic, item.key, item.item, condition=unchanged)
+                ledgers[kind] = after
+            totals = rules.day_totals([*ledgers[rules.SLOTS].values(), *ledgers[rules.APPOINTMENTS].values()])
+            write.save(PublicStatistic(_province(directorate_id), f"{day}#{directorate_id}", figures=totals))
 
 
 def _ledger(directorate_id: str, day: str) -> str:
@@ -85,21 +131,8 @@ def _province(directorate_id: str) -> str:
     return f"province#{directorate.province if directorate else '00'}"
 
 
-def _keep(made: rules.Contribution, version: str) -> None:
-    """The contribution, unless one at least as new is kept already."""
-    item = PublicStatistic(_ledger(made.directorate_id, made.day), made.item, figures=dict(made.figures), version=version)
-    try:
-        item.save(condition=PublicStatistic.version.does_not_exist() | (PublicStatistic.version < version))
-    except PutError as error:
-        if error.cause_response_code != "ConditionalCheckFailedException":
-            raise
-
-
-def publish(directorate_id: str, day: str) -> None:
-    """The day's totals, summed again from all its contributions."""
-    kept = PublicStatistic.query(_ledger(directorate_id, day), consistent_read=True)
-    totals = rules.day_totals(item.figures.as_dict() if hasattr(item.figures, "as_dict") else dict(item.figures) for item in kept)
-    PublicStatistic(_province(directorate_id), f"{day}#{directorate_id}", figures=totals).save()
+def _raw(attribute) -> dict:
+    return attribute.as_dict() if hasattr(attribute, "as_dict") else dict(attribute or {})
 
 
 def sample_wait(directorate_id: str) -> None:

@@ -237,17 +237,17 @@ def function_access() -> dict[str, FunctionAccess]:
         ),
         "summarise_availability": FunctionAccess(
             # The slots' changes folded into the summary days; a directorate's slots read once to rebuild it.
-            tables={"availability": T("GetItem", "PutItem"), "slots": T("Query")},
+            tables={"availability": T("GetItem", "BatchGetItem", "PutItem"), "slots": T("Query")},
             reads_stream="slots",
         ),
         "count_slot_statistics": FunctionAccess(
             # A slot's places kept once per version, its day summed again and published; a wait sampled
             # from the availability summary once an hour.
-            tables={"statistics": T("GetItem", "PutItem", "Query"), "availability": T("Query")},
+            tables={"statistics": T("GetItem", "BatchGetItem", "PutItem", "ConditionCheckItem"), "availability": T("Query")},
             reads_stream="slots",
         ),
         "count_appointment_statistics": FunctionAccess(
-            tables={"statistics": T("PutItem", "Query")},
+            tables={"statistics": T("BatchGetItem", "PutItem", "ConditionCheckItem")},
             reads_stream="appointments",
         ),
         "sweep_no_shows": FunctionAccess(
