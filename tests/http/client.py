@@ -97,6 +97,9 @@ def new_person(**kwargs) -> Person:
     return Person(unique_foreign_id(), unique_email(), unique_phone(), **kwargs)
 
 
+SLOT_STREAM_READERS = ("summarise_availability", "count_slot_statistics", "count_appointment_statistics")
+
+
 def slot_changes_delivered(api: "Api", runs: int = 200) -> None:
     """Run the event pump until the availability summary's handler has no slot change left, so
     availability shows every change made so far (it is served from a summary the slots' stream
@@ -104,7 +107,7 @@ def slot_changes_delivered(api: "Api", runs: int = 200) -> None:
     for _ in range(runs):
         answer = api.post("/local/pump")
         assert answer.status_code == 200, answer.text
-        if answer.json()["summarise_availability"]["messages"] == 0:
+        if all(answer.json()[handler]["messages"] == 0 for handler in SLOT_STREAM_READERS):
             return
     raise AssertionError("the slots' stream did not drain")
 

@@ -1,5 +1,6 @@
 """What the public sees of places, through the local stack: availability served from the summary
-the slots' stream keeps, fresh once the event pump has delivered a booking's change."""
+the slots' stream keeps, fresh once the event pump has delivered a booking's change; public
+statistics kept from the same streams, without a token."""
 
 from __future__ import annotations
 
@@ -26,3 +27,21 @@ def test_availability_shows_a_booking_once_the_pump_has_delivered_the_slots_chan
     assert booked.status_code == 201, booked.text
     slot_changes_delivered(api)
     assert offered(api, second.token).get(slot_id, 0) == before[slot_id] - 1
+
+
+def test_public_statistics_need_no_token_may_be_cached_and_name_an_unknown_province(api: Api, base_url: str):
+    [person] = create_applicants(base_url, 1, province="41")
+    slot_id = next(iter(offered(api, person.token)))
+    assert api.post("/v1/appointments", {"slot_id": slot_id, "service": SERVICE}, token=person.token).status_code == 201
+    slot_changes_delivered(api)
+    answer = api.get("/v1/statistics", params={"province": "41", "days": 31, "from": slot_id.split("@")[1][:10]})
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["Cache-Control"].startswith("public, max-age=")
+    body = answer.json()
+    assert body["province"] == "41"
+    first = body["days"][0]
+    [kocaeli] = [d for d in first["directorates"] if d["directorate"] == DIRECTORATE]
+    assert kocaeli["offered"] > 0 and kocaeli["booked"] >= 1 and first["province"]["booked"] >= kocaeli["booked"]
+    refused = api.get("/v1/statistics", params={"province": "99"})
+    assert refused.status_code == 400 and refused.json()["error"]["code"] == "VALIDATION_FAILED", refused.text
+    assert [f["field"] for f in refused.json()["error"]["details"]["fields"]] == ["province"]
