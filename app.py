@@ -23,6 +23,7 @@ from chalicelib.settings import get_settings
 from chalicelib.web import admin as web_admin
 from chalicelib.web import assisted as web_assisted
 from chalicelib.web import common, console, edevlet, pages
+from chalicelib.web import statistics as web_statistics
 from chalicelib.web import notification_language as web_language
 from chalicelib.web import corrections as web_corrections
 from chalicelib.web import receipts as web_receipts
@@ -93,6 +94,7 @@ portal = Portal(app, authenticate=auth.authenticate, secure_cookies=lambda: get_
 portal.error_page = common.error_page
 portal.asset("/static/app.css", stylesheet, "text/css; charset=utf-8")
 portal.page("/", pages.start)
+portal.page("/statistics", web_statistics.page)
 portal.page("/sign-up", pages.sign_up, methods=("GET", "POST"))
 portal.page("/sign-up/code", pages.confirm_code, methods=("GET", "POST"))
 portal.page("/sign-in", pages.sign_in, methods=("GET", "POST"))

@@ -5,6 +5,8 @@ statistics kept from the same streams, without a token."""
 from __future__ import annotations
 
 from bench.population import create_applicants
+from chalicelib.i18n import text
+from tests.http.browser import check_accessible_in_every_language, click_through
 from tests.http.client import Api, slot_changes_delivered
 
 # Kocaeli: no other HTTP test books there, so the counts below are this test's alone.
@@ -45,3 +47,20 @@ def test_public_statistics_need_no_token_may_be_cached_and_name_an_unknown_provi
     refused = api.get("/v1/statistics", params={"province": "99"})
     assert refused.status_code == 400 and refused.json()["error"]["code"] == "VALIDATION_FAILED", refused.text
     assert [f["field"] for f in refused.json()["error"]["details"]["fields"]] == ["province"]
+
+
+def test_the_statistics_page_shows_a_chart_and_a_table_per_directorate(browser, api: Api, base_url: str):
+    slot_changes_delivered(api)
+    context = browser.new_context()  # the page has no script: a GET form, SVG drawn on the server
+    page = context.new_page()
+    page.goto(f"{base_url}/?lang=en")
+    click_through(page, "a[href='/statistics']")
+    assert page.locator("h1").inner_text() == text("stats.title", "en")
+    page.select_option("#province", "41")
+    click_through(page, "form[action='/statistics'] button[type=submit]")
+    assert page.locator("svg[role=img] title").count() >= 2  # the province's and each directorate's
+    assert page.locator("table caption").count() == page.locator("svg[role=img]").count()
+    check_accessible_in_every_language(page)
+    page.goto(f"{base_url}/statistics?province=99&lang=tr")
+    assert page.locator(".error-summary").count() == 1
+    context.close()
