@@ -163,7 +163,45 @@ def _measure(plan: Plan, out: TextIO) -> int:
         print(f"{label} {small} vs {large} slots in the partition: {b / a:.2f}x "
               f"[median {a:.1f} vs {b:.1f} ms; per view {calls_a} vs {calls_b} data-store calls reading "
               f"{items_a} vs {items_b} items; n={plan.rounds}]", file=out)
+    _statistics_read(plan, out, meter)
     return 0
+
+
+def _statistics_read(plan: Plan, out: TextIO, meter: Meter) -> None:
+    """The public statistics read (one Query of a province's published days) against a bare
+    GetItem of one published day, alternating."""
+    from chalicelib.adapters.tables import PublicStatistic, Slot
+    from chalicelib.clock import clock
+    from chalicelib.contract import StatisticsQuery
+    from chalicelib.domain.catalogue import find_directorate
+    from chalicelib.services import statistics
+
+    today = clock.today()
+    images = [slot.serialize() for slot in Slot.query(SMALL_DIRECTORATE, Slot.start >= today.isoformat())]
+    records = [{"dynamodb": {"Keys": {k: image[k] for k in ("directorate_id", "start")}, "NewImage": image,
+                             "SequenceNumber": str(n + 1)}} for n, image in enumerate(images)]
+    for at in range(0, len(records), 100):
+        assert statistics.handle_slot_batch({"Records": records[at:at + 100]}) == {"batchItemFailures": []}
+    province = find_directorate(SMALL_DIRECTORATE).province
+    query = StatisticsQuery.model_validate({"province": province, "from": today.isoformat(), "days": 14})
+    row = next(iter(PublicStatistic.query(f"province#{province}")))
+    read, bare = [], []
+    for _ in range(plan.rounds):
+        meter.reset()
+        started = time.perf_counter()
+        answer = statistics.statistics(query)
+        read.append((time.perf_counter() - started) * 1000)
+        calls, items = sum(meter.calls.values()), meter.items
+        started = time.perf_counter()
+        PublicStatistic.get(row.key, row.item)
+        bare.append((time.perf_counter() - started) * 1000)
+    a, b = statistics_median(read), statistics_median(bare)
+    print(f"statistics read vs a bare GetItem: {a / b:.2f}x [median {a:.1f} vs {b:.1f} ms; per read {calls} data-store "
+          f"call(s) reading {items} items: {len(answer.days)} days of a province; n={plan.rounds}]", file=out)
+
+
+def statistics_median(values: list[float]) -> float:
+    return statistics.median(values)
 
 
 def main(argv: list[str] | None = None) -> int:

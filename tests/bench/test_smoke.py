@@ -62,6 +62,7 @@ BENCHMARKS: dict[str, list[str]] = {
     "availability_bench": [
         r"availability page at \S+ vs \S+ slots in the partition: ",
         r"  read from the slots instead \(before the summary\): \S+ vs \S+ slots in the partition: ",
+        r"statistics read vs a bare GetItem: ",
     ],
     "portal_bench": [
         r"calendar page vs the same 31 days from the API: ",

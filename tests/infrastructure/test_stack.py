@@ -678,3 +678,15 @@ def test_places_given_back_return_on_a_five_minute_schedule_reading_their_sparse
     ]
     schedules = [e["Properties"]["Schedule"] for e in function["Properties"].get("Events", {}).values() if e["Type"] == "Schedule"]
     assert schedules == ["rate(5 minutes)"]
+
+
+def test_the_availability_summary_and_the_statistics_are_tables_fed_by_the_slots_and_appointments_streams(synthesized):
+    """Issue 13, items 4 and 7: the summary and the statistics tables exist, and the slots' and
+    the appointments' tables stream new and old images to their readers."""
+    tables = _tables_by_name(synthesized)
+    names = {t.short_name: t.name for t in synthesized.resources.tables}
+    assert {"availability", "statistics"} <= set(names)
+    for streamed in ("slots", "appointments"):
+        assert table_shape(tables[names[streamed]]["Properties"])["Stream"] == "NEW_AND_OLD_IMAGES", streamed
+    for kept in ("availability", "statistics"):
+        assert table_shape(tables[names[kept]]["Properties"])["KeySchema"][0]["AttributeName"] == "key"
