@@ -193,18 +193,18 @@ def requeue_notifications(event):
 
 
 # Streams: each change of a slot is folded into the availability summary the public calendar reads.
-@app.on_dynamodb_record(stream_arn=stream_arn("slots"), batch_size=100)
+@app.on_dynamodb_record(stream_arn=stream_arn("slots"), batch_size=1000)
 def summarise_availability(event):
     return availability.handle_stream_batch(event.to_dict(), app.lambda_context)
 
 
 # Streams: public statistics count the slots' places and the appointments' outcomes.
-@app.on_dynamodb_record(stream_arn=stream_arn("slots"), batch_size=100)
+@app.on_dynamodb_record(stream_arn=stream_arn("slots"), batch_size=1000)
 def count_slot_statistics(event):
     return statistics.handle_slot_batch(event.to_dict(), app.lambda_context)
 
 
-@app.on_dynamodb_record(stream_arn=stream_arn("appointments"), batch_size=100)
+@app.on_dynamodb_record(stream_arn=stream_arn("appointments"), batch_size=1000)
 def count_appointment_statistics(event):
     return statistics.handle_appointment_batch(event.to_dict(), app.lambda_context)
 
