@@ -95,6 +95,12 @@ SUPPRESSIONS = (
         applies_to=(r"Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs",),
     ),
     Suppression(
+        "AwsSolutions-IAM4", ("AWS::IAM::Role",),
+        "AWSBackupServiceRolePolicyForBackup is AWS's policy for AWS Backup itself to take and copy the "
+        "tables' backups (infrastructure/stacks/backups.py); no function of the app has this role.",
+        applies_to=(r"Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup",),
+    ),
+    Suppression(
         "AwsSolutions-IAM5", ("AWS::IAM::Policy",),
         "A function's role writes to its own log group only; the trailing ':*' of a log group ARN is how IAM "
         "names the group's streams, which Lambda creates and names itself.",

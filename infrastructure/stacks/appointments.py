@@ -45,6 +45,7 @@ from aws_cdk import custom_resources as cr
 from chalice.cdk import Chalice
 from constructs import Construct
 
+from infrastructure.stacks.backups import TableBackups
 from infrastructure.stacks.deployment import DeploymentSettings, apply_service_rate_limits
 from infrastructure.stacks.edge import Edge
 from infrastructure.stacks.email import EmailSending
@@ -315,6 +316,8 @@ class AppointmentsStack(cdk.Stack):
         _check_prefix(resources, prefix)
 
         self.tables = {definition.short_name: durable_table(self, definition) for definition in resources.tables}
+        # Point-in-time recovery (on each table) and hourly/daily copies out of the region (backups.py).
+        self.backups = TableBackups(self, "Backups", prefix=prefix, tables=self.tables, copy_vault_arn=deployment.backup_copy_vault_arn)
         self.user_pool, self.user_pool_client = self._user_pool(resources.user_pool)
         # The sender's identity (a domain with DKIM, when configured), the configuration set and the
         # bounce and complaint topic (email.py).

@@ -690,3 +690,9 @@ def test_the_availability_summary_and_the_statistics_are_tables_fed_by_the_slots
         assert table_shape(tables[names[streamed]]["Properties"])["Stream"] == "NEW_AND_OLD_IMAGES", streamed
     for kept in ("availability", "statistics"):
         assert table_shape(tables[names[kept]]["Properties"])["KeySchema"][0]["AttributeName"] == "key"
+
+
+def test_every_table_of_the_stack_is_in_the_backup_plan(synthesized):
+    [selection] = synthesized.of_type("AWS::Backup::BackupSelection").values()
+    selected = {resource["Fn::GetAtt"][0] for resource in selection["Properties"]["BackupSelection"]["Resources"]}
+    assert selected == {synthesized.logical_id(table) for table in synthesized.stack.tables.values()}
