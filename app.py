@@ -8,7 +8,10 @@ everything else lives in `chalicelib/` (endpoints in `chalicelib/api`, use cases
 from chalice import Chalice
 
 from chalicelib.api import accounts, admin, assignment, assisted, booking, catalogue, corrections, mfa, profile, receipts, staff
+from chalicelib.api import statistics as public_statistics
 from chalicelib.api.http import HttpApi
+from chalicelib.services import availability
+from chalicelib.services import statistics
 from chalicelib.services import assignment as assigner
 from chalicelib.services import auth
 from chalicelib.services import email_feedback, fanout, giving_back, kept_back, notifications, outbox
@@ -18,6 +21,7 @@ from chalicelib.settings import get_settings
 from chalicelib.web import admin as web_admin
 from chalicelib.web import assisted as web_assisted
 from chalicelib.web import common, console, edevlet, pages
+from chalicelib.web import statistics as web_statistics
 from chalicelib.web import notification_language as web_language
 from chalicelib.web import corrections as web_corrections
 from chalicelib.web import receipts as web_receipts
@@ -34,6 +38,7 @@ api.get("/v1/openapi.json", api.openapi(title="Migration Directorate appointment
 api.get("/v1/provinces", catalogue.provinces)
 api.get("/v1/directorates", catalogue.directorates)
 api.get("/v1/services", catalogue.services)
+api.get("/v1/statistics", public_statistics.public_statistics)
 
 # Accounts
 api.post("/v1/auth/signup", accounts.signup)
@@ -87,6 +92,7 @@ portal = Portal(app, authenticate=auth.authenticate, secure_cookies=lambda: get_
 portal.error_page = common.error_page
 portal.asset("/static/app.css", stylesheet, "text/css; charset=utf-8")
 portal.page("/", pages.start)
+portal.page("/statistics", web_statistics.page)
 portal.page("/sign-up", pages.sign_up, methods=("GET", "POST"))
 portal.page("/sign-up/code", pages.confirm_code, methods=("GET", "POST"))
 portal.page("/sign-in", pages.sign_in, methods=("GET", "POST"))
@@ -194,6 +200,23 @@ def send_reminders(event):
 @app.schedule("rate(5 minutes)")
 def requeue_notifications(event):
     return notifications.requeue_undelivered()
+
+
+# Streams: each change of a slot is folded into the availability summary the public calendar reads.
+@app.on_dynamodb_record(stream_arn=stream_arn("slots"), batch_size=1000)
+def summarise_availability(event):
+    return availability.handle_stream_batch(event.to_dict(), event.context)
+
+
+# Streams: public statistics count the slots' places and the appointments' outcomes.
+@app.on_dynamodb_record(stream_arn=stream_arn("slots"), batch_size=1000)
+def count_slot_statistics(event):
+    return statistics.handle_slot_batch(event.to_dict(), event.context)
+
+
+@app.on_dynamodb_record(stream_arn=stream_arn("appointments"), batch_size=1000)
+def count_appointment_statistics(event):
+    return statistics.handle_appointment_batch(event.to_dict(), event.context)
 
 
 # Every hour: remove sign-ups whose phone code was not confirmed within 24 hours, and their logins.

@@ -765,3 +765,39 @@ class ReceiptGenuine(BaseModel):
 
 class ReceiptNotGenuine(BaseModel):
     valid: Literal[False] = False
+
+
+# --- Public statistics (issue 13, item 7) ------------------------------------------------------
+
+
+class StatisticsQuery(Strict):
+    province: ProvinceCode
+    from_: date | None = Field(default=None, alias="from", description="First day (YYYY-MM-DD); default a week ago")
+    days: Annotated[int, Field(ge=1, le=62)] = 14
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, populate_by_name=True)
+
+
+class DayFigures(BaseModel):
+    offered: int = Field(description="Places offered (public and kept back) in open slots of the day")
+    booked: int = Field(description="Appointments made for the day")
+    released: int = Field(description="Of them, given back by their person")
+    no_shows: int
+    median_days_to_first_free_place: float | None = Field(
+        description="Median, over the day's samples, of the days from then to the first day with a free public place")
+    assigned_share: float | None = Field(description="Share of the day's appointments the assigner made (assigned mode)")
+
+
+class DirectorateDayFigures(DayFigures):
+    directorate: str
+
+
+class StatisticsDay(BaseModel):
+    date: date
+    province: DayFigures
+    directorates: list[DirectorateDayFigures]
+
+
+class Statistics(BaseModel):
+    province: str
+    days: list[StatisticsDay]

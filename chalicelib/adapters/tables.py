@@ -16,6 +16,7 @@ from pynamodb.attributes import (
     UnicodeAttribute,
     UnicodeSetAttribute,
     UTCDateTimeAttribute,
+    VersionAttribute,
 )
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.models import Model
@@ -256,6 +257,7 @@ class Slot(Model):
 
     class Meta(_Meta):
         table_name = table_name("slots")
+        stream_view_type = "NEW_AND_OLD_IMAGES"  # the availability summary folds its changes (services/availability.py)
 
     directorate_id = UnicodeAttribute(hash_key=True)
     start = UnicodeAttribute(range_key=True)  # Istanbul wall time "YYYY-MM-DDTHH:MM": sorts by time
@@ -401,6 +403,7 @@ class Appointment(Model):
 
     class Meta(_Meta):
         table_name = table_name("appointments")
+        stream_view_type = "NEW_AND_OLD_IMAGES"  # public statistics count its changes (services/statistics.py)
 
     appointment_id = UnicodeAttribute(hash_key=True)
     reference = UnicodeAttribute()  # shown to people and staff, e.g. "GOC-7K3Q9XPA"
@@ -456,6 +459,7 @@ class Appointment(Model):
     returning_day = UnicodeAttribute(null=True)  # set until the place is back (the sparse index)
     place_returned_at = UTCDateTimeAttribute(null=True)
     place_to_queue = BooleanAttribute(null=True)  # the directorate assigned this service: queue first
+    assigned = BooleanAttribute(null=True)  # made by the assigner (assigned mode), for public statistics
 
     by_applicant = AppointmentsByApplicant()
     by_directorate = AppointmentsByDirectorate()
@@ -675,6 +679,49 @@ class IdempotencyRecord(Model):
     validation = UnicodeAttribute(null=True)
 
 
+class AvailabilityDay(Model):
+    """The availability summary (domain/availability_summary.py): one item per directorate and
+    day, holding that day's slots as the public calendar shows them (services offered, public
+    places left), kept by the slots table's stream (services/availability.py). A page view of
+    any service reads one item per day shown, never the slot partition. The item
+    `(directorate_id, "#built")` says the directorate's summary is complete (rebuilt from its
+    slots once): until then pages read the slots themselves."""
+
+    class Meta(_Meta):
+        table_name = table_name("availability")
+
+    key = UnicodeAttribute(hash_key=True)  # the directorate id
+    day = UnicodeAttribute(range_key=True)  # YYYY-MM-DD, or "#built" (sorts before any day)
+    # slot start (Istanbul wall time) -> {"end": wall time, "services": [...], "left": public places, "v": version}
+    slots = MapAttribute(default=dict)
+    rev = VersionAttribute()  # optimistic lock: concurrent stream batches never lose each other's folds
+    expires = TTLAttribute(null=True)  # a day after the day: DynamoDB removes past days
+
+
+class PublicStatistic(Model):
+    """Public statistics (domain/statistics.py), kept by the slots' and appointments' streams
+    (services/statistics.py). Three kinds of item:
+    - a day's ledger: key "ledger#<directorate>#<day>", item "slots" | "appointments", what each
+      slot or appointment of the day adds to it (`entries`: id -> figures and stream version),
+      `rev` counting its writes (the optimistic lock of the transaction that writes it);
+    - a published day: key "province#<plate code>", item "<day>#<directorate>", the day's totals
+      (`figures`), written in the same transaction as the ledger it sums;
+    - its wait samples: item "<day>#<directorate>#wait", the days to the first free place taken
+      that day (`waits`: hour -> days).
+    The public read is one Query of a province's published days. No personal data: counts, and
+    appointment ids only in the unpublished ledgers."""
+
+    class Meta(_Meta):
+        table_name = table_name("statistics")
+
+    key = UnicodeAttribute(hash_key=True)
+    item = UnicodeAttribute(range_key=True)
+    entries = MapAttribute(default=dict)
+    figures = MapAttribute(default=dict)
+    waits = MapAttribute(default=dict)
+    rev = NumberAttribute(null=True)
+
+
 ALL_TABLES: tuple[type[Model], ...] = (
     ResidentRecord,
     Applicant,
@@ -684,6 +731,8 @@ ALL_TABLES: tuple[type[Model], ...] = (
     TokenValidity,
     AuditRecord,
     Slot,
+    AvailabilityDay,
+    PublicStatistic,
     DirectorateDay,
     KeptBackShare,
     Appointment,

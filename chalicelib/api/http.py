@@ -61,6 +61,8 @@ class Endpoint:
     # False for answers that must never be stored (sign-in answers carry access tokens): such a
     # route ignores an Idempotency-Key, and a retry simply signs in again.
     idempotent: bool = True
+    # Public answers the same for everyone for a while (statistics): caches may keep them this long.
+    cache_seconds: int | None = None
 
     @property
     def name(self) -> str:
@@ -75,6 +77,7 @@ def endpoint(
     errors: tuple[type[DomainError], ...] = (),
     tag: str = "",
     idempotent: bool = True,
+    cache_seconds: int | None = None,
 ) -> Callable[[Callable[..., Any]], Endpoint]:
     """Describe a function as an HTTP endpoint (see the module docstring)."""
 
@@ -95,6 +98,7 @@ def endpoint(
             errors=errors,
             tag=tag or func.__module__.rsplit(".", 1)[-1],
             idempotent=idempotent,
+            cache_seconds=cache_seconds,
         )
 
     return describe
@@ -253,6 +257,8 @@ def _outcome(ep: Endpoint, kwargs: dict[str, Any]) -> dict[str, Any]:
     outcome: dict[str, Any] = {"status": ep.status, "body": body}
     if isinstance(result, Page) and result.next_cursor:
         outcome["headers"] = {NEXT_CURSOR_HEADER: result.next_cursor}
+    if ep.cache_seconds:
+        outcome["headers"] = {**outcome.get("headers", {}), "Cache-Control": f"public, max-age={ep.cache_seconds}"}
     return outcome
 
 

@@ -55,6 +55,7 @@ ROUTES: dict[tuple[str, str], tuple[Rule, ...]] = {
     ("GET", "/v1/provinces"): PUBLIC,
     ("GET", "/v1/directorates"): PUBLIC,
     ("GET", "/v1/services"): PUBLIC,
+    ("GET", "/v1/statistics"): PUBLIC,
     ("POST", "/v1/auth/signup"): (*PUBLIC, IP_SIGN_UPS),
     ("POST", "/v1/auth/confirm"): (*PUBLIC, IP_CODE_CHECKS),
     ("POST", "/v1/auth/resend-code"): (*PUBLIC, IP_CODES),

@@ -530,6 +530,7 @@ def _assign(request: AssignmentRequest, applicant: Applicant, state: rules.SlotS
     service = find_service(request.service)
     slot = Slot(state.directorate_id, wall_time(state.start))
     appointment = new_appointment(applicant, slot, service, state.start, now)
+    appointment.assigned = True  # counted as served in assigned mode (public statistics)
     write = NamedTransaction()
     try:
         with write:

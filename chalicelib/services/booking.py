@@ -22,7 +22,8 @@ from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactGet
 
 from chalicelib.adapters.dynamo import NamedTransaction, condition_failed, connection
-from chalicelib.adapters.tables import Applicant, Appointment, DemandMode, Notification, Slot
+from chalicelib.adapters import availability_summary as summary_store
+from chalicelib.adapters.tables import Applicant, Appointment, AvailabilityDay, DemandMode, Notification, Slot
 from chalicelib.contract import Page
 from chalicelib.contract import (
     AppointmentOut,
@@ -60,19 +61,29 @@ CAPACITY_CHANGED = "slot.capacity_changed"  # the audit action of an administrat
 
 
 def availability(caller: Caller, query: AvailabilityQuery) -> Availability:
-    """The bookable slots of a directorate for a service: one Query for the whole page. Public
-    places only: kept-back places are never offered online (domain/kept_back.py). An applicant
-    is offered only days within their permit's validity (eligibility.last_day_offered): the
-    Query's key range ends there, and `permit_valid_until` says so when it cuts the window."""
+    """The bookable slots of a directorate for a service. Public places only: kept-back places
+    are never offered online (domain/kept_back.py). An applicant is offered only days within
+    their permit's validity (eligibility.last_day_offered), and `permit_valid_until` says so
+    when it cuts the window. The slots come from the availability summary, one small Query
+    over the days shown (services/availability.py keeps it from the slots' stream); until the
+    directorate's summary is complete, from the slots themselves."""
     directorate = find_directorate(query.directorate)
     service = find_service(query.service)
     assert directorate is not None and service is not None  # validated by the query model
     window = booking.booking_window(clock.today(), get_settings().slot_horizon_days)
-    residency, mode = _read_for_availability(caller, directorate.id, service.code)
+    residency, mode, summarised = _read_for_availability(caller, directorate.id, service.code)
+    span = days_shown(directorate, service, query.from_, query.days, last_day=last_day_offered(residency, window.last_day))
+    now = clock.now()
+    if span is None:
+        offers = []
+    elif summarised:
+        offers = summary_store.offers(directorate.id, service.code, *span)
+    else:
+        offers = [(state.start, state.end, state.remaining) for state in _slots_in(directorate, service, *span)]
     slots = [
-        SlotOut(slot_id=calendar.slot_id_for(directorate.id, state.start), start=state.start, end=state.end, remaining=state.remaining)
-        for state in coming_slots(directorate, service, query.from_, query.days, last_day=last_day_offered(residency, window.last_day))
-        if state.remaining > 0
+        SlotOut(slot_id=calendar.slot_id_for(directorate.id, start), start=start, end=end, remaining=left)
+        for start, end, left in offers
+        if left > 0 and start > now
     ]
     return Availability(
         mode=mode.value, directorate=directorate.id, service=service.code, slots=slots,
@@ -80,17 +91,33 @@ def availability(caller: Caller, query: AvailabilityQuery) -> Availability:
     )
 
 
-def _read_for_availability(caller: Caller, directorate_id: str, service_code: str) -> tuple[Residency | None, Mode]:
-    """The demand mode and, for an applicant, their registry record as copied onto their
-    account, in one round trip (the slots are then one Query). Staff and the phone line look
-    for someone else: no permit bounds their view."""
-    if Role.APPLICANT not in caller.roles:
-        return None, demand.current_mode(directorate_id, service_code)
+def _read_for_availability(caller: Caller, directorate_id: str, service_code: str) -> tuple[Residency | None, Mode, bool]:
+    """The demand mode, whether the directorate's availability summary is complete and, for an
+    applicant, their registry record as copied onto their account, in one round trip (the
+    slots are then one Query). Staff and the phone line look for someone else: no permit
+    bounds their view."""
+    applicant = Role.APPLICANT in caller.roles
     with TransactGet(connection=connection()) as get:
-        applicant_future = get.get(Applicant, caller.account_id)
+        applicant_future = get.get(Applicant, caller.account_id) if applicant else None
         mode_future = get.get(DemandMode, directorate_id, service_code)
-    applicant = _resolved(applicant_future, Applicant)
-    return (residency_of(applicant) if applicant else None), demand.mode_of(_resolved(mode_future, DemandMode))
+        built_future = get.get(AvailabilityDay, *summary_store.built_item(directorate_id))
+    person = _resolved(applicant_future, Applicant) if applicant_future else None
+    summarised = _resolved(built_future, AvailabilityDay) is not None
+    return (residency_of(person) if person else None), demand.mode_of(_resolved(mode_future, DemandMode)), summarised
+
+
+def days_shown(
+    directorate: Directorate, service: Service, from_: date | None, days: int, last_day: date | None = None
+) -> tuple[date, date] | None:
+    """The days asked for, within the booking window (and up to `last_day`, when given); None
+    when there are none or the directorate does not offer the service."""
+    window = booking.booking_window(clock.today(), get_settings().slot_horizon_days)
+    until = min(window.last_day, last_day) if last_day else window.last_day
+    asked_from = from_ or clock.today()
+    first = max(asked_from, window.first_day)
+    if first > until or service.code not in directorate.services:
+        return None
+    return first, min(asked_from + timedelta(days=days - 1), until)
 
 
 def coming_slots(
@@ -98,21 +125,22 @@ def coming_slots(
 ) -> list[booking.SlotState]:
     """The open slots offering `service` in the days asked for, within the booking window (and
     up to `last_day`, when given) and still ahead, whatever places they have left: the caller
-    says which kind it offers."""
-    now = clock.now()
-    window = booking.booking_window(clock.today(), get_settings().slot_horizon_days)
-    until = min(window.last_day, last_day) if last_day else window.last_day
-    asked_from = from_ or clock.today()
-    first = max(asked_from, window.first_day)  # the days asked for, within the booking window
-    if first > until or service.code not in directorate.services:
+    says which kind it offers. Read from the slots themselves (the assisted channel sees
+    kept-back places, which the availability summary does not hold)."""
+    span = days_shown(directorate, service, from_, days, last_day)
+    if span is None:
         return []
-    last = min(asked_from + timedelta(days=days - 1), until)
+    now = clock.now()
+    return [state for state in _slots_in(directorate, service, *span) if state.start > now]
+
+
+def _slots_in(directorate: Directorate, service: Service, first: date, last: date) -> list[booking.SlotState]:
     items = Slot.query(
         directorate.id,
         Slot.start.between(first.isoformat(), f"{last.isoformat()}T99:99"),
         filter_condition=Slot.services.contains(service.code) & (Slot.is_open == True),  # noqa: E712
     )
-    return [state for state in map(slot_state, items) if state.start > now]
+    return list(map(slot_state, items))
 
 
 @dataclass(frozen=True)

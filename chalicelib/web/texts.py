@@ -1416,4 +1416,53 @@ PAGES: dict[str, dict[str, str]] = {
         "tr": "Ayrılmış yer payı: %{before} → %{after}", "en": "Kept-back share: {before} % → {after} %", "ar": "نسبة الأماكن المحجوزة: {before}٪ ← {after}٪",
         "fa": "سهم جاهای رزروشده: {before}٪ ← {after}٪", "ru": "Доля резерва: {before} % → {after} %", "uk": "Частка резерву: {before} % → {after} %",
     },
+    # Public statistics (issue 13, item 7): chalicelib/web/statistics.py
+    "stats.title": {"tr": "Randevu istatistikleri", "en": "Appointment statistics", "ar": "إحصاءات المواعيد", "fa": "آمار نوبت‌ها", "ru": "Статистика записей", "uk": "Статистика записів"},
+    "stats.intro": {
+        "tr": "Her gün için, ilde ve her müdürlükte: sunulan yerler, alınan randevular, geri verilenler, gelmeyenler, ilk boş yere kadar geçen gün sayısının ortancası ve atama usulüyle verilen randevuların payı. Yalnızca sayılar; kişisel veri yoktur.",
+        "en": "For each day, in the province and at each directorate: places offered, appointments booked, places given back, no-shows, the median number of days to the first free place, and the share of appointments given by assignment. Counts only; no personal data.",
+        "ar": "لكل يوم، في الولاية وفي كل مديرية: الأماكن المعروضة، والمواعيد المحجوزة، والأماكن المُعادة، وحالات عدم الحضور، والوسيط لعدد الأيام حتى أول مكان شاغر، ونسبة المواعيد الممنوحة بالتخصيص. أعداد فقط؛ بلا بيانات شخصية.",
+        "fa": "برای هر روز، در استان و در هر اداره: جاهای ارائه‌شده، نوبت‌های گرفته‌شده، جاهای پس‌داده‌شده، غیبت‌ها، میانهٔ تعداد روزها تا نخستین جای خالی، و سهم نوبت‌هایی که با تخصیص داده شده‌اند. فقط شمارش؛ بدون دادهٔ شخصی.",
+        "ru": "За каждый день, по провинции и по каждому управлению: предложенные места, записи, возвращённые места, неявки, медиана числа дней до первого свободного места и доля записей, выданных в порядке распределения. Только числа, без персональных данных.",
+        "uk": "За кожен день, по провінції та кожному управлінню: запропоновані місця, записи, повернені місця, неявки, медіана кількості днів до першого вільного місця і частка записів, наданих у порядку розподілу. Лише числа, без персональних даних.",
+    },
+    "stats.province": {"tr": "İl", "en": "Province", "ar": "الولاية", "fa": "استان", "ru": "Провинция", "uk": "Провінція"},
+    "stats.show": {"tr": "Göster", "en": "Show", "ar": "اعرض", "fa": "نمایش", "ru": "Показать", "uk": "Показати"},
+    "stats.province.invalid": {
+        "tr": "Listeden bir il seçin.", "en": "Choose a province from the list.", "ar": "اختر ولاية من القائمة.",
+        "fa": "یک استان از فهرست انتخاب کنید.", "ru": "Выберите провинцию из списка.", "uk": "Виберіть провінцію зі списку.",
+    },
+    "stats.none": {
+        "tr": "Bu il için henüz sayı yok.", "en": "There are no figures for this province yet.", "ar": "لا توجد أرقام لهذه الولاية بعد.",
+        "fa": "هنوز عددی برای این استان نیست.", "ru": "Для этой провинции пока нет данных.", "uk": "Для цієї провінції ще немає даних.",
+    },
+    "stats.chart": {
+        "tr": "{name}: güne göre sunulan ve alınan yerler", "en": "{name}: places offered and booked per day",
+        "ar": "{name}: الأماكن المعروضة والمحجوزة لكل يوم", "fa": "{name}: جاهای ارائه‌شده و گرفته‌شده در هر روز",
+        "ru": "{name}: предложенные и занятые места по дням", "uk": "{name}: запропоновані та зайняті місця за днями",
+    },
+    "stats.legend": {
+        "tr": "Her gün için: çerçeveli sütun sunulan yerleri, içindeki koyu sütun alınan randevuları gösterir. Sayılar aşağıdaki tablodadır.",
+        "en": "For each day: the outlined bar shows the places offered, the dark bar inside it the appointments booked. The numbers are in the table below.",
+        "ar": "لكل يوم: العمود المؤطَّر يُظهر الأماكن المعروضة، والعمود الداكن داخله المواعيد المحجوزة. الأرقام في الجدول أدناه.",
+        "fa": "برای هر روز: ستون قاب‌دار جاهای ارائه‌شده و ستون تیرهٔ درون آن نوبت‌های گرفته‌شده را نشان می‌دهد. عددها در جدول زیر آمده‌اند.",
+        "ru": "За каждый день: контурный столбец — предложенные места, тёмный столбец внутри — записи. Числа — в таблице ниже.",
+        "uk": "За кожен день: контурний стовпчик — запропоновані місця, темний стовпчик усередині — записи. Числа — у таблиці нижче.",
+    },
+    "stats.table": {"tr": "{name}: güne göre sayılar", "en": "{name}: figures per day", "ar": "{name}: الأرقام لكل يوم", "fa": "{name}: عددها در هر روز", "ru": "{name}: данные по дням", "uk": "{name}: дані за днями"},
+    "stats.day": {"tr": "Gün", "en": "Day", "ar": "اليوم", "fa": "روز", "ru": "День", "uk": "День"},
+    "stats.offered": {"tr": "Sunulan yer", "en": "Places offered", "ar": "الأماكن المعروضة", "fa": "جاهای ارائه‌شده", "ru": "Предложено мест", "uk": "Запропоновано місць"},
+    "stats.booked": {"tr": "Alınan randevu", "en": "Booked", "ar": "المحجوزة", "fa": "گرفته‌شده", "ru": "Записей", "uk": "Записів"},
+    "stats.released": {"tr": "Geri verilen", "en": "Given back", "ar": "المُعادة", "fa": "پس‌داده‌شده", "ru": "Возвращено", "uk": "Повернено"},
+    "stats.no_shows": {"tr": "Gelmeyen", "en": "No-shows", "ar": "عدم الحضور", "fa": "غیبت", "ru": "Неявки", "uk": "Неявки"},
+    "stats.wait": {
+        "tr": "İlk boş yere kadar gün (ortanca)", "en": "Days to the first free place (median)", "ar": "الأيام حتى أول مكان شاغر (الوسيط)",
+        "fa": "روز تا نخستین جای خالی (میانه)", "ru": "Дней до первого свободного места (медиана)", "uk": "Днів до першого вільного місця (медіана)",
+    },
+    "stats.assigned": {"tr": "Atamayla verilen pay", "en": "Share given by assignment", "ar": "نسبة الممنوح بالتخصيص", "fa": "سهم داده‌شده با تخصیص", "ru": "Доля по распределению", "uk": "Частка за розподілом"},
+    "start.statistics": {
+        "tr": "Randevu istatistikleri (il ve müdürlüklere göre)", "en": "Appointment statistics (by province and directorate)",
+        "ar": "إحصاءات المواعيد (حسب الولاية والمديرية)", "fa": "آمار نوبت‌ها (بر پایهٔ استان و اداره)",
+        "ru": "Статистика записей (по провинциям и управлениям)", "uk": "Статистика записів (за провінціями та управліннями)",
+    },
 }

@@ -144,6 +144,8 @@ def function_access() -> dict[str, FunctionAccess]:
                 "token-validity": T("GetItem", "UpdateItem"),
                 "audit": T("PutItem", "Query"),
                 "slots": T("GetItem", "Query", "UpdateItem"),
+                "availability": T("GetItem", "Query"),  # the public calendar's summary days (GetItem: its TransactGet)
+                "statistics": T("Query"),  # the public statistics: a province's published days
                 "directorate-days": T("GetItem", "Query", "UpdateItem"),  # Query: a share's impact over the unreleased days
                 "kept-back-shares": T("GetItem", "PutItem"),
                 # by-guardian: a guardian's list; returning-by-day: a place given back where the directorate assigns goes back at once (giving_back.py)
@@ -246,6 +248,21 @@ def function_access() -> dict[str, FunctionAccess]:
                 "slots": T("UpdateItem"),
             },
             sends_to=frozenset({assignments}),  # a place of an assigned service: the queue is served first
+        ),
+        "summarise_availability": FunctionAccess(
+            # The slots' changes folded into the summary days; a directorate's slots read once to rebuild it.
+            tables={"availability": T("GetItem", "BatchGetItem", "PutItem"), "slots": T("Query")},
+            reads_stream="slots",
+        ),
+        "count_slot_statistics": FunctionAccess(
+            # A slot's places kept once per version, its day summed again and published; a wait sampled
+            # from the availability summary once an hour.
+            tables={"statistics": T("GetItem", "BatchGetItem", "PutItem", "ConditionCheckItem"), "availability": T("Query")},
+            reads_stream="slots",
+        ),
+        "count_appointment_statistics": FunctionAccess(
+            tables={"statistics": T("BatchGetItem", "PutItem", "ConditionCheckItem")},
+            reads_stream="appointments",
         ),
     }
 

@@ -67,6 +67,11 @@ BENCHMARKS: dict[str, list[str]] = {
         r"fan-out no-show sweep, biggest invocation at .+: \d+ vs \d+ items = \S+x \(goal ~1x, bound \d+: ",
         r"fan-out horizon and demand rule over \d+ directorates: ",
     ],
+    "availability_bench": [
+        r"availability page at \S+ vs \S+ slots in the partition: ",
+        r"  read from the slots instead \(before the summary\): \S+ vs \S+ slots in the partition: ",
+        r"statistics read vs a bare GetItem: ",
+    ],
     "portal_bench": [
         r"calendar page vs the same 31 days from the API: ",
         r"start page, first visit \(no session read or written\) vs a visitor with a session: ",

@@ -97,6 +97,21 @@ def new_person(**kwargs) -> Person:
     return Person(unique_foreign_id(), unique_email(), unique_phone(), **kwargs)
 
 
+SLOT_STREAM_READERS = ("summarise_availability", "count_slot_statistics", "count_appointment_statistics")
+
+
+def slot_changes_delivered(api: "Api", runs: int = 200) -> None:
+    """Run the event pump until the availability summary's handler has no slot change left, so
+    availability shows every change made so far (it is served from a summary the slots' stream
+    keeps, within the pump's tick; a fresh stack first streams every slot it generated)."""
+    for _ in range(runs):
+        answer = api.post("/local/pump")
+        assert answer.status_code == 200, answer.text
+        if all(answer.json()[handler]["messages"] == 0 for handler in SLOT_STREAM_READERS):
+            return
+    raise AssertionError("the slots' stream did not drain")
+
+
 class Api:
     def __init__(self, base_url: str) -> None:
         self.base_url = base_url

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from tests.http.client import Api, new_person, unique_email
+from tests.http.client import Api, new_person, slot_changes_delivered, unique_email
 from tests.http.conftest import start_stack
 
 PASSWORD = "AgentPass123"
@@ -33,6 +33,7 @@ def _resident(api: Api, admin_token: str, province: str = "35"):
 
 def _slots(api: Api, token: str, directorate: str, days: int = 14, from_: str | None = None) -> list[dict]:
     query = {"directorate": directorate, "service": SERVICE, "days": days, **({"from": from_} if from_ else {})}
+    slot_changes_delivered(api)
     answer = api.get("/v1/availability", token=token, params=query)
     assert answer.status_code == 200, answer.text
     return answer.json()["slots"]

@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 import requests
 
 from bench.population import Resident, create_applicants
-from tests.http.client import Api, unique_email
+from tests.http.client import Api, slot_changes_delivered, unique_email
 
 ISTANBUL = ZoneInfo("Europe/Istanbul")
 SERVICE = "address_registration"
@@ -38,6 +38,7 @@ HORIZON_DAYS = 14  # from today: always covers at least a full working week afte
 
 
 def availability(api: Api, token: str | None, directorate: str, service: str = SERVICE, **params: Any) -> requests.Response:
+    slot_changes_delivered(api)  # what every test here checks: the changes it just made, shown
     return api.get(
         "/v1/availability",
         token=token,

@@ -15,7 +15,7 @@ import pytest
 from bench.population import PASSWORD, Resident, create_applicants
 from chalicelib.i18n import LANGUAGES as ALL_LANGUAGES, RIGHT_TO_LEFT
 from tests.http.browser import LANGUAGES, book_with_the_keyboard, check_accessible, check_accessible_in_every_language, check_answer_in_every_language, click_through, shoot, sign_in, staff_page
-from tests.http.client import Api, Person, new_person
+from tests.http.client import Api, Person, new_person, slot_changes_delivered
 from tests.http.conftest import sms_code_for
 from tests.http.test_accounts import register
 
@@ -239,6 +239,7 @@ def test_when_the_directorate_assigns_people_ask_and_follow_their_request(browse
 def test_staff_close_a_day_after_seeing_its_impact(browser, base_url, api, admin_token):
     directorate = "06-altindag"
     [person] = create_applicants(base_url, 1, province=PROVINCE)
+    slot_changes_delivered(api)  # no slot someone else filled a moment ago
     slots = api.get("/v1/availability", token=person.token, params={"directorate": directorate, "service": "address_registration", "days": 14}).json()["slots"]
     booked = api.post("/v1/appointments", {"slot_id": slots[-1]["slot_id"], "service": "address_registration"}, token=person.token).json()
     day = slots[-1]["start"][:10]
@@ -287,6 +288,7 @@ def test_staff_mark_attendance_with_the_check_in_code(browser, base_url, api, ad
 
     directorate = "06-merkez"
     [person] = create_applicants(base_url, 1, province=PROVINCE)
+    slot_changes_delivered(api)  # no slot someone else filled a moment ago
     [slot] = api.get("/v1/availability", token=person.token, params={"directorate": directorate, "service": "address_registration", "days": 7}).json()["slots"][:1]
     booked = api.post("/v1/appointments", {"slot_id": slot["slot_id"], "service": "address_registration"}, token=person.token).json()
     start = datetime.fromisoformat(booked["start"])
@@ -315,6 +317,7 @@ def test_staff_mark_attendance_with_the_check_in_code(browser, base_url, api, ad
 def test_a_time_taken_while_the_person_checks_their_answers_is_refused_in_their_language(browser, base_url, api, admin_token):
     directorate, service = "06-altindag", "biometrics"
     [person] = create_applicants(base_url, 1, province=PROVINCE)
+    slot_changes_delivered(api)  # no slot someone else filled a moment ago
     slot = api.get("/v1/availability", token=person.token, params={"directorate": directorate, "service": service, "days": 14}).json()["slots"][-1]
     context, page = sign_in(browser, base_url, person.email, PASSWORD, "ar")
     page.goto(f"{base_url}/book/check?service={service}&directorate={directorate}&slot={slot['slot_id']}")

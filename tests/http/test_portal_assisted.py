@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from chalicelib.i18n import text
 from tests.http.browser import check_accessible, click_through, sign_in
-from tests.http.client import ADMIN_EMAIL, ADMIN_PASSWORD, new_person, unique_email
+from tests.http.client import ADMIN_EMAIL, ADMIN_PASSWORD, new_person, slot_changes_delivered, unique_email
 
 PASSWORD = "AgentPass123"
 
@@ -74,5 +74,6 @@ def test_an_agent_books_for_a_resident_on_the_console(browser, base_url, api, ad
     context.close()
 
     # The kept-back place was taken; the public ones are still there.
+    slot_changes_delivered(api)
     slots = {s["slot_id"]: s["remaining"] for s in api.get("/v1/availability", token=admin_token, params=query).json()["slots"]}
     assert slots[slot_id] == 2

@@ -18,8 +18,9 @@ How it reads the code:
   `M.batch_write` (BatchWriteItem), `M.scan` (Scan); an update action on a model attribute
   (`M.attr.set(...)` etc.: UpdateItem); `x.save()`, `x.update()`, `x.delete()`, `x.refresh()` on
   a model instance, or a transaction's `save`/`update`/`delete` of one (PutItem, UpdateItem,
-  DeleteItem: DynamoDB authorizes each item of a transaction by these actions), and a
-  transaction's `condition_check(..., M, ...)` (ConditionCheckItem).
+  DeleteItem: DynamoDB authorizes each item of a transaction by these actions), a
+  transaction's `condition_check(..., M, ...)` (ConditionCheckItem), and a TransactGet's
+  `get(M, ...)` (GetItem: DynamoDB authorizes each item of a TransactGetItems by it).
 - AWS calls: `client.operation(...)` on a boto3 client (`wiring._client("sqs")`) or on an
   adapter's `self._client` (the service each adapter is built with in `wiring`).
 - A write whose model cannot be told (`x.save()` with `x` of unknown type) is reported, not
@@ -416,6 +417,8 @@ class Code:
                 facts.uses.add(("table", named[0], "ConditionCheckItem", None))
             elif not generic:
                 facts.unattributed.append(f"{site} condition_check")
+        elif name == "get" and call.args and (first := self.resolve(call.args[0], module, env, owner)) and first[0] == "model":
+            facts.uses.add(("table", first[1], "GetItem", None))  # a TransactGet's read of one item
         elif name in ("save", "update", "delete") and (base is None or base[0] == "instance"):
             models = [self._model_of(self.resolve(a, module, env, owner)) for a in call.args]
             named = [m for m in models if m]

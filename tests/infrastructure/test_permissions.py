@@ -401,8 +401,9 @@ def test_the_reading_follows_calls_types_and_transactions_and_owns_up_to_what_it
             return jobs.careless(None)
     """))
     (tmp_path / "chalicelib" / "services" / "jobs.py").write_text(textwrap.dedent("""
-        from chalicelib.adapters.tables import Applicant, AuditRecord, Appointment
+        from chalicelib.adapters.tables import Applicant, AuditRecord, Appointment, DemandMode
         from chalicelib.adapters import dynamo
+        from pynamodb.transactions import TransactGet
 
         def _entry() -> AuditRecord:
             return AuditRecord("s", "e")
@@ -413,6 +414,8 @@ def test_the_reading_follows_calls_types_and_transactions_and_owns_up_to_what_it
                 appointment.update(actions=[Appointment.status.set("x")])
             with dynamo.NamedTransaction() as write:
                 write.save("audit", _entry())
+            with TransactGet() as read:
+                read.get(DemandMode, "d", "s")
             return person
 
         def careless(item):
@@ -424,7 +427,8 @@ def test_the_reading_follows_calls_types_and_transactions_and_owns_up_to_what_it
         "Applicant": {("GetItem", None)},
         "Appointment": {("Query", "by-applicant"), ("UpdateItem", None)},
         "AuditRecord": {("PutItem", None)},
+        "DemandMode": {("GetItem", None)},
     }
     assert tidy.unattributed == []
     careless = code.reach({"app.careless"})
-    assert careless.tables() == {} and careless.unattributed == ["chalicelib/services/jobs.py:17 .save()"]
+    assert careless.tables() == {} and careless.unattributed == ["chalicelib/services/jobs.py:20 .save()"]

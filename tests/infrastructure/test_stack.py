@@ -724,6 +724,18 @@ def test_the_batch_jobs_fan_out_over_a_queue_of_their_own_with_a_dead_letter_que
     ]
 
 
+def test_the_availability_summary_and_the_statistics_are_tables_fed_by_the_slots_and_appointments_streams(synthesized):
+    """Issue 13, items 4 and 7: the summary and the statistics tables exist, and the slots' and
+    the appointments' tables stream new and old images to their readers."""
+    tables = _tables_by_name(synthesized)
+    names = {t.short_name: t.name for t in synthesized.resources.tables}
+    assert {"availability", "statistics"} <= set(names)
+    for streamed in ("slots", "appointments"):
+        assert table_shape(tables[names[streamed]]["Properties"])["Stream"] == "NEW_AND_OLD_IMAGES", streamed
+    for kept in ("availability", "statistics"):
+        assert table_shape(tables[names[kept]]["Properties"])["KeySchema"][0]["AttributeName"] == "key"
+
+
 def test_every_table_of_the_stack_is_in_the_backup_plan(synthesized):
     [selection] = synthesized.of_type("AWS::Backup::BackupSelection").values()
     selected = {resource["Fn::GetAtt"][0] for resource in selection["Properties"]["BackupSelection"]["Resources"]}
