@@ -318,10 +318,15 @@ class EventPump:
     def __init__(self, app: Chalice, sqs_client: Any, clock: Clock = utc_now, *,
                  account_id: str = DEFAULT_ACCOUNT_ID, stage: str = "local",
                  timeout_seconds: int = 60, memory_limit_in_mb: int = 128,
-                 sns_client: Any = None, streams: Any = None):
+                 sns_client: Any = None, streams: Any = None, stream_handlers: Any = None):
         self.app = app
         self.streams = streams
-        self._stream_sources = [s for s in app.event_sources if isinstance(s, DynamoDBEventConfig)] if streams else []
+        # Every stream handler by default; a test may name the ones it wants (the others' tables
+        # then change without them, as if their Lambda were paused).
+        self._stream_sources = [
+            s for s in app.event_sources
+            if isinstance(s, DynamoDBEventConfig) and (stream_handlers is None or s.name in stream_handlers)
+        ] if streams else []
         self.sqs = sqs_client
         self.sns = sns_client
         self._topic_sources = [s for s in app.event_sources if isinstance(s, SNSEventConfig)] if sns_client else []

@@ -33,11 +33,12 @@ GAZIANTEP = find_directorate("27-merkez")  # its demand modes are this module's
 def pump(aws, frozen_clock):
     """The app's event pump on the test's emulator. Its own clock stands still, so it fires no
     schedule: the tests call the schedules' split themselves and let the pump run the queues
-    and the streams (the notifications written are queued by the notifications table's)."""
+    and the notifications table's stream (which queues the notifications written). Not the
+    availability summary's: nothing else in these tests keeps it current afterwards."""
     import app
 
     still = clock.now()
-    return EventPump(app.app, wiring.sqs(), clock=lambda: still, streams=StreamReader(REGION))
+    return EventPump(app.app, wiring.sqs(), clock=lambda: still, streams=StreamReader(REGION), stream_handlers={"queue_notifications"})
 
 
 @pytest.fixture
