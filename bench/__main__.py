@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 
-from bench import assignment_bench, booking_bench, emulator_bench, identity_bench, portal_bench, sms_bench
+from bench import assignment_bench, booking_bench, emulator_bench, identity_bench, load_bench, portal_bench, sms_bench
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -17,6 +17,7 @@ def main(argv: list[str] | None = None) -> int:
     failed = portal_bench.main(argv) or failed  # and this one
     failed = identity_bench.main(argv) or failed  # and this one
     failed = sms_bench.main(argv) or failed  # in-process: it renders texts, no stack
+    failed = load_bench.main(argv) or failed  # Locust, in a fresh interpreter, against a stack process
     return 1 if failed else 0
 
 

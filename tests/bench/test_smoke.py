@@ -59,6 +59,16 @@ BENCHMARKS: dict[str, list[str]] = {
         r"sms segments per appointment, ru: before \S+ \(max \d+, UCS-2\), after \S+ \(max [1234], UCS-2\); ",
         r"sms segments per appointment, uk: before \S+ \(max \d+, UCS-2\), after \S+ \(max [1234], UCS-2\); ",
     ],
+    "load_bench": [
+        r"load test, open mode: \S+ requests/s, \d+ of \d+ applicants served on \d+ places, share won by the fastest 10 % of clients: ",
+        r"  GET /v1/availability +\d+ ",
+        r"  POST /v1/appointments +\d+ ",
+        r"load test, assigned mode: \S+ requests/s, \d+ of \d+ applicants served on \d+ places, share won by the fastest 10 % of clients: ",
+        r"  POST /v1/assignment-requests +\d+ ",
+        r"  assigner: \d+ assigned in ",
+        r"  answers other than 2xx, by status and code: ",
+        r"load test invariants: oversold 0, ",
+    ],
     "portal_bench": [
         r"calendar page vs the same 31 days from the API: ",
         r"start page, first visit \(no session read or written\) vs a visitor with a session: ",
