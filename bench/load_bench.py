@@ -264,21 +264,27 @@ def run_phase(phase: Phase, url: str, plan: Plan, journey: Any) -> None:
     waiting = list(reversed(phase.journeys))
 
     class Applicant(HttpUser):
+        """One journey, then idle until the runner quits: a user that stopped would be replaced
+        by a new one (the runner keeps `count` users), and there is nobody left to be."""
+
         host = url
-        wait_time = constant(0)
+        wait_time = constant(plan.phase_seconds)
 
         def on_start(self) -> None:
+            if not waiting:
+                raise StopUser()
             self.journey: Journey = waiting.pop()
             self.client.mount("http://", from_address(self.journey.address))
             self.client.headers["Authorization"] = f"Bearer {self.journey.token}"
 
         @task
         def go(self) -> None:
+            if self.journey.finished:
+                return
             try:
                 journey(self, self.journey)
             finally:
                 self.journey.finished = True
-            raise StopUser()
 
     env = Environment(user_classes=[Applicant])
     runner = env.create_local_runner()
@@ -372,17 +378,22 @@ def run_assigner(phase: Phase, url: str, ddb: Any, tables: dict[str, str], deadl
         requests.post(f"{url}/local/clock", json={"to": moment.isoformat()}, timeout=600).raise_for_status()
         return time.perf_counter() - started
 
+    def clock_now() -> datetime:
+        return datetime.fromisoformat(requests.get(f"{url}/local/clock", timeout=60).json()["now"])
+
     window = timedelta(minutes=int(os.environ.get("ASSIGNMENT_WINDOW_MINUTES", "10")))
     mine = {j.request_id: j for j in phase.journeys if j.request_id}
     starts = {datetime.fromisoformat(item["window_start"]["S"]) for item in _scan(ddb, tables["requests"]) if item["request_id"]["S"] in mine}
     phase.windows = len(starts)
-    now = datetime.fromisoformat(requests.get(f"{url}/local/clock", timeout=60).json()["now"])
+    now = clock_now()
     closes = max(starts) + window if starts else now
     if closes - timedelta(seconds=1) > now:
         phase.schedules_seconds = move_to(closes - timedelta(seconds=1))
-    phase.clock_moved = closes + timedelta(seconds=61) - now
+    # The schedules take real time, which the service's clock counts too: from whichever is later.
+    target = max(closes, clock_now()) + timedelta(seconds=61)
+    phase.clock_moved = target - now
     started = time.perf_counter()
-    move_to(closes + timedelta(seconds=61))
+    move_to(target)
     before = None
     while time.perf_counter() < deadline:
         statuses = {item["request_id"]["S"]: item["status"]["S"] for item in _scan(ddb, tables["requests"]) if item["request_id"]["S"] in mine}
