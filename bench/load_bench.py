@@ -20,11 +20,14 @@ which its runner is stopped and the unfinished journeys are counted and printed)
 3. Assigned mode: the admin forces `assigned`. Other fresh applicants arrive the same way, open
    the calendar (which now says `assigned`) and file an assignment request for the assigned day
    (`POST /v1/assignment-requests`, preferences earliest = latest = that day). Then the local
-   clock moves past the lottery window (`POST /local/clock`, ASSIGNMENT_WINDOW_MINUTES + 1) and
-   the event pump runs the assigner (`POST /local/pump`) until no request changes any more.
+   clock moves past the end of the lottery window they were filed in (`POST /local/clock`, in two
+   steps: see `run_assigner`) and the event pump runs the assigner (`POST /local/pump`) until no
+   request changes any more. The assigner's time is printed apart from that of the schedules the
+   clock move made due (the national demand evaluation, say).
 
 Printed per phase: requests/s over the phase, and per endpoint the count, requests/s and
-p50/p95/p99 latency (Locust's statistics); every answer that is not 2xx by HTTP status and error
+p50/p95/p99 latency (Locust's statistics, from the first arrival to the last answer, so they include queueing when
+arrivals outpace the server, as on a release day); every answer that is not 2xx by HTTP status and error
 code (the JSON body's `error.code`; SLOT_FULL is an expected refusal but is listed); oversells;
 and the fairness figure:
 
