@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 
-from bench import assignment_bench, availability_bench, booking_bench, emulator_bench, fanout_bench, identity_bench, portal_bench, sms_bench
+from bench import assignment_bench, availability_bench, booking_bench, emulator_bench, fanout_bench, identity_bench, load_bench, portal_bench, sms_bench
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -19,6 +19,7 @@ def main(argv: list[str] | None = None) -> int:
     failed = sms_bench.main(argv) or failed  # in-process: it renders texts, no stack
     failed = fanout_bench.main(argv) or failed  # a fresh interpreter, an in-process emulator
     failed = availability_bench.main(argv) or failed  # a fresh interpreter too
+    failed = load_bench.main(argv) or failed  # Locust, in a fresh interpreter, against a stack process
     return 1 if failed else 0
 
 

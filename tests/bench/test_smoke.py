@@ -72,6 +72,16 @@ BENCHMARKS: dict[str, list[str]] = {
         r"  read from the slots instead \(before the summary\): \S+ vs \S+ slots in the partition: ",
         r"statistics read vs a bare GetItem: ",
     ],
+    "load_bench": [
+        r"load test, open mode: \S+ requests/s, \d+ of \d+ applicants served on \d+ places, share won by the fastest 10 % of clients: ",
+        r"  GET /v1/availability +\d+ ",
+        r"  POST /v1/appointments +\d+ ",
+        r"load test, assigned mode: \S+ requests/s, \d+ of \d+ applicants served on \d+ places, share won by the fastest 10 % of clients: ",
+        r"  POST /v1/assignment-requests +\d+ ",
+        r"  assigner: \d+ assigned in ",
+        r"  answers other than 2xx, by status and code: ",
+        r"load test invariants: oversold 0, ",
+    ],
     "portal_bench": [
         r"calendar page vs the same 31 days from the API: ",
         r"start page, first visit \(no session read or written\) vs a visitor with a session: ",
