@@ -9,6 +9,7 @@ Table definitions are derived from the PynamoDB models in `chalicelib/adapters/t
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 
 from pynamodb.attributes import TTLAttribute
@@ -41,6 +42,9 @@ class TableDefinition:
     sort_key: KeyAttribute | None
     global_indexes: tuple[IndexDefinition, ...] = ()
     ttl_attribute: str | None = None  # epoch seconds after which DynamoDB deletes the item
+    # A change stream (NEW_AND_OLD_IMAGES, ...) when the model's Meta declares `stream_view_type`:
+    # its `@app.on_dynamodb_record` handlers read it (see `stream_arn`).
+    stream_view_type: str | None = None
 
     def create_table_kwargs(self) -> dict:
         """The boto3 `create_table` arguments (on-demand billing), used by the local stack."""
@@ -69,6 +73,8 @@ class TableDefinition:
                 }
                 for index in self.global_indexes
             ]
+        if self.stream_view_type:
+            kwargs["StreamSpecification"] = {"StreamEnabled": True, "StreamViewType": self.stream_view_type}
         return kwargs
 
 
@@ -110,6 +116,7 @@ def _table_definition(model: type[Model]) -> TableDefinition:
         ttl_attribute=next(
             (name for name, attribute in model.get_attributes().items() if isinstance(attribute, TTLAttribute)), None
         ),
+        stream_view_type=getattr(model.Meta, "stream_view_type", None),
     )
 
 
@@ -254,6 +261,41 @@ def resources(email_sender: str = "no-reply@randevu.example.org", sms_sender_id:
             ),
         ),
     )
+
+
+# Streams: a handler names its table's stream with `stream_arn(short name)`. Chalice needs an
+# ARN when the app is imported, before any table exists, so this one is a stand-in that names
+# the table: in AWS the stack puts the table's real stream ARN in its place
+# (infrastructure/stacks/appointments.py), locally the event pump reads that table's stream.
+STREAM_LABEL = "stream-of-table"
+STREAM_ACCOUNT = "000000000000"
+
+
+def stream_arn(short_name: str) -> str:
+    """The stand-in ARN of the change stream of the table `short_name` (e.g. "notifications")."""
+    definition = next((t for t in table_definitions() if t.short_name == short_name), None)
+    if definition is None or not definition.stream_view_type:
+        raise ValueError(f"no table {short_name!r} with a stream (its model's Meta.stream_view_type)")
+    return stand_in_stream_arn(definition.name)
+
+
+def stand_in_stream_arn(table_name: str, region: str | None = None) -> str:
+    region = region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "eu-central-1"
+    return f"arn:aws:dynamodb:{region}:{STREAM_ACCOUNT}:table/{table_name}/stream/{STREAM_LABEL}"
+
+
+def table_of_stream(arn: str) -> str | None:
+    """The table name a stand-in stream ARN names (None for any other ARN)."""
+    head, _, label = arn.rpartition("/stream/")
+    if label != STREAM_LABEL or ":table/" not in head:
+        return None
+    return head.split(":table/", 1)[1]
+
+
+def stream_failures_queue_name() -> str:
+    """In AWS: where Lambda names the stream records a handler failed after its retries (its
+    on-failure destination); it alarms when not empty. Locally the pump retries forever instead."""
+    return f"{resource_prefix()}-stream-failures"
 
 
 def receipt_signing_key_name() -> str:

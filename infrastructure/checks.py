@@ -95,6 +95,12 @@ SUPPRESSIONS = (
         applies_to=(r"Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs",),
     ),
     Suppression(
+        "AwsSolutions-IAM4", ("AWS::IAM::Role",),
+        "AWSBackupServiceRolePolicyForBackup is AWS's policy for AWS Backup itself to take and copy the "
+        "tables' backups (infrastructure/stacks/backups.py); no function of the app has this role.",
+        applies_to=(r"Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup",),
+    ),
+    Suppression(
         "AwsSolutions-IAM5", ("AWS::IAM::Policy",),
         "A function's role writes to its own log group only; the trailing ':*' of a log group ARN is how IAM "
         "names the group's streams, which Lambda creates and names itself.",
@@ -147,6 +153,17 @@ SUPPRESSIONS = (
         "It is a dead-letter queue, of an SNS subscription (RedrivePolicy of the feedback handler's "
         "subscription), which cdk-nag does not recognize as one.",
         logical_id="EmailFeedbackDeadLetters.*",
+    ),
+    Suppression(
+        "Serverless-SQSRedrivePolicy", ("AWS::SQS::Queue",),
+        "The stream readers' on-failure destination: the end of Lambda's retries of a stream record, watched by an alarm.",
+        logical_id="StreamFailures.*",
+    ),
+    Suppression(
+        "AwsSolutions-SQS3", ("AWS::SQS::Queue",),
+        "It is the on-failure destination of the stream event sources (a dead-letter queue for stream "
+        "records), which cdk-nag does not recognize as one.",
+        logical_id="StreamFailures.*",
     ),
 )
 

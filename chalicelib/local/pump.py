@@ -27,6 +27,15 @@ retries an asynchronous invocation twice), FIFO group blocking beyond what
 moto does, batching windows, batches larger than 10 (one ReceiveMessage call per batch),
 enforcing the function timeout (the context only reports the remaining time).
 
+- `@app.on_dynamodb_record` handlers: given a `StreamReader` (chalicelib/local/streams.py), the
+  pump hands each handler the records written to its table since its last batch, in order, in
+  batches of the handler's `batch_size` (at most 1,000 per run), before the queues are drained
+  (a change's queue message goes out in the same run). As Lambda does with a stream: a batch
+  that raises is retried whole on the next run; with a partial batch response, the records from
+  the first failed one (by `SequenceNumber`) on are retried. Lambda's retry limit, bisection and
+  on-failure destination (set in infrastructure/) are not reproduced: a record that always fails
+  is retried on every run and logged each time.
+
 Logs name handlers, queues and message ids, never message bodies: they can hold personal data.
 """
 
@@ -43,7 +52,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable
 
-from chalice.app import Chalice, ScheduledEventConfig, SNSEventConfig, SQSEventConfig
+from chalice.app import Chalice, DynamoDBEventConfig, ScheduledEventConfig, SNSEventConfig, SQSEventConfig
+
+from chalicelib.resources import table_of_stream
 
 logger = logging.getLogger(__name__)
 
@@ -307,8 +318,10 @@ class EventPump:
     def __init__(self, app: Chalice, sqs_client: Any, clock: Clock = utc_now, *,
                  account_id: str = DEFAULT_ACCOUNT_ID, stage: str = "local",
                  timeout_seconds: int = 60, memory_limit_in_mb: int = 128,
-                 sns_client: Any = None):
+                 sns_client: Any = None, streams: Any = None):
         self.app = app
+        self.streams = streams
+        self._stream_sources = [s for s in app.event_sources if isinstance(s, DynamoDBEventConfig)] if streams else []
         self.sqs = sqs_client
         self.sns = sns_client
         self._topic_sources = [s for s in app.event_sources if isinstance(s, SNSEventConfig)] if sns_client else []
@@ -338,6 +351,10 @@ class EventPump:
         self._thread: threading.Thread | None = None
         for topic_source in self._topic_sources:  # subscribe now: SNS keeps nothing for later subscribers
             self._bridge(topic_source)
+        for stream_source in self._stream_sources:  # each from the oldest change kept, none dropped before all have it
+            table = table_of_stream(stream_source.stream_arn)
+            if table is not None:
+                streams.subscribe(table, stream_source.name)
 
     # -- running
 
@@ -348,6 +365,8 @@ class EventPump:
             now = _utc(self.clock())
             for schedule in self._schedules:
                 self._fire_if_due(schedule, now, summary[schedule.name])
+            for stream_source in self._stream_sources:
+                self._deliver_stream(stream_source, summary[stream_source.name])
             for source in self._queue_sources:
                 self._drain(source, summary[source.name])
             for topic_source in self._topic_sources:
@@ -457,6 +476,45 @@ class EventPump:
                 self._missing_queues_reported.add(name)
             return None
 
+    # -- streams
+
+    MAX_STREAM_RECORDS_PER_RUN = 1000
+
+    def _deliver_stream(self, source: DynamoDBEventConfig, run: HandlerRun) -> None:
+        """Hands the handler its table's new records, batch after batch, up to the first batch
+        that fails (it comes first again on the next run)."""
+        table = table_of_stream(source.stream_arn)
+        if table is None:
+            logger.warning("handler %s reads a stream that is not one of this app's tables", source.name)
+            return
+        delivered = 0
+        while delivered < self.MAX_STREAM_RECORDS_PER_RUN:
+            records = self.streams.take(table, source.name, limit=min(source.batch_size, 1000))
+            if not records:
+                return
+            run.messages += len(records)
+            result = self._invoke(source.name, {"Records": records}, run)
+            done = self._stream_records_done(source.name, records, result)
+            self.streams.advance(table, source.name, done)
+            run.deleted += done
+            delivered += done
+            if done < len(records):
+                return
+
+    def _stream_records_done(self, name: str, records: list[dict[str, Any]], result: _Result) -> int:
+        """How many records of the batch, from its start, the handler is done with."""
+        if not result.returned:
+            return 0
+        value = result.value
+        if not (isinstance(value, dict) and value.get("batchItemFailures")):
+            return len(records)
+        numbers = [record["dynamodb"]["SequenceNumber"] for record in records]
+        failed = {item.get("itemIdentifier") for item in value["batchItemFailures"]}
+        if not failed <= set(numbers):
+            logger.error("handler %s reported batch item failures that are not in its batch; the whole batch fails", name)
+            return 0
+        return min(numbers.index(number) for number in failed)
+
     # -- topics
 
     def _deliver_topic(self, source: SNSEventConfig, run: HandlerRun) -> None:
@@ -505,7 +563,7 @@ class EventPump:
             return _Result(returned=True, value=self.app.handler_map[name](event, context))
         except Exception:
             run.failed_invocations += 1
-            ids = [record["messageId"] for record in event.get("Records", [])]
+            ids = [record.get("messageId") or record.get("eventID") for record in event.get("Records", [])]
             logger.exception("handler %s failed (request %s, message ids %s)",
                              name, context.aws_request_id, ids)
             return _Result(returned=False)
@@ -514,7 +572,8 @@ class EventPump:
         return f"{self.app.app_name}-{self.stage}-{handler_name}"
 
     def _handler_names(self) -> list[str]:
-        return [s.name for s in self._queue_sources] + [s.name for s in self._schedules] + [s.name for s in self._topic_sources]
+        return ([s.name for s in self._queue_sources] + [s.name for s in self._schedules] + [s.name for s in self._topic_sources]
+                + [s.name for s in self._stream_sources])
 
 
 @dataclass

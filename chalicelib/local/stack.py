@@ -28,6 +28,7 @@ from chalicelib.local.provision import provision
 from chalicelib.local.pump import EventPump
 from chalicelib.local.residents import synthetic_residents
 from chalicelib.local.server import make_server
+from chalicelib.local.streams import StreamReader
 from chalicelib.resources import resources
 
 REGION = "eu-central-1"
@@ -120,7 +121,8 @@ def start(
     with emulator.lock:
         totp.enrol(REGION, provisioned.user_pool_id, admin_email, admin_totp_secret)
 
-    pump = EventPump(app_module.app, session.client("sqs"), clock=clock.now, sns_client=session.client("sns"))
+    pump = EventPump(app_module.app, session.client("sqs"), clock=clock.now, sns_client=session.client("sns"),
+                     streams=StreamReader(REGION, emulator.lock))
     server = make_server(
         app_module.app,
         host,

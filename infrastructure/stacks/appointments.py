@@ -45,6 +45,7 @@ from aws_cdk import custom_resources as cr
 from chalice.cdk import Chalice
 from constructs import Construct
 
+from infrastructure.stacks.backups import TableBackups
 from infrastructure.stacks.deployment import DeploymentSettings, apply_service_rate_limits
 from infrastructure.stacks.edge import Edge
 from infrastructure.stacks.email import EmailSending
@@ -61,6 +62,8 @@ from chalicelib.resources import (
     UserPoolDefinition,
     edevlet_client_secret_name,
     receipt_signing_key_name,
+    stream_failures_queue_name,
+    table_of_stream,
 )
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -82,6 +85,18 @@ def _mask(attributes: tuple[str, ...]) -> dict[str, bool]:
 _PLACEHOLDER_ROLE_ARN = "arn:aws:iam::000000000000:role/replaced-by-the-cdk-stack"
 
 SQS_PARTIAL_BATCH = ["ReportBatchItemFailures"]
+
+# How Lambda reads a table's stream for a handler: partial batch responses (retry from the first
+# failed record), a failing batch split in halves to find the record at fault, and after this
+# many retries the record's position goes to the stream-failures queue (which alarms) instead of
+# holding up every later change of the table; from the oldest record kept, so that nothing
+# written before the event source existed is skipped.
+STREAM_EVENT_SETTINGS = {
+    "FunctionResponseTypes": ["ReportBatchItemFailures"],
+    "BisectBatchOnFunctionError": True,
+    "MaximumRetryAttempts": 8,
+    "StartingPosition": "TRIM_HORIZON",
+}
 
 # A dead-letter queue keeps a message for SQS's maximum, to leave time to look at it and redrive.
 DEAD_LETTER_RETENTION = cdk.Duration.days(14)
@@ -181,6 +196,22 @@ def _sqs_event_queue_names(template: dict[str, Any]) -> Iterator[tuple[str, str,
                 yield logical_id, event_name, str(queue["Fn::Sub"]).rsplit(":", 1)[-1]
 
 
+def stream_event_tables(template: dict[str, Any]) -> Iterator[tuple[str, str, str]]:
+    """(function logical id, event name, table name) for each DynamoDB stream event source of a
+    Chalice template (`@app.on_dynamodb_record(stream_arn=stream_arn(...))` packages the
+    stand-in ARN that names the table: `chalicelib.resources.table_of_stream`)."""
+    for logical_id, resource in sorted(template.get("Resources", {}).items()):
+        if resource.get("Type") != "AWS::Serverless::Function":
+            continue
+        for event_name, event in sorted((resource["Properties"].get("Events") or {}).items()):
+            stream = event.get("Properties", {}).get("Stream")
+            if event.get("Type") == "DynamoDB":
+                table = table_of_stream(stream) if isinstance(stream, str) else None
+                if table is None:
+                    raise ValueError(f"{logical_id}.{event_name} reads a stream that is not one of this app's tables: {stream!r}")
+                yield logical_id, event_name, table
+
+
 def _resources_of_type(template: dict[str, Any], resource_type: str) -> list[str]:
     return sorted(
         logical_id
@@ -221,6 +252,7 @@ def durable_table(scope: Construct, definition: TableDefinition) -> dynamodb.Tab
         deletion_protection=True,
         removal_policy=cdk.RemovalPolicy.RETAIN,
         time_to_live_attribute=definition.ttl_attribute,
+        stream=dynamodb.StreamViewType(definition.stream_view_type) if definition.stream_view_type else None,
     )
     for index in definition.global_indexes:
         if index.projection not in ("ALL", "KEYS_ONLY"):
@@ -284,6 +316,8 @@ class AppointmentsStack(cdk.Stack):
         _check_prefix(resources, prefix)
 
         self.tables = {definition.short_name: durable_table(self, definition) for definition in resources.tables}
+        # Point-in-time recovery (on each table) and hourly/daily copies out of the region (backups.py).
+        self.backups = TableBackups(self, "Backups", prefix=prefix, tables=self.tables, copy_vault_arn=deployment.backup_copy_vault_arn)
         self.user_pool, self.user_pool_client = self._user_pool(resources.user_pool)
         # The sender's identity (a domain with DKIM, when configured), the configuration set and the
         # bounce and complaint topic (email.py).
@@ -305,6 +339,20 @@ class AppointmentsStack(cdk.Stack):
             self.dead_letter_queues[definition.name] = dead_letter_queue
             self.queues[definition.name] = self._queue(definition, dead_letter_queue, lambda_timeout)
             self.dead_letter_alarms[definition.name] = self._dead_letter_alarm(definition, dead_letter_queue)
+        # Stream records a handler failed after its retries are named here (and alarm).
+        self.stream_failures: sqs.Queue | None = None
+        if any(t.stream_view_type for t in resources.tables):
+            self.stream_failures = sqs.Queue(
+                self, "StreamFailures", queue_name=stream_failures_queue_name(), encryption=sqs.QueueEncryption.SQS_MANAGED,
+                enforce_ssl=True, retention_period=DEAD_LETTER_RETENTION,
+            )
+            self.dead_letter_alarms[stream_failures_queue_name()] = self._not_empty_alarm(
+                stream_failures_queue_name(), f"{stream_failures_queue_name()}-not-empty",
+                f"A stream handler failed a change {STREAM_EVENT_SETTINGS['MaximumRetryAttempts']} times and went on without it; "
+                f"the message in {stream_failures_queue_name()} names the stream and the records' range: look at them, fix the "
+                "cause, then replay them (for the notifications table: the requeue schedule sends what is still undelivered).",
+                self.stream_failures,
+            )
         # Feedback events SNS could not hand to their function (after its retries) wait here too.
         self.dead_letter_alarms[self.email.topic_name] = self._dead_letter_alarm(
             QueueDefinition(self.email.topic_name, max_receive_count=3), self.email.dead_letter_queue
@@ -315,6 +363,7 @@ class AppointmentsStack(cdk.Stack):
             table_indexes={t.short_name: tuple(i.name for i in t.global_indexes) for t in resources.tables},
             user_pool=self.user_pool, email_identity=self.email_identity, queues=self.queues, secrets=self.secrets,
             email_configuration_set_arn=self.email.configuration_set_arn, keys=self.signing_keys,
+            stream_failures=self.stream_failures,
         )
         self.chalice = self._chalice(Path(source_dir), stage_config, log_level)
         # The public edge, the workers' limits, alarms and logs (edge.py, workers.py, monitoring.py).
@@ -470,17 +519,22 @@ class AppointmentsStack(cdk.Stack):
         )
 
     def _dead_letter_alarm(self, definition: QueueDefinition, dead_letter_queue: sqs.Queue) -> cloudwatch.Alarm:
-        """Goes off when a message is in the dead-letter queue (checked every 5 minutes); no
-        data (SQS reports nothing for an idle queue) is not a failure."""
+        return self._not_empty_alarm(
+            definition.name, f"{definition.dead_letter_name}-not-empty",
+            f"Messages of {definition.name} failed {definition.max_receive_count} times and wait "
+            f"in {definition.dead_letter_name}: look at them, fix the cause, then redrive them.",
+            dead_letter_queue,
+        )
+
+    def _not_empty_alarm(self, key: str, alarm_name: str, description: str, queue: sqs.Queue) -> cloudwatch.Alarm:
+        """Goes off when a message is in `queue` (checked every 5 minutes); no data (SQS
+        reports nothing for an idle queue) is not a failure."""
         return cloudwatch.Alarm(
             self,
-            f"DeadLetterAlarm-{definition.name}",
-            alarm_name=f"{definition.dead_letter_name}-not-empty",
-            alarm_description=(
-                f"Messages of {definition.name} failed {definition.max_receive_count} times and wait "
-                f"in {definition.dead_letter_name}: look at them, fix the cause, then redrive them."
-            ),
-            metric=dead_letter_queue.metric_approximate_number_of_messages_visible(
+            f"DeadLetterAlarm-{key}",
+            alarm_name=alarm_name,
+            alarm_description=description,
+            metric=queue.metric_approximate_number_of_messages_visible(
                 period=cdk.Duration.minutes(5), statistic=cloudwatch.Stats.MAXIMUM
             ),
             threshold=1,
@@ -540,6 +594,18 @@ class AppointmentsStack(cdk.Stack):
                 chalice.get_resource(function_id).add_property_override(
                     f"Events.{event_name}.Properties.Queue", self.queues[queue_name].queue_arn
                 )
+        # Stream event sources read their table's stream by reference, with the settings above.
+        for function_id, event_name, table_name in stream_event_tables(template):
+            table = next((t for short, t in self.tables.items() if self._table_name(short) == table_name), None)
+            if table is None:
+                raise ValueError(f"{function_id}.{event_name} reads the stream of {table_name!r}, a table this stack does not make")
+            function = chalice.get_resource(function_id)
+            function.add_property_override(f"Events.{event_name}.Properties.Stream", table.table_stream_arn)
+            for key, value in STREAM_EVENT_SETTINGS.items():
+                function.add_property_override(f"Events.{event_name}.Properties.{key}", value)
+            assert self.stream_failures is not None
+            function.add_property_override(f"Events.{event_name}.Properties.DestinationConfig",
+                                           {"OnFailure": {"Type": "SQS", "Destination": self.stream_failures.queue_arn}})
         self.email.subscribe_handlers(chalice, template)
         for logical_id, path in sqs_partial_batch_overrides(template):
             chalice.get_resource(logical_id).add_property_override(path, SQS_PARTIAL_BATCH)
@@ -550,6 +616,9 @@ class AppointmentsStack(cdk.Stack):
             )
         return chalice
 
+
+    def _table_name(self, short_name: str) -> str:
+        return next(t.name for t in self.resources.tables if t.short_name == short_name)
 
     def remove_chalice_package(self) -> None:
         """Delete what Chalice packaged for this stack, once the app is synthesized (the

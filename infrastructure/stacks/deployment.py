@@ -82,6 +82,9 @@ class DeploymentSettings:
     # pairs (`-c service_rate_limits=phone_codes_per_hour=2,verification_sms_per_hour=1000`):
     # each becomes RATE_LIMIT_<NAME> on every function; the others keep the service's defaults.
     service_rate_limits: tuple[str, ...] = ()
+    # Disaster recovery (backups.py): the AWS Backup vault, in a second region or a backup
+    # account, that every table backup is copied to. Empty: backups stay here (a warning at synth).
+    backup_copy_vault_arn: str = ""
 
     def __post_init__(self) -> None:
         self.service_rate_limit_environment()  # refuses an unknown name or a value that is no positive number
@@ -102,6 +105,9 @@ class DeploymentSettings:
             raise ValueError("sms_quota_per_second and ses_quota_per_second must be positive")
         if not 0 < self.notification_send_share <= 1:
             raise ValueError("notification_send_share must be above 0 and at most 1")
+        vault = self.backup_copy_vault_arn
+        if vault and (not vault.startswith("arn:") or ":backup-vault:" not in vault):
+            raise ValueError("backup_copy_vault_arn must be the ARN of an AWS Backup vault (arn:aws:backup:<region>:<account>:backup-vault:<name>)")
         if self.notification_max_attempts < 1:
             raise ValueError("notification_max_attempts must be at least 1")
 

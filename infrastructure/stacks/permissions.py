@@ -62,6 +62,8 @@ AUDIT_ALLOWED = frozenset({"PutItem", "Query"})
 
 # What a Lambda event source mapping needs of the queue it polls (for the function's role).
 QUEUE_CONSUMER_ACTIONS = ("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes")
+# What a Lambda event source mapping needs of the stream it reads (ListStreams: on "*", WILDCARDS).
+STREAM_READER_ACTIONS = ("dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator")
 # Sending: GetQueueUrl (the URL is looked up by name) and SendMessage (SendMessageBatch is
 # authorized by sqs:SendMessage).
 QUEUE_SENDER_ACTIONS = ("sqs:GetQueueUrl", "sqs:SendMessage")
@@ -87,6 +89,8 @@ WILDCARDS: dict[str, str] = {
     "logs:PutLogEvents": "Lambda names the streams of the function's log group itself.",
     "xray:PutTraceSegments": "X-Ray has no resource-level permissions (only if tracing is on).",
     "xray:PutTelemetryRecords": "X-Ray has no resource-level permissions (only if tracing is on).",
+    "dynamodb:ListStreams": "ListStreams has no resource-level permission (only for a function that reads a "
+                            "table's stream; its GetRecords and GetShardIterator are on that stream alone).",
     "cloudwatch:PutMetricData": "CloudWatch metrics have no ARN (only for a function that puts metrics "
                                 "through the API; Powertools Metrics writes EMF to the log instead).",
 }
@@ -115,6 +119,7 @@ class FunctionAccess:
     email: bool = False
     sends_to: frozenset[str] = frozenset()  # queue names
     reads_from: str | None = None  # the queue of its SQS event source
+    reads_stream: str | None = None  # the table (short name) whose stream is its event source
     secrets: frozenset[str] = frozenset()  # secret names (GetSecretValue)
     keys: Mapping[str, frozenset[str]] = field(default_factory=dict)  # KMS key name -> actions (Sign, ...)
 
@@ -271,8 +276,10 @@ class FunctionRoles(Construct):
         access: Mapping[str, FunctionAccess] | None = None,
         email_configuration_set_arn: str | None = None,
         keys: Mapping[str, kms.Key] | None = None,
+        stream_failures: sqs.Queue | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
+        self.stream_failures = stream_failures  # a stream reader's on-failure destination
         self.prefix = prefix
         # SES authorizes a send with a configuration set on the set too (email.py).
         self.email_configuration_set_arn = email_configuration_set_arn
@@ -325,6 +332,13 @@ class FunctionRoles(Construct):
             queues[queue_name].grant(role, *QUEUE_SENDER_ACTIONS)
         if granted.reads_from:
             queues[granted.reads_from].grant(role, *QUEUE_CONSUMER_ACTIONS)
+        if granted.reads_stream:
+            role.add_to_policy(iam.PolicyStatement(actions=list(STREAM_READER_ACTIONS), resources=[tables[granted.reads_stream].table_stream_arn]))
+            role.add_to_policy(iam.PolicyStatement(actions=["dynamodb:ListStreams"], resources=["*"]))
+            if self.stream_failures is None:
+                raise ValueError(f"{function} reads a stream but the stack has no stream-failures queue")
+            # Lambda sends the failed records' description to the on-failure destination as the function.
+            self.stream_failures.grant_send_messages(role)
         for secret_name in sorted(granted.secrets):
             role.add_to_policy(iam.PolicyStatement(
                 actions=["secretsmanager:GetSecretValue"], resources=[secrets[secret_name].secret_arn]

@@ -49,7 +49,7 @@ Grant = tuple
 
 # Grants the Lambda runtime needs for a function, not its code: the event source's queue, the log
 # group, X-Ray (when tracing is on).
-RUNTIME_GRANTS = {"consume", "logs", "xray"}
+RUNTIME_GRANTS = {"consume", "stream", "stream-list", "stream-failures", "logs", "xray"}
 
 
 def _expected(function: str, access: FunctionAccess, log_group: str, traced: bool = False) -> set[Grant]:
@@ -62,6 +62,7 @@ def _expected(function: str, access: FunctionAccess, log_group: str, traced: boo
     grants |= {("email",)} if access.email else set()
     grants |= {("send", queue) for queue in access.sends_to}
     grants |= {("consume", access.reads_from)} if access.reads_from else set()
+    grants |= {("stream", access.reads_stream), ("stream-list",), ("stream-failures",)} if access.reads_stream else set()
     grants |= {("secret", name) for name in access.secrets}
     grants |= {("key", name, action) for name, actions in access.keys.items() for action in actions}
     return grants
@@ -100,6 +101,8 @@ def _names(synthesized: Synthesized) -> dict[str, Grant]:
     names: dict[str, Grant] = {synthesized.logical_id(stack.user_pool): ("pool",)}
     names |= {synthesized.logical_id(table): ("table", short) for short, table in stack.tables.items()}
     names |= {synthesized.logical_id(queue): ("queue", name) for name, queue in stack.queues.items()}
+    if stack.stream_failures is not None:
+        names[synthesized.logical_id(stack.stream_failures)] = ("stream-failures",)
     names |= {stack.get_logical_id(secret.node.default_child): ("secret", name) for name, secret in stack.secrets.items()}
     names |= {stack.get_logical_id(key.node.default_child): ("key", name) for name, key in stack.signing_keys.items()}
     return names
@@ -122,6 +125,12 @@ def _granted(synthesized: Synthesized, role_id: str) -> set[Grant]:
 def _grant(service: str, action: str, resource: Any, names: dict[str, Grant]) -> Grant:
     text = json.dumps(resource)
     if service == "dynamodb":
+        if action == "ListStreams" and resource == "*":
+            return ("stream-list",)
+        if action in ("DescribeStream", "GetRecords", "GetShardIterator"):
+            kind, table = names[resource["Fn::GetAtt"][0]]
+            assert kind == "table" and resource["Fn::GetAtt"][1] == "StreamArn", text
+            return ("stream", table)
         if "Fn::GetAtt" in resource:
             kind, table = names[resource["Fn::GetAtt"][0]]
             assert kind == "table", text
@@ -137,6 +146,9 @@ def _grant(service: str, action: str, resource: Any, names: dict[str, Grant]) ->
         return ("sms",)
     if service == "ses" and action == "SendRawEmail" and (":identity/" in text or ":configuration-set/" in text):
         return ("email",)  # the sender's identity and the configuration set: test_email.py wants both
+    if service == "sqs" and names.get(resource["Fn::GetAtt"][0]) == ("stream-failures",):
+        assert action in ("SendMessage", "GetQueueAttributes", "GetQueueUrl"), action
+        return ("stream-failures",)
     if service == "sqs":
         kind, queue = names[resource["Fn::GetAtt"][0]]
         assert kind == "queue", text
@@ -285,6 +297,17 @@ def test_each_queue_is_read_by_the_function_of_its_event_source_only(synthesized
             if event["Type"] == "SQS"
         }
         assert sources == ({function_access()[name].reads_from} - {None}), name
+
+
+def test_each_stream_is_read_by_the_function_of_its_event_source_only(synthesized):
+    names = _names(synthesized)
+    for name, function in _functions(synthesized).items():
+        sources = {
+            names[event["Properties"]["Stream"]["Fn::GetAtt"][0]][1]
+            for event in (function["Properties"].get("Events") or {}).values()
+            if event["Type"] == "DynamoDB"
+        }
+        assert sources == ({function_access()[name].reads_stream} - {None}), name
 
 
 # -- the code ----------------------------------------------------------------------------------

@@ -33,14 +33,18 @@ from chalicelib.resources import (  # noqa: E402
     edevlet_client_secret_name,
     receipt_signing_key_name,
     notifications_queue_name,
+    stand_in_stream_arn,
+    stream_failures_queue_name,
 )
 from tests.aws import fresh_account_session  # noqa: E402
 from tests.infrastructure.synthesis import Synthesized  # noqa: E402
 from infrastructure.stacks.appointments import (  # noqa: E402
     REPO_ROOT,
     AppointmentsStack,
+    STREAM_EVENT_SETTINGS,
     _sqs_event_queue_names,
     durable_table,
+    stream_event_tables,
     read_chalice_stage_config,
     sqs_partial_batch_overrides,
 )
@@ -82,8 +86,9 @@ def _tables_by_name(synthesized: Synthesized) -> dict[str, dict[str, Any]]:
 
 
 def table_shape(table: dict[str, Any]) -> dict[str, Any]:
-    """Keys, attribute definitions and global indexes (keys and projection) of a table, from a
-    CloudFormation template, a `create_table` call or a `describe_table` answer, in one order."""
+    """Keys, attribute definitions, global indexes (keys and projection) and stream (its view) of
+    a table, from a CloudFormation template, a `create_table` call or a `describe_table` answer, in
+    one order."""
 
     def projection(index: dict[str, Any]) -> dict[str, Any]:
         spec = index.get("Projection") or {}
@@ -93,6 +98,7 @@ def table_shape(table: dict[str, Any]) -> dict[str, Any]:
         }
 
     return {
+        "Stream": (table.get("StreamSpecification") or {}).get("StreamViewType"),
         "KeySchema": table["KeySchema"],
         "AttributeDefinitions": sorted(table["AttributeDefinitions"], key=lambda a: a["AttributeName"]),
         "GlobalSecondaryIndexes": sorted(
@@ -412,7 +418,9 @@ def test_the_deployed_queues_are_the_local_ones_each_with_its_dead_letter_queue(
     # In AWS also the dead-letter queue of the email feedback subscription (no code uses it; locally
     # the event pump hands the topic's messages to the handler itself: chalicelib/local/pump.py).
     feedback_dead_letters = synthesized.resources.messaging.email_feedback_topic + "-dlq"
-    assert sorted(_queues_by_name(synthesized)) == sorted(expected + [feedback_dead_letters])
+    # And, when a table has a stream, the stream readers' on-failure destination (the pump retries instead).
+    stream_failures = [stream_failures_queue_name()] if any(t.stream_view_type for t in synthesized.resources.tables) else []
+    assert sorted(_queues_by_name(synthesized)) == sorted(expected + [feedback_dead_letters] + stream_failures)
     local_names = [url.rsplit("/", 1)[-1] for url in session.client("sqs", endpoint_url=endpoint_url).list_queues()["QueueUrls"]]
     assert sorted(local_names) == expected
     assert [url.rsplit("/", 1)[-1] for url in provisioned.queue_urls] == [q.name for q in described]
@@ -518,6 +526,45 @@ def test_every_sqs_event_source_reports_partial_batch_failures(synthesized):
         for key in path.split("."):
             node = node[key]
         assert node == ["ReportBatchItemFailures"]
+
+
+def test_every_stream_is_read_by_reference_with_bounded_retries_and_failures_set_aside(synthesized):
+    """A handler's stream event source names its table's real stream (not the stand-in ARN the
+    app was packaged with), retries a failing record a bounded number of times, splitting the
+    batch to find it, and then names it in the stream-failures queue, which alarms; and no table
+    keeps a stream nobody reads."""
+    stack = synthesized.stack
+    resources_ = synthesized.json["Resources"]
+    table_ids = {synthesized.logical_id(table): short for short, table in stack.tables.items()}
+    read = set()
+    for function in resources_.values():
+        if function["Type"] != "AWS::Serverless::Function":
+            continue
+        for event in (function["Properties"].get("Events") or {}).values():
+            if event["Type"] != "DynamoDB":
+                continue
+            properties = event["Properties"]
+            table_id, attribute = properties["Stream"]["Fn::GetAtt"]
+            assert attribute == "StreamArn" and table_id in table_ids
+            read.add(table_ids[table_id])
+            assert {k: properties[k] for k in STREAM_EVENT_SETTINGS} == STREAM_EVENT_SETTINGS
+            destination = properties["DestinationConfig"]["OnFailure"]["Destination"]
+            assert destination == {"Fn::GetAtt": [synthesized.logical_id(stack.stream_failures), "Arn"]}
+    streamed = {t.short_name for t in synthesized.resources.tables if t.stream_view_type}
+    assert read == streamed
+    if streamed:
+        [alarm] = [a for a in synthesized.of_type("AWS::CloudWatch::Alarm").values()
+                   if a["Properties"]["AlarmName"] == f"{stream_failures_queue_name()}-not-empty"]
+        assert alarm["Properties"]["Threshold"] == 1
+
+
+def test_a_stream_handler_of_a_table_that_is_not_the_apps_is_refused():
+    template = {"Resources": {"Reader": {"Type": "AWS::Serverless::Function", "Properties": {"Events": {
+        "Changes": {"Type": "DynamoDB", "Properties": {"Stream": "arn:aws:dynamodb:eu-central-1:1:table/other/stream/2026"}}}}}}}
+    with pytest.raises(ValueError):
+        list(stream_event_tables(template))
+    template["Resources"]["Reader"]["Properties"]["Events"]["Changes"]["Properties"]["Stream"] = stand_in_stream_arn("md-appointments-slots")
+    assert list(stream_event_tables(template)) == [("Reader", "Changes", "md-appointments-slots")]
 
 
 FAKE_CHALICE_TEMPLATE = {
@@ -631,3 +678,9 @@ def test_places_given_back_return_on_a_five_minute_schedule_reading_their_sparse
     ]
     schedules = [e["Properties"]["Schedule"] for e in function["Properties"].get("Events", {}).values() if e["Type"] == "Schedule"]
     assert schedules == ["rate(5 minutes)"]
+
+
+def test_every_table_of_the_stack_is_in_the_backup_plan(synthesized):
+    [selection] = synthesized.of_type("AWS::Backup::BackupSelection").values()
+    selected = {resource["Fn::GetAtt"][0] for resource in selection["Properties"]["BackupSelection"]["Resources"]}
+    assert selected == {synthesized.logical_id(table) for table in synthesized.stack.tables.values()}
