@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -25,10 +24,10 @@ ROOT = Path(__file__).resolve().parents[2]
 STARTUP_SECONDS = 180
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+# The stack binds a port of its own choosing (PORT=0) and names it in its start banner
+# (chalicelib/local/__main__.py): a port picked here and bound there could be taken in between
+# by another stack (the suite runs in several workers, each with stacks of its own).
+READY_BANNER = re.compile(r"^\s*API:\s+(http://127\.0\.0\.1:\d+)/v1/health", re.MULTILINE)
 
 
 @pytest.fixture(scope="session")
@@ -53,20 +52,21 @@ def base_url(server_log: Path):
 def start_stack(env: dict[str, str], server_log: Path) -> tuple[subprocess.Popen, str]:
     """A local stack in its own process with `env`, answering on a free port, its clock at
     TEST_ISTANBUL_TIME when that is set."""
-    port = _free_port()
-    env = {**env, "PORT": str(port), "PYTHONUNBUFFERED": "1"}
+    env = {**env, "PORT": "0", "PYTHONUNBUFFERED": "1"}
     with server_log.open("w") as log:
         process = subprocess.Popen([sys.executable, "-m", "chalicelib.local"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + STARTUP_SECONDS
     while True:
         if process.poll() is not None:
             pytest.fail(f"the local stack exited during start:\n{server_log.read_text()[-4000:]}")
-        try:
-            if requests.get(f"{url}/v1/health", timeout=1).status_code == 200:
-                break
-        except (requests.ConnectionError, requests.Timeout):  # not listening yet, or too busy starting to answer
-            pass
+        ready = READY_BANNER.search(server_log.read_text())
+        if ready:
+            url = ready.group(1)
+            try:
+                if requests.get(f"{url}/v1/health", timeout=1).status_code == 200:
+                    break
+            except (requests.ConnectionError, requests.Timeout):  # too busy starting to answer
+                pass
         if time.monotonic() > deadline:
             process.kill()
             pytest.fail(f"the local stack did not answer within {STARTUP_SECONDS} s")

@@ -91,8 +91,10 @@ def test_an_agent_books_by_phone_into_kept_back_places_the_portal_never_shows(ap
 @pytest.fixture(scope="module")
 def own_api(tmp_path_factory):
     """A stack of its own: this test moves the clock by a day, which the shared stack's other tests
-    must not live through."""
-    process, url = start_stack(dict(os.environ), tmp_path_factory.mktemp("kept-back-stack") / "server.log")
+    must not live through. Its bookable days reach as far as the test looks (3 to 9 days ahead),
+    not the default 21: opening every directorate's days is most of a stack's start."""
+    env = {**os.environ, "SLOT_HORIZON_DAYS": "10"}
+    process, url = start_stack(env, tmp_path_factory.mktemp("kept-back-stack") / "server.log")
     yield Api(url)
     process.terminate()
     process.wait(timeout=30)
