@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from functools import lru_cache
 
 from pynamodb.connection import Connection
@@ -43,8 +45,11 @@ def connection() -> Connection:
 
 
 def transaction(client_request_token: str | None = None) -> TransactWrite:
-    """A DynamoDB transaction (all-or-nothing, up to 100 items) on the shared connection."""
-    return TransactWrite(connection=connection(), client_request_token=client_request_token)
+    """A DynamoDB transaction (all-or-nothing, up to 100 items) on the shared connection, with
+    its own idempotency token: when the client library resends it (its answer lost to a timeout),
+    DynamoDB does not apply it twice, so the resend cannot be cancelled by the first send's own
+    writes and turn a booking made into a refusal."""
+    return TransactWrite(connection=connection(), client_request_token=client_request_token or str(uuid.uuid4()))
 
 
 def reset() -> None:

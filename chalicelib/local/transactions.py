@@ -16,13 +16,27 @@ Conditions are checked once, in phase 1, against the state before the transactio
 DynamoDB; this is sound because two ops on one item are refused, and because the emulator
 serialises requests (emulator.py), so nothing changes between the phases.
 Errors are the ones moto raises (same classes, messages and cancellation reasons).
+
+Idempotency, as DynamoDB gives it (moto ignores it): a TransactWriteItems carrying a
+`ClientRequestToken` that succeeded is not applied again when the same token comes back within
+ten minutes with the same items; it succeeds again without writing. The same token with other
+items is refused (IdempotentParameterMismatchException). The service sends a fresh token with
+every transaction (adapters/dynamo.py), so when the client library resends a transaction whose
+answer it did not get (a timeout under load), the resend cannot cancel on the first send's own
+writes and answer "locked out" to the person who just booked.
 """
 
 from __future__ import annotations
 
 import copy
+import hashlib
+import json
+import time
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
+
+from moto.core.exceptions import JsonRESTError
+from moto.core.responses import ActionResult
 
 from moto.dynamodb.comparisons import get_filter_expression
 from moto.dynamodb.exceptions import (
@@ -36,6 +50,7 @@ from moto.dynamodb.exceptions import (
 from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.models.dynamo_type import DynamoType, Item
 from moto.dynamodb.models.table import Table
+from moto.dynamodb.responses import DynamoHandler
 
 MAX_ITEMS = 100
 OP_TYPES = ("ConditionCheck", "Put", "Delete", "Update")
@@ -46,9 +61,44 @@ Reason = tuple[Any, Any, Any]
 NO_ERROR: Reason = (None, None, None)
 
 
+TOKEN_LIFETIME_SECONDS = 600
+
+
 def install() -> None:
     """Replaces moto's implementation for every DynamoDB backend (idempotent)."""
     DynamoDBBackend.transact_write_items = transact_write_items
+    if not getattr(DynamoHandler.transact_write_items, "honours_tokens", False):
+        DynamoHandler.transact_write_items = _idempotent(DynamoHandler.transact_write_items)
+
+
+class IdempotentParameterMismatch(JsonRESTError):
+    def __init__(self) -> None:
+        super().__init__("IdempotentParameterMismatchException",
+                         "The request uses the same client token as a previous, but non-identical request.")
+
+
+def _idempotent(handle: Callable[[DynamoHandler], Any]) -> Callable[[DynamoHandler], Any]:
+    """moto's TransactWriteItems handler, answering a token it has seen succeed from memory."""
+    succeeded: dict[str, tuple[str, float]] = {}  # token -> (the items' digest, when)
+
+    def transact_write_items(self: DynamoHandler) -> Any:
+        token = self.body.get("ClientRequestToken")
+        if token is None:
+            return handle(self)
+        digest = hashlib.sha256(json.dumps(self.body["TransactItems"], sort_keys=True).encode()).hexdigest()
+        now = time.monotonic()
+        for old in [t for t, (_, at) in succeeded.items() if now - at > TOKEN_LIFETIME_SECONDS]:
+            del succeeded[old]
+        if token in succeeded:
+            if succeeded[token][0] != digest:
+                raise IdempotentParameterMismatch()
+            return ActionResult({"ConsumedCapacity": [], "ItemCollectionMetrics": {}})
+        result = handle(self)
+        succeeded[token] = (digest, now)
+        return result
+
+    transact_write_items.honours_tokens = True  # type: ignore[attr-defined]
+    return transact_write_items
 
 
 @dataclass

@@ -267,3 +267,41 @@ def test_the_work_done_does_not_depend_on_table_size(emulator, client, monkeypat
 
     assert small > 0  # the spy sees the snapshots
     assert big == small
+
+
+def take_place(table):
+    return {
+        "Update": {
+            "TableName": table,
+            "Key": key("slot#1"),
+            "UpdateExpression": "SET booked = booked + :one",
+            "ConditionExpression": "booked < places",
+            "ExpressionAttributeValues": {":one": {"N": "1"}},
+        }
+    }
+
+
+def test_a_resent_transaction_with_its_token_is_not_applied_twice_and_succeeds_again(client, table):
+    """What a client library does when the answer to a booking is lost to a timeout: it sends the
+    same request again. Without the token the resend would find the last place taken (by itself)
+    and be cancelled; with it DynamoDB (and the emulator) answers success without writing."""
+    token = str(uuid.uuid4())
+    request = [take_place(table), put_booking(table)]
+    client.transact_write_items(TransactItems=request, ClientRequestToken=token)
+    client.transact_write_items(TransactItems=request, ClientRequestToken=token)  # the resend
+
+    assert client.get_item(TableName=table, Key=key("slot#1"))["Item"]["booked"] == {"N": "2"}
+    with pytest.raises(ClientError) as again:  # a new request (a new token) is judged afresh
+        client.transact_write_items(TransactItems=[take_place(table)], ClientRequestToken=str(uuid.uuid4()))
+    assert again.value.response["Error"]["Code"] == "TransactionCanceledException"
+    with pytest.raises(ClientError) as mismatch:  # the same token for other items is refused
+        client.transact_write_items(TransactItems=[put_booking(table, "booking#other")], ClientRequestToken=token)
+    assert mismatch.value.response["Error"]["Code"] == "IdempotentParameterMismatchException"
+
+
+def test_the_services_transactions_each_carry_a_token_of_their_own():
+    from chalicelib.adapters.dynamo import transaction
+
+    first, second = transaction(), transaction()
+    assert first._client_request_token and second._client_request_token
+    assert first._client_request_token != second._client_request_token
