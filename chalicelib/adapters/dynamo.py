@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+import time
 import uuid
 
 from functools import lru_cache
@@ -20,6 +22,13 @@ def failed_conditions(error: TransactWriteError) -> list[bool]:
     (stack-notes 7); callers that need to know *which* item failed must map positions through
     that order."""
     return [bool(r and r.code == "ConditionalCheckFailed") for r in (error.cancellation_reasons or [])]
+
+
+def only_conflicts(error: TransactWriteError) -> bool:
+    """Whether the transaction was cancelled only because another one was writing one of its
+    items at the same moment (no condition failed): sending it again is the cure."""
+    codes = {r.code for r in (error.cancellation_reasons or []) if r is not None and r.code not in (None, "None")}
+    return codes == {"TransactionConflict"}
 
 
 def condition_failed(error: TransactWriteError) -> bool:
@@ -73,8 +82,24 @@ class NamedTransaction:
         self._write.__enter__()
         return self
 
+    # DynamoDB cancels a transaction that overlaps another one writing the same item
+    # ("TransactionConflict", e.g. two filings adding to one queue counter at once); nothing was
+    # written, and AWS's advice is to send it again. Up to this many sends, each with a new token.
+    CONFLICT_ATTEMPTS = 4
+
     def __exit__(self, *exc_info: object) -> None:
-        self._write.__exit__(*exc_info)
+        if exc_info[0] is not None:
+            self._write.__exit__(*exc_info)
+            return
+        for attempt in range(1, self.CONFLICT_ATTEMPTS + 1):
+            try:
+                self._write._commit()
+                return
+            except TransactWriteError as error:
+                if attempt == self.CONFLICT_ATTEMPTS or not only_conflicts(error):
+                    raise
+            self._write._client_request_token = str(uuid.uuid4())
+            time.sleep(random.uniform(0.01, 0.05) * attempt)  # jittered backoff before the next send
 
     def condition_check(self, name: str, model_cls, hash_key, range_key=None, condition=None) -> None:
         self._names["condition_check"].append(name)
