@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 
-from bench import assignment_bench, availability_bench, booking_bench, emulator_bench, fanout_bench, identity_bench, load_bench, portal_bench, sms_bench
+from bench import assignment_bench, availability_bench, booking_bench, capacity_bench, emulator_bench, fanout_bench, identity_bench, load_bench, portal_bench, sms_bench
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -20,6 +20,7 @@ def main(argv: list[str] | None = None) -> int:
     failed = fanout_bench.main(argv) or failed  # a fresh interpreter, an in-process emulator
     failed = availability_bench.main(argv) or failed  # a fresh interpreter too
     failed = load_bench.main(argv) or failed  # Locust, in a fresh interpreter, against a stack process
+    failed = capacity_bench.main(argv) or failed  # a fresh interpreter: docs/capacity.md's figures
     return 1 if failed else 0
 
 

@@ -56,6 +56,9 @@ class SerialisingMiddleware:
         # Requests served, by the operation's X-Amz-Target ("DynamoDB_20120810.TransactWriteItems";
         # query-protocol services such as SQS: "<host>:<Action>"), for benchmarks to count calls.
         self.served: Counter[str] = Counter()
+        # Callables (operation, request body, response body) run after each request, under the
+        # lock (a benchmark's meter of capacity units: bench/capacity_bench.py).
+        self.observers: list[Callable[[str, bytes, bytes], None]] = []
 
     def __call__(self, environ: dict, start_response: Callable[..., Any]) -> list[bytes]:
         _buffer_request_body(environ)
@@ -69,6 +72,10 @@ class SerialisingMiddleware:
                     chunks.close()
             for callback in self.after_request:
                 callback()
+            if self.observers:
+                request = environ["wsgi.input"].getvalue() if isinstance(environ.get("wsgi.input"), io.BytesIO) else b""
+                for observe in self.observers:
+                    observe(_operation(environ), request, body)
         return [body]
 
 
@@ -137,6 +144,13 @@ class Emulator:
         """A copy of the count of requests served so far, by operation (see SerialisingMiddleware)."""
         with self.lock:
             return Counter(self._app.served) if self._app is not None else Counter()
+
+    def observe(self, observer: Callable[[str, bytes, bytes], None]) -> None:
+        """Call `observer(operation, request body, response body)` after every request from now
+        on, under the lock (it may read moto's backends; it must not call the emulator)."""
+        if self._app is None:
+            raise RuntimeError("the emulator is not started")
+        self._app.observers.append(observer)
 
     @staticmethod
     def connections() -> int:

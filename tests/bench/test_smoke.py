@@ -82,6 +82,15 @@ BENCHMARKS: dict[str, list[str]] = {
         r"  answers other than 2xx, by status and code: ",
         r"load test invariants: oversold 0, ",
     ],
+    "capacity_bench": [
+        r"capacity per step \(DynamoDB on-demand read and write request units",
+        r"  booking +\S+ RRU +\S+ WRU ",
+        r"  one booking in all +\S+ RRU +\S+ WRU +\S+ SMS \(\S+ segments\) \S+ email ",
+        r"  one assignment in all +\S+ RRU +\S+ WRU ",
+        r"places a working day: largest directorate \(\S+\) [\d,]+, İstanbul [\d,]+, the country [\d,]+",
+        r"  the country +release day: ",
+        r"  İstanbul's release filed in its first 10 minutes: ",
+    ],
     "portal_bench": [
         r"calendar page vs the same 31 days from the API: ",
         r"start page, first visit \(no session read or written\) vs a visitor with a session: ",
