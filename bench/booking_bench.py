@@ -105,8 +105,8 @@ class Plan:
 
     @property
     def bookings(self) -> int:
-        """Applicants figures 1 and 2 book with."""
-        return 3 * (self.rounds + self.warmup)
+        """Applicants figures 1 and 2 book with (three sizes over HTTP, and the use case alone)."""
+        return 4 * (self.rounds + self.warmup)
 
     @property
     def applicants(self) -> int:
@@ -480,7 +480,22 @@ def measure_booking(bench: Bench, counted: CallCount) -> dict[str, list[float]]:
             counted.connections += Emulator.connections() - connections
         return elapsed
 
-    arms = {}
+    def use_case() -> float:
+        """The same booking without HTTP and the API layer (its token check and rate counter):
+        `booking.book_for`, the use case the route calls, in this process."""
+        from chalicelib.domain.roles import Role
+        from chalicelib.services import booking as booking_service
+
+        [person] = bench.applicants.take(1)
+        slot_id = next(places)
+        started = time.perf_counter()
+        try:
+            booking_service.book_for(person.applicant_id, slot_id, SERVICE, booking_service.Booker(person.applicant_id, Role.APPLICANT.value))
+        except Exception as error:  # a refusal here is as unexpected as a non-201 over HTTP
+            bench.errors.append(f"use case booking {slot_id}: {type(error).__name__} {error}")
+        return time.perf_counter() - started
+
+    arms = {f"usecase@{CATALOGUE}": use_case}
     for size in (CATALOGUE, SMALL, BIG):
         arms[f"booking@{size}"] = booking
         arms[f"bare@{size}"] = bare
@@ -714,6 +729,10 @@ def run(plan: Plan, out: TextIO) -> int:
     print(f"booking vs bare transaction: {fig1:.2f}x ({goal(fig1, 1.5)})  [median booking {b['booking@catalogue']:.1f} ms, "
           f"bare {b['bare@catalogue']:.1f} ms (the booking's TransactWriteItems: 6 items), n={n}; "
           f"{bench.slots.count(CATALOGUE):,} slots]", file=out)
+    use_case = ratio(booking[f"usecase@{CATALOGUE}"], booking[f"bare@{CATALOGUE}"])
+    print(f"  the booking use case alone vs bare transaction: {use_case:.2f}x ({goal(use_case, 1.5)})  [median "
+          f"{b['usecase@catalogue']:.1f} ms: booking.book_for in the stack's process, without HTTP, the token check "
+          f"and the route's rate counter; the same bare transaction, n={n}]", file=out)
     booking_calls = counted.per_booking(lambda name: name.endswith(("TransactWriteItems", "TransactGetItems")))
     by_operation = ", ".join(f"{name.split('.')[-1]} {n / counted.bookings:.2f}" for name, n in counted.calls.most_common()) or "none"
     print(f"data-store calls per successful booking: {counted.per_booking(data_store):.2f}, of them the booking's own "

@@ -32,6 +32,7 @@ BENCHMARKS: dict[str, list[str]] = {
     ],
     "booking_bench": [
         r"booking vs bare transaction: ",
+        r"  the booking use case alone vs bare transaction: ",
         r"data-store calls per successful booking: ",
         r"booking at \S+ vs \S+ slots: ",
         r"availability page vs bare query: ",
