@@ -31,7 +31,7 @@ from chalicelib.clock import clock
 from chalicelib.domain.calendar import ISTANBUL
 from chalicelib.domain.catalogue import find_directorate, find_service
 from chalicelib.domain.documents import what_to_bring
-from chalicelib.domain.errors import DomainError, ValidationFailed
+from chalicelib.domain.errors import DomainError, SlotFull, ValidationFailed
 from chalicelib.domain.roles import Caller, Role
 from chalicelib.i18n import MESSAGES, text
 from chalicelib.services import accounts, assignment, booking, catalogue, notifications, profile, revocation
@@ -325,7 +325,8 @@ def check_answers(request: WebRequest) -> WebResponse:
         try:
             next_page = family_page.book(caller, slot_id, service.code, family_page.chosen(request, offered))
         except DomainError as error:
-            slot = _slot_of(caller, service, directorate, slot_id)
+            # A full time is gone whatever the calendar (a summary a few seconds behind) still says.
+            slot = None if isinstance(error, SlotFull) else _slot_of(caller, service, directorate, slot_id)
             status = status_and_code(error)[0]
             refused = family_page.refusal_shown(request, error, offered)
             if slot is None:  # the time is gone (full, or never offered): back to the calendar
