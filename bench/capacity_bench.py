@@ -274,8 +274,15 @@ def measure(repeat: int, out: Any) -> int:
         if len(served.assigned) != repeat:
             print(f"capacity bench FAILED: {len(served.assigned)} of {repeat} requests assigned", file=out)
             return 1
+        from bench import invariants
+
+        broken = invariants.broken(invariants.check(invariants.moto_reader(REGION, stack.emulator.lock)))
+        if broken:
+            print(f"capacity bench FAILED: invariants broken: {broken}", file=out)
+            return 1
         per = {name: cost.scaled(1 / repeat) for name, cost in costs.items()}
         report(per, places_per_directorate(), out)
+        print("  invariants: no slot over capacity, every counter equal to its appointments, every request assigned at most once", file=out)
         return 0
     finally:
         stack.stop()
