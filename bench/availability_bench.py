@@ -28,7 +28,7 @@ from datetime import date, timedelta
 from typing import TextIO
 
 from bench import smoke
-from bench.process import figures_stream, in_fresh_interpreter
+from bench.process import figures_stream, in_fresh_interpreter, stdout_to
 
 REGION = "eu-west-3"
 SERVICE = "address_registration"
@@ -215,7 +215,9 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("SLOT_HORIZON_DAYS", "14")
     if args.smoke:
         smoke.announce()
-    return run(SMOKE if args.smoke else QUICK if args.quick else FULL, figures_stream())
+    out = figures_stream()
+    with open(os.devnull, "w") as quiet, stdout_to(quiet):  # the app's log lines, not among the figures
+        return run(SMOKE if args.smoke else QUICK if args.quick else FULL, out)
 
 
 if __name__ == "__main__":
