@@ -14,12 +14,6 @@ from bench.emulator_bench import create_table, dynamodb_client, run_concurrent_w
 from chalicelib.local.emulator import Emulator, SerialisingMiddleware, configure_environment
 
 
-@pytest.fixture(scope="module")
-def emulator():
-    with Emulator() as running:
-        yield running
-
-
 def test_the_endpoint_serves_aws_requests_and_closes_on_stop():
     emulator = Emulator(port=0).start()
     endpoint = emulator.endpoint_url

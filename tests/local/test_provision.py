@@ -26,12 +26,6 @@ REGION = "eu-central-1"
 
 
 @pytest.fixture(scope="module")
-def emulator():
-    with Emulator(port=0) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
 def definitions() -> Resources:
     # One queue more than the service has today, with settings other than QueueDefinition's
     # defaults, so that what is provisioned is seen to come from each definition.

@@ -10,16 +10,9 @@ import boto3
 import pytest
 from chalice import Chalice, Rate as ChaliceRate
 
-from chalicelib.local.emulator import Emulator
 from chalicelib.local.pump import Cron, EventPump, parse_schedule
 
 REGION = "eu-central-1"
-
-
-@pytest.fixture(scope="module")
-def emulator():
-    with Emulator() as running:
-        yield running
 
 
 @pytest.fixture(scope="module")

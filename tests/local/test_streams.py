@@ -8,18 +8,11 @@ import pytest
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from chalice import Chalice
 
-from chalicelib.local.emulator import Emulator
 from chalicelib.local.pump import EventPump
 from chalicelib.local.streams import StreamReader
 from chalicelib.resources import table_of_stream
 
 REGION = "eu-central-1"
-
-
-@pytest.fixture(scope="module")
-def emulator():
-    with Emulator() as running:
-        yield running
 
 
 @pytest.fixture(scope="module")

@@ -12,18 +12,11 @@ import pyotp
 import pytest
 
 from chalicelib.local import totp
-from chalicelib.local.emulator import Emulator
 from chalicelib.local.provision import provision
 from chalicelib.resources import resources
 
 REGION = "eu-central-1"
 PASSWORD = "StaffPass123"
-
-
-@pytest.fixture(scope="module")
-def emulator():
-    with Emulator(port=0) as running:
-        yield running
 
 
 @pytest.fixture(scope="module")

@@ -13,13 +13,6 @@ from moto.core import DEFAULT_ACCOUNT_ID
 from moto.dynamodb.models import DynamoDBBackend, dynamodb_backends
 
 from bench.emulator_bench import create_table, dynamodb_client, fill_table, scan_all
-from chalicelib.local.emulator import Emulator
-
-
-@pytest.fixture(scope="module")
-def emulator():
-    with Emulator() as running:
-        yield running
 
 
 @pytest.fixture(scope="module")
