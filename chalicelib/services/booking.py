@@ -45,7 +45,7 @@ from chalicelib.domain.demand import Mode, Setting
 from chalicelib.domain.eligibility import Residency, last_day_offered, permit_ends_before
 from chalicelib.domain.errors import AppointmentFinal, LockedOut, NotFound, SlotFull, ValidationFailed
 from chalicelib.domain.kept_back import INTERNAL, PUBLIC
-from chalicelib.domain.lockout import lock_after_booking, require_not_locked
+from chalicelib.domain.lockout import lock_after_booking
 from chalicelib.domain.roles import Caller, Role
 from chalicelib import observability
 from chalicelib.observability import logger
@@ -461,13 +461,6 @@ def may_book(now: datetime):
     services/people.py), with no lock in force (the same boundary as lockout.lock_in_force: a
     lock ending now is over)."""
     return Applicant.status.is_in(*MAY_BOOK) & (Applicant.locked_until.does_not_exist() | (Applicant.locked_until <= now))
-
-
-def refuse_for_lock(applicant_id: str, now: datetime) -> None:
-    """The applicant item's condition failed: say until when the lock runs (a fresh read)."""
-    current = Applicant.get(applicant_id, consistent_read=True)
-    require_not_locked(current.locked_until, now)
-    raise LockedOut("Your account cannot book right now. Please try again.")  # not active any more
 
 
 def refuse_person(target: Target, applicant_id: str, now: datetime) -> None:
