@@ -24,7 +24,7 @@ def _qr_code(pdf: bytes) -> str:
     import zxingcpp
 
     [image] = PdfReader(io.BytesIO(pdf)).pages[0].images
-    [found] = zxingcpp.read_barcodes(image.image)
+    [found] = zxingcpp.read_barcodes(image.image, formats=zxingcpp.BarcodeFormat.QRCode)  # a QR code's modules can also read as a short linear code
     return found.text
 
 
