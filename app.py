@@ -7,7 +7,7 @@ everything else lives in `chalicelib/` (endpoints in `chalicelib/api`, use cases
 
 from chalice import Chalice
 
-from chalicelib.api import accounts, admin, assignment, assisted, booking, catalogue, corrections, mfa, profile, receipts, staff
+from chalicelib.api import accounts, admin, assignment, assisted, booking, catalogue, corrections, mfa, my_data, profile, receipts, staff
 from chalicelib.api import statistics as public_statistics
 from chalicelib.api.http import HttpApi
 from chalicelib.services import availability
@@ -24,6 +24,7 @@ from chalicelib.web import common, console, edevlet, pages
 from chalicelib.web import statistics as web_statistics
 from chalicelib.web import notification_language as web_language
 from chalicelib.web import corrections as web_corrections
+from chalicelib.web import my_data as web_my_data
 from chalicelib.web import receipts as web_receipts
 from chalicelib.web import second_factor as web_second_factor
 from chalicelib.web.frame import Portal
@@ -67,6 +68,10 @@ api.get("/v1/assignment-requests/{request_id}", assignment.get_assignment_reques
 api.delete("/v1/assignment-requests/{request_id}", assignment.withdraw_assignment_request)
 api.post("/v1/appointments/{appointment_id}/release", corrections.give_back)
 
+# My data and account closure (issue 14: KVKK access and closure)
+api.get("/v1/me/data", my_data.my_data_export)
+api.delete("/v1/me", my_data.close_my_account)
+
 # Staff
 api.post("/v1/staff/applicants/search", staff.find_applicant)
 api.get("/v1/staff/applicants/{applicant_id}", staff.get_applicant)
@@ -108,6 +113,10 @@ portal.page("/sign-out", pages.sign_out, methods=("POST",))
 portal.page("/sign-out/everywhere", pages.sign_out_everywhere, methods=("POST",))
 portal.page("/me", pages.me)
 portal.page("/me/language", web_language.change, methods=("POST",))
+# My data and account closure (issue 14: KVKK access and closure)
+portal.page("/me/data", web_my_data.summary)
+portal.page("/me/data.json", web_my_data.download)
+portal.page("/me/close", web_my_data.close, methods=("GET", "POST"))
 portal.page("/appointments", pages.my_appointments)
 portal.page("/appointments/{appointment_id}", pages.appointment)
 portal.page("/appointments/{appointment_id}/invite.ics", pages.invitation)

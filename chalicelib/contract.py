@@ -801,3 +801,36 @@ class StatisticsDay(BaseModel):
 class Statistics(BaseModel):
     province: str
     days: list[StatisticsDay]
+
+
+# --- My data and account closure (issue 14: KVKK, the right to learn, obtain and end) ----------
+
+
+class AccountClosed(BaseModel):
+    applicant_id: str
+    status: Literal["closed"]
+    closed_at: IstanbulTime
+    identity_held_until: IstanbulTime | None = Field(
+        default=None,
+        description="The identity stays with the closed account until this lock ends; a new account can be opened after it (null: now)",
+    )
+
+
+class MyData(BaseModel):
+    """Everything the service holds about the caller (GET /v1/me/data), as stored: one list per
+    kind of record, each record a JSON object of its stored fields (secrets such as code digests,
+    and what would reveal a lottery rank, left out)."""
+
+    schema_version: Literal["1"] = "1"
+    generated_at: IstanbulTime
+    applicant_id: str
+    profile: dict[str, Any] = Field(description="The account: identity as registered, contact, language, status, lock")
+    registry: list[dict[str, Any]] = Field(description="The authority's registry records of the documents the account holds")
+    appointments: list[dict[str, Any]]
+    dependants_appointments: list[dict[str, Any]] = Field(description="Appointments the caller booked for their dependants")
+    assignment_requests: list[dict[str, Any]]
+    notifications: list[dict[str, Any]] = Field(description="Messages sent or owed: channel states and times; message texts are not stored")
+    audit: list[dict[str, Any]] = Field(description="Changes to the record and staff reads of it, oldest first")
+    sign_ins: list[dict[str, Any]] = Field(description="Sign-ins: when and how (no address, no device)")
+    sessions: list[dict[str, Any]] = Field(description="Portal sessions open now: when started, until when")
+    token_revocations: list[dict[str, Any]] = Field(description="When the account's access tokens were last revoked, and why")

@@ -116,7 +116,13 @@ class Applicant(Model):
         table_name = table_name("applicants")
 
     applicant_id = UnicodeAttribute(hash_key=True)
-    status = UnicodeAttribute()  # pending_verification | active | released
+    status = UnicodeAttribute()  # pending_verification | active | released | closed
+    # The person closed their online account (services/closure.py): sign-in and messages ended.
+    closed_at = UTCDateTimeAttribute(null=True)
+    # A closed account's identity taken over by the person's new account once its lock had ended
+    # (services/closure.py `take_over`): the new account's id. The new account names it `reopened_from`.
+    reopened_by = UnicodeAttribute(null=True)
+    reopened_from = UnicodeAttribute(null=True)
     document_type = UnicodeAttribute()
     document_number = UnicodeAttribute()
     # Every document number this account has held (an in-person amendment adds the new one): each
@@ -226,7 +232,7 @@ class TokenValidity(Model):
 
     account_id = UnicodeAttribute(hash_key=True)  # Cognito sub
     valid_from = NumberAttribute()  # epoch seconds on the tokens' clock
-    reason = UnicodeAttribute()  # password_reset | sign_out_everywhere | disabled | released
+    reason = UnicodeAttribute()  # password_reset | sign_out_everywhere | disabled | released | closed
     updated_at = UTCDateTimeAttribute()
 
 
@@ -481,6 +487,18 @@ class UndeliveredNotificationsByDay(GlobalSecondaryIndex):
     created_at = UTCDateTimeAttribute(range_key=True)
 
 
+class NotificationsByApplicant(GlobalSecondaryIndex):
+    """A person's notifications by the time they were written: what the service sent them, for
+    their data export (services/my_data.py), one Query a page."""
+
+    class Meta:
+        index_name = "by-applicant"
+        projection = AllProjection()
+
+    applicant_id = UnicodeAttribute(hash_key=True)
+    created_at = UTCDateTimeAttribute(range_key=True)
+
+
 class Notification(Model):
     """A message owed to a person about their appointment, by SMS and by email.
 
@@ -502,13 +520,14 @@ class Notification(Model):
     request_id = UnicodeAttribute(null=True)  # request.withdrawn: the assignment request it explains
     applicant_id = UnicodeAttribute()
     created_at = UTCDateTimeAttribute()
-    sms_status = UnicodeAttribute(default="pending")  # pending | sending | sent | failed
+    sms_status = UnicodeAttribute(default="pending")  # pending | sending | sent | failed | skipped (`sms_skipped` says why)
     sms_claimed_at = UTCDateTimeAttribute(null=True)
     sms_sent_at = UTCDateTimeAttribute(null=True)
     # pending | sending | sent | skipped: not sent, because the address is undeliverable
     # (`email_skipped` says why; services/email_feedback.py)
     email_status = UnicodeAttribute(default="pending")
     email_skipped = UnicodeAttribute(null=True)
+    sms_skipped = UnicodeAttribute(null=True)  # skipped: why ("account_closed": its person closed the account)
     email_claimed_at = UTCDateTimeAttribute(null=True)
     email_sent_at = UTCDateTimeAttribute(null=True)
     attempts = NumberAttribute(default=0)  # failed sends, all channels
@@ -520,6 +539,7 @@ class Notification(Model):
     undelivered_day = UnicodeAttribute(null=True)
 
     undelivered_by_day = UndeliveredNotificationsByDay()
+    by_applicant = NotificationsByApplicant()
 
 
 class WaitingRequestsByProvince(GlobalSecondaryIndex):
@@ -534,6 +554,18 @@ class WaitingRequestsByProvince(GlobalSecondaryIndex):
 
     waiting_province = UnicodeAttribute(hash_key=True)
     queue_key = UnicodeAttribute(range_key=True)
+
+
+class AssignmentRequestsByApplicant(GlobalSecondaryIndex):
+    """A person's assignment requests by when they were received: their data export
+    (services/my_data.py), one Query a page."""
+
+    class Meta:
+        index_name = "by-applicant"
+        projection = AllProjection()
+
+    applicant_id = UnicodeAttribute(hash_key=True)
+    received_at = UTCDateTimeAttribute(range_key=True)
 
 
 class AssignmentRequest(Model):
@@ -565,6 +597,7 @@ class AssignmentRequest(Model):
     queue_key = UnicodeAttribute(null=True)  # "<0 priority|1>#<window_start>#<rank>#<request_id>" (queue_place)
 
     waiting_by_province = WaitingRequestsByProvince()
+    by_applicant = AssignmentRequestsByApplicant()
 
 
 class AssignmentWindow(Model):
@@ -607,6 +640,17 @@ class DemandMode(Model):
     updated_at = UTCDateTimeAttribute(null=True)
 
 
+class WebSessionsByAccount(GlobalSecondaryIndex):
+    """Sparse (only signed-in sessions carry an account), keys only: closing an account ends
+    every portal session it has (services/closure.py) with one Query, never a Scan."""
+
+    class Meta:
+        index_name = "by-account"
+        projection = KeysOnlyProjection()
+
+    account_id = UnicodeAttribute(hash_key=True)
+
+
 class WebSession(Model):
     """A portal session. The browser's cookie holds only this random id; the access token
     and the CSRF token stay on the server. DynamoDB's TTL removes expired sessions."""
@@ -636,6 +680,23 @@ class WebSession(Model):
     edevlet_until = UTCDateTimeAttribute(null=True)
     expires = TTLAttribute()
     created_at = UTCDateTimeAttribute()
+
+    by_account = WebSessionsByAccount()
+
+
+class SignInRecord(Model):
+    """One sign-in of an applicant's account: when and how (`password` or `e-devlet`), nothing
+    more (no address, no device): the person sees their sign-ins in their data export, and
+    notices one that was not theirs. Kept `domain/sign_ins.KEPT_FOR`; DynamoDB's TTL removes it."""
+
+    class Meta(_Meta):
+        table_name = table_name("sign-ins")
+
+    account_id = UnicodeAttribute(hash_key=True)  # the applicant's id (Cognito sub)
+    entry = UnicodeAttribute(range_key=True)  # "<ISO time>#<uuid>": newest last
+    method = UnicodeAttribute()  # password | e-devlet
+    at = UTCDateTimeAttribute()
+    expires = TTLAttribute()
 
 
 class SignInChallenge(Model):
@@ -741,6 +802,7 @@ ALL_TABLES: tuple[type[Model], ...] = (
     AssignmentWindow,
     DemandMode,
     WebSession,
+    SignInRecord,
     SignInChallenge,
     IdempotencyRecord,
 )

@@ -43,6 +43,7 @@ IP_SIGN_INS = Rule("ip-sign-ins", IP, "ip_sign_ins_per_minute", limits.MINUTE, "
 IP_CODE_CHECKS = Rule("ip-code-checks", IP, "ip_code_checks_per_hour", limits.HOUR, "Too many codes were tried from your network. Please try again later.")
 ACCOUNT_BOOKINGS = Rule("account-bookings", ACCOUNT, "account_bookings_per_hour", limits.HOUR, "Too many booking changes from your account. Please try again later.")
 ACCOUNT_SETTINGS = Rule("account-settings", ACCOUNT, "account_settings_per_hour", limits.HOUR, "Too many changes to your settings. Please try again later.")
+ACCOUNT_DATA_EXPORTS = Rule("account-data-exports", ACCOUNT, "account_data_exports_per_day", limits.DAY, "You have downloaded your data several times today. Please try again tomorrow.")
 ACCOUNT_STAFF_ACTIONS = Rule("account-staff-actions", ACCOUNT, "account_staff_actions_per_hour", limits.HOUR, "Too many changes from your account. Please try again later.")
 
 PUBLIC = (IP_REQUESTS,)
@@ -70,6 +71,8 @@ ROUTES: dict[tuple[str, str], tuple[Rule, ...]] = {
     ("POST", "/v1/assignment-requests"): (ACCOUNT_BOOKINGS,),
     ("DELETE", "/v1/assignment-requests/{request_id}"): (ACCOUNT_BOOKINGS,),
     ("PUT", "/v1/me/language"): (ACCOUNT_SETTINGS,),
+    ("GET", "/v1/me/data"): (ACCOUNT_DATA_EXPORTS,),  # reads every table about the person: expensive
+    ("DELETE", "/v1/me"): (ACCOUNT_SETTINGS,),
     ("PATCH", "/v1/staff/applicants/{applicant_id}"): (ACCOUNT_STAFF_ACTIONS,),
     ("POST", "/v1/staff/applicants/{applicant_id}/release"): (ACCOUNT_STAFF_ACTIONS,),
     ("POST", "/v1/staff/appointments/{appointment_id}/attendance"): (ACCOUNT_STAFF_ACTIONS,),
@@ -92,6 +95,9 @@ ROUTES: dict[tuple[str, str], tuple[Rule, ...]] = {
     ("POST", "/password/forgot"): (*PUBLIC, IP_CODES),
     ("POST", "/password/reset"): (*PUBLIC, IP_CODE_CHECKS),
     ("POST", "/me/language"): (*PUBLIC, ACCOUNT_SETTINGS),
+    ("GET", "/me/data"): (*PUBLIC, ACCOUNT_DATA_EXPORTS),
+    ("GET", "/me/data.json"): (*PUBLIC, ACCOUNT_DATA_EXPORTS),
+    ("POST", "/me/close"): (*PUBLIC, ACCOUNT_SETTINGS),
     ("POST", "/book/check"): (*PUBLIC, ACCOUNT_BOOKINGS),
     ("POST", "/book/request"): (*PUBLIC, ACCOUNT_BOOKINGS),
     ("POST", "/requests/{request_id}"): (*PUBLIC, ACCOUNT_BOOKINGS),

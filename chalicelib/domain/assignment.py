@@ -193,6 +193,7 @@ PERMIT_ENDED = "permit_ended"  # the permit is not in force on any day that coul
 NOT_ELIGIBLE = "not_eligible"  # the registry knows them no more, or their status no longer qualifies
 NOT_OFFERED = "not_offered"  # no directorate the request may be served at offers the service now
 LOCKED_OUT = "locked_out"  # a lock came into force (another appointment, a missed one)
+ACCOUNT_CLOSED = "account_closed"  # its person closed the online account (services/closure.py)
 NO_ACCOUNT = "no_account"  # the online account is gone: nobody to tell
 SYSTEM_REASONS = (MOVED_PROVINCE, PERMIT_ENDED, NOT_ELIGIBLE, NOT_OFFERED, LOCKED_OUT)
 

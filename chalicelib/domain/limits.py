@@ -121,7 +121,8 @@ class RateLimits:
     # Per account.
     account_bookings_per_hour: int = 30  # book, change, cancel, request, withdraw
     account_staff_actions_per_hour: int = 600  # staff writes that message people or change records
-    account_settings_per_hour: int = 20  # a person's own settings: the notification language
+    account_settings_per_hour: int = 20  # a person's own settings: the notification language; closing the account
+    account_data_exports_per_day: int = 10  # downloads of one's own data (each reads every table about the person)
     # Per phone number, across all accounts (SMS pumping).
     phone_codes_per_hour: int = 3
     phone_codes_per_day: int = 6

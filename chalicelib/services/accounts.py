@@ -19,6 +19,7 @@ from chalicelib.contract import (
 )
 from chalicelib.clock import clock
 from chalicelib.domain import limits, notices, verification
+from chalicelib.domain.closure import CLOSED
 from chalicelib.domain.errors import (
     DuplicateAccount,
     Unauthenticated,
@@ -27,7 +28,8 @@ from chalicelib.domain.errors import (
 from chalicelib.domain.roles import Role
 from chalicelib.observability import logger
 from chalicelib.services import limits as counters
-from chalicelib.services import auth, code_sms, codes, revocation, second_factor
+from chalicelib.services import auth, code_sms, codes, revocation, second_factor, sign_ins
+from chalicelib.domain import sign_ins as sign_in_kinds
 from chalicelib.settings import get_settings
 
 PENDING = "pending_verification"
@@ -46,8 +48,12 @@ def login(request: LoginRequest) -> second_factor.SignInAnswer:
     caller = auth.fresh_caller(answer.access_token)
     # Cognito knows only the password: whether an applicant's sign-up is confirmed is ours to say.
     applicant = applicant_or_none(caller.account_id)
+    if applicant is not None and applicant.status == CLOSED:  # its login is disabled; should that have failed
+        raise Unauthenticated("This account was closed. You can open a new account once any 30-day wait has ended.", reason="closed")
     if applicant is not None and applicant.status != ACTIVE:
         raise _not_confirmed()
+    if applicant is not None:  # an applicant's sign-in is recorded for them (their data export)
+        sign_ins.record(applicant.applicant_id, sign_in_kinds.PASSWORD)
     return second_factor.after_password(request.email, answer, caller)  # staff and admin: enrol first
 
 

@@ -38,6 +38,7 @@ from chalicelib.contract import AssignmentRequestIn, AssignmentStatus
 from chalicelib.clock import clock
 from chalicelib.domain import assignment as rules
 from chalicelib.domain import booking as booking_rules
+from chalicelib.domain.closure import CLOSED
 from chalicelib.domain.calendar import is_working_day, local_day, wall_time
 from chalicelib.domain.catalogue import PROVINCES, directorates_in, find_directorate, find_service
 from chalicelib.domain.eligibility import last_day_offered, require_eligible_for
@@ -177,6 +178,18 @@ def withdraw_request(caller: Caller, request_id: str) -> AssignmentStatus:
             appointment_id=request.appointment_id,
         )
     return status_out(request, now)
+
+
+def withdraw_on_closure(applicant_id: str, request_id: str) -> int:
+    """A person closing their account withdraws their waiting request (no notice: they asked for
+    no more messages); 1 if this call ended it."""
+    try:
+        request = AssignmentRequest.get(request_id, consistent_read=True)
+    except AssignmentRequest.DoesNotExist:
+        return 0
+    if request.applicant_id != applicant_id or request.status != WAITING:
+        return 0
+    return _withdraw(request, rules.ACCOUNT_CLOSED, clock.now(), actor_id=applicant_id, actor_role=Role.APPLICANT.value)
 
 
 def _visible_request(caller: Caller, request_id: str, owner_only: bool = False) -> AssignmentRequest:
@@ -432,6 +445,8 @@ def _why_not_entitled(request: AssignmentRequest, applicant: Applicant | None, n
     them, their permit ended, ...): domain/assignment.reason_to_withdraw."""
     if applicant is None:
         return rules.NO_ACCOUNT
+    if applicant.status == CLOSED:  # a closure's own withdrawal did not happen (a crash half-way)
+        return rules.ACCOUNT_CLOSED
     chosen = find_directorate(request.directorate_id) if request.directorate_id else None
     return rules.reason_to_withdraw(find_service(request.service), residency_of(applicant), request.province, chosen, local_day(now) + timedelta(days=1))
 

@@ -49,7 +49,9 @@ from chalicelib.domain.errors import NotEligible, ValidationFailed
 from chalicelib.i18n import text
 from chalicelib.observability import logger
 from chalicelib.services import limits as counters
-from chalicelib.services import code_sms, codes, email_feedback, phone_accounts, signup
+from chalicelib.services import closure, code_sms, codes, email_feedback, people, phone_accounts, sign_ins, signup
+from chalicelib.domain.closure import CLOSED
+from chalicelib.domain import sign_ins as sign_in_kinds
 from chalicelib.services.registry import find_resident, identity_claim, permit_in_force
 from chalicelib.settings import get_settings
 
@@ -62,7 +64,8 @@ SIGN_IN_TRIES = 3
 
 class SignInNotCompleted(Exception):
     """The e-Devlet round trip gave no usable answer: `reason` is `cancelled`, `state_mismatch`,
-    `provider_error` or `provider_unavailable` (nothing was changed)."""
+    `provider_error` or `provider_unavailable`, or `account_closed` (the person closed their
+    account and its 30-day wait has not ended); nothing was changed."""
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
@@ -120,6 +123,9 @@ def complete(params: dict[str, str], state: str | None, nonce: str | None, verif
     account = _claimed_account(number)
     if account is not None:
         return _sign_in_to(account)
+    if _held_by_closed_account(number):  # closing never frees a person to book sooner (domain/closure.py)
+        logger.info("e-Devlet sign-in refused: the identity's closed account still holds it")
+        raise SignInNotCompleted("account_closed")
     logger.info("e-Devlet first sign-in: contact details next")
     return NewPerson(number, clock.now() + VERIFIED_FOR)
 
@@ -146,6 +152,12 @@ def _claimed_account(number: str) -> Applicant | None:
     return applicant if applicant.status == ACTIVE else None
 
 
+def _held_by_closed_account(number: str) -> bool:
+    """Whether a closed account holds this identity still (its lock has not ended)."""
+    holder = people.claimed_by(number)
+    return holder is not None and holder.status == CLOSED and closure.freed_holder(holder, clock.now()) is None
+
+
 def _sign_in_to(applicant: Applicant) -> SignedIn | EmailToConfirm:
     if applicant.email_code_hash is not None:  # an e-Devlet account whose email is not confirmed
         _send_email_code(applicant)
@@ -153,7 +165,14 @@ def _sign_in_to(applicant: Applicant) -> SignedIn | EmailToConfirm:
     if applicant.sign_in_method != EDEVLET:
         applicant.update(actions=[Applicant.sign_in_method.set(EDEVLET), Applicant.updated_at.set(clock.now())])
         logger.info("account signs in with e-Devlet from now on", extra={"applicant_id": applicant.applicant_id})
-    return SignedIn(applicant.applicant_id, _access_token(applicant.email))
+    return _signed_in(applicant.applicant_id, applicant.email)
+
+
+def _signed_in(applicant_id: str, email: str) -> SignedIn:
+    """A session's token for the account, and the sign-in recorded (when, and that it was e-Devlet)."""
+    signed_in = SignedIn(applicant_id, _access_token(email))
+    sign_ins.record(applicant_id, sign_in_kinds.EDEVLET)
+    return signed_in
 
 
 def _access_token(email: str) -> str:
@@ -240,7 +259,7 @@ def confirm_email(applicant_id: str, document_number: str, code: str) -> SignedI
     if applicant.status != ACTIVE:
         raise verification.code_refused()
     if applicant.email_code_hash is None:
-        return SignedIn(applicant_id, _access_token(applicant.email))  # confirmed already
+        return _signed_in(applicant_id, applicant.email)  # confirmed already
     pending = codes.count_attempt(applicant, codes.EMAIL, now)
     if pending is None:
         raise verification.code_refused()
@@ -254,7 +273,7 @@ def confirm_email(applicant_id: str, document_number: str, code: str) -> SignedI
         Applicant.email_code_hash == pending.digest,
     )
     logger.info("e-Devlet account's email confirmed", extra={"applicant_id": applicant_id})
-    return SignedIn(applicant_id, _access_token(applicant.email))
+    return _signed_in(applicant_id, applicant.email)
 
 
 def discard_pending(applicant_id: str) -> None:

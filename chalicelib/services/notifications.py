@@ -32,7 +32,7 @@ from chalicelib import wiring
 from chalicelib.adapters.dynamo import NamedTransaction, condition_failed, transaction, update_if
 from chalicelib.adapters.tables import Applicant, Appointment, AssignmentRequest, Notification
 from chalicelib.clock import clock
-from chalicelib.domain import notices, reminders, verification
+from chalicelib.domain import closure, notices, reminders, verification
 from chalicelib.domain.attendance import CONFIRMED as CONFIRMED_STATUS
 from chalicelib.domain.calendar import local_day
 from chalicelib.domain.catalogue import DIRECTORATES, find_directorate, find_service
@@ -244,6 +244,9 @@ def deliver(notification_id: str) -> None:
         now = clock.now()
         if not _claim(notification, channel, now):
             continue  # another sender holds it, or it was sent or given up meanwhile
+        if outgoing.account_closed:  # its person closed the account: nothing more is sent to them
+            _skip(notification, channel, now, closure.SKIPPED_REASON)
+            continue
         if channel == "email" and outgoing.email is None:
             _skip_email(notification, now, NO_ADDRESS)
             continue
@@ -290,12 +293,14 @@ class _Outgoing:
     phone: str
     email: str | None  # None: the person has no address (nothing is emailed)
     email_undeliverable: bool = False  # SES said so (services/email_feedback.py): skip the email
+    account_closed: bool = False  # the addressee closed their account (services/closure.py): skip both
 
 
 def _prepare(notification: Notification) -> _Outgoing:
     applicant = Applicant.get(notification.applicant_id)
     if notification.kind == WITHDRAWN:
-        return _Outgoing(_withdrawal(notification, applicant), applicant.phone, applicant.email, email_feedback.is_undeliverable(applicant))
+        return _Outgoing(_withdrawal(notification, applicant), applicant.phone, applicant.email, email_feedback.is_undeliverable(applicant),
+                         applicant.status == closure.CLOSED)
     appointment = Appointment.get(notification.appointment_id)
     contact = _contact(appointment, applicant)
     facts = _facts(appointment, applicant, contact)
@@ -303,7 +308,7 @@ def _prepare(notification: Notification) -> _Outgoing:
     if build is None:  # never silently sent as something else
         raise ValueError(f"no message is written for notifications of kind {notification.kind!r}")
     notice = build(facts, wiring.email().sender, notification, applicant)
-    return _Outgoing(notice, contact.phone, contact.email, email_feedback.is_undeliverable(contact))
+    return _Outgoing(notice, contact.phone, contact.email, email_feedback.is_undeliverable(contact), contact.status == closure.CLOSED)
 
 
 # The message of each kind of notification about an appointment (a withdrawn request has none:
@@ -447,11 +452,16 @@ def _mark_sent(notification: Notification, channel: str, claimed: datetime) -> N
 
 def _skip_email(notification: Notification, claimed: datetime, reason: str) -> None:
     """The email is not sent, and why is kept on the notification (the SMS goes as usual)."""
+    _skip(notification, "email", claimed, reason)
+
+
+def _skip(notification: Notification, channel: str, claimed: datetime, reason: str) -> None:
+    """`channel` is not sent, and why is kept on the notification."""
     notification.update(
-        actions=[Notification.email_status.set(SKIPPED), Notification.email_skipped.set(reason)],
-        condition=Notification.email_claimed_at == claimed,
+        actions=[getattr(Notification, f"{channel}_status").set(SKIPPED), getattr(Notification, f"{channel}_skipped").set(reason)],
+        condition=getattr(Notification, f"{channel}_claimed_at") == claimed,
     )
-    logger.info("notification email skipped", extra={"notification_id": notification.notification_id, "reason": reason})
+    logger.info(f"notification {channel} skipped", extra={"notification_id": notification.notification_id, "reason": reason})
 
 
 def _close_if_settled(notification_id: str) -> None:

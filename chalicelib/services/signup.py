@@ -35,7 +35,8 @@ from chalicelib.observability import logger
 from chalicelib.services import code_sms, codes, phone_accounts
 from chalicelib.services import limits as counters
 from chalicelib.services.accounts import ACTIVE, PENDING, applicant_or_none
-from chalicelib.services import people
+from chalicelib.services import closure, people
+from chalicelib.domain.closure import CLOSED
 from chalicelib.domain.identity import document_type_of
 from chalicelib.services.registry import details_of, find_resident, identity_claim, permit_in_force
 from chalicelib.settings import get_settings
@@ -91,12 +92,17 @@ def sign_up(request: SignupRequest) -> SignupResponse:
 def _claimed(claim_key: str) -> bool:
     """Whether an online account holds the identity. A person the phone line, the counter or a
     guardian booked for holds it through an offline item with no login: they may still open an
-    account, which takes the item over (`people.adopt_in`, at activation)."""
+    account, which takes the item over (`people.adopt_in`, at activation). So may a person whose
+    closed account's lock has ended (`closure.take_over`, at activation)."""
     try:
         claim = IdentityClaim.get(claim_key, consistent_read=True)
     except IdentityClaim.DoesNotExist:
         return False
-    return not people.is_offline(claim.applicant_id)
+    holder = applicant_or_none(claim.applicant_id)
+    if holder is None:
+        return True  # a claim whose account is gone (a sign-up that failed half-way) still holds
+    # A closed account holds it until its lock has ended (domain/closure.py); then it is the person's again.
+    return holder.status != people.OFFLINE and closure.freed_holder(holder, clock.now()) is None
 
 
 def count_sign_up_on(phone: str, now: datetime) -> None:
@@ -165,6 +171,8 @@ def create_login(email: str, password: str) -> str:
     applicant = applicant_or_none(existing.sub) if existing else None
     if applicant is not None and applicant.status == PENDING:
         remove_pending(applicant, existing)
+    elif applicant is not None and applicant.status == CLOSED:
+        accounts.delete(email)  # a closed account's login (disabled) keeps no address: it never signs in again
     elif not (existing is not None and applicant is None and clock.now() - existing.created_at > ABANDONED_SIGNUP_AGE and not accounts.groups(email)):
         raise DuplicateAccount("An account already exists for this email address.", field="email")
     else:
@@ -226,15 +234,19 @@ def activate(applicant: Applicant, pending: verification.PendingCode, now: datet
     The role comes only now, so that a pending sign-up's login (whose password its creator
     knows, and which Cognito would sign in directly) carries no role any route accepts."""
     claim_key = identity_claim(applicant.document_number)
-    offline = people.offline_holder(applicant.document_number)  # booked for by phone, at the counter or as a child
+    holder = people.claimed_by(applicant.document_number)
+    offline = holder if holder is not None and holder.status == people.OFFLINE else None  # booked for by phone, at the counter or as a child
+    closed = closure.freed_holder(holder, now)  # the person's closed account, its lock ended
     try:
         with transaction() as write:
-            if offline is None:
+            if offline is not None:
+                taken_over = people.adopt_in(write, claim_key, offline, applicant.applicant_id, now)
+            elif closed is not None:
+                taken_over = closure.take_over(write, claim_key, closed, applicant.applicant_id, now)
+            else:
                 claim = IdentityClaim(claim_key, applicant_id=applicant.applicant_id, created_at=now)
                 write.save(claim, condition=IdentityClaim.claim.does_not_exist())
                 taken_over = []
-            else:
-                taken_over = people.adopt_in(write, claim_key, offline, applicant.applicant_id, now)
             phone_accounts.hold(write, applicant.phone)  # at most three live accounts per phone
             write.update(
                 applicant,
@@ -257,6 +269,8 @@ def activate(applicant: Applicant, pending: verification.PendingCode, now: datet
         raise
     if offline is not None:
         people.move_appointments(offline.applicant_id, applicant.applicant_id)
+    if closed is not None:
+        closure.after_take_over(closed.applicant_id, applicant.applicant_id)
     wiring.accounts().add_to_group(applicant.email, Role.APPLICANT.value)
     return True
 

@@ -150,11 +150,12 @@ def function_access() -> dict[str, FunctionAccess]:
                 "kept-back-shares": T("GetItem", "PutItem"),
                 # by-guardian: a guardian's list; returning-by-day: a place given back where the directorate assigns goes back at once (giving_back.py)
                 "appointments": T("GetItem", "PutItem", "UpdateItem", query=("by-applicant", "by-directorate", "by-guardian", "returning-by-day")),
-                "notifications": T("PutItem"),
-                "assignment-requests": T("GetItem", "PutItem", "UpdateItem", query=("waiting-by-province",)),
+                "notifications": T("PutItem", query=("by-applicant",)),  # by-applicant: a person's data export (my_data.py)
+                "assignment-requests": T("GetItem", "PutItem", "UpdateItem", query=("waiting-by-province", "by-applicant")),
                 "assignment-windows": T("GetItem", "Query", "UpdateItem"),
                 "demand-modes": T("GetItem", "Query", "UpdateItem", "ConditionCheckItem"),  # a booking's transaction checks the mode
-                "web-sessions": T("GetItem", "PutItem", "UpdateItem", "DeleteItem"),
+                "web-sessions": T("GetItem", "PutItem", "UpdateItem", "DeleteItem", query=("by-account",)),  # by-account: a closure ends them all
+                "sign-ins": T("PutItem", "Query"),  # an applicant's sign-in recorded; read back by the data export
                 "sign-in-challenges": T("GetItem", "PutItem", "UpdateItem", "DeleteItem"),
                 "idempotency": T("GetItem", "PutItem", "UpdateItem", "DeleteItem"),  # Powertools' store
             },
