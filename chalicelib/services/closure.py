@@ -10,7 +10,8 @@ retry (or the same call after a crash half-way, with a token still valid) comple
 2. A waiting assignment request is withdrawn (reason `account_closed`; its person asked for
    nothing more, so no notice is sent).
 3. Every portal session of the account is deleted; the login is disabled; every access token
-   issued until now is refused (reason `closed`): a token kept by anyone answers 401 from now on.
+   issued until now is refused (reason `closed`), this very second's too (the account is never
+   signed in to again): a token kept by anyone answers 401 from now on.
 
 Messages stop at the sender (services/notifications.py): whatever is owed to a closed account,
 queued before or after the closure — a confirmation, a reminder of a confirmed appointment that
@@ -52,7 +53,7 @@ def close(caller: Caller) -> AccountClosed:
     if applicant.waiting_request:
         assignment.withdraw_on_closure(applicant.applicant_id, applicant.waiting_request)
     ended = end_sessions(applicant.applicant_id)
-    revocation.end_access(applicant.email, applicant.applicant_id, rules.TOKEN_REASON)
+    revocation.end_access(applicant.email, applicant.applicant_id, rules.TOKEN_REASON, final=True)  # this second's tokens too
     logger.info("online account closed", extra={"applicant_id": applicant.applicant_id, "sessions_ended": ended})
     return AccountClosed(
         applicant_id=applicant.applicant_id,

@@ -77,10 +77,12 @@ def is_revoked(account_id: str, issued_at: int) -> bool:
     return issued_before_revocation(issued_at, _cache.get(account_id, _stored_valid_from))
 
 
-def revoke(account_id: str, reason: str) -> None:
+def revoke(account_id: str, reason: str, *, final: bool = False) -> None:
     """Refuse every access token of the account issued before now. Idempotent; the instant only
-    ever moves forward, so of two revocations at once the later one stands."""
-    valid_from = token_clock()
+    ever moves forward, so of two revocations at once the later one stands. `final`: the account
+    is never signed in to again (a closure), so a token of this very second is refused too (the
+    grace of `issued_before_revocation` is for a person who signs in again at once)."""
+    valid_from = token_clock() + (1 if final else 0)
     item = TokenValidity(account_id, valid_from=valid_from, reason=reason, updated_at=clock.now())
     moved = update_if(
         item,
@@ -97,8 +99,8 @@ def revoke(account_id: str, reason: str) -> None:
     logger.info("access tokens revoked", extra={"account_id": account_id, "reason": reason})
 
 
-def end_access(email: str, account_id: str, reason: str) -> None:
+def end_access(email: str, account_id: str, reason: str, *, final: bool = False) -> None:
     """Sign-in refused from now on (the login disabled), and every access token issued until now
-    (both idempotent): a released applicant, a disabled staff account."""
+    (both idempotent): a released applicant, a disabled staff account, a closed account (`final`)."""
     wiring.accounts().disable(email)
-    revoke(account_id, reason)
+    revoke(account_id, reason, final=final)

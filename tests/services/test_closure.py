@@ -113,7 +113,7 @@ def test_closing_ends_sign_in_tokens_sessions_and_messages_and_keeps_appointment
     number = resident(province)
     person, email, phone = open_account(number)
     booked = book(person, a_slot(person, province).slot_id)
-    token_issued = revocation.token_clock() - 1  # a token of the second before the closure
+    token_issued = revocation.token_clock()  # a token of this very second: refused too (the account never signs in again)
     now = clock.now()
     elsewhere = WebSession(f"s-{uuid.uuid4()}", csrf_token="x", access_token="t", account_id=person.account_id,
                            role="applicant", expires=now + timedelta(hours=8), created_at=now)
@@ -251,3 +251,29 @@ def test_a_waiting_assignment_request_is_withdrawn_without_a_message(province):
     assert not [n for n in Notification.by_applicant.query(person.account_id) if n.kind == notifications.WITHDRAWN]
     assignment.assign_province(province)  # the assigner gives it nothing
     assert AssignmentRequest.get(filed.request_id, consistent_read=True).appointment_id is None
+
+
+def test_e_devlet_refuses_a_closed_identity_while_its_lock_runs_and_offers_a_new_account_after(province, monkeypatch):
+    from types import SimpleNamespace
+
+    from chalicelib.services import edevlet
+
+    number = resident(province)
+    person, _, _ = open_account(number)
+    book(person, a_slot(person, province).slot_id)
+    closure.close(person)
+
+    class Provider:  # e-Devlet's answer: the person proved who they are
+        def read_callback(self, params, state):
+            return "code"
+
+        def exchange(self, code, verifier, nonce):
+            return SimpleNamespace(identity_number=number)
+
+    monkeypatch.setattr(wiring, "edevlet", lambda: Provider())
+    with pytest.raises(edevlet.SignInNotCompleted) as refused:
+        edevlet.complete({}, "state", "nonce", "verifier")
+    assert refused.value.reason == "account_closed"
+
+    travel_to(Applicant.get(person.account_id, consistent_read=True).locked_until + timedelta(minutes=1))
+    assert isinstance(edevlet.complete({}, "state", "nonce", "verifier"), edevlet.NewPerson)
