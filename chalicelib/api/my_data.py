@@ -23,7 +23,7 @@ def my_data_export(caller: Caller) -> MyData:
     "Close my online account: sign-in and notifications end, appointments and audit records stay; "
     "the identity stays claimed until any 30-day lock has ended",
     roles=APPLICANT,
-    errors=(NotFound, ValidationFailed),
+    errors=(NotFound, ValidationFailed, RateLimited),
 )
 def close_my_account(caller: Caller) -> AccountClosed:
     return closure.close(caller)

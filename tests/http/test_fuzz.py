@@ -48,6 +48,9 @@ def test_no_route_answers_a_5xx_or_off_contract_as_admin(base_url, admin_token, 
 
 
 def test_applicant_routes_answer_no_5xx_as_an_applicant(base_url, applicant_token, tmp_path):
-    # Profile, availability, booking and appointments as the applicant they are for.
-    result = run_schemathesis(base_url, applicant_token, tmp_path, "--include-path-regex", "^/v1/(me|availability|appointments)")
+    # Profile, availability, booking and appointments as the applicant they are for. Not the
+    # closure (DELETE /v1/me): it would end the account every later example signs in as
+    # (tests/http/test_my_data.py covers it).
+    result = run_schemathesis(base_url, applicant_token, tmp_path, "--include-path-regex", "^/v1/(me|availability|appointments)",
+                              "--exclude-operation-id", "close_my_account")
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
