@@ -26,13 +26,12 @@ exactly those).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from pynamodb.exceptions import DeleteError
-from pynamodb.models import Model
 
 from chalicelib import wiring
 from chalicelib.adapters.dynamo import update_if
@@ -59,7 +58,7 @@ LET_GO = (RELEASED, CLOSED)
 @dataclass(frozen=True)
 class Kind:
     name: str
-    model: type[Model]
+    due: Callable[[str, int], Iterable[Any]]  # (a due day's shard, at most) -> the items' keys, from the due index
     anonymise: Callable[[Any, str, datetime], bool]  # (item's keys, its retention_due, now) -> done
 
 
@@ -84,7 +83,7 @@ def _page(kind: Kind, key: str, now: datetime, budget: Budget, done: dict[str, i
     """Anonymise what one shard of one due day holds; False when the budget ran out first."""
     if budget.items_left <= 0 or not budget.time_left():
         return False
-    for item in kind.model.due_for_retention.query(key, limit=budget.items_left):
+    for item in kind.due(key, budget.items_left):
         if budget.items_left <= 0 or not budget.time_left():
             return False
         budget.spend(1)
@@ -130,10 +129,11 @@ def anonymise_request(item: AssignmentRequest, key: str, now: datetime) -> bool:
 
 
 def erase_audit_values(item: AuditRecord, key: str, now: datetime) -> bool:
-    """Only REMOVE, only `retention.AUDIT_ERASED_ATTRIBUTES`: who, what and when stay."""
+    """Only REMOVE, only `retention.AUDIT_ERASED_ATTRIBUTES` (the IAM condition allows no other;
+    tests/unit/test_retention.py holds this list to it): who, what and when stay."""
     return update_if(
         AuditRecord(item.subject, item.entry),
-        [getattr(AuditRecord, name).remove() for name in retention.AUDIT_ERASED_ATTRIBUTES],
+        [AuditRecord.before.remove(), AuditRecord.after.remove(), AuditRecord.reason.remove(), AuditRecord.retention_due.remove()],
         AuditRecord.retention_due == key,
     )
 
@@ -209,9 +209,25 @@ def _delete_login(applicant: Applicant) -> None:
 
 # The order the run takes them in: the accounts first (rare, and their claims free people to sign
 # up again), then the records.
+def _due_profiles(key: str, limit: int) -> Iterable[Applicant]:
+    return Applicant.due_for_retention.query(key, limit=limit)
+
+
+def _due_appointments(key: str, limit: int) -> Iterable[Appointment]:
+    return Appointment.due_for_retention.query(key, limit=limit)
+
+
+def _due_requests(key: str, limit: int) -> Iterable[AssignmentRequest]:
+    return AssignmentRequest.due_for_retention.query(key, limit=limit)
+
+
+def _due_audit(key: str, limit: int) -> Iterable[AuditRecord]:
+    return AuditRecord.due_for_retention.query(key, limit=limit)
+
+
 KINDS: tuple[Kind, ...] = (
-    Kind("profiles", Applicant, anonymise_profile),
-    Kind("appointments", Appointment, anonymise_appointment),
-    Kind("requests", AssignmentRequest, anonymise_request),
-    Kind("audit", AuditRecord, erase_audit_values),
+    Kind("profiles", _due_profiles, anonymise_profile),
+    Kind("appointments", _due_appointments, anonymise_appointment),
+    Kind("requests", _due_requests, anonymise_request),
+    Kind("audit", _due_audit, erase_audit_values),
 )

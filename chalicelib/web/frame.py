@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
-from datetime import timedelta
 from http.cookies import SimpleCookie
 from typing import Callable
 from urllib.parse import parse_qsl, urlencode

@@ -234,3 +234,36 @@ def test_what_ttl_deletes_is_declared_and_a_notification_record_expires_after_it
         assert "retention-due" in {index.name for index in tables[short_name].global_indexes}, short_name
     written = datetime(2026, 3, 1, 9, tzinfo=ISTANBUL)
     assert schedule.notification_expires(written) == datetime(2028, 3, 1, 9, tzinfo=ISTANBUL)
+
+
+def test_a_web_session_past_its_period_is_never_served_though_ttl_has_not_removed_it(aws, frozen_clock):
+    """DynamoDB deletes it later (TTL), the emulator never: the portal refuses it itself, so the
+    identity it carried (an e-Devlet document number, a sign-up's address) is not handed back."""
+    from chalice import Chalice
+
+    from chalicelib.adapters.tables import WebSession
+    from chalicelib.web.frame import SESSION_COOKIE, Portal
+
+    now = clock.now()
+    stored = WebSession(uuid.uuid4().hex * 2, csrf_token="t", expires=now + schedule.WEB_SESSION, created_at=now,
+                        signup_email="someone@example.net", edevlet_document=unique_foreign_id())
+    stored.save()
+    portal = Portal(Chalice("probe"), authenticate=lambda token: None, secure_cookies=lambda: False)
+    served, new = portal._session(f"{SESSION_COOKIE}={stored.session_id}")
+    assert not new and served.edevlet_document == stored.edevlet_document
+    clock.travel(schedule.WEB_SESSION + timedelta(seconds=1))
+    served, new = portal._session(f"{SESSION_COOKIE}={stored.session_id}")
+    assert new and served.session_id != stored.session_id and served.edevlet_document is None
+    assert WebSession.get(stored.session_id).expires < clock.now()  # still stored: TTL's job, not relied on
+
+
+def test_the_audit_erasure_removes_exactly_the_attributes_the_iam_condition_allows(monkeypatch):
+    written = []
+    monkeypatch.setattr(retention, "update_if", lambda item, actions, condition: written.append(actions) or True)
+    retention.erase_audit_values(AuditRecord("applicant:x", "e"), "2036-01-01#0", clock.now())
+    [actions] = written
+    names: dict = {}
+    for action in actions:
+        action.serialize(names, {})
+    assert set(names) == set(schedule.AUDIT_ERASED_ATTRIBUTES)
+    assert all(type(action).__name__ == "RemoveAction" for action in actions)
