@@ -267,3 +267,18 @@ def test_the_audit_erasure_removes_exactly_the_attributes_the_iam_condition_allo
         action.serialize(names, {})
     assert set(names) == set(schedule.AUDIT_ERASED_ATTRIBUTES)
     assert all(type(action).__name__ == "RemoveAction" for action in actions)
+
+
+def test_a_message_body_is_removed_once_delivered_and_the_delivery_record_stays(place):
+    from tests.services.world import applicant as an_applicant
+
+    caller = an_applicant(province=PROVINCE)
+    booked = book(caller, free_slots(caller, place)[0].slot_id)
+    owed = notifications.cancellation_for(Appointment.get(booked.appointment_id), "Elektrik kesintisi", clock.now())
+    owed.save()
+    assert Notification.get(owed.notification_id, consistent_read=True).reason == "Elektrik kesintisi"
+    notifications.deliver(owed.notification_id)
+    record = Notification.get(owed.notification_id, consistent_read=True)
+    assert (record.sms_status, record.kind, record.appointment_id) == ("sent", notifications.CANCELLED, booked.appointment_id)
+    assert record.reason is None and record.checkin_code is None
+    assert abs(record.expires - schedule.notification_expires(owed.created_at)) < timedelta(seconds=1)  # TTL: whole seconds
