@@ -15,6 +15,7 @@ from chalicelib.services import statistics
 from chalicelib.services import assignment as assigner
 from chalicelib.services import auth
 from chalicelib.services import email_feedback, fanout, giving_back, kept_back, notifications, outbox
+from chalicelib.services import retention
 from chalicelib.services import signup as sign_ups
 from chalicelib.resources import assignments_queue_name, batch_jobs_queue_name, email_feedback_topic_name, notifications_queue_name, stream_arn
 from chalicelib.settings import get_settings
@@ -250,3 +251,9 @@ def return_given_back_places(event):
 @app.schedule("cron(30 15 * * ? *)")
 def sweep_no_shows(event):
     return fanout.split_no_show_sweep()
+
+
+# Retention (issue 14): every hour, anonymise what the retention schedule says is due (domain/retention.py), a bounded amount.
+@app.schedule("rate(1 hour)")
+def apply_retention(event):
+    return retention.apply_due(context=event.context)

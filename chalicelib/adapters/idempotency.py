@@ -24,9 +24,10 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
 )
 
 from chalicelib.adapters.tables import IdempotencyRecord
+from chalicelib.domain import retention
 from chalicelib.domain.errors import RateLimited, ValidationFailed
 
-RETENTION_SECONDS = 24 * 3600
+RETENTION_SECONDS = int(retention.IDEMPOTENCY_RECORD.total_seconds())
 IN_PROGRESS_WAIT_SECONDS = 20.0
 
 

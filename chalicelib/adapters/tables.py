@@ -104,6 +104,18 @@ class ApplicantsByEmail(GlobalSecondaryIndex):
     email = UnicodeAttribute(hash_key=True)
 
 
+class ApplicantsDueForRetention(GlobalSecondaryIndex):
+    """Sparse: closed and released accounts due under the retention schedule (domain/retention.py), by due day and
+    shard, keys only; the retention run reads a due day's shards and removes the attribute when
+    it is done, so the index holds only what is still to do (services/retention.py)."""
+
+    class Meta:
+        index_name = "retention-due"
+        projection = KeysOnlyProjection()
+
+    retention_due = UnicodeAttribute(hash_key=True)
+
+
 class Applicant(Model):
     """An applicant's account: the person's identity as registered at sign-up.
 
@@ -174,9 +186,13 @@ class Applicant(Model):
     # details says so. Removed when the address changes (services/email_feedback.py).
     email_undeliverable = UnicodeAttribute(null=True)
     email_undeliverable_since = UTCDateTimeAttribute(null=True)
+    # A released (or closed) account: "<day>#<shard>" of the day its profile is anonymised
+    # (domain/retention.py), until it is.
+    retention_due = UnicodeAttribute(null=True)
 
     pending_by_day = PendingSignUpsByDay()
     by_email = ApplicantsByEmail()
+    due_for_retention = ApplicantsDueForRetention()
 
 
 class RateCounter(Model):
@@ -236,6 +252,18 @@ class TokenValidity(Model):
     updated_at = UTCDateTimeAttribute()
 
 
+class AuditDueForRetention(GlobalSecondaryIndex):
+    """Sparse: audit records due under the retention schedule (domain/retention.py), by due day and
+    shard, keys only; the retention run reads a due day's shards and removes the attribute when
+    it is done, so the index holds only what is still to do (services/retention.py)."""
+
+    class Meta:
+        index_name = "retention-due"
+        projection = KeysOnlyProjection()
+
+    retention_due = UnicodeAttribute(hash_key=True)
+
+
 class AuditRecord(Model):
     """Who changed what, when, from what to what, and why. Append-only."""
 
@@ -252,6 +280,10 @@ class AuditRecord(Model):
     after = MapAttribute(null=True)
     lookup = UnicodeAttribute(null=True)  # a staff read: how the record was reached (document | applicant_id | appointment)
     at = UTCDateTimeAttribute()
+    # "<day>#<shard>": when `before`, `after` and `reason` are erased (domain/retention.py), until they are.
+    retention_due = UnicodeAttribute(null=True)
+
+    due_for_retention = AuditDueForRetention()
 
 
 class Slot(Model):
@@ -402,6 +434,18 @@ class PlacesToReturnByDay(GlobalSecondaryIndex):
     place_returns_at = UTCDateTimeAttribute(range_key=True)
 
 
+class AppointmentsDueForRetention(GlobalSecondaryIndex):
+    """Sparse: appointments due under the retention schedule (domain/retention.py), by due day and
+    shard, keys only; the retention run reads a due day's shards and removes the attribute when
+    it is done, so the index holds only what is still to do (services/retention.py)."""
+
+    class Meta:
+        index_name = "retention-due"
+        projection = KeysOnlyProjection()
+
+    retention_due = UnicodeAttribute(hash_key=True)
+
+
 class Appointment(Model):
     """A confirmed appointment. Never deleted and never moved: only attendance is recorded on
     it (and corrected within 7 days), the authority cancels it (a closure), or its person gives
@@ -466,6 +510,8 @@ class Appointment(Model):
     place_returned_at = UTCDateTimeAttribute(null=True)
     place_to_queue = BooleanAttribute(null=True)  # the directorate assigned this service: queue first
     assigned = BooleanAttribute(null=True)  # made by the assigner (assigned mode), for public statistics
+    # "<day>#<shard>": when it is anonymised (domain/retention.py), until it is.
+    retention_due = UnicodeAttribute(null=True)
 
     by_applicant = AppointmentsByApplicant()
     by_directorate = AppointmentsByDirectorate()
@@ -473,6 +519,7 @@ class Appointment(Model):
     unmarked_by_directorate = UnmarkedAppointmentsByDirectorate()
     by_guardian = AppointmentsByGuardian()
     returning_by_day = PlacesToReturnByDay()
+    due_for_retention = AppointmentsDueForRetention()
 
 
 class UndeliveredNotificationsByDay(GlobalSecondaryIndex):
@@ -537,6 +584,9 @@ class Notification(Model):
     checkin_code = UnicodeAttribute(null=True)  # a reminder's code, removed once delivered
     reason = UnicodeAttribute(null=True)  # a cancellation's reason, as the directorate gave it; a withdrawal's code
     undelivered_day = UnicodeAttribute(null=True)
+    # The delivery record's end (domain/retention.py): DynamoDB's TTL deletes it then; nothing
+    # serves it after that even while it is still stored.
+    expires = TTLAttribute(null=True)
 
     undelivered_by_day = UndeliveredNotificationsByDay()
     by_applicant = NotificationsByApplicant()
@@ -568,6 +618,18 @@ class AssignmentRequestsByApplicant(GlobalSecondaryIndex):
     received_at = UTCDateTimeAttribute(range_key=True)
 
 
+class RequestsDueForRetention(GlobalSecondaryIndex):
+    """Sparse: ended assignment requests due under the retention schedule (domain/retention.py), by due day and
+    shard, keys only; the retention run reads a due day's shards and removes the attribute when
+    it is done, so the index holds only what is still to do (services/retention.py)."""
+
+    class Meta:
+        index_name = "retention-due"
+        projection = KeysOnlyProjection()
+
+    retention_due = UnicodeAttribute(hash_key=True)
+
+
 class AssignmentRequest(Model):
     """A person's request to be given an appointment when the directorate assigns them.
 
@@ -595,9 +657,12 @@ class AssignmentRequest(Model):
     decided_at = UTCDateTimeAttribute(null=True)
     waiting_province = UnicodeAttribute(null=True)  # "<province>#<shard>", set while waiting (the sparse index)
     queue_key = UnicodeAttribute(null=True)  # "<0 priority|1>#<window_start>#<rank>#<request_id>" (queue_place)
+    # Once ended: "<day>#<shard>" of the day it is anonymised (domain/retention.py), until it is.
+    retention_due = UnicodeAttribute(null=True)
 
     waiting_by_province = WaitingRequestsByProvince()
     by_applicant = AssignmentRequestsByApplicant()
+    due_for_retention = RequestsDueForRetention()
 
 
 class AssignmentWindow(Model):

@@ -4,14 +4,14 @@ A sign-in record says when an applicant's account was signed in to and how (`pas
 `e-devlet`), nothing more: no IP address, no device. Its purpose is the person's own: their data
 export lists them, so they notice a sign-in that was not theirs (and sign out everywhere). A year
 is enough for that and for the authority to answer a complaint about misuse of an account.
-(Issue 14's retention schedule, `domain/retention.py`, names this period too.)
+(The period lives in the retention schedule, `domain/retention.py`.)
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from chalicelib.domain.retention import SIGN_IN_RECORD
 
 PASSWORD = "password"
 EDEVLET = "e-devlet"
 METHODS = (PASSWORD, EDEVLET)
-KEPT_FOR = timedelta(days=365)
+KEPT_FOR = SIGN_IN_RECORD  # the retention schedule's period (domain/retention.py)

@@ -38,6 +38,7 @@ from chalicelib.contract import AssignmentRequestIn, AssignmentStatus
 from chalicelib.clock import clock
 from chalicelib.domain import assignment as rules
 from chalicelib.domain import booking as booking_rules
+from chalicelib.domain import retention
 from chalicelib.domain.closure import CLOSED
 from chalicelib.domain.calendar import is_working_day, local_day, wall_time
 from chalicelib.domain.catalogue import PROVINCES, directorates_in, find_directorate, find_service
@@ -569,6 +570,7 @@ def _assign(request: AssignmentRequest, applicant: Applicant, state: rules.SlotS
                     AssignmentRequest.appointment_id.set(appointment.appointment_id),
                     AssignmentRequest.decided_at.set(now),
                     AssignmentRequest.waiting_province.remove(),
+                    _due_for_retention(request, now),
                 ],
                 condition=AssignmentRequest.status == WAITING,
             )
@@ -613,6 +615,7 @@ def _withdraw(request: AssignmentRequest, reason: str, now: datetime, actor_id: 
                     AssignmentRequest.reason.set(reason),
                     AssignmentRequest.decided_at.set(now),
                     AssignmentRequest.waiting_province.remove(),
+                    _due_for_retention(request, now),
                 ],
                 condition=AssignmentRequest.status == WAITING,
             )
@@ -635,7 +638,10 @@ def _withdraw(request: AssignmentRequest, reason: str, now: datetime, actor_id: 
                     alone.update(
                         "request",
                         AssignmentRequest(request.request_id),
-                        actions=[AssignmentRequest.status.set(WITHDRAWN), AssignmentRequest.reason.set(reason), AssignmentRequest.waiting_province.remove()],
+                        actions=[
+                            AssignmentRequest.status.set(WITHDRAWN), AssignmentRequest.reason.set(reason), AssignmentRequest.decided_at.set(now),
+                            AssignmentRequest.waiting_province.remove(), _due_for_retention(request, now),
+                        ],
                         condition=AssignmentRequest.status == WAITING,
                     )
                     waiting.settle_in(alone, request)
@@ -647,6 +653,11 @@ def _withdraw(request: AssignmentRequest, reason: str, now: datetime, actor_id: 
         raise
     logger.info("assignment request withdrawn", extra={"request_id": request.request_id, "reason": reason})
     return 1
+
+
+def _due_for_retention(request: AssignmentRequest, ended_at: datetime):
+    """The action that puts an ending request on the retention schedule (domain/retention.py)."""
+    return AssignmentRequest.retention_due.set(retention.due_key(retention.request_due(ended_at), request.request_id))
 
 
 def _applicant(applicant_id: str) -> Applicant:

@@ -13,6 +13,7 @@ from typing import Any
 
 from chalicelib.adapters.tables import AuditRecord
 from chalicelib.contract import AuditEntry
+from chalicelib.domain import retention
 from chalicelib.domain.roles import Caller
 
 
@@ -48,10 +49,12 @@ def record(
     after: dict[str, Any] | None = None,
     lookup: str | None = None,
 ) -> AuditRecord:
-    """A new audit record (not yet saved: put it in the change's transaction)."""
+    """A new audit record (not yet saved: put it in the change's transaction), due for the
+    erasure of its values when the retention schedule says (domain/retention.py)."""
+    entry = f"{at.isoformat()}#{uuid.uuid4()}"
     return AuditRecord(
         subject,
-        f"{at.isoformat()}#{uuid.uuid4()}",
+        entry,
         action=action,
         actor_id=actor_id,
         actor_role=actor_role,
@@ -60,6 +63,7 @@ def record(
         after=after,
         lookup=lookup,
         at=at,
+        retention_due=retention.due_key(retention.audit_due(at), entry),
     )
 
 

@@ -38,7 +38,7 @@ from chalicelib.contract import (
     SlotOut,
 )
 from chalicelib.clock import clock
-from chalicelib.domain import booking, calendar, kept_back
+from chalicelib.domain import booking, calendar, kept_back, retention
 from chalicelib.domain.attendance import CONFIRMED
 from chalicelib.domain.catalogue import Directorate, Service, find_directorate, find_service
 from chalicelib.domain.demand import Mode, Setting
@@ -342,8 +342,9 @@ def new_appointment(
     are used: an online booking builds it from the key alone). `lock_before` (the lock to give
     back if the authority cancels it, services/closures.py) is left empty: every booking's
     transaction requires that no lock be in force (`may_book`), so the lock before it is none."""
+    appointment_id = str(uuid.uuid4())
     return Appointment(
-        str(uuid.uuid4()),
+        appointment_id,
         reference=booking.new_reference(),
         applicant_id=applicant.applicant_id,
         directorate_id=slot.directorate_id,
@@ -357,6 +358,7 @@ def new_appointment(
         unmarked_day=calendar.local_day(start).isoformat(),
         guardian_id=guardian_id or applicant.guardian_id,  # a child's, whoever books: the guardian sees and acts on it
         created_at=now,
+        retention_due=retention.due_key(retention.appointment_due(start), appointment_id),
     )
 
 

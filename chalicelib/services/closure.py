@@ -35,6 +35,7 @@ from chalicelib.adapters.tables import Applicant, IdentityClaim, WebSession
 from chalicelib.clock import clock
 from chalicelib.contract import AccountClosed
 from chalicelib.domain import closure as rules
+from chalicelib.domain import retention
 from chalicelib.domain.errors import NotFound, ValidationFailed
 from chalicelib.domain.lockout import lock_in_force
 from chalicelib.domain.roles import Caller, Role
@@ -87,7 +88,13 @@ def _close_record(caller: Caller, applicant: Applicant) -> Applicant:
             with transaction() as write:
                 write.update(
                     applicant,
-                    actions=[Applicant.status.set(rules.CLOSED), Applicant.closed_at.set(now), Applicant.updated_at.set(now)],
+                    actions=[
+                        Applicant.status.set(rules.CLOSED),
+                        Applicant.closed_at.set(now),
+                        Applicant.updated_at.set(now),
+                        # when the retention run anonymises the profile: after its lock, then the grace
+                        Applicant.retention_due.set(retention.due_key(retention.profile_due(now, applicant.locked_until), applicant.applicant_id)),
+                    ],
                     condition=(Applicant.status == applicant.status) & (Applicant.updated_at == applicant.updated_at),
                 )
                 write.save(record)

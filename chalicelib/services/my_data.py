@@ -50,7 +50,7 @@ def export(caller: Caller) -> MyData:
         appointments=[fields_of(a) for a in appointments],
         dependants_appointments=[fields_of(a) for a in booked_for_dependants if a.applicant_id != person.applicant_id],
         assignment_requests=[fields_of(r) for r in AssignmentRequest.by_applicant.query(person.applicant_id, page_size=PAGE)],
-        notifications=[fields_of(n) for n in _notifications(person.applicant_id, booked_for_dependants)],
+        notifications=[fields_of(n) for n in _notifications(person.applicant_id, booked_for_dependants, now)],
         audit=[_audit_entry(r, person.applicant_id) for r in _audit_records(person.applicant_id)],
         sign_ins=[fields_of(s) for s in sign_ins.of(person.applicant_id)],
         sessions=[fields_of(s) for s in _open_sessions(person.applicant_id, now)],
@@ -75,14 +75,15 @@ def _registry_records(person: Applicant) -> Iterable[ResidentRecord]:
             continue
 
 
-def _notifications(applicant_id: str, booked_for_dependants: list[Appointment]) -> list[Notification]:
+def _notifications(applicant_id: str, booked_for_dependants: list[Appointment], now: datetime) -> list[Notification]:
     """Messages about the person, and those sent to them about the appointments they booked for
-    their dependants (filed under the dependant), oldest first."""
+    their dependants (filed under the dependant), oldest first; not a delivery record past its
+    time (domain/retention.py), which DynamoDB's TTL deletes but may not have yet."""
     found = list(Notification.by_applicant.query(applicant_id, page_size=PAGE))
     theirs = {a.appointment_id for a in booked_for_dependants}
     for dependant in sorted({a.applicant_id for a in booked_for_dependants} - {applicant_id}):
         found += [n for n in Notification.by_applicant.query(dependant, page_size=PAGE) if n.appointment_id in theirs]
-    return sorted(found, key=lambda n: n.created_at)
+    return sorted((n for n in found if n.expires is None or n.expires > now), key=lambda n: n.created_at)
 
 
 def _audit_records(applicant_id: str) -> list[AuditRecord]:

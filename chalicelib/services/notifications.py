@@ -32,7 +32,7 @@ from chalicelib import wiring
 from chalicelib.adapters.dynamo import NamedTransaction, condition_failed, transaction, update_if
 from chalicelib.adapters.tables import Applicant, Appointment, AssignmentRequest, Notification
 from chalicelib.clock import clock
-from chalicelib.domain import closure, notices, reminders, verification
+from chalicelib.domain import closure, notices, reminders, retention, verification
 from chalicelib.domain.attendance import CONFIRMED as CONFIRMED_STATUS
 from chalicelib.domain.calendar import local_day
 from chalicelib.domain.catalogue import DIRECTORATES, find_directorate, find_service
@@ -68,7 +68,7 @@ def _owed(notification_id: str, kind: str, appointment: Appointment, now: dateti
     """A notification about `appointment`, owed from `now` (on the undelivered index until sent)."""
     return Notification(
         notification_id, kind=kind, appointment_id=appointment.appointment_id, applicant_id=appointment.applicant_id,
-        created_at=now, undelivered_day=local_day(now).isoformat(), **more,
+        created_at=now, undelivered_day=local_day(now).isoformat(), expires=retention.notification_expires(now), **more,
     )
 
 
@@ -88,7 +88,7 @@ def withdrawal_for(request_id: str, applicant_id: str, reason: str, now: datetim
     the same transaction as the withdrawal); one per request, whoever withdraws it."""
     return Notification(
         f"withdrawn-{request_id}", kind=WITHDRAWN, request_id=request_id, applicant_id=applicant_id,
-        created_at=now, reason=reason, undelivered_day=local_day(now).isoformat(),
+        created_at=now, reason=reason, undelivered_day=local_day(now).isoformat(), expires=retention.notification_expires(now),
     )
 
 
@@ -465,10 +465,11 @@ def _skip(notification: Notification, channel: str, claimed: datetime, reason: s
 
 
 def _close_if_settled(notification_id: str) -> None:
-    """Leave the undelivered index once every channel is sent or given up; a check-in code is
-    kept no longer than it takes to deliver it."""
+    """Leave the undelivered index once every channel is sent or given up; the message's body (a
+    check-in code, a cancellation's reason) is kept no longer than it takes to deliver it
+    (domain/retention.py): the delivery record stays."""
     update_if(
         Notification(notification_id),
-        [Notification.undelivered_day.remove(), Notification.checkin_code.remove()],
+        [Notification.undelivered_day.remove(), Notification.checkin_code.remove(), Notification.reason.remove()],
         Notification.sms_status.is_in(*SETTLED) & Notification.email_status.is_in(*SETTLED),
     )

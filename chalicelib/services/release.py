@@ -9,7 +9,9 @@ A release, audited with who, when and why:
   account refuse it;
 - disables its sign-in and revokes its access tokens at once.
 
-Its appointments, attendance, lock and audit trail stay as records of that account. A 30-day
+Its appointments, attendance, lock and audit trail stay as records of that account; the account
+itself is anonymised once its lock has ended and the retention schedule's grace has passed
+(domain/retention.py). A 30-day
 no-show lock belongs to the account that booked and did not come, not to the document: the owner's
 new account is a new applicant, and a squatter's no-show never binds them. (The same rule keeps a
 person from shedding their own lock by release: only staff release, with the document seen and a
@@ -21,12 +23,15 @@ more and completes the sign-in and token steps a failed first attempt may have l
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from pynamodb.exceptions import TransactWriteError
 
 from chalicelib.adapters.dynamo import condition_failed, transaction
 from chalicelib.adapters.tables import Applicant, IdentityClaim
 from chalicelib.contract import ReleaseRequest, ReleaseResult
 from chalicelib.clock import clock
+from chalicelib.domain import retention
 from chalicelib.domain.errors import ValidationFailed
 from chalicelib.domain.roles import Caller
 from chalicelib.observability import logger
@@ -62,6 +67,13 @@ def _claims_held(applicant: Applicant) -> list[str]:
     return sorted(c.claim.removeprefix(CLAIM_PREFIX) for c in claims if c.applicant_id == applicant.applicant_id)
 
 
+def _due_for_retention(applicant: Applicant, released_at: datetime):
+    """A released identity is kept until its lock has ended, then the grace, then anonymised
+    (domain/retention.py, services/retention.py)."""
+    due = retention.profile_due(released_at, applicant.locked_until)
+    return Applicant.retention_due.set(retention.due_key(due, applicant.applicant_id))
+
+
 def _release_record(caller: Caller, applicant: Applicant, reason: str) -> None:
     """In one transaction: the account's status, its claims freed, the audit record."""
     for _ in range(ATTEMPTS):
@@ -82,7 +94,7 @@ def _release_record(caller: Caller, applicant: Applicant, reason: str) -> None:
                 # On the record read: an amendment made meanwhile (a number claimed) is seen on retry.
                 write.update(
                     applicant,
-                    actions=[Applicant.status.set(RELEASED), Applicant.updated_at.set(now)],
+                    actions=[Applicant.status.set(RELEASED), Applicant.updated_at.set(now), _due_for_retention(applicant, now)],
                     condition=Applicant.updated_at == applicant.updated_at,
                 )
                 write.save(record)

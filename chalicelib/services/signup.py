@@ -28,7 +28,7 @@ from chalicelib.adapters.dynamo import condition_failed, transaction
 from chalicelib.adapters.tables import Applicant, IdentityClaim, ResidentRecord
 from chalicelib.contract import Accepted, ConfirmRequest, ConfirmResponse, ResendCodeRequest, SignupRequest, SignupResponse
 from chalicelib.clock import clock
-from chalicelib.domain import limits, matching, notices, verification
+from chalicelib.domain import limits, matching, notices, retention, verification
 from chalicelib.domain.errors import DuplicateAccount, NotEligible, RateLimited, ValidationFailed
 from chalicelib.domain.roles import Role
 from chalicelib.observability import logger
@@ -41,7 +41,7 @@ from chalicelib.domain.identity import document_type_of
 from chalicelib.services.registry import details_of, find_resident, identity_claim, permit_in_force
 from chalicelib.settings import get_settings
 
-PENDING_FOR = timedelta(hours=24)
+PENDING_FOR = retention.PENDING_SIGN_UP
 # DynamoDB's TTL removes a lapsed pending item this long after it lapsed, if the clean-up
 # schedule has not removed it (and its login) first.
 TTL_GRACE = timedelta(days=7)

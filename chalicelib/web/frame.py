@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
-from datetime import timedelta
 from http.cookies import SimpleCookie
 from typing import Callable
 from urllib.parse import parse_qsl, urlencode
@@ -24,13 +23,14 @@ from chalice import Chalice, Response
 from chalicelib.adapters.tables import WebSession
 from chalicelib.clock import clock
 from chalicelib.api import rate_limits
+from chalicelib.domain import retention
 from chalicelib.domain.errors import DomainError, RateLimited, Unauthenticated
 from chalicelib.domain.roles import Caller
 from chalicelib.i18n import LANGUAGES
 from chalicelib.observability import logger
 
 SESSION_COOKIE = "md_session"
-SESSION_LIFETIME = timedelta(hours=8)
+SESSION_LIFETIME = retention.WEB_SESSION
 FORM = "application/x-www-form-urlencoded"
 MAX_FORM_BYTES = 64_000
 CONTENT_SECURITY_POLICY = (

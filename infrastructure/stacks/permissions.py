@@ -46,6 +46,7 @@ from aws_cdk import aws_ses as ses
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
+from chalicelib.domain.retention import AUDIT_ERASED_ATTRIBUTES
 from chalicelib.resources import (
     assignments_queue_name,
     batch_jobs_queue_name,
@@ -60,6 +61,12 @@ API_HANDLER = "api_handler"  # the name Chalice gives the function that serves t
 # Items of the audit table are only ever added (see the module's note).
 AUDIT_TABLE = "audit"
 AUDIT_ALLOWED = frozenset({"PutItem", "Query"})
+# The one exception: the retention run erases the values an old record holds (never who, what or
+# when): UpdateItem, under an IAM condition naming the only attributes it may touch (the keys,
+# which IAM requires to be named, and `retention.AUDIT_ERASED_ATTRIBUTES`).
+AUDIT_ERASER = "apply_retention"
+AUDIT_ERASER_ALLOWED = AUDIT_ALLOWED | {"UpdateItem"}
+AUDIT_ERASABLE = ("subject", "entry", *AUDIT_ERASED_ATTRIBUTES)
 
 # What a Lambda event source mapping needs of the queue it polls (for the function's role).
 QUEUE_CONSUMER_ACTIONS = ("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes")
@@ -265,6 +272,18 @@ def function_access() -> dict[str, FunctionAccess]:
             tables={"statistics": T("BatchGetItem", "PutItem", "ConditionCheckItem")},
             reads_stream="appointments",
         ),
+        # Retention (issue 14): what the schedule says is due, found on each table's due index and
+        # anonymised; released and closed accounts' claims and logins deleted (services/retention.py).
+        AUDIT_ERASER: FunctionAccess(
+            tables={
+                "applicants": T("GetItem", "UpdateItem", query=("retention-due",)),
+                "identity-claims": T("DeleteItem"),
+                "appointments": T("UpdateItem", query=("retention-due",)),
+                "assignment-requests": T("UpdateItem", query=("retention-due",)),
+                "audit": T("UpdateItem", query=("retention-due",)),  # REMOVE of AUDIT_ERASABLE only
+            },
+            cognito=frozenset({"AdminGetUser", "AdminDeleteUser"}),
+        ),
     }
 
 
@@ -333,9 +352,16 @@ class FunctionRoles(Construct):
         ))
         for short_name, use in sorted(granted.tables.items()):
             table = tables[short_name]
-            if use.actions:
+            actions = use.actions
+            if short_name == AUDIT_TABLE and "UpdateItem" in actions:  # the eraser only (check_access)
+                actions = actions - {"UpdateItem"}
                 role.add_to_policy(iam.PolicyStatement(
-                    actions=[f"dynamodb:{a}" for a in sorted(use.actions)], resources=[table.table_arn]
+                    actions=["dynamodb:UpdateItem"], resources=[table.table_arn],
+                    conditions={"ForAllValues:StringEquals": {"dynamodb:Attributes": list(AUDIT_ERASABLE)}},
+                ))
+            if actions:
+                role.add_to_policy(iam.PolicyStatement(
+                    actions=[f"dynamodb:{a}" for a in sorted(actions)], resources=[table.table_arn]
                 ))
             if use.indexes:
                 role.add_to_policy(iam.PolicyStatement(
@@ -424,8 +450,9 @@ def check_access(function, granted, tables, table_indexes, queues, secrets, keys
         if missing:
             raise ValueError(f"{function}: table {short_name} has no index {sorted(missing)}")
     audit = granted.tables.get(AUDIT_TABLE)
-    if audit and not audit.actions <= AUDIT_ALLOWED:
-        raise ValueError(f"{function}: the audit table is append-only, not {sorted(audit.actions - AUDIT_ALLOWED)}")
+    allowed = AUDIT_ERASER_ALLOWED if function == AUDIT_ERASER else AUDIT_ALLOWED
+    if audit and not audit.actions <= allowed:
+        raise ValueError(f"{function}: the audit table is append-only, not {sorted(audit.actions - allowed)}")
     queue_names = set(granted.sends_to) | ({granted.reads_from} if granted.reads_from else set())
     if queue_names - set(queues):
         raise ValueError(f"{function}: no queue {sorted(queue_names - set(queues))} in the stack")

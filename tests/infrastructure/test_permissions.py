@@ -26,6 +26,8 @@ from chalicelib.settings import family_key_secret_name
 from chalicelib.settings import resource_prefix
 from infrastructure.stacks.appointments import _PLACEHOLDER_ROLE_ARN
 from infrastructure.stacks.permissions import (
+    AUDIT_ERASABLE,
+    AUDIT_ERASER,
     AUDIT_TABLE,
     COGNITO_PUBLIC_OPERATIONS,
     WILDCARDS,
@@ -261,10 +263,26 @@ def test_the_audit_table_is_append_only_and_nothing_scans(synthesized):
     writers = 0
     for name, function in _functions(synthesized).items():
         tables = _per_action_grants(synthesized, _role_id(function))
-        assert tables.get(AUDIT_TABLE, set()) <= {"PutItem", "Query"}, name
+        allowed = {"PutItem", "Query", "UpdateItem"} if name == AUDIT_ERASER else {"PutItem", "Query"}
+        assert tables.get(AUDIT_TABLE, set()) <= allowed, name
         writers += "PutItem" in tables.get(AUDIT_TABLE, set())
         assert not any("Scan" in actions for actions in tables.values()), name
     assert writers >= 2  # the API and the workers that change state do write the trail
+
+
+def test_the_retention_run_may_only_erase_the_values_of_audit_records(synthesized):
+    """Its UpdateItem on the audit table is limited by IAM to the keys and the erased attributes
+    (domain/retention.AUDIT_ERASED_ATTRIBUTES): never who, what or when."""
+    names = _names(synthesized)
+    role_id = _role_id(_functions(synthesized)[AUDIT_ERASER])
+    on_audit = [
+        s for s in _statements(synthesized, role_id)
+        if any("Fn::GetAtt" in r and names.get(r["Fn::GetAtt"][0]) == ("table", AUDIT_TABLE) for r in _listed(s["Resource"]))
+    ]
+    [update] = [s for s in on_audit if "dynamodb:UpdateItem" in _listed(s["Action"])]
+    assert _listed(update["Action"]) == ["dynamodb:UpdateItem"]
+    assert update["Condition"] == {"ForAllValues:StringEquals": {"dynamodb:Attributes": list(AUDIT_ERASABLE)}}
+    assert not {"actor_id", "actor_role", "action", "at", "lookup"} & set(AUDIT_ERASABLE)
 
 
 def test_the_stack_refuses_a_table_that_lets_anyone_change_the_audit_trail():
