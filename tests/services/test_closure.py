@@ -277,3 +277,32 @@ def test_e_devlet_refuses_a_closed_identity_while_its_lock_runs_and_offers_a_new
 
     travel_to(Applicant.get(person.account_id, consistent_read=True).locked_until + timedelta(minutes=1))
     assert isinstance(edevlet.complete({}, "state", "nonce", "verifier"), edevlet.NewPerson)
+
+
+def test_the_retention_run_anonymises_a_closed_profile_after_its_lock_and_grace_and_leaves_the_new_account_alone(province):
+    """Closure and the retention schedule together: a person books (a 30-day lock), closes, opens a
+    new account once the lock has ended (same email and phone), and the hourly run, after the
+    grace, erases the old profile without touching the new account's claim or login."""
+    from chalicelib.domain import retention as schedule
+    from chalicelib.services import retention
+
+    number = resident(province)
+    person, email, phone = open_account(number)
+    book(person, a_slot(person, province, after_days=3).slot_id)
+    closure.close(person)
+    lock = Applicant.get(person.account_id, consistent_read=True).locked_until
+
+    travel_to(lock + timedelta(minutes=1))
+    again, _, _ = open_account(number, email=email, phone=phone)
+
+    # Within the grace the old profile is still whole (the authority may answer a complaint).
+    retention.apply_due(now=clock.now())
+    assert Applicant.get(person.account_id, consistent_read=True).document_number == number
+
+    travel_to(lock + schedule.ACCOUNT_GRACE + timedelta(days=1))
+    retention.apply_due(now=clock.now())
+    old = Applicant.get(person.account_id, consistent_read=True)
+    held = repr(old.attribute_values)
+    assert number not in held and email not in held and phone not in held
+    assert IdentityClaim.get(identity_claim(number), consistent_read=True).applicant_id == again.account_id
+    assert signs_in(email)  # the new account's login, under the same address, was not the old one's to delete
