@@ -168,6 +168,11 @@ class Applicant(Model):
     # details says so. Removed when the address changes (services/email_feedback.py).
     email_undeliverable = UnicodeAttribute(null=True)
     email_undeliverable_since = UTCDateTimeAttribute(null=True)
+    # The privacy notice (domain/privacy_notice.py): the version the person was shown and when.
+    # None: never shown (an account older than the notice, or an API sign-up whose client did not
+    # say it showed it); the portal shows the version in force at the next sign-in.
+    notice_version = UnicodeAttribute(null=True)
+    notice_seen_at = UTCDateTimeAttribute(null=True)
 
     pending_by_day = PendingSignUpsByDay()
     by_email = ApplicantsByEmail()
