@@ -18,9 +18,15 @@ UPDATED = "/privacy/updated"
 APPLICANT_HOME = "/book"
 
 
+def ltr(value: str) -> str:
+    """A version id ("2026-12-02") kept left to right inside an Arabic or Persian sentence
+    (Unicode isolates: the texts are plain text, escaped in the page)."""
+    return f"\u2066{value}\u2069"
+
+
 def page(request: WebRequest) -> WebResponse:
     """The whole notice, for anyone, in the page's language."""
-    return render(request, "privacy.html", notice=privacy_notice.notice(request.language))
+    return render(request, "privacy.html", notice=privacy_notice.notice(request.language), ltr=ltr)
 
 
 def for_sign_up(request: WebRequest) -> dict[str, Any]:
@@ -29,6 +35,7 @@ def for_sign_up(request: WebRequest) -> dict[str, Any]:
     return {
         "notice": privacy_notice.notice(request.language),
         "notice_summary": [text(key, request.language) for key in notice_rules.SUMMARY],
+        "ltr": ltr,
     }
 
 
@@ -67,7 +74,7 @@ def _updated_page(request: WebRequest, account_id: str, status: int = 200, error
     first = privacy_notice.seen(account_id) is None  # never shown any version: "before you continue"
     return render(
         request, "privacy_updated.html", status=status, errors=errors or [],
-        notice=privacy_notice.notice(request.language),
+        notice=privacy_notice.notice(request.language), ltr=ltr,
         title="privacy.first.title" if first else "privacy.updated.title",
         intro="privacy.first.intro" if first else "privacy.updated.intro",
     )

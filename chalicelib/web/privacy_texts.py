@@ -41,8 +41,8 @@ PRIVACY: dict[str, dict[str, str]] = {
     "privacy.controller.body": {
         "tr": "Veri sorumlusu T.C. İçişleri Bakanlığı Göç İdaresi Başkanlığıdır. İl Göç İdaresi Müdürlükleri size Başkanlık adına hizmet verir.",
         "en": "The data controller is the Presidency of Migration Management of the Ministry of Interior of the Republic of Türkiye (T.C. İçişleri Bakanlığı Göç İdaresi Başkanlığı). The Provincial Directorates of Migration Management serve you on its behalf.",
-        "ar": "المسؤول عن البيانات هو رئاسة إدارة الهجرة التابعة لوزارة الداخلية في الجمهورية التركية (T.C. İçişleri Bakanlığı Göç İdaresi Başkanlığı). وتخدمك مديريات إدارة الهجرة في الولايات نيابةً عنها.",
-        "fa": "مسئول داده‌ها ریاست اداره مهاجرت وزارت کشور جمهوری ترکیه است (T.C. İçişleri Bakanlığı Göç İdaresi Başkanlığı). ادارات کل مهاجرت استان‌ها از طرف آن به شما خدمت می‌دهند.",
+        "ar": "المسؤول عن البيانات هو رئاسة إدارة الهجرة التابعة لوزارة الداخلية في الجمهورية التركية (\u2068T.C. İçişleri Bakanlığı Göç İdaresi Başkanlığı\u2069). وتخدمك مديريات إدارة الهجرة في الولايات نيابةً عنها.",
+        "fa": "مسئول داده‌ها ریاست اداره مهاجرت وزارت کشور جمهوری ترکیه است (\u2068T.C. İçişleri Bakanlığı Göç İdaresi Başkanlığı\u2069). ادارات کل مهاجرت استان‌ها از طرف آن به شما خدمت می‌دهند.",
         "ru": "Оператором данных является Управление по делам миграции при Министерстве внутренних дел Турецкой Республики (T.C. İçişleri Bakanlığı Göç İdaresi Başkanlığı). Провинциальные миграционные управления обслуживают вас от его имени.",
         "uk": "Розпорядником даних є Управління з питань міграції при Міністерстві внутрішніх справ Турецької Республіки (T.C. İçişleri Bakanlığı Göç İdaresi Başkanlığı). Провінційні міграційні управління обслуговують вас від його імені.",
     },
@@ -419,8 +419,8 @@ PRIVACY: dict[str, dict[str, str]] = {
     "privacy.exercise.board": {
         "tr": "Talebiniz reddedilirse veya yanıtlanmazsa Kişisel Verileri Koruma Kuruluna şikâyette bulunabilirsiniz (KVKK madde 14).",
         "en": "If your request is refused or not answered, you may complain to the Personal Data Protection Board (Kişisel Verileri Koruma Kurulu) (KVKK article 14).",
-        "ar": "إذا رُفض طلبك أو لم يُجب عنه، يمكنك تقديم شكوى إلى مجلس حماية البيانات الشخصية (Kişisel Verileri Koruma Kurulu) (المادة 14 من KVKK).",
-        "fa": "اگر درخواست شما رد شود یا پاسخی نگیرد، می‌توانید به هیئت حفاظت از داده‌های شخصی (Kişisel Verileri Koruma Kurulu) شکایت کنید (ماده 14 قانون KVKK).",
+        "ar": "إذا رُفض طلبك أو لم يُجب عنه، يمكنك تقديم شكوى إلى مجلس حماية البيانات الشخصية (\u2068Kişisel Verileri Koruma Kurulu\u2069) (المادة 14 من KVKK).",
+        "fa": "اگر درخواست شما رد شود یا پاسخی نگیرد، می‌توانید به هیئت حفاظت از داده‌های شخصی (\u2068Kişisel Verileri Koruma Kurulu\u2069) شکایت کنید (ماده 14 قانون KVKK).",
         "ru": "Если в запросе отказали или не ответили, вы можете подать жалобу в Совет по защите персональных данных (Kişisel Verileri Koruma Kurulu) (статья 14 KVKK).",
         "uk": "Якщо в запиті відмовили або не відповіли, ви можете поскаржитися до Ради із захисту персональних даних (Kişisel Verileri Koruma Kurulu) (стаття 14 KVKK).",
     },
