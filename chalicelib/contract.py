@@ -119,6 +119,7 @@ class SignupRequest(Strict):
         "document_type": "foreign_id", "document_number": "99706848764", "nationality": "SY",
         "given_name": "Ahmad", "family_name": "Al-Hassan", "birth_date": "1990-05-17",
         "email": "ahmad@example.net", "phone": "0532 123 45 67", "password": "Secret123pass", "language": "ar",
+        "notice_version": "2026-12-02",
     }]})
 
     document_type: DocumentType
