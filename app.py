@@ -9,6 +9,7 @@ from chalice import Chalice
 
 from chalicelib.api import accounts, admin, assignment, assisted, booking, catalogue, corrections, mfa, my_data, profile, receipts, staff
 from chalicelib.api import statistics as public_statistics
+from chalicelib.api import privacy_notice as privacy_api
 from chalicelib.api.http import HttpApi
 from chalicelib.services import availability
 from chalicelib.services import statistics
@@ -24,6 +25,7 @@ from chalicelib.web import assisted as web_assisted
 from chalicelib.web import common, console, edevlet, pages
 from chalicelib.web import statistics as web_statistics
 from chalicelib.web import notification_language as web_language
+from chalicelib.web import privacy as web_privacy
 from chalicelib.web import corrections as web_corrections
 from chalicelib.web import my_data as web_my_data
 from chalicelib.web import receipts as web_receipts
@@ -72,6 +74,10 @@ api.post("/v1/appointments/{appointment_id}/release", corrections.give_back)
 # My data and account closure (issue 14: KVKK access and closure)
 api.get("/v1/me/data", my_data.my_data_export)
 api.delete("/v1/me", my_data.close_my_account)
+
+# The privacy notice (KVKK article 10): read it, and record that it was shown
+api.get("/v1/privacy-notice", privacy_api.read_notice)
+api.put("/v1/me/privacy-notice", privacy_api.acknowledge_notice)
 
 # Staff
 api.post("/v1/staff/applicants/search", staff.find_applicant)
@@ -150,6 +156,10 @@ portal.page("/admin/directorates/{directorate_id}/mode", web_admin.mode, methods
 portal.page("/admin/directorates/{directorate_id}/capacity", web_admin.capacity, methods=("GET", "POST"))
 portal.page("/admin/directorates/{directorate_id}/staff", web_admin.create_staff, methods=("POST",))
 portal.page("/admin/directorates/{directorate_id}/kept-back", web_admin.kept_back_share, methods=("GET", "POST"))
+
+# The privacy notice (KVKK article 10): the public page, and a new version shown once after sign-in
+portal.page("/privacy", web_privacy.page)
+portal.page("/privacy/updated", web_privacy.updated, methods=("GET", "POST"))
 
 
 # Events: a piece of a batch job (one directorate's share, bounded; partial batch failures reported).

@@ -86,12 +86,23 @@ def registry_records(people: list[tuple[str, str, str]], province: str, permit_s
     ]
 
 
-def sign_up_body(number: str, email: str, phone: str) -> dict:
-    """What each of them types at sign-up."""
-    return {
+def sign_up_body(number: str, email: str, phone: str, notice_version: str | None = None) -> dict:
+    """What each of them types at sign-up, with the version of the privacy notice they were
+    shown (as a client that shows it says; without it the portal shows it at their first sign-in)."""
+    body = {
         "document_type": "foreign_id", "document_number": number, **IDENTITY,
         "email": email, "phone": phone, "password": PASSWORD, "language": "en",
     }
+    if notice_version:
+        body["notice_version"] = notice_version
+    return body
+
+
+def notice_in_force(base_url: str) -> str:
+    """The version of the privacy notice a client shows before sign-up (GET /v1/privacy-notice)."""
+    response = requests.get(f"{base_url}/v1/privacy-notice", params={"language": "en"}, timeout=60)
+    response.raise_for_status()
+    return response.json()["version"]
 
 
 def create_applicants(
@@ -115,12 +126,13 @@ def create_applicants(
             timeout=120,
         )
         response.raise_for_status()
+    shown = notice_in_force(base_url)
 
     def sign_up(person: tuple[str, str, str]) -> tuple[str, str, str, str]:
         number, email, phone = person
         response = requests.post(
             f"{base_url}/v1/auth/signup",
-            json=sign_up_body(number, email, phone),
+            json=sign_up_body(number, email, phone, shown),
             timeout=60,
         )
         response.raise_for_status()
@@ -171,6 +183,7 @@ def create_applicants_in_process(
     it does not pass through (it has no IP); every per-phone, per-document and national limit
     of those use cases counts as it would."""
     from chalicelib.contract import ConfirmRequest, ImportResidentsRequest, LoginRequest, SignupRequest
+    from chalicelib.domain.privacy_notice import versions
     from chalicelib.services import accounts, registry, signup
 
     people = new_people(count, seed)
@@ -180,7 +193,7 @@ def create_applicants_in_process(
 
     def sign_up(person: tuple[str, str, str]) -> tuple[str, str, str, str]:
         number, email, phone = person
-        answer = signup.sign_up(SignupRequest.model_validate(sign_up_body(number, email, phone)))
+        answer = signup.sign_up(SignupRequest.model_validate(sign_up_body(number, email, phone, versions.current().id)))
         return number, email, phone, answer.applicant_id
 
     with ThreadPoolExecutor(max_workers=concurrency) as pool:

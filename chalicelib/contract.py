@@ -17,7 +17,7 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, StringConstraints, field_validator
 
 from chalicelib.clock import clock
-from chalicelib.domain import identity
+from chalicelib.domain import identity, privacy_notice
 from chalicelib.domain.calendar import ISTANBUL
 from chalicelib.domain.capacity import MAX_CAPACITY
 from chalicelib.domain.family import DEPENDANT_ID_LENGTH, MAX_PEOPLE, SELF
@@ -61,6 +61,16 @@ DirectorateId = Annotated[str, _bounded(64), AfterValidator(_directorate)]
 RawDocumentNumber = Annotated[str, _bounded(32)]
 # Why staff or an administrator did something to a person's record or account (audited).
 Reason = Annotated[str, StringConstraints(min_length=MIN_REASON_LENGTH, max_length=500)]
+
+
+def _published_notice(version_id: str) -> str:
+    if privacy_notice.versions.find(version_id) is None:
+        raise ValueError("no privacy notice has this version (see GET /v1/privacy-notice)")
+    return version_id
+
+
+# A version of the privacy notice that was published (domain/privacy_notice.py).
+NoticeVersionId = Annotated[str, StringConstraints(min_length=1, max_length=20, strip_whitespace=True), AfterValidator(_published_notice)]
 
 
 class Strict(BaseModel):
@@ -109,6 +119,7 @@ class SignupRequest(Strict):
         "document_type": "foreign_id", "document_number": "99706848764", "nationality": "SY",
         "given_name": "Ahmad", "family_name": "Al-Hassan", "birth_date": "1990-05-17",
         "email": "ahmad@example.net", "phone": "0532 123 45 67", "password": "Secret123pass", "language": "ar",
+        "notice_version": "2026-12-02",
     }]})
 
     document_type: DocumentType
@@ -121,6 +132,12 @@ class SignupRequest(Strict):
     phone: TurkishMobile
     password: Password
     language: Language
+    notice_version: NoticeVersionId | None = Field(
+        default=None,
+        description="The version of the privacy notice (GET /v1/privacy-notice) the client showed the person before "
+        "sign-up; recorded on the account. Without it nothing is recorded as shown, and the portal shows the notice "
+        "at the person's first sign-in",
+    )
 
     @field_validator("document_number")
     @classmethod
@@ -246,6 +263,10 @@ class ApplicantProfile(BaseModel):
         description="Email to this address bounced for good or was reported as spam: no more email is sent to it "
         "(SMS still is) until the address is changed",
     )
+    notice_version: str | None = Field(
+        default=None, description="The version of the privacy notice the person was shown (null: never shown)",
+    )
+    notice_seen_at: IstanbulTime | None = Field(default=None, description="When the person was shown that version")
 
 
 class AnyBody(BaseModel):
@@ -269,6 +290,39 @@ class LanguageRequest(Strict):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, json_schema_extra={"examples": [{"language": "fa"}]})
 
     language: NotificationLanguage = Field(description="tr, en, ar, fa, ru or uk: the language of SMS, email and calendar invitations")
+
+
+# --- the privacy notice (KVKK article 10) ------------------------------------------------------------
+
+
+class PrivacyNoticeQuery(Strict):
+    language: NotificationLanguage = Field(default="tr", description="tr, en, ar, fa, ru or uk")
+
+
+class PrivacyNoticeSection(BaseModel):
+    heading: str
+    paragraphs: list[str]
+    items: list[str] = Field(description="A list that follows the paragraphs (may be empty)")
+
+
+class PrivacyNoticeOut(BaseModel):
+    version: str = Field(description="The version in force: send it as `notice_version` at sign-up once shown")
+    published: date
+    language: str
+    title: str
+    intro: str
+    sections: list[PrivacyNoticeSection]
+
+
+class NoticeAcknowledgementRequest(Strict):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, json_schema_extra={"examples": [{"version": "2026-12-02"}]})
+
+    version: NoticeVersionId = Field(description="The version in force, as GET /v1/privacy-notice gives it")
+
+
+class NoticeAcknowledgement(BaseModel):
+    notice_version: str
+    notice_seen_at: IstanbulTime
 
 
 class AmendApplicantRequest(Strict):

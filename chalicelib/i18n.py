@@ -4,6 +4,7 @@ Notifications (below) and the portal's pages (`chalicelib/web/texts.py`) both dr
 
 from __future__ import annotations
 
+from chalicelib.web.privacy_texts import PRIVACY
 from chalicelib.web.texts import PAGES
 
 FALLBACK = "en"
@@ -423,6 +424,7 @@ MESSAGES: dict[str, dict[str, str]] = {
 
 
 MESSAGES.update(PAGES)
+MESSAGES.update(PRIVACY)
 
 
 def text(key: str, language: str, **values: object) -> str:

@@ -189,6 +189,11 @@ class Applicant(Model):
     # A released (or closed) account: "<day>#<shard>" of the day its profile is anonymised
     # (domain/retention.py), until it is.
     retention_due = UnicodeAttribute(null=True)
+    # The privacy notice (domain/privacy_notice.py): the version the person was shown and when.
+    # None: never shown (an account older than the notice, or an API sign-up whose client did not
+    # say it showed it); the portal shows the version in force at the next sign-in.
+    notice_version = UnicodeAttribute(null=True)
+    notice_seen_at = UTCDateTimeAttribute(null=True)
 
     pending_by_day = PendingSignUpsByDay()
     by_email = ApplicantsByEmail()

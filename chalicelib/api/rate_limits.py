@@ -57,6 +57,7 @@ ROUTES: dict[tuple[str, str], tuple[Rule, ...]] = {
     ("GET", "/v1/directorates"): PUBLIC,
     ("GET", "/v1/services"): PUBLIC,
     ("GET", "/v1/statistics"): PUBLIC,
+    ("GET", "/v1/privacy-notice"): PUBLIC,
     ("POST", "/v1/auth/signup"): (*PUBLIC, IP_SIGN_UPS),
     ("POST", "/v1/auth/confirm"): (*PUBLIC, IP_CODE_CHECKS),
     ("POST", "/v1/auth/resend-code"): (*PUBLIC, IP_CODES),
@@ -73,6 +74,7 @@ ROUTES: dict[tuple[str, str], tuple[Rule, ...]] = {
     ("PUT", "/v1/me/language"): (ACCOUNT_SETTINGS,),
     ("GET", "/v1/me/data"): (ACCOUNT_DATA_EXPORTS,),  # reads every table about the person: expensive
     ("DELETE", "/v1/me"): (ACCOUNT_SETTINGS,),
+    ("PUT", "/v1/me/privacy-notice"): (ACCOUNT_SETTINGS,),
     ("PATCH", "/v1/staff/applicants/{applicant_id}"): (ACCOUNT_STAFF_ACTIONS,),
     ("POST", "/v1/staff/applicants/{applicant_id}/release"): (ACCOUNT_STAFF_ACTIONS,),
     ("POST", "/v1/staff/appointments/{appointment_id}/attendance"): (ACCOUNT_STAFF_ACTIONS,),
@@ -98,6 +100,7 @@ ROUTES: dict[tuple[str, str], tuple[Rule, ...]] = {
     ("GET", "/me/data"): (*PUBLIC, ACCOUNT_DATA_EXPORTS),
     ("GET", "/me/data.json"): (*PUBLIC, ACCOUNT_DATA_EXPORTS),
     ("POST", "/me/close"): (*PUBLIC, ACCOUNT_SETTINGS),
+    ("POST", "/privacy/updated"): (*PUBLIC, ACCOUNT_SETTINGS),
     ("POST", "/book/check"): (*PUBLIC, ACCOUNT_BOOKINGS),
     ("POST", "/book/request"): (*PUBLIC, ACCOUNT_BOOKINGS),
     ("POST", "/requests/{request_id}"): (*PUBLIC, ACCOUNT_BOOKINGS),

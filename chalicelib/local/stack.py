@@ -10,7 +10,7 @@ import importlib
 import os
 import threading
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from types import ModuleType
 from typing import Any
 
@@ -18,6 +18,7 @@ import boto3
 
 from chalicelib import wiring
 from chalicelib.clock import clock
+from chalicelib.domain import privacy_notice
 from chalicelib.domain.calendar import ISTANBUL
 from chalicelib.local import totp
 from chalicelib.local.edevlet import EmbeddedProvider
@@ -133,6 +134,8 @@ def start(
             ("POST", "/local/pump"): lambda _: {name: vars(run) for name, run in pump.run_once().items()},
             ("GET", "/local/clock"): lambda _: {"now": clock.now().astimezone(ISTANBUL).isoformat()},
             ("POST", "/local/clock"): lambda body: _move_clock(body, pump),
+            ("POST", "/local/privacy-notice"): _publish_notice,
+            ("DELETE", "/local/privacy-notice"): _withdraw_notices,
         },
     )
     bound_port = server.server.server_address[1]
@@ -191,6 +194,22 @@ def _move_clock(body: Any, pump: EventPump) -> dict[str, Any]:
     clock.travel(target - now)
     runs = pump.run_once()
     return {"now": clock.now().astimezone(ISTANBUL).isoformat(), "ran": {n: vars(r) for n, r in runs.items() if r.invocations}}
+
+
+def _publish_notice(body: Any) -> dict[str, str]:
+    """Publish `{"version": "YYYY-MM-DD"}` as a new version of the privacy notice, with the same
+    words (local only): whoever signs in next sees it once, as after a real new version."""
+    if not isinstance(body, dict) or not isinstance(body.get("version"), str):
+        raise ValueError('send {"version": "YYYY-MM-DD"}, later than the version in force')
+    version = body["version"].strip()
+    privacy_notice.versions.publish(privacy_notice.NoticeVersion(version, date.fromisoformat(version[:10])))
+    return {"version": version}
+
+
+def _withdraw_notices(_: Any) -> dict[str, str]:
+    """Back to the versions written in the code (local only)."""
+    privacy_notice.versions.reset()
+    return {"version": privacy_notice.versions.current().id}
 
 
 def _seed(admin_email: str, admin_password: str, seed_residents: bool) -> None:

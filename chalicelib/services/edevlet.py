@@ -195,10 +195,13 @@ def _one_time_password() -> str:
 # -- first sign-in: the phone and the email -------------------------------------------------
 
 
-def start_account(document_number: str, phone: str, email: str, language: str, replacing: str | None = None) -> str:
+def start_account(
+    document_number: str, phone: str, email: str, language: str, replacing: str | None = None, notice_version: str | None = None,
+) -> str:
     """The account of a verified person from their registry record, pending until the phone
     code is confirmed; sends a code to the phone and one to the email address. `replacing`: a
-    pending account this session made before (the person went back and changed their details)."""
+    pending account this session made before (the person went back and changed their details).
+    `notice_version`: the privacy notice the contact page showed (recorded as at sign-up)."""
     now = clock.now()
     code_sms.refuse_while_open(now)
     record = _registry_record_in_force(document_number)
@@ -209,7 +212,7 @@ def start_account(document_number: str, phone: str, email: str, language: str, r
     applicant_id = signup.create_login(email, _one_time_password())  # the role comes with activation
     settings = get_settings()
     sms_code, email_code = verification.new_code(), verification.new_code()
-    applicant = signup.pending_applicant(applicant_id, record, email, phone, language, sms_code, now)
+    applicant = signup.pending_applicant(applicant_id, record, email, phone, language, sms_code, now, notice_version)
     applicant.sign_in_method = EDEVLET
     applicant.email_code_hash = verification.code_digest(applicant_id, email_code, verification.EMAIL)
     applicant.email_code_expires_at = verification.expiry(now, settings.verification_code_ttl_minutes)

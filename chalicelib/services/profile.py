@@ -231,4 +231,6 @@ def _profile(applicant: Applicant) -> ApplicantProfile:
         permit_valid_until=residency.valid_until if residency else None,
         locked_until=lock_in_force(applicant.locked_until, clock.now()),
         email_undeliverable=email_feedback.is_undeliverable(applicant),
+        notice_version=applicant.notice_version,
+        notice_seen_at=applicant.notice_seen_at,
     )

@@ -32,7 +32,7 @@ from chalicelib.domain import limits, matching, notices, retention, verification
 from chalicelib.domain.errors import DuplicateAccount, NotEligible, RateLimited, ValidationFailed
 from chalicelib.domain.roles import Role
 from chalicelib.observability import logger
-from chalicelib.services import code_sms, codes, phone_accounts
+from chalicelib.services import code_sms, codes, phone_accounts, privacy_notice
 from chalicelib.services import limits as counters
 from chalicelib.services.accounts import ACTIVE, PENDING, applicant_or_none
 from chalicelib.services import closure, people
@@ -81,7 +81,7 @@ def sign_up(request: SignupRequest) -> SignupResponse:
     admit_phone(request.phone, now)  # before anything is written
     applicant_id = create_login(request.email, request.password)
     code = verification.new_code()
-    applicant = pending_applicant(applicant_id, record, request.email, request.phone, request.language, code, now)
+    applicant = pending_applicant(applicant_id, record, request.email, request.phone, request.language, code, now, request.notice_version)
     applicant.save(condition=Applicant.applicant_id.does_not_exist())
     counters.spend(counters.CODE_SENT, f"{verification.SIGN_UP}:{applicant_id}", limits.CODES_PER_DAY, now)
     _send_code(applicant, code, now)
@@ -120,10 +120,12 @@ def admit_phone(phone: str, now: datetime) -> None:
 
 
 def pending_applicant(
-    applicant_id: str, record: ResidentRecord, email: str, phone: str, language: str, code: str, now: datetime
+    applicant_id: str, record: ResidentRecord, email: str, phone: str, language: str, code: str, now: datetime,
+    notice_version: str | None = None,
 ) -> Applicant:
-    """The registry's data, the contact details typed, and the phone code: pending for 24 hours
-    (self-service and e-Devlet alike)."""
+    """The registry's data, the contact details typed, the phone code, and the version of the
+    privacy notice the sign-up page showed (None: the caller did not say it showed one): pending
+    for 24 hours (self-service and e-Devlet alike)."""
     lapses = now + PENDING_FOR
     return Applicant(
         applicant_id,
@@ -145,6 +147,8 @@ def pending_applicant(
         verification_attempts=0,
         pending_expires_at=lapses,
         pending_day=pending_day(lapses),
+        notice_version=notice_version,
+        notice_seen_at=now if notice_version else None,
         expires=lapses + TTL_GRACE,
         created_at=now,
         updated_at=now,
@@ -263,6 +267,8 @@ def activate(applicant: Applicant, pending: verification.PendingCode, now: datet
                 ],
                 condition=(Applicant.status == PENDING) & (Applicant.verification_code_hash == pending.digest),
             )
+            for record in privacy_notice.acknowledged_at_sign_up(applicant, now):  # the notice shown at sign-up, audited
+                write.save(record)
     except TransactWriteError as error:
         if condition_failed(error):
             return False

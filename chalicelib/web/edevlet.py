@@ -18,6 +18,7 @@ from chalicelib.domain.errors import DomainError, DuplicateAccount, NotEligible,
 from chalicelib.domain.roles import Role
 from chalicelib.services import edevlet
 from chalicelib.settings import get_settings
+from chalicelib.web import privacy as privacy_pages
 from chalicelib.web.common import field_error, refusal
 from chalicelib.web.frame import WebRequest, WebResponse, redirect, renew
 from chalicelib.web.render import render
@@ -79,7 +80,8 @@ def contact(request: WebRequest) -> WebResponse:
     values = {name: request.form.get(name, "").strip() for name in ("phone", "email")}
     try:
         details = ContactDetails.model_validate(values)
-        applicant_id = edevlet.start_account(document, details.phone, details.email, request.language, replacing=request.session.edevlet_applicant)
+        applicant_id = edevlet.start_account(document, details.phone, details.email, request.language, replacing=request.session.edevlet_applicant,
+                                             notice_version=privacy_pages.seen_on_the_form(request))
     except ValidationError as invalid:
         fields = {str(problem["loc"][0]) for problem in invalid.errors() if problem["loc"]}
         errors = {name: field_error(request, f"edevlet.error.{name}", name) for name in ("phone", "email") if name in fields}
@@ -129,12 +131,13 @@ def _code_page(request: WebRequest, action: str, title: str, hint: str, confirm)
 
 def _contact_page(request: WebRequest, values: dict, errors: dict, status: int = 200) -> WebResponse:
     return render(request, "edevlet_contact.html", status=status, values=values, field_errors=errors,
-                  errors=list(errors.values()), minutes=get_settings().verification_code_ttl_minutes)
+                  errors=list(errors.values()), minutes=get_settings().verification_code_ttl_minutes,
+                  **privacy_pages.for_sign_up(request))  # the privacy notice, before the account is made
 
 
 def _signed_in(request: WebRequest, outcome: edevlet.SignedIn) -> WebResponse:
     request.session = renew(request.session, access_token=outcome.access_token, account_id=outcome.applicant_id, role=Role.APPLICANT.value)
-    return redirect("/book")
+    return redirect(privacy_pages.after_sign_in(outcome.applicant_id, privacy_pages.APPLICANT_HOME))  # a new privacy notice first, once
 
 
 def _not_completed(request: WebRequest, reason: str) -> WebResponse:

@@ -39,6 +39,7 @@ from chalicelib.services import signup as sign_ups
 from chalicelib.settings import get_settings
 from chalicelib.web import corrections as giving_back_pages
 from chalicelib.web import family as family_page
+from chalicelib.web import privacy as privacy_pages
 from chalicelib.web.common import agreed_to_finality, applicant, field_error, finality_not_agreed, refusal
 from chalicelib.web.frame import WebRequest, WebResponse, redirect, renew
 from chalicelib.web.render import render
@@ -73,7 +74,8 @@ def signed_in(request: WebRequest, token: str) -> WebResponse:
     caller = request.authenticate(f"Bearer {token}")
     role = caller.acting_role
     request.session = renew(request.session, access_token=token, account_id=caller.account_id, role=role.value if role else None)
-    return redirect({Role.APPLICANT: "/book", Role.STAFF: "/staff", Role.SUPERVISOR: "/staff", Role.AGENT: "/assisted", Role.ADMIN: "/admin"}.get(role, "/"))
+    home = {Role.APPLICANT: "/book", Role.STAFF: "/staff", Role.SUPERVISOR: "/staff", Role.AGENT: "/assisted", Role.ADMIN: "/admin"}.get(role, "/")
+    return redirect(privacy_pages.after_sign_in(caller.account_id, home))  # a new privacy notice first, once
 
 
 def forgot_password(request: WebRequest) -> WebResponse:
@@ -133,21 +135,23 @@ SIGNUP_FIELDS = ("document_type", "document_number", "nationality", "given_name"
 def sign_up(request: WebRequest) -> WebResponse:
     """Create an account: the person's document, names, birth date, email and Turkish mobile;
     the registry decides who may (NOT_ELIGIBLE), one account per person (DUPLICATE_ACCOUNT)."""
+    notice = privacy_pages.for_sign_up(request)  # shown before the account is created
     if request.method == "GET":
-        return render(request, "sign_up.html", values={}, field_errors={})
+        return render(request, "sign_up.html", values={}, field_errors={}, **notice)
     values = {name: request.form.get(name, "").strip() for name in SIGNUP_FIELDS if name != "password"}
     day, month, year = (request.form.get(f"birth_{part}", "").strip() for part in ("day", "month", "year"))
     values.update(birth_day=day, birth_month=month, birth_year=year)
     body = {**{k: v for k, v in values.items() if not k.startswith("birth_")}, "password": request.form.get("password", ""), "language": request.language}
     body["birth_date"] = _iso_date(year, month, day)
+    body["notice_version"] = privacy_pages.seen_on_the_form(request)
     try:
         sign_ups.sign_up(SignupRequest.model_validate(body))
     except ValidationError as invalid:
         field_errors = {str(problem["loc"][0]): text("error.field", request.language) for problem in invalid.errors() if problem["loc"]}
         errors = [{"message": f"{text('field.' + name, request.language)}: {message}", "field": _field_id(name)} for name, message in field_errors.items()]
-        return render(request, "sign_up.html", status=400, values=values, field_errors=field_errors, errors=errors)
+        return render(request, "sign_up.html", status=400, values=values, field_errors=field_errors, errors=errors, **notice)
     except DomainError as refused:
-        return render(request, "sign_up.html", status=status_and_code(refused)[0], values=values, field_errors={}, errors=[refusal(request, refused, None)])
+        return render(request, "sign_up.html", status=status_and_code(refused)[0], values=values, field_errors={}, errors=[refusal(request, refused, None)], **notice)
     request.session.update(actions=[WebSession.signup_email.set(body["email"])])
     return redirect("/sign-up/code")
 

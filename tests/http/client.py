@@ -12,6 +12,8 @@ import pyotp
 import requests
 from stdnum.tr import tckimlik
 
+from chalicelib.domain.privacy_notice import versions
+
 # The local stack's admin (chalicelib/local/stack.py defaults; the tests start it without overrides).
 ADMIN_EMAIL = "admin@example.org"
 ADMIN_PASSWORD = "LocalAdmin123!"
@@ -88,6 +90,9 @@ class Person:
             "phone": self.phone,
             "password": self.password,
             "language": "ar",
+            # The privacy notice a client shows before sign-up (tests/http/test_privacy_notice.py
+            # signs up without it too).
+            "notice_version": versions.current().id,
         }
         body.update(overrides)
         return body

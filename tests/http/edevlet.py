@@ -52,9 +52,12 @@ def latest_code(api: Api, channel: str, to: str) -> str:
 
 
 def post_form(browser: requests.Session, base_url: str, path: str, **fields: str) -> requests.Response:
+    """The form at `path` sent as a browser sends it: its hidden fields (the form token, the
+    privacy notice's version the contact page showed) with `fields`."""
     form = browser.get(f"{base_url}{path}")
     assert form.status_code == 200, form.text
-    return browser.post(f"{base_url}{path}", data={"csrf": csrf_of(form), **fields}, allow_redirects=False)
+    hidden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form.text))
+    return browser.post(f"{base_url}{path}", data={**hidden, "csrf": csrf_of(form), **fields}, allow_redirects=False)
 
 
 def first_sign_in(browser: requests.Session, base_url: str, api: Api, number: str, phone: str, email: str) -> requests.Response:
