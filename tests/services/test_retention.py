@@ -33,8 +33,8 @@ from tests.services.world import ADMIN, book, free_slots
 
 PASSWORD = "Secret123pass"
 # A province with one directorate that the assignment tests (which hand them out from the
-# front of the list) reach last.
-PROVINCE = [p.code for p in PROVINCES if len(directorates_in(p.code)) == 1 and p.code not in {"34", "06", "35", "27", "43"}][-1]
+# front of the list) reach last, and the closure tests (from the end, one a test) do not reach.
+PROVINCE = [p.code for p in PROVINCES if len(directorates_in(p.code)) == 1 and p.code not in {"34", "06", "35", "27", "43"}][-12]
 DIRECTORATE = directorates_in(PROVINCE)[0]
 
 
@@ -147,9 +147,12 @@ def test_past_every_period_nothing_names_the_person_and_the_statistics_are_uncha
     # (a release never frees anyone to book sooner), then its profile is anonymised.
     locked_until = Applicant.get(person.applicant_id, consistent_read=True).locked_until
     assert locked_until > released_at
-    assert run_at(released_at + schedule.ACCOUNT_GRACE + timedelta(days=1))["profiles"] == 0
-    assert run_at(locked_until + schedule.ACCOUNT_GRACE - timedelta(hours=1))["profiles"] == 0
-    assert run_at(locked_until + schedule.ACCOUNT_GRACE + timedelta(hours=1))["profiles"] == 1
+    # (Other modules' records share the emulator: each run is judged by this person's records.)
+    run_at(released_at + schedule.ACCOUNT_GRACE + timedelta(days=1))
+    assert Applicant.get(person.applicant_id, consistent_read=True).email == person.email
+    run_at(locked_until + schedule.ACCOUNT_GRACE - timedelta(hours=1))
+    assert Applicant.get(person.applicant_id, consistent_read=True).email == person.email
+    assert run_at(locked_until + schedule.ACCOUNT_GRACE + timedelta(hours=1))["profiles"] >= 1
     profile_left = Applicant.get(person.applicant_id, consistent_read=True)
     assert profile_left.status == "released" and profile_left.email is None
     assert wiring.accounts().find(person.email) is None  # the login (email, phone) is gone
@@ -158,7 +161,7 @@ def test_past_every_period_nothing_names_the_person_and_the_statistics_are_uncha
 
     # Two years after the appointment's day: the appointment and the request lose their person.
     done = run_at(noon_of(schedule.appointment_due(appointment.start)))
-    assert done["appointments"] == 1 and done["requests"] == 1
+    assert done["appointments"] >= 1 and done["requests"] >= 1
     kept = Appointment.get(booked.appointment_id, consistent_read=True)
     assert schedule.is_anonymous(kept.applicant_id) and kept.guardian_id is None and kept.checkin_code_hash is None
     assert (kept.directorate_id, kept.service, kept.slot_start, kept.status, kept.reference) == (
@@ -183,8 +186,14 @@ def test_past_every_period_nothing_names_the_person_and_the_statistics_are_uncha
     assert {e.action for e in AuditRecord.query(audit.applicant_subject(person.applicant_id))} == {e.action for e in trail_before}
 
     assert tables_holding(values) == {}
-    # A second run finds nothing more to do (idempotent).
-    assert retention.apply_due(lookback_days=30) == dict.fromkeys(("profiles", "appointments", "requests", "audit"), 0)
+    # A second run changes nothing of what the first left (idempotent).
+    left = [Applicant.get(person.applicant_id, consistent_read=True).attribute_values, Appointment.get(booked.appointment_id, consistent_read=True).attribute_values,
+            AssignmentRequest.get(filed.request_id, consistent_read=True).attribute_values,
+            [e.attribute_values for e in AuditRecord.query(audit.applicant_subject(person.applicant_id), consistent_read=True)]]
+    retention.apply_due(lookback_days=30)
+    assert [Applicant.get(person.applicant_id, consistent_read=True).attribute_values, Appointment.get(booked.appointment_id, consistent_read=True).attribute_values,
+            AssignmentRequest.get(filed.request_id, consistent_read=True).attribute_values,
+            [e.attribute_values for e in AuditRecord.query(audit.applicant_subject(person.applicant_id), consistent_read=True)]] == left
 
 
 def test_a_released_account_under_a_lock_keeps_its_identity_until_the_lock_and_the_grace_have_passed(aws, frozen_clock):
@@ -197,9 +206,9 @@ def test_a_released_account_under_a_lock_keeps_its_identity_until_the_lock_and_t
     # Due (without a lock) 30 days on, it is then still within its lock's grace: moved on, not erased.
     stored = Applicant.get(person.applicant_id, consistent_read=True)
     assert schedule.day_of(stored.retention_due) == local_day(locked_until + schedule.ACCOUNT_GRACE)
-    assert run_at(locked_until + schedule.ACCOUNT_GRACE - timedelta(days=1))["profiles"] == 0
+    run_at(locked_until + schedule.ACCOUNT_GRACE - timedelta(days=1))
     assert Applicant.get(person.applicant_id).given_name == person.given_name
-    assert run_at(locked_until + schedule.ACCOUNT_GRACE + timedelta(hours=1))["profiles"] == 1
+    assert run_at(locked_until + schedule.ACCOUNT_GRACE + timedelta(hours=1))["profiles"] >= 1
     assert Applicant.get(person.applicant_id).given_name == schedule.ERASED
 
 
@@ -208,7 +217,7 @@ def test_an_active_account_is_never_anonymised(aws, frozen_clock):
     # Even carrying a due day by mistake (an account re-activated, say): it only leaves the index.
     key = schedule.due_key(clock.today(), person.applicant_id)
     person.update(actions=[Applicant.retention_due.set(key)])
-    assert retention.apply_due()["profiles"] == 0
+    retention.apply_due()
     stored = Applicant.get(person.applicant_id, consistent_read=True)
     assert stored.given_name == person.given_name and stored.retention_due is None
 
