@@ -21,6 +21,12 @@ re-packages only the code). Added to that template afterwards:
 - the public edge (`edge.py`: one stage, throttles, WAF, custom domain), the queue workers'
   limits (`workers.py`) and the monitoring (`monitoring.py`: alarms to one topic, logs with
   retention, tracing, dashboard, SMS spend limit), configured by `deployment.py`.
+- the authority's own KMS keys (customer managed, rotated yearly, retained; `DataKeyDefinition`
+  in chalicelib/resources.py): one for the tables that hold personal data (those not in
+  `TABLES_WITHOUT_PERSONAL_DATA`) and their streams, one for the queues and their dead-letter
+  queues, one for every log group (CloudWatch Logs alone may use it); a function may use a key
+  only for what it uses (permissions.py). The receipt key is asymmetric and rotated by hand
+  (`_signing_key`). The audit table's own policy denies deleting or rewriting its records.
 - API Gateway's own error answers (unknown route, 4XX, 5XX) in the service's error envelope,
   and partial batch responses for SQS event sources (stack-notes 6); SQS event sources that
   name a queue of this stack read it by reference.
@@ -52,7 +58,7 @@ from infrastructure.stacks.edge import Edge
 from infrastructure.stacks.email import EmailSending
 from infrastructure.stacks.monitoring import Monitoring
 from infrastructure.stacks.workers import limit_workers
-from infrastructure.stacks.permissions import FunctionRoles
+from infrastructure.stacks.permissions import AUDIT_NEVER, AUDIT_TABLE, FunctionRoles
 from chalicelib.resources import (
     DataKeyDefinition,
     KeyAttribute,
@@ -378,6 +384,7 @@ class AppointmentsStack(cdk.Stack):
             email_configuration_set_arn=self.email.configuration_set_arn, keys=self.signing_keys,
             stream_failures=self.stream_failures,
         )
+        self._protect_audit_trail()
         self.chalice = self._chalice(Path(source_dir), stage_config, log_level)
         # The public edge, the workers' limits, alarms and logs (edge.py, workers.py, monitoring.py).
         self.deployment = deployment
@@ -393,6 +400,30 @@ class AppointmentsStack(cdk.Stack):
 
         cdk.Tags.of(self).add("service", SERVICE_NAME)
         cdk.Tags.of(self).add("deployment", prefix)
+
+    # -- the audit trail: write-once for every role -----------------------------------------
+
+    def _protect_audit_trail(self) -> None:
+        """The audit table's own policy denies what no role's policy grants (permissions.py), so
+        that no principal of the account, an administrator's role included, rewrites the trail
+        without first changing this policy (which CloudTrail records): no DeleteItem,
+        BatchWriteItem or PartiQL write for anyone; UpdateItem only for the retention run's role,
+        whose own policy limits it to the attributes it erases."""
+        if AUDIT_TABLE not in self.tables:
+            return
+        # The table's ARN is written out: a table's policy cannot reference the table itself.
+        arn = self.format_arn(service="dynamodb", resource="table", resource_name=self._table_name(AUDIT_TABLE))
+        table = self.tables[AUDIT_TABLE]
+        table.add_to_resource_policy(iam.PolicyStatement(
+            sid="AuditRecordsAreNeverDeletedOrRewritten", effect=iam.Effect.DENY, principals=[iam.AnyPrincipal()],
+            actions=[f"dynamodb:{a}" for a in AUDIT_NEVER], resources=[arn],
+        ))
+        erasers = [role.role_arn for name, role in sorted(self.function_roles.roles.items()) if self.function_roles.access[name].erases_audit]
+        table.add_to_resource_policy(iam.PolicyStatement(
+            sid="OnlyTheRetentionRunErases", effect=iam.Effect.DENY, principals=[iam.AnyPrincipal()],
+            actions=["dynamodb:UpdateItem"], resources=[arn],
+            conditions={"ArnNotEquals": {"aws:PrincipalArn": erasers}} if erasers else None,
+        ))
 
     # -- Cognito ----------------------------------------------------------------------------
 

@@ -75,6 +75,9 @@ AUDIT_ALLOWED = frozenset({"PutItem", "Query"})
 # the attributes that hold personal values (chalicelib/domain/retention.py says when).
 AUDIT_KEY = ("subject", "entry")
 AUDIT_ERASABLE = ("before", "after", "reason")
+# What nobody may do to the audit table, whatever their role's policy says (the table's own policy
+# denies it: appointments.py `_protect_audit_trail`).
+AUDIT_NEVER = ("DeleteItem", "BatchWriteItem", "PartiQLUpdate", "PartiQLDelete")
 
 # What a use of a table or a queue needs of the key that encrypts it (see the module's note).
 DYNAMODB_WRITES = frozenset({"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem"})

@@ -241,3 +241,17 @@ def test_rotating_the_receipt_key_makes_a_new_key_and_keeps_the_old_one_and_its_
     for resource in synthesized.json["Resources"].values():
         if resource["Type"] == "AWS::Serverless::Function":
             assert resource["Properties"]["Environment"]["Variables"]["RECEIPT_PREVIOUS_PUBLIC_KEYS"] == ""
+
+
+def test_the_audit_tables_own_policy_denies_deleting_or_rewriting_records_to_every_principal(synthesized):
+    audit = synthesized.json["Resources"][synthesized.logical_id(synthesized.stack.tables[AUDIT_TABLE])]
+    statements = audit["Properties"]["ResourcePolicy"]["PolicyDocument"]["Statement"]
+    assert all(s["Effect"] == "Deny" and s["Principal"] == {"AWS": "*"} for s in statements)
+    denied = {a for s in statements if "Condition" not in s for a in _listed(s["Action"])}
+    erasers = [n for n, a in function_access().items() if a.erases_audit]
+    assert {"dynamodb:DeleteItem", "dynamodb:BatchWriteItem", "dynamodb:PartiQLUpdate", "dynamodb:PartiQLDelete"} <= denied
+    [update] = [s for s in statements if _listed(s["Action"]) == ["dynamodb:UpdateItem"]]
+    if erasers:  # the retention run's role alone is let through (its own policy limits the attributes)
+        assert len(_listed(update["Condition"]["ArnNotEquals"]["aws:PrincipalArn"])) == len(erasers)
+    else:
+        assert "Condition" not in update
