@@ -45,6 +45,9 @@ class TableDefinition:
     # A change stream (NEW_AND_OLD_IMAGES, ...) when the model's Meta declares `stream_view_type`:
     # its `@app.on_dynamodb_record` handlers read it (see `stream_arn`).
     stream_view_type: str | None = None
+    # Whether an item may say something about a person (see TABLES_WITHOUT_PERSONAL_DATA): such a
+    # table is encrypted with the authority's own key (`personal_data_key_name`), its stream too.
+    personal_data: bool = True
 
     def create_table_kwargs(self) -> dict:
         """The boto3 `create_table` arguments (on-demand billing), used by the local stack."""
@@ -91,6 +94,18 @@ def _key(model: type[Model], attr_name: str | None) -> KeyAttribute | None:
     return KeyAttribute(attr_name, model.get_attributes()[attr_name].attr_type)
 
 
+# The tables whose items say nothing about any person, directly or through an id (of an applicant,
+# a staff account, an appointment or a request), and why. They keep DynamoDB's AWS-managed key;
+# every other table, and every table added later unless it is listed here, is encrypted with the
+# authority's own key (KVKK art. 12: the controller takes the technical measures; the key, its
+# rotation and who may use it are the authority's, and its use is logged in CloudTrail).
+TABLES_WITHOUT_PERSONAL_DATA: dict[str, str] = {
+    "slots": "a directorate's places and how many are taken: times and counts, no person and no id of one",
+    "availability": "the public calendar's summary (free places per slot and day), built from the slots",
+    "assignment-windows": "a province's lottery windows: the window's seed and counts of requests filed and settled",
+}
+
+
 def _table_definition(model: type[Model]) -> TableDefinition:
     prefix = resource_prefix() + "-"
     name = model.Meta.table_name
@@ -117,6 +132,7 @@ def _table_definition(model: type[Model]) -> TableDefinition:
             (name for name, attribute in model.get_attributes().items() if isinstance(attribute, TTLAttribute)), None
         ),
         stream_view_type=getattr(model.Meta, "stream_view_type", None),
+        personal_data=short_name not in TABLES_WITHOUT_PERSONAL_DATA,
     )
 
 
@@ -223,6 +239,23 @@ class SigningKeyDefinition:
 
 
 @dataclass(frozen=True)
+class DataKeyDefinition:
+    """A symmetric KMS key the authority controls (customer managed), rotated by KMS every year
+    (automatic rotation: the old key material stays to decrypt what it encrypted), retained when
+    the stack lets go of it (what it encrypted, backups included, stays readable).
+
+    `protects` says what it encrypts: "tables" (the personal-data tables and their streams),
+    "queues" (the application's queues and their dead-letter queues), "logs" (every log group of
+    the stack). A function may use a key only through the service it protects (`kms:ViaService`)
+    and only when it uses a resource the key protects (infrastructure/stacks/permissions.py).
+    Locally nothing is encrypted: the emulator has no key to honour."""
+
+    name: str  # the alias, without "alias/"
+    protects: str  # tables | queues | logs
+    description: str
+
+
+@dataclass(frozen=True)
 class Resources:
     tables: tuple[TableDefinition, ...]
     user_pool: UserPoolDefinition
@@ -230,6 +263,10 @@ class Resources:
     queues: tuple[QueueDefinition, ...] = field(default=())
     secrets: tuple[SecretDefinition, ...] = field(default=())
     signing_keys: tuple[SigningKeyDefinition, ...] = field(default=())
+    data_keys: tuple[DataKeyDefinition, ...] = field(default=())
+
+    def data_key(self, protects: str) -> DataKeyDefinition | None:
+        return next((key for key in self.data_keys if key.protects == protects), None)
 
 
 def resources(email_sender: str = "no-reply@randevu.example.org", sms_sender_id: str = "GOCIDARESI") -> Resources:
@@ -259,6 +296,11 @@ def resources(email_sender: str = "no-reply@randevu.example.org", sms_sender_id:
                 receipt_signing_key_name(),
                 "Signs the token in an appointment receipt's QR code; staff verify it at the door.",
             ),
+        ),
+        data_keys=(
+            DataKeyDefinition(f"{prefix}-personal-data", "tables", "Encrypts the tables that hold personal data, and their streams."),
+            DataKeyDefinition(f"{prefix}-queues", "queues", "Encrypts the application's queues and their dead-letter queues."),
+            DataKeyDefinition(f"{prefix}-logs", "logs", "Encrypts the log groups of the functions, the API and the SMS delivery status."),
         ),
     )
 

@@ -6,6 +6,7 @@ stack (`chalicelib/local`) sets it before the app is imported. Nothing here talk
 
 from __future__ import annotations
 
+import base64
 import os
 from dataclasses import dataclass
 from functools import lru_cache
@@ -62,6 +63,10 @@ class Settings:
     assignment_max_items: int = 1000
     # The KMS key that signs receipts (its ARN in AWS, its id locally; chalicelib/resources.py).
     receipt_signing_key_id: str = ""
+    # The public keys (DER) of receipt keys rotated out whose receipts are still honoured (env
+    # RECEIPT_PREVIOUS_PUBLIC_KEYS, base64, comma separated; infrastructure/stacks/appointments.py
+    # says how an asymmetric key is rotated by hand).
+    receipt_previous_public_keys: tuple[bytes, ...] = ()
     # When a day's unused kept-back places go to the public: `lead` before its first slot, at a
     # random moment in the `window` before that (env KEPT_BACK_RELEASE_LEAD_HOURS, _WINDOW_HOURS).
     kept_back_release: ReleasePolicy = ReleasePolicy()
@@ -116,6 +121,9 @@ def get_settings() -> Settings:
         portal_url=(env.get("PORTAL_URL") or DEFAULT_PORTAL_URL).rstrip("/"),
         email_configuration_set=env.get("EMAIL_CONFIGURATION_SET", ""),
         receipt_signing_key_id=env.get("RECEIPT_SIGNING_KEY_ID", ""),
+        receipt_previous_public_keys=tuple(
+            base64.b64decode(key, validate=True) for key in env.get("RECEIPT_PREVIOUS_PUBLIC_KEYS", "").split(",") if key.strip()
+        ),
         rate_limits=RateLimits.from_environment(env),
         notification_max_attempts=max(1, int(env.get("NOTIFICATION_MAX_ATTEMPTS", "5"))),
         notification_sms_per_second=float(env.get("NOTIFICATION_SMS_PER_SECOND", "0")),

@@ -58,7 +58,17 @@ def transaction(client_request_token: str | None = None) -> TransactWrite:
     its own idempotency token: when the client library resends it (its answer lost to a timeout),
     DynamoDB does not apply it twice, so the resend cannot be cancelled by the first send's own
     writes and turn a booking made into a refusal."""
-    return TransactWrite(connection=connection(), client_request_token=client_request_token or str(uuid.uuid4()))
+    return _WriteOnceAware(connection=connection(), client_request_token=client_request_token or str(uuid.uuid4()))
+
+
+class _WriteOnceAware(TransactWrite):
+    """A transaction whose puts of a record that is never replaced (a model with `write_once`:
+    tables.AuditRecord) carry that record's condition, as its own `save` does."""
+
+    def save(self, model, condition=None, return_values=None) -> None:  # type: ignore[override]
+        if hasattr(model, "write_once"):
+            condition = model.write_once(condition)
+        super().save(model, condition=condition, return_values=return_values)
 
 
 def reset() -> None:

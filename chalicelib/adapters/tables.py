@@ -270,7 +270,19 @@ class AuditDueForRetention(GlobalSecondaryIndex):
 
 
 class AuditRecord(Model):
-    """Who changed what, when, from what to what, and why. Append-only."""
+    """Who changed what, when, from what to what, and why. Write-once: every put is conditional on
+    the record being new (`write_once`), alone or in a transaction (adapters/dynamo.py), and no
+    role may update or delete one (infrastructure/stacks/permissions.py) but the retention run,
+    which may only erase the personal values it holds."""
+
+    @classmethod
+    def write_once(cls, condition=None):
+        """The condition of a put of a record: no record with its key exists (and `condition`)."""
+        new = cls.subject.does_not_exist()
+        return new if condition is None else new & condition
+
+    def save(self, condition=None, **kwargs):  # type: ignore[override]
+        return super().save(condition=self.write_once(condition), **kwargs)
 
     class Meta(_Meta):
         table_name = table_name("audit")

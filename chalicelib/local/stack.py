@@ -27,6 +27,7 @@ from chalicelib.settings import reset_settings
 from chalicelib.local.outbox import Outbox
 from chalicelib.local.provision import provision
 from chalicelib.local.pump import EventPump
+from chalicelib.local.queue_log import QueueLog
 from chalicelib.local.residents import synthetic_residents
 from chalicelib.local.server import make_server
 from chalicelib.local.streams import StreamReader
@@ -113,6 +114,8 @@ def start(
 
     outbox = Outbox(REGION, now=clock.now)
     emulator.after_request(outbox.collect)
+    queue_log = QueueLog(now=clock.now)
+    emulator.observe(queue_log.observe)
     app_module = importlib.import_module("app")
 
     admin_email = os.environ.get("LOCAL_ADMIN_EMAIL", DEFAULT_ADMIN_EMAIL)
@@ -130,6 +133,7 @@ def start(
         port,
         local_routes={
             ("GET", "/local/outbox"): lambda _: outbox.entries(),
+            ("GET", "/local/queue-messages"): lambda _: queue_log.entries(),
             ("GET", "/local/residents"): lambda _: [r.as_record() | {"document_type": r.document_type} for r in synthetic_residents()],
             ("POST", "/local/pump"): lambda _: {name: vars(run) for name, run in pump.run_once().items()},
             ("GET", "/local/clock"): lambda _: {"now": clock.now().astimezone(ISTANBUL).isoformat()},

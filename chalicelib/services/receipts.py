@@ -25,6 +25,7 @@ from chalicelib.domain.roles import Caller, Role
 from chalicelib.i18n import LANGUAGES
 from chalicelib.services import audit, booking
 from chalicelib.services.auth import staff_directorate
+from chalicelib.settings import get_settings
 
 CHECKED = "receipt.checked"  # a staff read of whose appointment a genuine receipt is
 BY_APPOINTMENT = "appointment"  # the read's lookup: the person was reached through an appointment
@@ -65,7 +66,7 @@ def receipt_pdf_for(caller: Caller, appointment_id: str, language: str | None = 
 
 def check(caller: Caller, request: ReceiptCheckRequest) -> ReceiptGenuine | ReceiptNotGenuine:
     """Whether a receipt's code is genuine and, for staff of its directorate, whose it is."""
-    claims = receipt.genuine_claims(request.code, wiring.receipt_signer().public_key())
+    claims = _genuine_claims(request.code)
     if claims is None:
         return ReceiptNotGenuine()
     genuine = ReceiptGenuine(
@@ -96,6 +97,16 @@ def check(caller: Caller, request: ReceiptCheckRequest) -> ReceiptGenuine | Rece
         status=appointment.attendance or appointment.status,
     )
     return genuine
+
+
+def _genuine_claims(code: str) -> receipt.ReceiptClaims | None:
+    """The claims of a code signed by the receipt key, or by a key rotated out whose receipts are
+    still honoured (settings.receipt_previous_public_keys): a rotation voids no receipt in hand."""
+    for public_key in (wiring.receipt_signer().public_key(), *get_settings().receipt_previous_public_keys):
+        claims = receipt.genuine_claims(code, public_key)
+        if claims is not None:
+            return claims
+    return None
 
 
 def _serves(caller: Caller, directorate_id: str) -> bool:

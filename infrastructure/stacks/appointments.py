@@ -21,6 +21,12 @@ re-packages only the code). Added to that template afterwards:
 - the public edge (`edge.py`: one stage, throttles, WAF, custom domain), the queue workers'
   limits (`workers.py`) and the monitoring (`monitoring.py`: alarms to one topic, logs with
   retention, tracing, dashboard, SMS spend limit), configured by `deployment.py`.
+- the authority's own KMS keys (customer managed, rotated yearly, retained; `DataKeyDefinition`
+  in chalicelib/resources.py): one for the tables that hold personal data (those not in
+  `TABLES_WITHOUT_PERSONAL_DATA`) and their streams, one for the queues and their dead-letter
+  queues, one for every log group (CloudWatch Logs alone may use it); a function may use a key
+  only for what it uses (permissions.py). The receipt key is asymmetric and rotated by hand
+  (`_signing_key`). The audit table's own policy denies deleting or rewriting its records.
 - API Gateway's own error answers (unknown route, 4XX, 5XX) in the service's error envelope,
   and partial batch responses for SQS event sources (stack-notes 6); SQS event sources that
   name a queue of this stack read it by reference.
@@ -38,6 +44,7 @@ import aws_cdk as cdk
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_sqs as sqs
@@ -51,8 +58,9 @@ from infrastructure.stacks.edge import Edge
 from infrastructure.stacks.email import EmailSending
 from infrastructure.stacks.monitoring import Monitoring
 from infrastructure.stacks.workers import limit_workers
-from infrastructure.stacks.permissions import FunctionRoles
+from infrastructure.stacks.permissions import AUDIT_NEVER, AUDIT_TABLE, FunctionRoles
 from chalicelib.resources import (
+    DataKeyDefinition,
     KeyAttribute,
     QueueDefinition,
     Resources,
@@ -234,10 +242,12 @@ _ATTRIBUTE_TYPES = {
 }
 
 
-def durable_table(scope: Construct, definition: TableDefinition) -> dynamodb.Table:
+def durable_table(scope: Construct, definition: TableDefinition, personal_data_key: kms.IKey | None = None) -> dynamodb.Table:
     """The table of `definition` (construct id: its short name; physical name: its name),
-    on-demand, with point-in-time recovery, encrypted with an AWS-managed KMS key, protected
-    from deletion and retained when the stack lets go of it."""
+    on-demand, with point-in-time recovery, protected from deletion and retained when the stack
+    lets go of it; encrypted with `personal_data_key` (the authority's own key) when it holds
+    personal data (`definition.personal_data`), else with DynamoDB's AWS-managed key."""
+    encrypted_by_us = definition.personal_data and personal_data_key is not None
     table = dynamodb.Table(
         scope,
         definition.short_name,
@@ -248,7 +258,8 @@ def durable_table(scope: Construct, definition: TableDefinition) -> dynamodb.Tab
         point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
             point_in_time_recovery_enabled=True
         ),
-        encryption=dynamodb.TableEncryption.AWS_MANAGED,
+        encryption=dynamodb.TableEncryption.CUSTOMER_MANAGED if encrypted_by_us else dynamodb.TableEncryption.AWS_MANAGED,
+        encryption_key=personal_data_key if encrypted_by_us else None,
         deletion_protection=True,
         removal_policy=cdk.RemovalPolicy.RETAIN,
         time_to_live_attribute=definition.ttl_attribute,
@@ -313,9 +324,14 @@ class AppointmentsStack(cdk.Stack):
         self.resources = resources
         self.prefix = prefix
         self.edevlet = edevlet
+        self.deployment = deployment
         _check_prefix(resources, prefix)
 
-        self.tables = {definition.short_name: durable_table(self, definition) for definition in resources.tables}
+        # The authority's own keys (customer managed, rotated yearly): personal-data tables, queues, logs.
+        self.data_keys = {definition.protects: self._data_key(definition) for definition in resources.data_keys}
+        self.tables = {
+            definition.short_name: durable_table(self, definition, self.data_keys.get("tables")) for definition in resources.tables
+        }
         # Point-in-time recovery (on each table) and hourly/daily copies out of the region (backups.py).
         self.backups = TableBackups(self, "Backups", prefix=prefix, tables=self.tables, copy_vault_arn=deployment.backup_copy_vault_arn)
         self.user_pool, self.user_pool_client = self._user_pool(resources.user_pool)
@@ -325,7 +341,10 @@ class AppointmentsStack(cdk.Stack):
         self.email_identity = self.email.identity
         self.sms_settings = self._sms_settings()
         self.secrets = {definition.name: self._secret(definition) for definition in resources.secrets}
-        self.signing_keys = {definition.name: self._signing_key(definition) for definition in resources.signing_keys}
+        self.signing_keys = {
+            definition.name: self._signing_key(definition, deployment.receipt_key_generation if definition.name == receipt_signing_key_name() else 1)
+            for definition in resources.signing_keys
+        }
 
         stage_config = read_chalice_stage_config(Path(source_dir), chalice_stage)
         stage_config["api_gateway_stage"] = deployment.stage_name or stage_config.get("api_gateway_stage", "api")
@@ -365,10 +384,12 @@ class AppointmentsStack(cdk.Stack):
             email_configuration_set_arn=self.email.configuration_set_arn, keys=self.signing_keys,
             stream_failures=self.stream_failures,
         )
+        self._protect_audit_trail()
         self.chalice = self._chalice(Path(source_dir), stage_config, log_level)
         # The public edge, the workers' limits, alarms and logs (edge.py, workers.py, monitoring.py).
         self.deployment = deployment
-        self.edge = Edge(self, "Edge", chalice=self.chalice, prefix=prefix, stage_name=stage_config["api_gateway_stage"], settings=deployment)
+        self.edge = Edge(self, "Edge", chalice=self.chalice, prefix=prefix, stage_name=stage_config["api_gateway_stage"], settings=deployment,
+                         logs_key=self.data_keys.get("logs"))
         self.workers = limit_workers(self.chalice, self.chalice_template, deployment, resources.queues)
         self.monitoring = Monitoring(self, "Monitoring", stack=self, api_name=self.edge.api_name, stage_name=self.edge.stage_name, settings=deployment)
         apply_service_rate_limits(self.chalice, self.chalice_template, deployment)
@@ -379,6 +400,30 @@ class AppointmentsStack(cdk.Stack):
 
         cdk.Tags.of(self).add("service", SERVICE_NAME)
         cdk.Tags.of(self).add("deployment", prefix)
+
+    # -- the audit trail: write-once for every role -----------------------------------------
+
+    def _protect_audit_trail(self) -> None:
+        """The audit table's own policy denies what no role's policy grants (permissions.py), so
+        that no principal of the account, an administrator's role included, rewrites the trail
+        without first changing this policy (which CloudTrail records): no DeleteItem,
+        BatchWriteItem or PartiQL write for anyone; UpdateItem only for the retention run's role,
+        whose own policy limits it to the attributes it erases."""
+        if AUDIT_TABLE not in self.tables:
+            return
+        # The table's ARN is written out: a table's policy cannot reference the table itself.
+        arn = self.format_arn(service="dynamodb", resource="table", resource_name=self._table_name(AUDIT_TABLE))
+        table = self.tables[AUDIT_TABLE]
+        table.add_to_resource_policy(iam.PolicyStatement(
+            sid="AuditRecordsAreNeverDeletedOrRewritten", effect=iam.Effect.DENY, principals=[iam.AnyPrincipal()],
+            actions=[f"dynamodb:{a}" for a in AUDIT_NEVER], resources=[arn],
+        ))
+        erasers = [role.role_arn for name, role in sorted(self.function_roles.roles.items()) if self.function_roles.access[name].erases_audit]
+        table.add_to_resource_policy(iam.PolicyStatement(
+            sid="OnlyTheRetentionRunErases", effect=iam.Effect.DENY, principals=[iam.AnyPrincipal()],
+            actions=["dynamodb:UpdateItem"], resources=[arn],
+            conditions={"ArnNotEquals": {"aws:PrincipalArn": erasers}} if erasers else None,
+        ))
 
     # -- Cognito ----------------------------------------------------------------------------
 
@@ -476,18 +521,66 @@ class AppointmentsStack(cdk.Stack):
 
     # -- KMS: signing keys -------------------------------------------------------------------
 
-    def _signing_key(self, definition: SigningKeyDefinition) -> kms.Key:
+    def _signing_key(self, definition: SigningKeyDefinition, generation: int = 1) -> kms.Key:
         """An asymmetric key of the definition's spec (the private half never leaves KMS), with
         its alias; retained when the stack lets go of it, so that receipts already handed out
-        stay verifiable. Asymmetric keys have no automatic rotation."""
+        stay verifiable.
+
+        Asymmetric keys have no automatic rotation; they are rotated by hand, by generations
+        (deployment.py `receipt_key_generation`): generation 2 is a new key (construct
+        `Key-receipts-2`, alias `alias/<name>-2`) that signs from that deployment on, while the
+        first is retained (signs nothing, deleted by an operator later) and its public half is
+        honoured through `receipt_previous_public_keys` until its receipts are past."""
+        short = definition.name.removeprefix(self.prefix + "-")
+        suffix = "" if generation == 1 else f"-{generation}"
         return kms.Key(
             self,
-            f"Key-{definition.name.removeprefix(self.prefix + '-')}",
-            alias=f"alias/{definition.name}",
+            f"Key-{short}{suffix}",
+            alias=f"alias/{definition.name}{suffix}",
             description=definition.description,
             key_spec=getattr(kms.KeySpec, definition.key_spec),
             key_usage=getattr(kms.KeyUsage, definition.key_usage),
             removal_policy=cdk.RemovalPolicy.RETAIN,
+        )
+
+    # -- KMS: the authority's data keys -------------------------------------------------------
+
+    def _data_key(self, definition: DataKeyDefinition) -> kms.Key:
+        """A symmetric key of the authority (customer managed), rotated by KMS every year, with
+        its alias; retained when the stack lets go of it (what it encrypted, backups included,
+        stays readable). Its policy is the account's (CDK's default: IAM policies decide who may
+        use it, and only the roles of permissions.py are given any use of it), plus, for the logs
+        key, CloudWatch Logs for this stack's log groups only."""
+        key = kms.Key(
+            self,
+            f"DataKey-{definition.protects}",
+            alias=f"alias/{definition.name}",
+            description=definition.description,
+            enable_key_rotation=True,
+            removal_policy=cdk.RemovalPolicy.RETAIN,
+        )
+        if definition.protects == "logs":
+            key.add_to_resource_policy(iam.PolicyStatement(
+                principals=[iam.ServicePrincipal(f"logs.{cdk.Aws.REGION}.amazonaws.com")],
+                actions=["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:DescribeKey"],
+                resources=["*"],
+                conditions={"ArnLike": {"kms:EncryptionContext:aws:logs:arn": [
+                    self.format_arn(service="logs", resource="log-group", resource_name=pattern, arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME)
+                    for pattern in self.log_group_patterns()
+                ]}},
+            ))
+        return key
+
+    def log_group_patterns(self) -> tuple[str, ...]:
+        """The names of every log group of this stack, as patterns (the logs key's policy names them):
+        the functions' (monitoring.py), the API's access and execution logs (edge.py), SMS delivery.
+        The execution logs' group is named after the API's id, which cannot be named here (the key
+        would depend on the API, which depends on the functions, whose log groups need the key)."""
+        return (
+            f"/aws/lambda/{self.prefix}/*",
+            f"/aws/apigateway/{self.prefix}/*",
+            "API-Gateway-Execution-Logs_*",
+            f"sns/{cdk.Aws.REGION}/{cdk.Aws.ACCOUNT_ID}/DirectPublishToPhoneNumber*",
         )
 
     # -- SQS --------------------------------------------------------------------------------
@@ -497,7 +590,7 @@ class AppointmentsStack(cdk.Stack):
             self,
             f"Queue-{definition.name}",
             queue_name=definition.name,
-            encryption=sqs.QueueEncryption.SQS_MANAGED,
+            **self._queue_encryption(),
             enforce_ssl=True,
             # AWS's advice for Lambda event sources: at least six times the function timeout.
             visibility_timeout=cdk.Duration.seconds(6 * lambda_timeout),
@@ -513,10 +606,18 @@ class AppointmentsStack(cdk.Stack):
             self,
             f"DeadLetterQueue-{definition.name}",
             queue_name=definition.dead_letter_name,
-            encryption=sqs.QueueEncryption.SQS_MANAGED,
+            **self._queue_encryption(),
             enforce_ssl=True,
             retention_period=DEAD_LETTER_RETENTION,
         )
+
+    def _queue_encryption(self) -> dict[str, Any]:
+        """The application's queues and their dead-letter queues: the authority's queues key (they
+        carry ids that lead to a person: a notification's, an appointment's directorate)."""
+        key = self.data_keys.get("queues")
+        if key is None:
+            return {"encryption": sqs.QueueEncryption.SQS_MANAGED}
+        return {"encryption": sqs.QueueEncryption.KMS, "encryption_master_key": key}
 
     def _dead_letter_alarm(self, definition: QueueDefinition, dead_letter_queue: sqs.Queue) -> cloudwatch.Alarm:
         return self._not_empty_alarm(
@@ -559,6 +660,8 @@ class AppointmentsStack(cdk.Stack):
             "EDEVLET_CLIENT_ID": self.edevlet.client_id,
             "EDEVLET_REDIRECT_URI": self.edevlet.redirect_uri,
             "EDEVLET_CLIENT_SECRET_NAME": edevlet_client_secret_name(),
+            # Receipts of a rotated-out key stay genuine (public keys, no secret: _signing_key).
+            "RECEIPT_PREVIOUS_PUBLIC_KEYS": ",".join(self.deployment.receipt_previous_public_keys),
         }
 
     def _chalice(self, source_dir: Path, stage_config: dict[str, Any], log_level: str) -> Chalice:

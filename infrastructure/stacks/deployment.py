@@ -9,6 +9,7 @@ workers' concurrency and the custom domain come from here; the constructs in `ed
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass, fields
 from typing import Any, Callable
 
@@ -85,6 +86,15 @@ class DeploymentSettings:
     # Disaster recovery (backups.py): the AWS Backup vault, in a second region or a backup
     # account, that every table backup is copied to. Empty: backups stay here (a warning at synth).
     backup_copy_vault_arn: str = ""
+    # The receipt key's manual rotation (an asymmetric KMS key has no automatic rotation; see
+    # appointments.py `_signing_key`): raising `receipt_key_generation` makes a new key that signs
+    # from that deployment on (the old one is retained, not deleted); the old key's public half
+    # (`aws kms get-public-key --key-id alias/<prefix>-receipts --query PublicKey --output text`,
+    # base64) goes into `receipt_previous_public_keys` so that the receipts it signed stay genuine
+    # until the last of their appointments is past (then it is removed, and the old key scheduled
+    # for deletion).
+    receipt_key_generation: int = 1
+    receipt_previous_public_keys: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         self.service_rate_limit_environment()  # refuses an unknown name or a value that is no positive number
@@ -110,6 +120,13 @@ class DeploymentSettings:
             raise ValueError("backup_copy_vault_arn must be the ARN of an AWS Backup vault (arn:aws:backup:<region>:<account>:backup-vault:<name>)")
         if self.notification_max_attempts < 1:
             raise ValueError("notification_max_attempts must be at least 1")
+        if self.receipt_key_generation < 1:
+            raise ValueError("receipt_key_generation must be at least 1")
+        for key in self.receipt_previous_public_keys:
+            try:
+                base64.b64decode(key, validate=True)
+            except ValueError:
+                raise ValueError("receipt_previous_public_keys: each is a public key as KMS gives it (base64 DER)") from None
 
     @classmethod
     def from_context(cls, context: Callable[[str], Any]) -> "DeploymentSettings":

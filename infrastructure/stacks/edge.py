@@ -22,6 +22,7 @@ from typing import Any
 import aws_cdk as cdk
 from aws_cdk import aws_apigateway as apigateway
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_wafv2 as wafv2
 from chalice.cdk import Chalice
@@ -101,9 +102,11 @@ class Edge(Construct):
         prefix: str,
         stage_name: str,
         settings: DeploymentSettings,
+        logs_key: kms.IKey | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         self.settings = settings
+        self.logs_key_arn = logs_key.key_arn if logs_key is not None else None
         self.stage_name = stage_name
         self.api_name = f"{prefix}-api"
         self.api = chalice.get_resource(API_LOGICAL_ID)
@@ -132,7 +135,8 @@ class Edge(Construct):
 
     def _log_group(self, construct_id: str, name: str) -> logs.CfnLogGroup:
         group = logs.CfnLogGroup(
-            self, construct_id, log_group_name=name, retention_in_days=self.settings.log_retention_days
+            self, construct_id, log_group_name=name, retention_in_days=self.settings.log_retention_days,
+            kms_key_id=self.logs_key_arn,  # the authority's logs key (appointments.py): logs hold addresses
         )
         group.apply_removal_policy(cdk.RemovalPolicy.DESTROY)
         return group

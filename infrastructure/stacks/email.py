@@ -66,11 +66,19 @@ class EmailSending(Construct):
             service="ses", resource="configuration-set", resource_name=messaging.email_configuration_set
         )
         key = kms.Key(
-            self, "FeedbackTopicKey", description=f"Encrypts the email feedback topic of {prefix}",
+            self, "FeedbackTopicKey", description=f"Encrypts the email feedback topic of {prefix} and its dead-letter queue",
             enable_key_rotation=True, removal_policy=cdk.RemovalPolicy.DESTROY,
         )
+        self.key = key
         # SES publishes to the encrypted topic: it must be able to use the key.
         key.grant(iam.ServicePrincipal("ses.amazonaws.com"), "kms:Decrypt", "kms:GenerateDataKey*")
+        # SNS puts what it could not hand over into the dead-letter queue, encrypted with this key too
+        # (a bounce names the address): SNS may use it for this topic only (the ARN is written out,
+        # the topic itself depends on the key).
+        key.add_to_resource_policy(iam.PolicyStatement(
+            principals=[iam.ServicePrincipal("sns.amazonaws.com")], actions=["kms:Decrypt", "kms:GenerateDataKey"], resources=["*"],
+            conditions={"ArnEquals": {"aws:SourceArn": stack.format_arn(service="sns", resource=messaging.email_feedback_topic)}},
+        ))
         self.topic = sns.Topic(
             self, "FeedbackTopic", topic_name=messaging.email_feedback_topic,
             display_name=f"{prefix} email bounces and complaints", master_key=key, enforce_ssl=True,
@@ -88,7 +96,8 @@ class EmailSending(Construct):
         """Where SNS puts a feedback event it could not hand to the function (kept 14 days, to
         redrive by hand); the stack's dead-letter alarm pattern applies (`dead_letter_alarm`)."""
         queue = sqs.Queue(
-            self, "FeedbackDeadLetters", queue_name=f"{self.topic_name}-dlq", encryption=sqs.QueueEncryption.SQS_MANAGED,
+            self, "FeedbackDeadLetters", queue_name=f"{self.topic_name}-dlq",
+            encryption=sqs.QueueEncryption.KMS, encryption_master_key=self.key,
             enforce_ssl=True, retention_period=cdk.Duration.days(14),
         )
         queue.add_to_resource_policy(iam.PolicyStatement(

@@ -70,6 +70,9 @@ class Monitoring(Construct):
         self.prefix: str = stack.prefix
         self.service_name: str = stack.static_environment("INFO")["POWERTOOLS_SERVICE_NAME"]
         self.alarms: dict[str, cloudwatch.Alarm] = {}
+        # Every log group of the stack is encrypted with the authority's logs key (appointments.py).
+        logs_key = getattr(stack, "data_keys", {}).get("logs")
+        self.logs_key_arn = logs_key.key_arn if logs_key is not None else None
 
         self.topic = self._alarm_topic()
         self.action = actions.SnsAction(self.topic)
@@ -159,6 +162,7 @@ class Monitoring(Construct):
             f"Logs-{function_id}",
             log_group_name=f"/aws/lambda/{self.prefix}/{function_id}",
             retention_in_days=self.settings.log_retention_days,
+            kms_key_id=self.logs_key_arn,
         )
         group.apply_removal_policy(cdk.RemovalPolicy.DESTROY)
         self.log_groups[function_id] = group
@@ -381,6 +385,7 @@ class Monitoring(Construct):
             construct_id,
             log_group_name=cdk.Fn.sub(f"sns/${{AWS::Region}}/${{AWS::AccountId}}/{suffix}"),
             retention_in_days=self.settings.log_retention_days,
+            kms_key_id=self.logs_key_arn,  # the delivery status names the phone number
         )
         group.apply_removal_policy(cdk.RemovalPolicy.DESTROY)
         return group

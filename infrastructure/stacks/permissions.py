@@ -23,11 +23,22 @@ whoever sets that tells `FunctionRoles.use_log_group`), instead of AWSLambdaBasi
 logs on every group of the account. X-Ray's write actions, if a function's tracing is on, are
 added to its role by whoever turns tracing on (the policy test expects them exactly then).
 
-The audit table is append-only for everyone: PutItem (alone, or as an item of a transaction:
+The audit table is write-once for everyone: PutItem (alone, or as an item of a transaction:
 DynamoDB authorizes each item of TransactWriteItems by PutItem, UpdateItem, DeleteItem or
-ConditionCheckItem), and Query for the staff trail; never UpdateItem, DeleteItem or
-BatchWriteItem (whose requests may delete). PutItem could replace an item with the same key;
-audit keys carry a fresh UUID (`chalicelib/services/audit.py`), so no write of the service does.
+ConditionCheckItem), and Query for the staff trail; never UpdateItem, DeleteItem,
+BatchWriteItem (whose requests may delete) or PartiQL. PutItem could replace an item with the
+same key; audit keys carry a fresh UUID and every put is conditional on the key being new
+(`AuditRecord.save`, `NamedTransaction.save`), so no write of the service does. The one
+exception is the retention run (`FunctionAccess.erases_audit`): UpdateItem, with an IAM
+condition that the request names no attribute but the record's key and the personal values it
+erases (`AUDIT_ERASABLE`): it can never change who, what or when.
+
+KMS: the personal-data tables and the queues are encrypted with the authority's keys
+(appointments.py). A function may use a key only for a table or queue it uses, only through
+that service (`kms:ViaService`), and only as that use needs (`key_uses`): Decrypt and DescribeKey
+to read a table or its stream, Encrypt and GenerateDataKey besides to write it; Decrypt to
+receive from a queue, GenerateDataKey and Decrypt to send to it. The logs key is used by
+CloudWatch Logs alone (its key policy); no function is given it.
 """
 
 from __future__ import annotations
@@ -61,12 +72,21 @@ API_HANDLER = "api_handler"  # the name Chalice gives the function that serves t
 # Items of the audit table are only ever added (see the module's note).
 AUDIT_TABLE = "audit"
 AUDIT_ALLOWED = frozenset({"PutItem", "Query"})
-# The one exception: the retention run erases the values an old record holds (never who, what or
-# when): UpdateItem, under an IAM condition naming the only attributes it may touch (the keys,
-# which IAM requires to be named, and `retention.AUDIT_ERASED_ATTRIBUTES`).
-AUDIT_ERASER = "apply_retention"
-AUDIT_ERASER_ALLOWED = AUDIT_ALLOWED | {"UpdateItem"}
-AUDIT_ERASABLE = ("subject", "entry", *AUDIT_ERASED_ATTRIBUTES)
+# What the retention run may touch of an audit record, and nothing else: its key (to name it) and
+# the attributes that hold personal values (chalicelib/domain/retention.py says when).
+AUDIT_KEY = ("subject", "entry")
+AUDIT_ERASABLE = tuple(AUDIT_ERASED_ATTRIBUTES)  # the values, and the record's place on the due index
+AUDIT_ERASER = "apply_retention"  # the one function that has `erases_audit`
+# What nobody may do to the audit table, whatever their role's policy says (the table's own policy
+# denies it: appointments.py `_protect_audit_trail`).
+AUDIT_NEVER = ("DeleteItem", "BatchWriteItem", "PartiQLUpdate", "PartiQLDelete")
+
+# What a use of a table or a queue needs of the key that encrypts it (see the module's note).
+DYNAMODB_WRITES = frozenset({"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem"})
+TABLE_KEY_READ = frozenset({"Decrypt", "DescribeKey"})
+TABLE_KEY_WRITE = TABLE_KEY_READ | {"Encrypt", "GenerateDataKey"}
+QUEUE_KEY_RECEIVE = frozenset({"Decrypt"})
+QUEUE_KEY_SEND = frozenset({"Decrypt", "GenerateDataKey"})
 
 # What a Lambda event source mapping needs of the queue it polls (for the function's role).
 QUEUE_CONSUMER_ACTIONS = ("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes")
@@ -130,6 +150,31 @@ class FunctionAccess:
     reads_stream: str | None = None  # the table (short name) whose stream is its event source
     secrets: frozenset[str] = frozenset()  # secret names (GetSecretValue)
     keys: Mapping[str, frozenset[str]] = field(default_factory=dict)  # KMS key name -> actions (Sign, ...)
+    # The retention run alone: UpdateItem on the audit table, on AUDIT_KEY + AUDIT_ERASABLE only.
+    erases_audit: bool = False
+
+
+def key_uses(granted: FunctionAccess, table_key: Mapping[str, Any], queue_key: Mapping[str, Any]) -> dict[Any, tuple[str, frozenset[str]]]:
+    """The KMS actions a function needs of each key, for the tables and queues it uses: key ->
+    (the service it is used through, "dynamodb" | "sqs"; actions). `table_key` and `queue_key`
+    name the key of each encrypted table (short name) and queue (name); others need none."""
+    needs: dict[Any, tuple[str, set[str]]] = {}
+
+    def need(key: Any, service: str, actions: frozenset[str]) -> None:
+        if key is not None:
+            needs.setdefault(key, (service, set()))[1].update(actions)
+
+    for short_name, use in granted.tables.items():
+        need(table_key.get(short_name), "dynamodb", TABLE_KEY_WRITE if use.actions & DYNAMODB_WRITES else TABLE_KEY_READ)
+    if granted.erases_audit:
+        need(table_key.get(AUDIT_TABLE), "dynamodb", TABLE_KEY_WRITE)
+    if granted.reads_stream:
+        need(table_key.get(granted.reads_stream), "dynamodb", TABLE_KEY_READ)
+    for queue_name in granted.sends_to:
+        need(queue_key.get(queue_name), "sqs", QUEUE_KEY_SEND)
+    if granted.reads_from:
+        need(queue_key.get(granted.reads_from), "sqs", QUEUE_KEY_RECEIVE)
+    return {key: (service, frozenset(actions)) for key, (service, actions) in needs.items()}
 
 
 T = TableAccess.of
@@ -280,8 +325,9 @@ def function_access() -> dict[str, FunctionAccess]:
                 "identity-claims": T("DeleteItem"),
                 "appointments": T("UpdateItem", query=("retention-due",)),
                 "assignment-requests": T("UpdateItem", query=("retention-due",)),
-                "audit": T("UpdateItem", query=("retention-due",)),  # REMOVE of AUDIT_ERASABLE only
+                "audit": T(query=("retention-due",)),
             },
+            erases_audit=True,  # UpdateItem, REMOVE of AUDIT_ERASABLE only (see the module's note)
             cognito=frozenset({"AdminGetUser", "AdminDeleteUser"}),
         ),
     }
@@ -353,12 +399,6 @@ class FunctionRoles(Construct):
         for short_name, use in sorted(granted.tables.items()):
             table = tables[short_name]
             actions = use.actions
-            if short_name == AUDIT_TABLE and "UpdateItem" in actions:  # the eraser only (check_access)
-                actions = actions - {"UpdateItem"}
-                role.add_to_policy(iam.PolicyStatement(
-                    actions=["dynamodb:UpdateItem"], resources=[table.table_arn],
-                    conditions={"ForAllValues:StringEquals": {"dynamodb:Attributes": list(AUDIT_ERASABLE)}},
-                ))
             if actions:
                 role.add_to_policy(iam.PolicyStatement(
                     actions=[f"dynamodb:{a}" for a in sorted(actions)], resources=[table.table_arn]
@@ -397,6 +437,23 @@ class FunctionRoles(Construct):
         for key_name, actions in sorted(granted.keys.items()):
             role.add_to_policy(iam.PolicyStatement(
                 actions=[f"kms:{a}" for a in sorted(actions)], resources=[self.keys[key_name].key_arn]
+            ))
+        if granted.erases_audit:
+            # The retention run (see the module's note): names the record's key and erases its
+            # personal values, nothing else; it reads back nothing.
+            role.add_to_policy(iam.PolicyStatement(
+                actions=["dynamodb:UpdateItem"], resources=[tables[AUDIT_TABLE].table_arn],
+                conditions={
+                    "ForAllValues:StringEquals": {"dynamodb:Attributes": [*AUDIT_KEY, *AUDIT_ERASABLE]},
+                    "StringEqualsIfExists": {"dynamodb:ReturnValues": "NONE"},
+                },
+            ))
+        table_key = {name: table.encryption_key for name, table in tables.items() if table.encryption_key is not None}
+        queue_key = {name: queue.encryption_master_key for name, queue in queues.items() if queue.encryption_master_key is not None}
+        for key, (service, actions) in key_uses(granted, table_key, queue_key).items():
+            role.add_to_policy(iam.PolicyStatement(
+                actions=[f"kms:{a}" for a in sorted(actions)], resources=[key.key_arn],
+                conditions={"StringEquals": {"kms:ViaService": f"{service}.{cdk.Aws.REGION}.amazonaws.com"}},
             ))
         return role
 
@@ -449,10 +506,11 @@ def check_access(function, granted, tables, table_indexes, queues, secrets, keys
         missing = set(use.indexes) - set(table_indexes.get(short_name, ()))
         if missing:
             raise ValueError(f"{function}: table {short_name} has no index {sorted(missing)}")
+    if granted.erases_audit and AUDIT_TABLE not in tables:
+        raise ValueError(f"{function}: erases audit records, but the stack has no table {AUDIT_TABLE!r}")
     audit = granted.tables.get(AUDIT_TABLE)
-    allowed = AUDIT_ERASER_ALLOWED if function == AUDIT_ERASER else AUDIT_ALLOWED
-    if audit and not audit.actions <= allowed:
-        raise ValueError(f"{function}: the audit table is append-only, not {sorted(audit.actions - allowed)}")
+    if audit and not audit.actions <= AUDIT_ALLOWED:
+        raise ValueError(f"{function}: the audit table is append-only, not {sorted(audit.actions - AUDIT_ALLOWED)}")
     queue_names = set(granted.sends_to) | ({granted.reads_from} if granted.reads_from else set())
     if queue_names - set(queues):
         raise ValueError(f"{function}: no queue {sorted(queue_names - set(queues))} in the stack")

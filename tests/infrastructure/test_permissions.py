@@ -21,7 +21,7 @@ import pytest
 from aws_cdk.assertions import Template
 
 from chalicelib.adapters.tables import ALL_TABLES
-from chalicelib.resources import edevlet_client_secret_name, receipt_signing_key_name
+from chalicelib.resources import edevlet_client_secret_name, receipt_signing_key_name, resources
 from chalicelib.settings import family_key_secret_name
 from chalicelib.settings import resource_prefix
 from infrastructure.stacks.appointments import _PLACEHOLDER_ROLE_ARN
@@ -50,8 +50,9 @@ Grant = tuple
 
 
 # Grants the Lambda runtime needs for a function, not its code: the event source's queue, the log
-# group, X-Ray (when tracing is on).
-RUNTIME_GRANTS = {"consume", "stream", "stream-list", "stream-failures", "logs", "xray"}
+# group, X-Ray (when tracing is on); and the data keys, which follow from the tables and queues it
+# uses (DynamoDB and SQS call KMS, the code never does; test_keys.py checks them).
+RUNTIME_GRANTS = {"consume", "stream", "stream-list", "stream-failures", "logs", "xray", "datakey"}
 
 
 def _expected(function: str, access: FunctionAccess, log_group: str, traced: bool = False) -> set[Grant]:
@@ -67,6 +68,29 @@ def _expected(function: str, access: FunctionAccess, log_group: str, traced: boo
     grants |= {("stream", access.reads_stream), ("stream-list",), ("stream-failures",)} if access.reads_stream else set()
     grants |= {("secret", name) for name in access.secrets}
     grants |= {("key", name, action) for name, actions in access.keys.items() for action in actions}
+    return grants | _data_key_grants(access)
+
+
+# The tables and queues encrypted with the authority's keys (test_keys.py checks the template).
+PERSONAL_TABLES = {t.short_name for t in resources().tables if t.personal_data}
+WRITES = {"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem"}
+
+
+def _data_key_grants(access: FunctionAccess) -> set[Grant]:
+    """A function may use the tables key when it uses a personal-data table (its items or its
+    stream), to write only when it writes one; the queues key when it sends to or reads a queue."""
+    grants: set[Grant] = set()
+    personal = {t: use for t, use in access.tables.items() if t in PERSONAL_TABLES}
+    if personal or access.reads_stream in PERSONAL_TABLES or (access.erases_audit and AUDIT_TABLE in PERSONAL_TABLES):
+        grants |= {("datakey", "tables", "Decrypt"), ("datakey", "tables", "DescribeKey")}
+    if any(use.actions & WRITES for use in personal.values()) or access.erases_audit:
+        grants |= {("datakey", "tables", "Encrypt"), ("datakey", "tables", "GenerateDataKey")}
+    if access.sends_to:
+        grants |= {("datakey", "queues", "Decrypt"), ("datakey", "queues", "GenerateDataKey")}
+    if access.reads_from:
+        grants |= {("datakey", "queues", "Decrypt")}
+    if access.erases_audit:
+        grants |= {("table", AUDIT_TABLE, "UpdateItem")}
     return grants
 
 
@@ -107,6 +131,7 @@ def _names(synthesized: Synthesized) -> dict[str, Grant]:
         names[synthesized.logical_id(stack.stream_failures)] = ("stream-failures",)
     names |= {stack.get_logical_id(secret.node.default_child): ("secret", name) for name, secret in stack.secrets.items()}
     names |= {stack.get_logical_id(key.node.default_child): ("key", name) for name, key in stack.signing_keys.items()}
+    names |= {stack.get_logical_id(key.node.default_child): ("datakey", protects) for protects, key in stack.data_keys.items()}
     return names
 
 
@@ -161,6 +186,9 @@ def _grant(service: str, action: str, resource: Any, names: dict[str, Grant]) ->
     if service == "secretsmanager" and action == "GetSecretValue":
         kind, secret = names[resource["Ref"]]
         return ("secret", secret)
+    if service == "kms" and names.get(resource["Fn::GetAtt"][0], ("",))[0] == "datakey":
+        kind, protects = names[resource["Fn::GetAtt"][0]]
+        return ("datakey", protects, action)
     if service == "kms" and action in ("Sign", "GetPublicKey"):
         kind, key = names[resource["Fn::GetAtt"][0]]
         assert kind == "key" and resource["Fn::GetAtt"][1] == "Arn", text
@@ -281,7 +309,7 @@ def test_the_retention_run_may_only_erase_the_values_of_audit_records(synthesize
     ]
     [update] = [s for s in on_audit if "dynamodb:UpdateItem" in _listed(s["Action"])]
     assert _listed(update["Action"]) == ["dynamodb:UpdateItem"]
-    assert update["Condition"] == {"ForAllValues:StringEquals": {"dynamodb:Attributes": list(AUDIT_ERASABLE)}}
+    assert update["Condition"]["ForAllValues:StringEquals"] == {"dynamodb:Attributes": ["subject", "entry", *AUDIT_ERASABLE]}
     assert not {"actor_id", "actor_role", "action", "at", "lookup"} & set(AUDIT_ERASABLE)
 
 

@@ -463,7 +463,8 @@ def test_every_queue_is_encrypted_tls_only_and_outlives_six_function_timeouts(sy
     for definition in synthesized.resources.queues:
         for name in (definition.name, definition.dead_letter_name):
             logical_id, queue = by_name[name]
-            assert queue["Properties"]["SqsManagedSseEnabled"] is True, name
+            # The authority's queues key (tests/infrastructure/test_keys.py checks which key).
+            assert queue["Properties"]["KmsMasterKeyId"] == {"Fn::GetAtt": [synthesized.logical_id(synthesized.stack.data_keys["queues"]), "Arn"]}, name
             tls_only = [
                 s
                 for p in policies

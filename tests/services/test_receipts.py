@@ -112,3 +112,33 @@ def test_only_the_person_or_their_guardian_gets_the_receipt(booked):
     Appointment(appointment.appointment_id).update(actions=[Appointment.guardian_id.set(guardian.account_id)])
     pdf = receipts.receipt_pdf_for(guardian, appointment.appointment_id, "ar")
     assert "Test Person" in _text(pdf.content) and "يرجى إحضار" in _text(pdf.content)
+
+
+def test_after_the_receipt_key_is_rotated_the_receipts_it_signed_stay_genuine_while_its_public_key_is_honoured(booked, aws, monkeypatch):
+    """An asymmetric KMS key cannot rotate itself: a new key signs from the deployment on, and the
+    old key's public half is honoured (RECEIPT_PREVIOUS_PUBLIC_KEYS) until its receipts are past."""
+    import base64
+
+    from chalicelib.adapters.signing import KmsSigner
+    from chalicelib.domain import receipt
+    from chalicelib.settings import reset_settings
+
+    person, appointment, _ = booked
+    code = _qr_code(receipts.receipt_pdf_for(person, appointment.appointment_id).content)
+    kms = wiring._client("kms")
+    old_key = KmsSigner(kms, kms.create_key(KeySpec="ECC_NIST_P256", KeyUsage="SIGN_VERIFY")["KeyMetadata"]["KeyId"])
+    header_and_claims = code.rsplit(".", 1)[0]
+    signed_by_old_key = f"{header_and_claims}.{receipt._b64(old_key.sign(header_and_claims.encode()))}"
+    door = staff_of(FATIH)
+    try:
+        assert receipts.check(door, ReceiptCheckRequest(code=signed_by_old_key)) == ReceiptNotGenuine()
+        monkeypatch.setenv("RECEIPT_PREVIOUS_PUBLIC_KEYS", base64.b64encode(old_key.public_key()).decode())
+        reset_settings()
+        honoured = receipts.check(door, ReceiptCheckRequest(code=signed_by_old_key))
+        assert isinstance(honoured, ReceiptGenuine) and honoured.appointment_id == appointment.appointment_id
+        assert isinstance(receipts.check(door, ReceiptCheckRequest(code=code)), ReceiptGenuine)  # the new key's too
+        monkeypatch.delenv("RECEIPT_PREVIOUS_PUBLIC_KEYS")
+        reset_settings()
+        assert receipts.check(door, ReceiptCheckRequest(code=signed_by_old_key)) == ReceiptNotGenuine()  # its time is over
+    finally:
+        reset_settings()
