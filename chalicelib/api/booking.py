@@ -24,6 +24,7 @@ from chalicelib.domain.errors import (
 )
 from chalicelib.domain.roles import Caller
 from chalicelib.services import booking, family
+from chalicelib.services.admission import Admission
 
 
 
@@ -40,9 +41,10 @@ def availability(caller: Caller, query: AvailabilityQuery) -> Availability:
     roles=APPLICANT,
     errors=(ValidationFailed, SlotFull, LockedOut, WrongProvince, NotEligible, NotFound),
 )
-def book(caller: Caller, body: BookingRequest) -> AppointmentOut | FamilyBookingOut:
+def book(caller: Caller, body: BookingRequest, admission: Admission) -> AppointmentOut | FamilyBookingOut:
     if body.people is None:
-        return booking.book(caller, body)
+        return booking.book(caller, body, admission)  # the token's check and the counter: in the booking's transaction
+    admission.settle()  # a family's booking: the checks first, on their own
     return family.book_together(caller, body)
 
 

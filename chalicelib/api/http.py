@@ -2,12 +2,16 @@
 
 An endpoint is a plain function whose signature says what it needs:
 `body: SomeModel` (the JSON body, validated by pydantic), `query: SomeModel` (the query string),
-`caller: Caller` (a verified token), any other parameter is a path parameter; its return
-annotation is the response model. `HttpApi` registers it on the Chalice app, and on each call
-authenticates, validates, calls, serialises, and turns every `DomainError` into the contract's
-envelope through the one error table. Before the endpoint runs, the route's rate limits are counted
-(`chalicelib/api/rate_limits.py`: client IP first, then account). The OpenAPI document is generated from the same metadata
-(`chalicelib/api/openapi.py`), so the document and the behaviour cannot disagree.
+`caller: Caller` (a verified token), `admission: Admission` (see below), any other parameter is a
+path parameter; its return annotation is the response model. `HttpApi` registers it on the Chalice
+app, and on each call authenticates, validates, calls, serialises, and turns every `DomainError`
+into the contract's envelope through the one error table. Before the endpoint runs, the route's
+rate limits are counted (`chalicelib/api/rate_limits.py`: client IP first, then account), and the
+token's revocation is checked. An endpoint that takes an `admission` makes those two account checks
+itself, as items of its use case's transaction (services/admission.py: a booking is then one
+data-store call); whatever it left unmade is made after it, and refuses in its place. The OpenAPI
+document is generated from the same metadata (`chalicelib/api/openapi.py`), so the document and the
+behaviour cannot disagree.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from chalicelib.contract import FileDownload, Page, PdfDownload
 from chalicelib.domain.errors import DomainError, Forbidden, ValidationFailed
 from chalicelib.domain.roles import Caller, Role
 from chalicelib.observability import logger
+from chalicelib.services.admission import Admission
 
 PUBLIC: frozenset[Role] = frozenset()
 ANY_ACCOUNT = frozenset(Role)
@@ -63,6 +68,8 @@ class Endpoint:
     idempotent: bool = True
     # Public answers the same for everyone for a while (statistics): caches may keep them this long.
     cache_seconds: int | None = None
+    # Takes an `admission`: makes the token's revocation check and the per-account limits itself.
+    wants_admission: bool = False
 
     @property
     def name(self) -> str:
@@ -84,7 +91,7 @@ def endpoint(
     def describe(func: Callable[..., Any]) -> Endpoint:
         hints = typing.get_type_hints(func)
         parameters = inspect.signature(func).parameters
-        reserved = {"body", "query", "caller"}
+        reserved = {"body", "query", "caller", "admission"}
         return Endpoint(
             func=func,
             summary=summary,
@@ -99,6 +106,7 @@ def endpoint(
             tag=tag or func.__module__.rsplit(".", 1)[-1],
             idempotent=idempotent,
             cache_seconds=cache_seconds,
+            wants_admission="admission" in parameters,
         )
 
     return describe
@@ -134,7 +142,8 @@ def _read_json_body(raw: bytes | None) -> Any:
 class HttpApi:
     """Registers endpoints on a Chalice app and runs them (one line per route in app.py)."""
 
-    def __init__(self, app: Chalice, authenticate: Callable[[str | None], Caller]) -> None:
+    def __init__(self, app: Chalice, authenticate: Callable[..., Caller]) -> None:
+        """`authenticate(authorization header, check_revocation=True)`: services/auth.py."""
         self.app = app
         self._authenticate = authenticate
         self.endpoints: dict[tuple[str, str], Endpoint] = {}
@@ -185,17 +194,21 @@ class HttpApi:
         headers = {CORRELATION_HEADER: correlation_id}
         logger.set_correlation_id(correlation_id)
         logger.append_keys(endpoint=ep.name, method=request.method)
+        admission: Admission | None = None
         try:
             kwargs: dict[str, Any] = dict(path_params)
             caller: Caller | None = None
             rate_limits.enforce(limited, rate_limits.IP, rate_limits.source_ip(request.context))
-            if ep.roles or ep.wants_caller:
-                caller = self._authenticate(request.headers.get("authorization"))
+            if ep.roles or ep.wants_caller or ep.wants_admission:
+                caller = self._authenticate(request.headers.get("authorization"), check_revocation=not ep.wants_admission)
+                if ep.wants_admission:
+                    admission = kwargs["admission"] = rate_limits.admission(limited, caller)
                 if ep.roles and not caller.has_any(ep.roles):
                     raise Forbidden()
                 if ep.wants_caller:
                     kwargs["caller"] = caller
-            rate_limits.enforce(limited, rate_limits.ACCOUNT, caller.account_id if caller else None)
+            if admission is None:
+                rate_limits.enforce(limited, rate_limits.ACCOUNT, caller.account_id if caller else None)
             if ep.body_model is not None:
                 kwargs["body"] = parse_model(ep.body_model, _read_json_body(request.raw_body))
             if ep.query_model is not None:
@@ -215,11 +228,22 @@ class HttpApi:
                     headers[REPLAYED_HEADER] = "true"
             else:
                 outcome = _outcome(ep, kwargs)
+            if admission is not None and not admission.settled:
+                # A refusal before any transaction, or an answer replayed: the checks now, and
+                # their refusal instead. A write made without them would be a bug of the endpoint.
+                if outcome["status"] < 400 and not headers.get(REPLAYED_HEADER):
+                    raise RuntimeError(f"{ep.name} took an admission and wrote without settling it")
+                admission.settle()
             _log_outcome(outcome["status"], outcome.get("error"))
             if "file" in outcome:
                 return _file_response(outcome["file"], {**headers, **outcome.get("headers", {})})
             return _json_response(outcome["status"], outcome["body"], {**headers, **outcome.get("headers", {})})
         except DomainError as error:
+            if admission is not None and not admission.settled:  # refused before the endpoint (403, 400)
+                try:
+                    admission.settle()
+                except DomainError as instead:
+                    error = instead
             status, body = refusal(error)
             _log_outcome(status, type(error).__name__)
             return _json_response(status, body, {**headers, **refusal_headers(error)})

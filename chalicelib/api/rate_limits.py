@@ -16,8 +16,9 @@ from typing import Any
 
 from chalicelib.clock import clock
 from chalicelib.domain import limits
-from chalicelib.domain.errors import RateLimited
+from chalicelib.domain.roles import Caller
 from chalicelib.services import limits as counters
+from chalicelib.services.admission import Admission
 from chalicelib.settings import get_settings
 
 IP, ACCOUNT = "ip", "account"
@@ -34,6 +35,9 @@ class Rule:
     @property
     def limit(self) -> int:
         return int(getattr(get_settings().rate_limits, self.setting))
+
+    def counted(self) -> counters.Limit:
+        return counters.Limit(self.name, self.limit, self.period, self.message)
 
 
 IP_REQUESTS = Rule("ip-requests", IP, "ip_requests_per_minute", limits.MINUTE, "Too many requests from your network. Please wait a moment and try again.")
@@ -137,5 +141,15 @@ def enforce(rules: tuple[Rule, ...], key: str, subject: str | None) -> None:
         return
     now = clock.now()
     for rule in rules:
-        if rule.key == key and not counters.spend(rule.name, subject, rule.limit, now, rule.period):
-            raise RateLimited(rule.message, retry_after_seconds=limits.seconds_until_window_ends(now, rule.period), limit=rule.name)
+        if rule.key == key:
+            limit = rule.counted()
+            if not counters.spend(limit.kind, subject, limit.limit, now, limit.period):
+                raise limit.refusal(now)
+
+
+def admission(rules: tuple[Rule, ...], caller: Caller) -> Admission:
+    """The checks the API makes of a signed-in caller before an endpoint, handed to one that takes
+    them into its own transaction (services/admission.py): the token's revocation check, and
+    `rules`' per-account limits."""
+    assert caller.issued_at is not None, "a caller from a verified token"
+    return Admission(caller.account_id, caller.issued_at, tuple(rule.counted() for rule in rules if rule.key == ACCOUNT))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 class Role(str, enum.Enum):
@@ -20,6 +20,7 @@ class Role(str, enum.Enum):
 class Caller:
     account_id: str
     roles: frozenset[Role]
+    issued_at: int | None = field(default=None, compare=False)  # its token's `iat` (whole seconds)
 
     def has_any(self, roles: frozenset[Role]) -> bool:
         return bool(self.roles & roles)

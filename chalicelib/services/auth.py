@@ -13,7 +13,10 @@ from chalicelib.services import revocation
 _ROLES = {role.value: role for role in Role}
 
 
-def authenticate(authorization: str | None) -> Caller:
+def authenticate(authorization: str | None, check_revocation: bool = True) -> Caller:
+    """The caller of a valid bearer token, or Unauthenticated. `check_revocation=False` only for
+    an endpoint that takes an Admission: it checks the token's revocation itself, in its
+    transaction (services/admission.py), or the API does after it."""
     scheme, _, token = (authorization or "").strip().partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthenticated()
@@ -21,7 +24,7 @@ def authenticate(authorization: str | None) -> Caller:
         verified = wiring.token_verifier().verify(token.strip())
     except InvalidToken:
         raise Unauthenticated() from None
-    if revocation.is_revoked(verified.sub, verified.issued_at):
+    if check_revocation and revocation.is_revoked(verified.sub, verified.issued_at):
         raise Unauthenticated()
     return caller_of(verified)
 
@@ -33,7 +36,8 @@ def fresh_caller(access_token: str) -> Caller:
 
 
 def caller_of(verified: VerifiedToken) -> Caller:
-    return Caller(account_id=verified.sub, roles=frozenset(_ROLES[group] for group in verified.groups if group in _ROLES))
+    return Caller(account_id=verified.sub, roles=frozenset(_ROLES[group] for group in verified.groups if group in _ROLES),
+                  issued_at=verified.issued_at)
 
 
 def staff_directorate(caller: Caller) -> Directorate | None:

@@ -50,6 +50,7 @@ from chalicelib.domain.roles import Caller, Role
 from chalicelib import observability
 from chalicelib.observability import logger
 from chalicelib.services import audit, demand, notifications
+from chalicelib.services.admission import Admission
 from chalicelib.services import kept_back as kept_back_days
 from chalicelib.services.accounts import ACTIVE
 from chalicelib.services.auth import staff_directorate
@@ -157,11 +158,13 @@ class Booker:
         return self.channel is not None
 
 
-def book(caller: Caller, request: BookingRequest) -> AppointmentOut:
-    return book_for(caller.account_id, request.slot_id, request.service, Booker(caller.account_id, Role.APPLICANT.value))
+def book(caller: Caller, request: BookingRequest, admission: Admission | None = None) -> AppointmentOut:
+    return book_for(caller.account_id, request.slot_id, request.service, Booker(caller.account_id, Role.APPLICANT.value),
+                    admission=admission)
 
 
-def book_for(applicant_id: str, slot_id: str, service_code: str, booker: Booker, *, guardian_id: str | None = None) -> AppointmentOut:
+def book_for(applicant_id: str, slot_id: str, service_code: str, booker: Booker, *, guardian_id: str | None = None,
+             admission: Admission | None = None) -> AppointmentOut:
     """The one booking path of one person, online and assisted: every rule of a booking
     (domain/booking.py `check_booking`: the slot's time, state and service, province, eligibility
     on the day, 30-day lock, demand mode, a place left) holds as a condition of one transaction,
@@ -173,7 +176,11 @@ def book_for(applicant_id: str, slot_id: str, service_code: str, booker: Booker,
     caller read the person's item already); an online account is never a dependant's (children
     have no account: services/people.py), so an online booking names none. The assisted channel
     takes a kept-back place first (domain/kept_back.py); when the slot has none left the cancelled
-    transaction's read says which kind of place to take instead."""
+    transaction's read says which kind of place to take instead.
+
+    `admission`: the request's own checks (its token not revoked, its account's booking limit:
+    services/admission.py), made as items of the first transaction; a cancelled one that they
+    refused answers 401 or 429 before any read, one they passed counts the attempt on its own."""
     now = clock.now()
     asked = asked_for(slot_id, service_code)
     window = booking.booking_window(clock.today(), get_settings().slot_horizon_days)
@@ -184,7 +191,7 @@ def book_for(applicant_id: str, slot_id: str, service_code: str, booker: Booker,
         diagnose(applicant_id, asked, now, window, booker.assisted)
         raise AssertionError("check_booking passed a slot bookable_time refused")
     for _ in range(ATTEMPTS):
-        made = try_booking(applicant_id, asked, booker, place, now, guardian_id=guardian_id)
+        made = try_booking(applicant_id, asked, booker, place, now, guardian_id=guardian_id, admission=admission)
         if made is None:
             place = diagnose(applicant_id, asked, now, window, booker.assisted)
             continue
@@ -197,9 +204,10 @@ def book_for(applicant_id: str, slot_id: str, service_code: str, booker: Booker,
 
 
 def try_booking(applicant_id: str, asked: "Asked", booker: Booker, place: str, now: datetime, *,
-                guardian_id: str | None = None) -> tuple[Appointment, list[Notification]] | None:
-    """The booking's one transaction, taking a place of kind `place`: the appointment and the
-    notifications written, or None when a condition refused it (nothing written)."""
+                guardian_id: str | None = None, admission: Admission | None = None) -> tuple[Appointment, list[Notification]] | None:
+    """The booking's one transaction, taking a place of kind `place` (with the request's checks,
+    `admission`, until they are settled): the appointment and the notifications written, or None
+    when a condition of the booking refused it (nothing written)."""
     appointment = new_appointment(Applicant(applicant_id), asked.slot, asked.service, asked.start, now, guardian_id=guardian_id,
                                   place=place, channel=booker.channel)
     facts = {"channel": booker.channel, "place": place} if booker.assisted else None
@@ -211,10 +219,16 @@ def try_booking(applicant_id: str, asked: "Asked", booker: Booker, place: str, n
                                  applicant_condition=eligible_at(asked.directorate, asked.service, asked.start))
             if place == PUBLIC:  # a kept-back place is the assisted channel's whatever the mode
                 require_open_mode_in(write, asked.directorate.id, asked.service.code)
+            if admission is not None:
+                admission.write_in(write)
     except TransactWriteError as error:
+        if admission is not None:
+            admission.refused_in(write, error)  # 401 or 429 first; else the attempt is counted
         if condition_failed(error):
             return None
         raise
+    if admission is not None:
+        admission.admitted()
     return appointment, notices
 
 

@@ -2,16 +2,19 @@
 route counts what: `chalicelib/api/rate_limits.py`).
 
 Each event is one conditional ADD on the counter of its window that succeeds only while the
-count is below the limit, so requests sent in parallel can never overrun it (no read-then-write).
+count is below the limit, so requests sent in parallel can never overrun it (no read-then-write):
+on its own (`spend`), or as one item of a use case's transaction (`spend_in`, see
+services/admission.py).
 Counters expire through the table's TTL a window after theirs ends. Subjects (an IP, an account,
 a phone, an email, a document number) are stored as digests, never in clear."""
 
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from chalicelib.adapters.dynamo import update_if
+from chalicelib.adapters.dynamo import NamedTransaction, update_if
 from chalicelib.adapters.tables import RateCounter
 from chalicelib.domain import limits
 from chalicelib.domain.errors import RateLimited
@@ -28,19 +31,44 @@ LIVE_ACCOUNTS = "live-accounts"  # active accounts holding a phone number (no wi
 _TTL_MARGIN = timedelta(days=1)  # a window's counter is kept a day longer, then TTL removes it
 
 
+@dataclass(frozen=True)
+class Limit:
+    """A limit on one kind of event per subject and window (a route's rule,
+    chalicelib/api/rate_limits.py), and how it refuses."""
+
+    kind: str
+    limit: int
+    period: int  # seconds
+    message: str
+
+    def refusal(self, now: datetime) -> RateLimited:
+        """429 RATE_LIMITED naming the limit, with the seconds until its window ends."""
+        return RateLimited(self.message, retry_after_seconds=limits.seconds_until_window_ends(now, self.period), limit=self.kind)
+
+
 def _key(kind: str, subject: str, window: str | None) -> str:
     digest = hashlib.sha256(f"{kind}:{subject}".encode()).hexdigest()[:32]
     return f"{kind}#{digest}" + (f"#{window}" if window else "")
 
 
+def _spending(kind: str, subject: str, limit: int, now: datetime, period: int) -> tuple[RateCounter, list, object]:
+    """The counter of this window, the ADD that counts one event, and its condition: fewer than
+    `limit` counted so far."""
+    counter = RateCounter(_key(kind, subject, limits.window_of(now, period)))
+    actions = [RateCounter.count.add(1), RateCounter.expires.set(now + timedelta(seconds=period) + _TTL_MARGIN)]
+    return counter, actions, RateCounter.count.does_not_exist() | (RateCounter.count < limit)
+
+
 def spend(kind: str, subject: str, limit: int, now: datetime, period: int = limits.DAY) -> bool:
     """Count one event; False (nothing counted) when `limit` events were counted in this window."""
-    counter = RateCounter(_key(kind, subject, limits.window_of(now, period)))
-    return update_if(
-        counter,
-        [RateCounter.count.add(1), RateCounter.expires.set(now + timedelta(seconds=period) + _TTL_MARGIN)],
-        RateCounter.count.does_not_exist() | (RateCounter.count < limit),
-    )
+    return update_if(*_spending(kind, subject, limit, now, period))
+
+
+def spend_in(write: NamedTransaction, name: str, kind: str, subject: str, limit: int, now: datetime, period: int) -> None:
+    """Count one event as item `name` of `write`: the transaction is cancelled, with that item's
+    condition failed, when `limit` events were counted in this window (nothing counted then)."""
+    counter, actions, condition = _spending(kind, subject, limit, now, period)
+    write.update(name, counter, actions=actions, condition=condition)
 
 
 def spend_or_refuse(kind: str, subject: str, limit: int, now: datetime, message: str, period: int = limits.DAY) -> None:

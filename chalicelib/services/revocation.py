@@ -4,6 +4,8 @@
 answers for a verified token from a short, bounded per-process cache, so that checking it costs
 one read per account per `CACHE_SECONDS` at most, and another instance's revocation is obeyed
 within `REFUSED_WITHIN_SECONDS`. A revocation made in this process is obeyed here at once.
+A use case may check a token instead as one item of its own transaction (`require_valid_in`,
+services/admission.py): no read, and a revocation obeyed at once by every instance.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from collections import OrderedDict
 from typing import Callable
 
 from chalicelib import wiring
-from chalicelib.adapters.dynamo import update_if
+from chalicelib.adapters.dynamo import NamedTransaction, update_if
 from chalicelib.adapters.tables import TokenValidity
 from chalicelib.clock import clock
 from chalicelib.domain.revocation import CACHE_ENTRIES, CACHE_SECONDS, issued_before_revocation
@@ -75,6 +77,14 @@ def _stored_valid_from(account_id: str) -> int | None:
 def is_revoked(account_id: str, issued_at: int) -> bool:
     """Whether a token of `account_id` issued at `issued_at` (its `iat`) was revoked since."""
     return issued_before_revocation(issued_at, _cache.get(account_id, _stored_valid_from))
+
+
+def require_valid_in(write: NamedTransaction, name: str, account_id: str, issued_at: int) -> None:
+    """A ConditionCheck (item `name` of `write`) that a token of `account_id` issued at
+    `issued_at` is not revoked: no instant stored, or one not after it — `issued_before_revocation`
+    as a condition (tests/services/test_admission.py holds the two to the same verdict)."""
+    valid = TokenValidity.valid_from.does_not_exist() | (TokenValidity.valid_from <= issued_at)
+    write.condition_check(name, TokenValidity, account_id, condition=valid)
 
 
 def revoke(account_id: str, reason: str, *, final: bool = False) -> None:

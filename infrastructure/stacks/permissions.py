@@ -191,9 +191,9 @@ def function_access() -> dict[str, FunctionAccess]:
                 "residents": T("GetItem", "BatchWriteItem", query=("by-passport", "by-guardian")),  # registry import, matching, dependants
                 "applicants": T("GetItem", "BatchGetItem", "PutItem", "UpdateItem", "DeleteItem"),
                 "identity-claims": T("GetItem", "BatchGetItem", "PutItem", "UpdateItem", "DeleteItem"),  # UpdateItem: an account takes over an offline person (people.adopt_in)
-                "rate-counters": T("GetItem", "UpdateItem"),  # rate limits; live accounts per phone (phone_accounts.py)
+                "rate-counters": T("GetItem", "UpdateItem"),  # rate limits (also in a booking's transaction); live accounts per phone (phone_accounts.py)
                 "staff": T("GetItem", "PutItem", "UpdateItem"),  # UpdateItem: an admin disables an account
-                "token-validity": T("GetItem", "UpdateItem"),
+                "token-validity": T("GetItem", "UpdateItem", "ConditionCheckItem"),  # a booking's transaction checks the token (admission.py)
                 "audit": T("PutItem", "Query"),
                 "slots": T("GetItem", "Query", "UpdateItem"),
                 "availability": T("GetItem", "Query"),  # the public calendar's summary days (GetItem: its TransactGet)
