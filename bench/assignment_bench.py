@@ -387,7 +387,7 @@ def add_filed(counts: Counter) -> None:
         AssignmentWindow(stored_under, window_start).update(actions=[AssignmentWindow.filed.add(n)])
         totals[stored_under] += n
     for stored_under, n in totals.items():
-        AssignmentWindow(stored_under, waiting.SHARD_TOTAL).update(actions=[AssignmentWindow.filed.add(n)])
+        AssignmentWindow(stored_under, waiting.FILED_TOTAL).update(actions=[AssignmentWindow.filed.add(n)])
 
 
 # --- Figure 1: the assigner against bare transactions ------------------------------------------
@@ -539,7 +539,7 @@ class BareAssignments:
                 }},
                 {"Update": {
                     "TableName": t["windows"],
-                    "Key": {"province": {"S": person.stored_under}, "window_start": {"S": "total"}},
+                    "Key": {"province": {"S": person.stored_under}, "window_start": {"S": "total#settled"}},
                     "UpdateExpression": "ADD #0 :0",
                     "ExpressionAttributeNames": {"#0": "settled"},
                     "ExpressionAttributeValues": {":0": {"N": "1"}},

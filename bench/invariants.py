@@ -124,7 +124,7 @@ def check(read: Reader, *, skip_slot_partitions: Iterable[str] = ()) -> dict[str
     for w in read("windows"):
         if "#" not in (_s(w, "province") or ""):  # a window's own item, not a shard's counters
             continue
-        if _s(w, "window_start") == "total":  # services/waiting.SHARD_TOTAL
+        if (_s(w, "window_start") or "").startswith("total#"):  # services/waiting.FILED_TOTAL, SETTLED_TOTAL
             totals[_s(w, "province")] += _n(w, "filed") - _n(w, "settled")
         else:
             counted[(_s(w, "province"), _s(w, "window_start"))] += _n(w, "filed") - _n(w, "settled")

@@ -577,9 +577,10 @@ class AssignmentWindow(Model):
       how many requests of that shard were filed in the window and have left it since (assigned
       or withdrawn), each added in the transaction that files or ends the request; summed over
       the shards they give positions (services/waiting.py).
-    - Each shard's total (`province` = "<province>#<shard>", `window_start` = "total"): the
-      requests ever filed in the shard and those that left it, closure victims included, added
-      in the same transactions; filed − settled > 0 marks the shards the readers open."""
+    - Each shard's totals (`province` = "<province>#<shard>", `window_start` = "total#filed" with
+      `filed`, "total#settled" with `settled`): the requests ever filed in the shard and those
+      that left it, closure victims included, added in the same transactions; filed − settled > 0
+      marks the shards the readers open."""
 
     class Meta(_Meta):
         table_name = table_name("assignment-windows")

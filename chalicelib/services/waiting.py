@@ -12,12 +12,12 @@ first — which is what lets a position be counted from the shards' counters.
   withdraws) the request, so each request counts once either way:
   - per shard and window, how many requests were filed and how many have left since. Only
     non-priority requests are counted there (closure victims count only each other, and are few);
-  - per shard, its total: every request ever filed in it (closure victims too) and every one that
-    left. Filed − left is how many wait in the shard, so one read of the SHARDS totals (one
-    BatchGetItem) tells which shards hold anyone (`occupied`): every reader below opens a Query
-    only on those, and a province where one request waits pays one Query, not SHARDS. A shard's
-    total takes the writes of its slice only, as its window counters do: no item takes a
-    province's whole burst.
+  - per shard, its totals: every request ever filed in it (closure victims too), and every one
+    that left, in two items, so that the assigner's settling never conflicts with a filing.
+    Filed − left is how many wait in the shard, so one read of the totals (one BatchGetItem)
+    tells which shards hold anyone (`occupied`): every reader below opens a Query only on those,
+    and a province where one request waits pays one Query, not SHARDS. A shard's totals take the
+    writes of its slice only, as its window counters do: no item takes a province's whole burst.
 - `due` merges the occupied shards in queue order, page by page, lazily: reading stops when the
   caller stops taking requests (the assigner's budget), so its cost follows what is taken.
 - `position`: from the counters of the windows before the request's own, the counters of its
@@ -42,7 +42,8 @@ from chalicelib.settings import get_settings
 SHARDS = 8
 POSITION_COUNT_LIMIT = 1000  # items read, at most, to count a position within its own shard
 PAGE_SIZE = 100  # items per Query page of one shard
-SHARD_TOTAL = "total"  # the sort key of a shard's total counter (sorts after every window's ISO start)
+# The sort keys of a shard's two totals (after every window's ISO start): requests filed, left.
+FILED_TOTAL, SETTLED_TOTAL = "total#filed", "total#settled"
 
 _seeds: dict[tuple[str, str], int] = {}  # recorded seeds (never change once recorded)
 _announced: set[tuple[str, str]] = set()
@@ -129,14 +130,14 @@ def _counter(request: AssignmentRequest) -> AssignmentWindow:
     return AssignmentWindow(partition(request.province, shard_of(request.queue_key)), request.window_start)
 
 
-def _total(request: AssignmentRequest) -> AssignmentWindow:
-    return AssignmentWindow(partition(request.province, shard_of(request.queue_key)), SHARD_TOTAL)
+def _total(request: AssignmentRequest, kind: str) -> AssignmentWindow:
+    return AssignmentWindow(partition(request.province, shard_of(request.queue_key)), kind)
 
 
 def file_in(write: NamedTransaction, request: AssignmentRequest) -> None:
     """Count a request filed, in the transaction that stores it: its shard's total (which marks
     the shard occupied in the same write that files it), and its window's counter."""
-    write.update("shard total", _total(request), actions=[AssignmentWindow.filed.add(1)])
+    write.update("shard total", _total(request, FILED_TOTAL), actions=[AssignmentWindow.filed.add(1)])
     if not request.priority:
         write.update("count", _counter(request), actions=[AssignmentWindow.filed.add(1)])
 
@@ -146,16 +147,24 @@ def settle_in(write: NamedTransaction, request: AssignmentRequest) -> None:
     ends it (whose condition — still waiting — makes it count once). Both are additions, never
     a value read and written back: a filing in the same shard at the same moment is never lost,
     and the last request leaving marks its shard empty only when nobody else is in it."""
-    write.update("shard total", _total(request), actions=[AssignmentWindow.settled.add(1)])
+    write.update("shard total", _total(request, SETTLED_TOTAL), actions=[AssignmentWindow.settled.add(1)])
     if not request.priority:
         write.update("count", _counter(request), actions=[AssignmentWindow.settled.add(1)])
 
 
+def in_shards(province: str) -> dict[int, int]:
+    """How many requests wait in each shard of the province (filed − left, from its totals): one
+    strongly consistent BatchGetItem of the 2 × SHARDS totals."""
+    keys = [(partition(province, s), kind) for s in range(SHARDS) for kind in (FILED_TOTAL, SETTLED_TOTAL)]
+    waiting = dict.fromkeys(range(SHARDS), 0)
+    for item in AssignmentWindow.batch_get(keys, consistent_read=True):
+        waiting[int(item.province.rsplit("#", 1)[1])] += int(item.filed or 0) - int(item.settled or 0)
+    return waiting
+
+
 def occupied(province: str) -> list[int]:
-    """The shards of the province where requests wait (filed − left > 0 in their totals), in
-    order: one strongly consistent BatchGetItem of the SHARDS totals."""
-    keys = [(partition(province, s), SHARD_TOTAL) for s in range(SHARDS)]
-    return sorted(int(item.province.rsplit("#", 1)[1]) for item in AssignmentWindow.batch_get(keys, consistent_read=True) if _unsettled(item) > 0)
+    """The shards of the province where requests wait, in order."""
+    return [s for s, n in in_shards(province).items() if n > 0]
 
 
 # --- reading the queue --------------------------------------------------------------------------
