@@ -17,7 +17,9 @@ present (0 when it holds), for:
 - appointments given to two requests;
 - assigned or withdrawn requests still in the waiting index;
 - waiting-queue counters (per shard and window: filed − settled) differing from the waiting
-  requests they count (non-priority ones).
+  requests they count (non-priority ones);
+- waiting-queue shard totals (per shard: filed − settled) differing from the requests waiting in
+  the shard (closure victims too): a total below them would hide the shard from the assigner.
 
 `read(table)` gives every stored item of a table in DynamoDB JSON (as a Scan's "Items"), for
 table in TABLES. `skip_slot_partitions`: slot partitions a bench writes outside the app (a bare
@@ -104,6 +106,7 @@ def check(read: Reader, *, skip_slot_partitions: Iterable[str] = ()) -> dict[str
     pointed = Counter()
     wrong = left_in_index = 0
     waiting: Counter = Counter()  # (index partition, window) -> waiting non-priority requests
+    in_shard: Counter = Counter()  # index partition -> waiting requests, priority ones too
     for r in requests:
         status = _s(r, "status")
         if status == "assigned":
@@ -112,13 +115,21 @@ def check(read: Reader, *, skip_slot_partitions: Iterable[str] = ()) -> dict[str
             wrong += appointment is None or _s(appointment, "applicant_id") != _s(r, "applicant_id")
         if status != "waiting" and "waiting_province" in r:
             left_in_index += 1
-        if status == "waiting" and "waiting_province" in r and not r.get("priority", {}).get("BOOL", False):
-            waiting[(_s(r, "waiting_province"), _s(r, "window_start"))] += 1
+        if status == "waiting" and "waiting_province" in r:
+            in_shard[_s(r, "waiting_province")] += 1
+            if not r.get("priority", {}).get("BOOL", False):
+                waiting[(_s(r, "waiting_province"), _s(r, "window_start"))] += 1
     counted: Counter = Counter()
+    totals: Counter = Counter()
     for w in read("windows"):
-        if "#" in (_s(w, "province") or ""):  # a shard's counters, not a window's own item
+        if "#" not in (_s(w, "province") or ""):  # a window's own item, not a shard's counters
+            continue
+        if (_s(w, "window_start") or "").startswith("total#"):  # services/waiting.FILED_TOTAL, SETTLED_TOTAL
+            totals[_s(w, "province")] += _n(w, "filed") - _n(w, "settled")
+        else:
             counted[(_s(w, "province"), _s(w, "window_start"))] += _n(w, "filed") - _n(w, "settled")
     counters_off = sum(1 for key in set(waiting) | set(counted) if waiting[key] != counted[key])
+    totals_off = sum(1 for key in set(in_shard) | set(totals) if in_shard[key] != totals[key])
     return {
         "slots booked beyond capacity": oversold,
         "slot counters differing from their appointments": mismatched,
@@ -127,6 +138,7 @@ def check(read: Reader, *, skip_slot_partitions: Iterable[str] = ()) -> dict[str
         "appointments given to two requests": sum(1 for n in pointed.values() if n > 1),
         "requests no longer waiting but still in the waiting index": left_in_index,
         "waiting-queue counters differing from the requests waiting": counters_off,
+        "waiting-queue shard totals differing from the requests waiting": totals_off,
     }
 
 

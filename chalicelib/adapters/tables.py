@@ -683,7 +683,7 @@ class AssignmentRequest(Model):
 
 
 class AssignmentWindow(Model):
-    """Two kinds of item about one province's lottery window.
+    """Items about one province's lottery windows and its waiting queue's shards.
 
     - The window's own item (`province`, `window_start`): its seed, drawn and recorded when its
       first request arrives (anyone can re-draw the order from it once it is published), and
@@ -691,7 +691,11 @@ class AssignmentWindow(Model):
     - Its counters, one item per shard of the waiting queue (`province` = "<province>#<shard>"):
       how many requests of that shard were filed in the window and have left it since (assigned
       or withdrawn), each added in the transaction that files or ends the request; summed over
-      the shards they give positions (services/waiting.py)."""
+      the shards they give positions (services/waiting.py).
+    - Each shard's totals (`province` = "<province>#<shard>", `window_start` = "total#filed" with
+      `filed`, "total#settled" with `settled`): the requests ever filed in the shard and those
+      that left it, closure victims included, added in the same transactions; filed − settled > 0
+      marks the shards the readers open."""
 
     class Meta(_Meta):
         table_name = table_name("assignment-windows")

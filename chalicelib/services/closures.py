@@ -24,7 +24,7 @@ from chalicelib.domain.errors import NotFound, ValidationFailed
 from chalicelib.domain.lockout import lock_after_booking, lock_after_cancellation
 from chalicelib.domain.roles import Caller, Role
 from chalicelib.observability import logger
-from chalicelib.services import assignment, audit, notifications
+from chalicelib.services import assignment, audit, notifications, waiting
 from chalicelib.services.auth import staff_directorate
 
 MAX_ATTEMPTS = 3  # an applicant item changed under us (a concurrent write): read it again
@@ -157,6 +157,7 @@ def _cancel(appointment: Appointment, directorate: Directorate, request: Closure
                         condition=unchanged & Applicant.waiting_request.does_not_exist(),
                     )
                     write.save("request", priority)
+                    waiting.file_in(write, priority)  # its shard's total: the assigner opens only occupied shards
                 else:
                     write.update("applicant", applicant, actions=[lock_action], condition=unchanged)
                 write.save("audit", record)

@@ -8,15 +8,22 @@ slices of the rank space, so one window's requests spread evenly over the shards
 takes a province's whole burst) and, within a window, every request of a lower shard comes
 first — which is what lets a position be counted from the shards' counters.
 
-- `due` merges the shards in queue order, page by page, lazily: reading stops when the caller
-  stops taking requests (the assigner's budget), so its cost follows what is taken.
-- Counters: per shard and window, how many requests were filed and how many have left since
-  (assigned or withdrawn), written by `file_in` / `settle_in` inside the transaction that files
-  or ends the request. Only non-priority requests are counted (closure victims count only
-  each other, and are few).
+- Counters, written by `file_in` / `settle_in` inside the transaction that files or ends (assigns,
+  withdraws) the request, so each request counts once either way:
+  - per shard and window, how many requests were filed and how many have left since. Only
+    non-priority requests are counted there (closure victims count only each other, and are few);
+  - per shard, its totals: every request ever filed in it (closure victims too), and every one
+    that left, in two items, so that the assigner's settling never conflicts with a filing.
+    Filed − left is how many wait in the shard, so one read of the totals (one BatchGetItem)
+    tells which shards hold anyone (`occupied`): every reader below opens a Query only on those,
+    and a province where one request waits pays one Query, not SHARDS. A shard's totals take the
+    writes of its slice only, as its window counters do: no item takes a province's whole burst.
+- `due` merges the occupied shards in queue order, page by page, lazily: reading stops when the
+  caller stops taking requests (the assigner's budget), so its cost follows what is taken.
 - `position`: from the counters of the windows before the request's own, the counters of its
-  window's lower shards, and a capped count in its own shard. When the cap is reached, the count
-  falls back to the shard's whole window: a position is never better than the truth.
+  window's lower shards, and a capped count in its own shard (occupied shards only). When the cap
+  is reached, the count falls back to the shard's whole window: a position is never better than
+  the truth.
 """
 
 from __future__ import annotations
@@ -35,6 +42,8 @@ from chalicelib.settings import get_settings
 SHARDS = 8
 POSITION_COUNT_LIMIT = 1000  # items read, at most, to count a position within its own shard
 PAGE_SIZE = 100  # items per Query page of one shard
+# The sort keys of a shard's two totals (after every window's ISO start): requests filed, left.
+FILED_TOTAL, SETTLED_TOTAL = "total#filed", "total#settled"
 
 _seeds: dict[tuple[str, str], int] = {}  # recorded seeds (never change once recorded)
 _announced: set[tuple[str, str]] = set()
@@ -121,17 +130,41 @@ def _counter(request: AssignmentRequest) -> AssignmentWindow:
     return AssignmentWindow(partition(request.province, shard_of(request.queue_key)), request.window_start)
 
 
+def _total(request: AssignmentRequest, kind: str) -> AssignmentWindow:
+    return AssignmentWindow(partition(request.province, shard_of(request.queue_key)), kind)
+
+
 def file_in(write: NamedTransaction, request: AssignmentRequest) -> None:
-    """Count a request filed, in the transaction that stores it."""
+    """Count a request filed, in the transaction that stores it: its shard's total (which marks
+    the shard occupied in the same write that files it), and its window's counter."""
+    write.update("shard total", _total(request, FILED_TOTAL), actions=[AssignmentWindow.filed.add(1)])
     if not request.priority:
         write.update("count", _counter(request), actions=[AssignmentWindow.filed.add(1)])
 
 
 def settle_in(write: NamedTransaction, request: AssignmentRequest) -> None:
     """Count a request that left the queue (assigned or withdrawn), in the transaction that
-    ends it (whose condition — still waiting — makes it count once)."""
+    ends it (whose condition — still waiting — makes it count once). Both are additions, never
+    a value read and written back: a filing in the same shard at the same moment is never lost,
+    and the last request leaving marks its shard empty only when nobody else is in it."""
+    write.update("shard total", _total(request, SETTLED_TOTAL), actions=[AssignmentWindow.settled.add(1)])
     if not request.priority:
         write.update("count", _counter(request), actions=[AssignmentWindow.settled.add(1)])
+
+
+def in_shards(province: str) -> dict[int, int]:
+    """How many requests wait in each shard of the province (filed − left, from its totals): one
+    strongly consistent BatchGetItem of the 2 × SHARDS totals."""
+    keys = [(partition(province, s), kind) for s in range(SHARDS) for kind in (FILED_TOTAL, SETTLED_TOTAL)]
+    waiting = dict.fromkeys(range(SHARDS), 0)
+    for item in AssignmentWindow.batch_get(keys, consistent_read=True):
+        waiting[int(item.province.rsplit("#", 1)[1])] += int(item.filed or 0) - int(item.settled or 0)
+    return waiting
+
+
+def occupied(province: str) -> list[int]:
+    """The shards of the province where requests wait, in order."""
+    return [s for s, n in in_shards(province).items() if n > 0]
 
 
 # --- reading the queue --------------------------------------------------------------------------
@@ -153,8 +186,8 @@ def _shard(province: str, shard: int, after: str | None, below: str, page_size: 
 
 def queue(province: str, after: str | None = None, below: str = "2", page_size: int = PAGE_SIZE) -> Iterator[AssignmentRequest]:
     """The province's waiting requests after `after` and below `below`, in queue order: the
-    shards merged lazily; each shard is read a page at a time, only as far as taken."""
-    return heapq.merge(*(_shard(province, s, after, below, page_size) for s in range(SHARDS)), key=lambda r: r.queue_key)
+    occupied shards merged lazily; each is read a page at a time, only as far as taken."""
+    return heapq.merge(*(_shard(province, s, after, below, page_size) for s in occupied(province)), key=lambda r: r.queue_key)
 
 
 def due(province: str, now: datetime, after: str | None = None, page_size: int = PAGE_SIZE) -> Iterator[AssignmentRequest]:
@@ -162,9 +195,9 @@ def due(province: str, now: datetime, after: str | None = None, page_size: int =
 
 
 def any_due(province: str, now: datetime) -> bool:
-    """One one-item Query per shard, at most."""
+    """The shards' totals, then one one-item Query per occupied shard, at most."""
     bound = due_bound(now)
-    return any(next(_shard(province, s, None, bound, 1), None) is not None for s in range(SHARDS))
+    return any(next(_shard(province, s, None, bound, 1), None) is not None for s in occupied(province))
 
 
 def first(province: str, limit: int) -> list[AssignmentRequest]:
@@ -183,13 +216,15 @@ def position(request: AssignmentRequest, now: datetime) -> int:
     """1 + the province's waiting requests served before this one (see the module's text).
     Until its window has closed, everyone filed in it counts as ahead (the worst case)."""
     province = request.province
+    mine = shard_of(request.queue_key)
+    shards = sorted(set(occupied(province)) | {mine})  # its own shard, even if it has just been served
     if request.priority:
-        return 1 + sum(_count_up_to(partition(province, s), AssignmentRequest.queue_key < request.queue_key) for s in range(SHARDS))
-    heads = [next(_shard(province, s, "1#", "2", 1), None) for s in range(SHARDS)]
+        return 1 + sum(_count_up_to(partition(province, s), AssignmentRequest.queue_key < request.queue_key) for s in shards)
+    heads = [next(_shard(province, s, "1#", "2", 1), None) for s in shards]
     oldest = min((h.window_start for h in heads if h is not None), default=request.window_start)
     oldest = min(oldest, request.window_start)
-    ahead, own = 0, [0] * SHARDS
-    for s in range(SHARDS):
+    ahead, own = 0, dict.fromkeys(shards, 0)
+    for s in shards:
         for item in AssignmentWindow.query(partition(province, s), AssignmentWindow.window_start.between(oldest, request.window_start)):
             if item.window_start == request.window_start:
                 own[s] = _unsettled(item)
@@ -197,12 +232,11 @@ def position(request: AssignmentRequest, now: datetime) -> int:
                 ahead += _unsettled(item)
     closes_at = datetime.fromisoformat(request.window_start) + timedelta(minutes=get_settings().assignment_window_minutes)
     if closes_at > now:
-        return ahead + max(sum(own), 1)
-    mine = shard_of(request.queue_key)
+        return ahead + max(sum(own.values()), 1)
     window_prefix = request.queue_key.rsplit("#", 2)[0] + "#"
     counted = _count_up_to(partition(province, mine), AssignmentRequest.queue_key.between(window_prefix, request.queue_key))
     within = counted - 1 if counted < POSITION_COUNT_LIMIT else max(own[mine] - 1, counted - 1)
-    return ahead + sum(own[:mine]) + within + 1
+    return ahead + sum(n for s, n in own.items() if s < mine) + within + 1
 
 
 def _count_up_to(stored_under: str, condition) -> int:

@@ -204,7 +204,7 @@ def function_access() -> dict[str, FunctionAccess]:
                 "appointments": T("GetItem", "PutItem", "UpdateItem", query=("by-applicant", "by-directorate", "by-guardian", "returning-by-day")),
                 "notifications": T("PutItem", query=("by-applicant",)),  # by-applicant: a person's data export (my_data.py)
                 "assignment-requests": T("GetItem", "PutItem", "UpdateItem", query=("waiting-by-province", "by-applicant")),
-                "assignment-windows": T("GetItem", "Query", "UpdateItem"),
+                "assignment-windows": T("GetItem", "BatchGetItem", "Query", "UpdateItem"),  # BatchGetItem: the queue's shard totals (services/waiting.occupied)
                 "demand-modes": T("GetItem", "Query", "UpdateItem", "ConditionCheckItem"),  # a booking's transaction checks the mode
                 "web-sessions": T("GetItem", "PutItem", "UpdateItem", "DeleteItem", query=("by-account",)),  # by-account: a closure ends them all
                 "sign-ins": T("PutItem", "Query"),  # an applicant's sign-in recorded; read back by the data export
@@ -242,7 +242,7 @@ def function_access() -> dict[str, FunctionAccess]:
         "assign_appointments": FunctionAccess(
             tables={
                 "assignment-requests": T("UpdateItem", query=("waiting-by-province",)),
-                "assignment-windows": T("UpdateItem"),
+                "assignment-windows": T("BatchGetItem", "UpdateItem"),  # which shards of the queue to read; its counters
                 "applicants": T("BatchGetItem", "UpdateItem"),
                 "slots": T("Query", "UpdateItem"),
                 "appointments": T("PutItem"),
@@ -258,7 +258,7 @@ def function_access() -> dict[str, FunctionAccess]:
             tables={"applicants": T("UpdateItem", query=("by-email",))},
         ),
         "redrive_assignments": FunctionAccess(
-            tables={"assignment-requests": T(query=("waiting-by-province",))},
+            tables={"assignment-requests": T(query=("waiting-by-province",)), "assignment-windows": T("BatchGetItem")},
             sends_to=frozenset({assignments}),
         ),
         # The four batch jobs' schedules only split the work into messages (services/fanout.py) ...

@@ -47,7 +47,7 @@ BENCHMARKS: dict[str, list[str]] = {
         r"release day, share of places won by the 10 % fast clients: ",
         r"  open mode per trial: ",
         r"assigning \S+ places, \S+ vs \S+ waiting: \S+x the cost ",
-        r"assignment throughput at \S+ places vs bare 7-item transactions: ",
+        r"assignment throughput at \S+ places vs bare \d+-item transactions: ",
     ],
     "identity_bench": [
         r"sign-up refusals, median latency over 'not in the registry' ",

@@ -396,6 +396,22 @@ def test_a_closure_cancels_restores_locks_notifies_and_serves_its_victims_first(
         assert new.start.astimezone(ISTANBUL).date() != day
 
 
+def test_a_victim_is_found_where_nobody_else_waits_its_filing_marks_its_shard(province):
+    directorate = merkez(province)
+    day = a_working_day(4)
+    victim = applicant(province=province)
+    [slot] = [s for s in free_slots(victim, directorate, days=21) if s.start.astimezone(ISTANBUL).date() == day][:1]
+    book(victim, slot.slot_id)
+    assert waiting.occupied(province) == []
+
+    closures.close_day(ADMIN, directorate.id, ClosureRequest(date=day, reason="Flood"))
+    filed = AssignmentRequest.get(Applicant.get(victim.account_id).waiting_request)
+    assert waiting.occupied(province) == [waiting.shard_of(filed.queue_key)]  # the assigner reads only that shard
+    served = assignment.assign_province(province)
+    assert len(served.assigned) == 1 and AssignmentRequest.get(filed.request_id).status == "assigned"
+    assert waiting.occupied(province) == []
+
+
 def test_victims_are_served_before_earlier_windows(province):
     directorate = merkez(province)
     day = a_working_day(4)

@@ -4,11 +4,13 @@ requests' own transactions, positions from bounded reads."""
 
 from __future__ import annotations
 
-import dataclasses
 import json
+import uuid
 from collections import Counter
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta, timezone
 from itertools import count
+from types import SimpleNamespace
 
 import pytest
 
@@ -17,7 +19,7 @@ from chalicelib.adapters.tables import Applicant, Appointment, AssignmentRequest
 from chalicelib.clock import clock
 from chalicelib.contract import AssignmentRequestIn
 from chalicelib.domain import assignment as rules
-from chalicelib.domain.calendar import ISTANBUL, is_working_day
+from chalicelib.domain.calendar import is_working_day
 from chalicelib.domain.catalogue import PROVINCES, directorates_in, find_directorate
 from chalicelib.resources import assignments_queue_name
 from chalicelib.services import assignment, waiting
@@ -298,3 +300,180 @@ def test_positions_in_a_closed_window_are_its_lottery_order_and_never_better_tha
     capped = {f.request_id: assignment.request_status(p, f.request_id).position for p, f in zip(people, filed)}
     assert all(truth[r] <= capped[r] <= 24 for r in truth)
     assert sum(capped[r] == truth[r] for r in truth) >= len(truth) // 4  # most still exact: the lower shards are counted
+
+
+# --- which shards are read ----------------------------------------------------------------------
+
+
+def ids_in_shard(province: str, shard: int, count: int = 1) -> list[str]:
+    """Request ids whose rank in the window now open puts them in `shard` (the window's seed is
+    drawn here if nobody has filed in it yet, as the first filing would)."""
+    now = clock.now()
+    window = rules.window_of(now, get_settings().assignment_window_minutes)
+    seed = waiting.seed_for(province, window.isoformat(), now)
+    found: list[str] = []
+    while len(found) < count:
+        candidate = str(uuid.uuid4())
+        if waiting.shard_of(rules.queue_place(False, window, seed, candidate)) == shard:
+            found.append(candidate)
+    return found
+
+
+def next_ids(monkeypatch, ids: list[str]) -> None:
+    """The next requests filed get these ids, in order (and so these places in the queue)."""
+    left = iter(ids)
+    monkeypatch.setattr(assignment, "uuid", SimpleNamespace(uuid4=lambda: next(left)))
+
+
+@contextmanager
+def data_store_calls(sent: list | None = None):
+    """Every call PynamoDB sends, as (operation, table's short name, index or None); and, into
+    `sent` if given, each call's parameters."""
+    from pynamodb.connection.base import Connection
+
+    calls: list[tuple[str, str, str | None]] = []
+    original = Connection.dispatch
+
+    def dispatch(self, operation_name, operation_kwargs):
+        table = str(operation_kwargs.get("TableName") or ",".join(operation_kwargs.get("RequestItems", {})))
+        calls.append((operation_name, table.rsplit("-", 2)[-2] if "-" in table else table, operation_kwargs.get("IndexName")))
+        if sent is not None:
+            sent.append((operation_name, operation_kwargs))
+        return original(self, operation_name, operation_kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Connection, "dispatch", dispatch)
+        yield calls
+
+
+def _queue_queries(calls) -> int:
+    return sum(1 for op, _, index in calls if op == "Query" and index == "waiting-by-province")
+
+
+def test_a_province_where_one_request_waits_is_read_with_one_query_of_its_queue_not_one_per_shard(province, monkeypatch):
+    day = a_working_day()
+    places_on(province, day, morning=1, afternoon=0)
+    person = applicant(province=province)
+    next_ids(monkeypatch, ids_in_shard(province, 5))
+    filed = file(person, province, day)
+    assert waiting.occupied(province) == [5]
+
+    with data_store_calls() as calls:
+        status = assignment.request_status(person, filed.request_id)
+    assert status.position == 1
+    assert _queue_queries(calls) <= 2  # the shard's head and the count in it (was 8 heads + 1)
+    assert sum(1 for op, _, index in calls if op == "Query" and index is None) <= 1  # one shard's window counters (was 8)
+
+    close_window()
+    with data_store_calls() as calls:
+        served = assignment.assign_province(province)
+    assert len(served.assigned) == 1
+    assert _queue_queries(calls) == 1  # was one per shard: 8
+    assert sum(1 for op, *_ in calls if op == "BatchGetItem") == 2  # the shards' totals, the applicants
+    assert waiting.occupied(province) == []  # its leaving emptied the shard
+
+    with data_store_calls() as calls:  # the re-drive's look at a province where nobody waits
+        assert not waiting.any_due(province, clock.now())
+    assert [op for op, *_ in calls] == ["BatchGetItem"]
+
+
+def test_a_request_filed_in_a_shard_that_was_emptied_is_still_found_and_served(province, monkeypatch):
+    day = a_working_day()
+    places_on(province, day, morning=2, afternoon=0)
+    first, second = applicant(province=province), applicant(province=province)
+    next_ids(monkeypatch, ids_in_shard(province, 3))
+    file(first, province, day)
+    close_window()
+    assert len(assignment.assign_province(province).assigned) == 1
+    assert waiting.occupied(province) == []
+
+    next_ids(monkeypatch, ids_in_shard(province, 3))  # the new window's seed, the same shard
+    later = file(second, province, day)
+    assert waiting.occupied(province) == [3]
+    assert waiting.any_due(province, clock.now()) is False  # its window is still open
+    close_window()
+    assert [r.request_id for r in waiting.due(province, clock.now())] == [later.request_id]
+    assert waiting.any_due(province, clock.now())
+    served = assignment.assign_province(province)
+    assert len(served.assigned) == 1 and AssignmentRequest.get(later.request_id).status == "assigned"
+
+
+@pytest.mark.parametrize("leaves_by", ["withdrawal", "assignment"])
+def test_the_last_request_leaving_its_shard_does_not_hide_a_filing_that_lands_there_meanwhile(province, monkeypatch, leaves_by):
+    day = a_working_day()
+    places_on(province, day, morning=5, afternoon=0)
+    last, newcomer = applicant(province=province), applicant(province=province)
+    next_ids(monkeypatch, ids_in_shard(province, 6))
+    leaving = file(last, province, day)
+    if leaves_by == "assignment":
+        close_window()
+    next_ids(monkeypatch, ids_in_shard(province, 6))  # the newcomer lands in the same shard
+
+    # The newcomer is filed while the last request's leaving is under way: after the leaving
+    # read its request, before its transaction (with the shard's counts) is sent.
+    arrived = []
+    settle = waiting.settle_in
+
+    def settle_while_someone_files(write, request):
+        if not arrived:
+            arrived.append(file(newcomer, province, day))
+        settle(write, request)
+
+    monkeypatch.setattr(waiting, "settle_in", settle_while_someone_files)
+    if leaves_by == "withdrawal":
+        assignment.withdraw_request(last, leaving.request_id)
+    else:
+        assert len(assignment.assign_province(province).assigned) == 1
+    monkeypatch.setattr(waiting, "settle_in", settle)
+
+    assert AssignmentRequest.get(leaving.request_id).status == ("withdrawn" if leaves_by == "withdrawal" else "assigned")
+    assert waiting.occupied(province) == [6]
+    assert [r.request_id for r in waiting.queue(province)] == [arrived[0].request_id]
+    close_window()
+    served = assignment.assign_province(province)
+    assert len(served.assigned) == 1 and AssignmentRequest.get(arrived[0].request_id).status == "assigned"
+    assert waiting.occupied(province) == []
+    assert waiting.in_shards(province) == dict.fromkeys(range(waiting.SHARDS), 0)
+
+
+def test_positions_across_windows_count_only_the_shards_where_someone_waits_and_stay_exact(province, monkeypatch):
+    day = a_working_day()
+    places_on(province, day, morning=0, afternoon=0)
+    early = [applicant(province=province) for _ in range(3)]
+    next_ids(monkeypatch, ids_in_shard(province, 1, 2) + ids_in_shard(province, 6, 1))
+    filed = [file(p, province, day) for p in early]
+    close_window()
+    late = [applicant(province=province) for _ in range(5)]
+    monkeypatch.setattr(assignment, "uuid", uuid)  # ids drawn as usual again
+    filed += [file(p, province, day) for p in late]
+    close_window()
+    assert set(waiting.occupied(province)) >= {1, 6}
+    truth = {r.request_id: i + 1 for i, r in enumerate(waiting.queue(province))}
+    assert len(truth) == 8
+    assert {f.request_id: assignment.request_status(p, f.request_id).position for p, f in zip(early + late, filed)} == truth
+
+
+def _written(sent) -> set[str]:
+    """The items the transactions among these calls write, as "table key"."""
+    return {f"{op[kind]['TableName']} {json.dumps(op[kind]['Key'] if 'Key' in op[kind] else op[kind]['Item'], sort_keys=True)}"
+            for name, kwargs in sent if name == "TransactWriteItems" for op in kwargs["TransactItems"] for kind in op}
+
+
+def test_the_assigner_settling_a_shard_and_a_filing_in_it_write_no_item_in_common(province, monkeypatch):
+    """DynamoDB cancels a transaction that overlaps another on one item (TransactionConflict):
+    the shard's totals of requests filed and of requests that left are two items, so the
+    assigner serving a shard never collides with people filing into it on a release day."""
+    day = a_working_day()
+    places_on(province, day, morning=1, afternoon=0)
+    next_ids(monkeypatch, ids_in_shard(province, 2))
+    file(applicant(province=province), province, day)
+    close_window()
+    newcomer = applicant(province=province)
+    next_ids(monkeypatch, ids_in_shard(province, 2))
+    assigning, filing = [], []
+    with data_store_calls(assigning):
+        assert len(assignment.assign_province(province).assigned) == 1
+    with data_store_calls(filing):
+        file(newcomer, province, day)
+    assert len(_written(assigning)) == 8 and len(_written(filing)) == 5
+    assert _written(assigning) & _written(filing) == set()
