@@ -9,7 +9,6 @@ import uuid
 from collections import Counter
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta, timezone
-from itertools import count
 from types import SimpleNamespace
 
 import pytest
@@ -20,22 +19,20 @@ from chalicelib.clock import clock
 from chalicelib.contract import AssignmentRequestIn
 from chalicelib.domain import assignment as rules
 from chalicelib.domain.calendar import is_working_day
-from chalicelib.domain.catalogue import PROVINCES, directorates_in, find_directorate
+from chalicelib.domain.catalogue import directorates_in, find_directorate
 from chalicelib.resources import assignments_queue_name
 from chalicelib.services import assignment, waiting
 from chalicelib.services.catalogue import extend_slot_horizon
 from chalicelib.settings import get_settings
-from tests.services.world import applicant
+from tests.services.world import a_province_of_its_own, applicant
 
-# Provinces of one directorate each, taken from the end of the list (tests/services/test_assignment.py
-# takes them from the start): a province's queue is this test's alone.
-_single = [p.code for p in reversed(PROVINCES) if len(directorates_in(p.code)) == 1 and p.code not in {"34", "06", "35", "27"}]
-_next = count()
+# A province of one directorate per test, no other module's (world.a_province_of_its_own): its
+# queue is this test's alone.
 
 
 @pytest.fixture
 def province(aws, frozen_clock):
-    code = _single[next(_next) % len(_single)]
+    code = a_province_of_its_own()
     extend_slot_horizon(only=directorates_in(code))
     _drain_assignment_messages()
     return code

@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 import uuid
 from datetime import datetime, time, timedelta
-from itertools import count
 
 import pytest
 from moto.core import DEFAULT_ACCOUNT_ID
@@ -25,7 +24,7 @@ from chalicelib.adapters.tables import Applicant, Appointment, AssignmentRequest
 from chalicelib.clock import clock
 from chalicelib.contract import AssignmentRequestIn, ConfirmRequest, ImportResidentsRequest, SignupRequest
 from chalicelib.domain.calendar import ISTANBUL, is_working_day
-from chalicelib.domain.catalogue import PROVINCES, directorates_in
+from chalicelib.domain.catalogue import directorates_in
 from chalicelib.domain.errors import DuplicateAccount, LockedOut, Unauthenticated
 from chalicelib.domain.lockout import LOCK_PERIOD
 from chalicelib.domain.roles import Caller, Role
@@ -34,18 +33,15 @@ from chalicelib.services.catalogue import extend_slot_horizon
 from chalicelib.services.registry import identity_claim
 from chalicelib.contract import LoginRequest
 from tests.services.conftest import REGION
-from tests.services.world import book, free_slots
+from tests.services.world import a_province_of_its_own, book, free_slots
 
 PASSWORD = "Secret123pass"
-# Provinces with one directorate each, taken from the end of the list (other modules take theirs
-# from the start), one per test.
-_single = [p.code for p in reversed(PROVINCES) if len(directorates_in(p.code)) == 1 and p.code not in {"34", "06", "35", "27"}]
-_next = count()
+# A province of one directorate per test, no other module's (world.a_province_of_its_own).
 
 
 @pytest.fixture
 def province(aws, frozen_clock):
-    code = _single[next(_next) % len(_single)]
+    code = a_province_of_its_own()
     extend_slot_horizon(only=directorates_in(code))
     return code
 

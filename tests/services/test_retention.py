@@ -19,7 +19,7 @@ from chalicelib.clock import clock
 from chalicelib.contract import AmendApplicantRequest, AssignmentRequestIn, ReleaseRequest
 from chalicelib.domain import retention as schedule
 from chalicelib.domain.calendar import ISTANBUL, local_day
-from chalicelib.domain.catalogue import PROVINCES, directorates_in
+from chalicelib.domain.catalogue import directorates_in
 from chalicelib.domain.roles import Caller, Role
 from chalicelib.local.streams import StreamReader
 from chalicelib.resources import resources
@@ -29,12 +29,11 @@ from chalicelib.services.fanout import Budget
 from chalicelib.services.registry import identity_claim
 from tests.http.client import unique_foreign_id
 from tests.services.conftest import REGION
-from tests.services.world import ADMIN, book, free_slots
+from tests.services.world import ADMIN, a_province_of_its_own, book, free_slots
 
 PASSWORD = "Secret123pass"
-# A province with one directorate that the assignment tests (which hand them out from the
-# front of the list) reach last, and the closure tests (from the end, one a test) do not reach.
-PROVINCE = [p.code for p in PROVINCES if len(directorates_in(p.code)) == 1 and p.code not in {"34", "06", "35", "27", "43"}][-12]
+# A province of one directorate that no other module's tests use (world.a_province_of_its_own).
+PROVINCE = a_province_of_its_own()
 DIRECTORATE = directorates_in(PROVINCE)[0]
 
 

@@ -8,13 +8,24 @@ from datetime import timedelta
 from chalicelib.adapters.tables import Applicant, StaffMember
 from chalicelib.contract import AvailabilityQuery, BookingRequest
 from chalicelib.clock import clock
-from chalicelib.domain.catalogue import find_directorate
+from chalicelib.domain.catalogue import PROVINCES, directorates_in, find_directorate
 from chalicelib.domain.roles import Caller, Role
 from chalicelib.services import booking
 
 FATIH = find_directorate("34-fatih")
 MERKEZ = find_directorate("34-merkez")
 ADMIN = Caller("admin-1", frozenset({Role.ADMIN}))
+
+
+# Provinces of one directorate each, from the end of the list, for the modules whose tests need a
+# province of their own (a queue, a demand mode, its places): one process hands each out once, so
+# two modules that run in one worker never share one (tests/services/test_assignment.py takes
+# its own from the start of the list).
+_OWN_PROVINCES = iter([p.code for p in reversed(PROVINCES) if len(directorates_in(p.code)) == 1 and p.code not in {"34", "06", "35", "27", "43"}])
+
+
+def a_province_of_its_own() -> str:
+    return next(_OWN_PROVINCES)
 
 
 def applicant(province="34", status="residence_permit", valid_days=400, language="en") -> Caller:
