@@ -52,8 +52,11 @@ def find(page, base_url: str, document_number: str) -> None:
 
 
 def changes(api, person: Resident, staff_token: str) -> list[dict]:
-    """The person's audit trail without the staff reads (each call here is one more read)."""
-    return [entry for entry in api.get(f"/v1/staff/applicants/{person.applicant_id}/audit", token=staff_token).json() if entry["lookup"] is None]
+    """The changes to the person's record since the sign-up: their audit trail without the staff
+    reads (each call here is one more read) and without the privacy notice's acknowledgement
+    that the sign-up itself recorded."""
+    trail = api.get(f"/v1/staff/applicants/{person.applicant_id}/audit", token=staff_token).json()
+    return [entry for entry in trail if entry["lookup"] is None and entry["action"] != "privacy_notice.acknowledged"]
 
 
 def reads(api, person: Resident, staff_token: str) -> list[tuple[str, str, str]]:
