@@ -92,6 +92,20 @@ class PendingSignUpsByDay(GlobalSecondaryIndex):
     pending_expires_at = UTCDateTimeAttribute(range_key=True)
 
 
+class DueForRetention(GlobalSecondaryIndex):
+    """Sparse, on each table whose items the retention schedule anonymises (domain/retention.py):
+    the items due, by due day and shard ("<day>#<shard>"), keys only. The retention run reads a
+    due day's shards and removes the attribute when it is done, so the index holds only what is
+    still to do (services/retention.py). One class for the four tables: PynamoDB binds a copy of
+    the index to each model that declares it."""
+
+    class Meta:
+        index_name = "retention-due"
+        projection = KeysOnlyProjection()
+
+    retention_due = UnicodeAttribute(hash_key=True)
+
+
 class ApplicantsByEmail(GlobalSecondaryIndex):
     """Every account's email address (not sparse: every account has one), keys only: the
     email-feedback handler finds the accounts of an address SES reports undeliverable with one
@@ -102,18 +116,6 @@ class ApplicantsByEmail(GlobalSecondaryIndex):
         projection = KeysOnlyProjection()
 
     email = UnicodeAttribute(hash_key=True)
-
-
-class ApplicantsDueForRetention(GlobalSecondaryIndex):
-    """Sparse: closed and released accounts due under the retention schedule (domain/retention.py), by due day and
-    shard, keys only; the retention run reads a due day's shards and removes the attribute when
-    it is done, so the index holds only what is still to do (services/retention.py)."""
-
-    class Meta:
-        index_name = "retention-due"
-        projection = KeysOnlyProjection()
-
-    retention_due = UnicodeAttribute(hash_key=True)
 
 
 class Applicant(Model):
@@ -197,7 +199,7 @@ class Applicant(Model):
 
     pending_by_day = PendingSignUpsByDay()
     by_email = ApplicantsByEmail()
-    due_for_retention = ApplicantsDueForRetention()
+    due_for_retention = DueForRetention()
 
 
 class RateCounter(Model):
@@ -257,18 +259,6 @@ class TokenValidity(Model):
     updated_at = UTCDateTimeAttribute()
 
 
-class AuditDueForRetention(GlobalSecondaryIndex):
-    """Sparse: audit records due under the retention schedule (domain/retention.py), by due day and
-    shard, keys only; the retention run reads a due day's shards and removes the attribute when
-    it is done, so the index holds only what is still to do (services/retention.py)."""
-
-    class Meta:
-        index_name = "retention-due"
-        projection = KeysOnlyProjection()
-
-    retention_due = UnicodeAttribute(hash_key=True)
-
-
 class AuditRecord(Model):
     """Who changed what, when, from what to what, and why. Write-once: every put is conditional on
     the record being new (`write_once`), alone or in a transaction (adapters/dynamo.py), and no
@@ -300,7 +290,7 @@ class AuditRecord(Model):
     # "<day>#<shard>": when `before`, `after` and `reason` are erased (domain/retention.py), until they are.
     retention_due = UnicodeAttribute(null=True)
 
-    due_for_retention = AuditDueForRetention()
+    due_for_retention = DueForRetention()
 
 
 class Slot(Model):
@@ -451,18 +441,6 @@ class PlacesToReturnByDay(GlobalSecondaryIndex):
     place_returns_at = UTCDateTimeAttribute(range_key=True)
 
 
-class AppointmentsDueForRetention(GlobalSecondaryIndex):
-    """Sparse: appointments due under the retention schedule (domain/retention.py), by due day and
-    shard, keys only; the retention run reads a due day's shards and removes the attribute when
-    it is done, so the index holds only what is still to do (services/retention.py)."""
-
-    class Meta:
-        index_name = "retention-due"
-        projection = KeysOnlyProjection()
-
-    retention_due = UnicodeAttribute(hash_key=True)
-
-
 class Appointment(Model):
     """A confirmed appointment. Never deleted and never moved: only attendance is recorded on
     it (and corrected within 7 days), the authority cancels it (a closure), or its person gives
@@ -536,7 +514,7 @@ class Appointment(Model):
     unmarked_by_directorate = UnmarkedAppointmentsByDirectorate()
     by_guardian = AppointmentsByGuardian()
     returning_by_day = PlacesToReturnByDay()
-    due_for_retention = AppointmentsDueForRetention()
+    due_for_retention = DueForRetention()
 
 
 class UndeliveredNotificationsByDay(GlobalSecondaryIndex):
@@ -635,18 +613,6 @@ class AssignmentRequestsByApplicant(GlobalSecondaryIndex):
     received_at = UTCDateTimeAttribute(range_key=True)
 
 
-class RequestsDueForRetention(GlobalSecondaryIndex):
-    """Sparse: ended assignment requests due under the retention schedule (domain/retention.py), by due day and
-    shard, keys only; the retention run reads a due day's shards and removes the attribute when
-    it is done, so the index holds only what is still to do (services/retention.py)."""
-
-    class Meta:
-        index_name = "retention-due"
-        projection = KeysOnlyProjection()
-
-    retention_due = UnicodeAttribute(hash_key=True)
-
-
 class AssignmentRequest(Model):
     """A person's request to be given an appointment when the directorate assigns them.
 
@@ -679,7 +645,7 @@ class AssignmentRequest(Model):
 
     waiting_by_province = WaitingRequestsByProvince()
     by_applicant = AssignmentRequestsByApplicant()
-    due_for_retention = RequestsDueForRetention()
+    due_for_retention = DueForRetention()
 
 
 class AssignmentWindow(Model):
