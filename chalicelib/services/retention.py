@@ -129,11 +129,11 @@ def anonymise_request(item: AssignmentRequest, key: str, now: datetime) -> bool:
 
 
 def erase_audit_values(item: AuditRecord, key: str, now: datetime) -> bool:
-    """Only REMOVE, only `retention.AUDIT_ERASED_ATTRIBUTES` (the IAM condition allows no other;
-    tests/unit/test_retention.py holds this list to it): who, what and when stay."""
+    """Only REMOVE, only `retention.AUDIT_ERASED_ATTRIBUTES`, the list the IAM condition is built
+    from (infrastructure/stacks/permissions.py): who, what and when stay."""
     return update_if(
         AuditRecord(item.subject, item.entry),
-        [AuditRecord.before.remove(), AuditRecord.after.remove(), AuditRecord.reason.remove(), AuditRecord.retention_due.remove()],
+        [getattr(AuditRecord, name).remove() for name in retention.AUDIT_ERASED_ATTRIBUTES],
         AuditRecord.retention_due == key,
     )
 
