@@ -16,8 +16,8 @@ How it reads the code:
 - Table operations, per model of `chalicelib.adapters.tables`: `M.get` (GetItem), `M.query`,
   `M.count`, `M.<index>.query` (Query, on the table or the index), `M.batch_get` (BatchGetItem),
   `M.batch_write` (BatchWriteItem), `M.scan` (Scan); an update action on a model attribute
-  (`M.attr.set(...)` etc.: UpdateItem); `x.save()`, `x.update()`, `x.delete()`, `x.refresh()` on
-  a model instance, or a transaction's `save`/`update`/`delete` of one (PutItem, UpdateItem,
+  (`M.attr.set(...)`, `getattr(M, name).remove()` etc.: UpdateItem); `x.save()`, `x.update()`,
+  `x.delete()`, `x.refresh()` on a model instance, or a transaction's `save`/`update`/`delete` of one (PutItem, UpdateItem,
   DeleteItem: DynamoDB authorizes each item of a transaction by these actions), a
   transaction's `condition_check(..., M, ...)` (ConditionCheckItem), and a TransactGet's
   `get(M, ...)` (GetItem: DynamoDB authorizes each item of a TransactGetItems by it).
@@ -245,6 +245,10 @@ class Code:
     def call_type(self, call: ast.Call, module: str, env: dict[str, tuple], owner: str | None) -> tuple | None:
         """The type of what `call` returns."""
         func = call.func
+        if isinstance(func, ast.Name) and func.id == "getattr" and call.args:
+            # `getattr(M, name)`: an attribute of model M chosen by name (its update actions are M's)
+            of = self.resolve(call.args[0], module, env, owner)
+            return ("field", of[1]) if of and of[0] == "model" else None
         if isinstance(func, ast.Attribute):
             base = self.resolve(func.value, module, env, owner)
             if base and base[0] == "model" and func.attr == "get":
