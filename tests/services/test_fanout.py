@@ -15,7 +15,7 @@ from chalicelib.adapters.tables import Applicant, Appointment, DemandMode, Direc
 from chalicelib.clock import clock
 from chalicelib.domain import calendar
 from chalicelib.domain.calendar import ISTANBUL
-from chalicelib.domain.catalogue import DIRECTORATES, find_directorate
+from chalicelib.domain.catalogue import DIRECTORATES, directorates_in, find_directorate
 from chalicelib.local.pump import EventPump
 from chalicelib.local.streams import StreamReader
 from chalicelib.resources import batch_jobs_queue_name
@@ -23,10 +23,14 @@ from chalicelib.services import audit, fanout, notifications
 from chalicelib.services.catalogue import extend_slot_horizon
 from tests.services.conftest import REGION
 from tests.services.test_notifications import sms_to
-from tests.services.world import FATIH, applicant, book, free_slots
+from tests.services.world import a_province_of_its_own, applicant, book, free_slots
 
 NIZIP = find_directorate("27-nizip")  # its far-future days are this module's
 GAZIANTEP = find_directorate("27-merkez")  # its demand modes are this module's
+# The directorate whose appointments these tests remind and sweep, of a province of its own: at a
+# directorate other modules book too (Fatih, as before), a sweep with a bound of one item an
+# invocation also marks their appointments of that day, one a pump run, and outlasts the drain.
+[HERE] = directorates_in(a_province_of_its_own())
 
 
 @pytest.fixture
@@ -67,11 +71,11 @@ def drain(pump: EventPump, rounds: int = 60) -> int:
 
 
 def appointments_on_one_day(count: int) -> list[Appointment]:
-    """`count` people each book a place at Fatih on the same day, at least two days ahead."""
-    extend_slot_horizon(only=(FATIH,))
-    people = [applicant() for _ in range(count)]
+    """`count` people each book a place at HERE on the same day, at least two days ahead."""
+    extend_slot_horizon(only=(HERE,))
+    people = [applicant(province=HERE.province) for _ in range(count)]
     earliest = calendar.local_day(clock.now()) + timedelta(days=2)
-    slots = [s for s in free_slots(people[0]) if s.start.astimezone(ISTANBUL).date() >= earliest]
+    slots = [s for s in free_slots(people[0], HERE) if s.start.astimezone(ISTANBUL).date() >= earliest]
     day = slots[0].start.astimezone(ISTANBUL).date()
     chosen = [s for s in slots if s.start.astimezone(ISTANBUL).date() == day]
     assert len(chosen) >= count
@@ -95,12 +99,12 @@ def test_the_reminder_run_splits_per_directorate_and_each_invocation_reminds_a_b
         assert Notification.get(f"reminder-{appointment.appointment_id}").kind == notifications.REMINDER
         person = Applicant.get(appointment.applicant_id)
         assert len([s for s in sms_to(person.phone) if "Check-in code" in s]) == 1
-    assert budgets and max(b.spent for b in budgets) <= 2  # 5 at Fatih: three invocations, each within the bound
+    assert budgets and max(b.spent for b in budgets) <= 2  # 5 here: three invocations, each within the bound
     codes = {a.appointment_id: Appointment.get(a.appointment_id).checkin_code_hash for a in booked}
 
     # The schedule again, and one directorate's message twice: no one is reminded twice.
     fanout.split_reminders()
-    fanout.send([{"job": fanout.REMINDERS, "directorate": FATIH.id, "at": clock.now().isoformat(), "day": notifications.reminder_day(clock.now())}] * 2)
+    fanout.send([{"job": fanout.REMINDERS, "directorate": HERE.id, "at": clock.now().isoformat(), "day": notifications.reminder_day(clock.now())}] * 2)
     drain(pump)
     for appointment in booked:
         person = Applicant.get(appointment.applicant_id)
@@ -117,7 +121,7 @@ def test_the_no_show_sweep_marks_each_unrecorded_appointment_once_in_bounded_pie
     fanout.split_no_show_sweep()
     drain(pump)
     fanout.split_no_show_sweep()  # the schedule again (a retry) ...
-    fanout.send([{"job": fanout.NO_SHOWS, "directorate": FATIH.id, "at": clock.now().isoformat()}] * 2)  # ... and a duplicate
+    fanout.send([{"job": fanout.NO_SHOWS, "directorate": HERE.id, "at": clock.now().isoformat()}] * 2)  # ... and a duplicate
     drain(pump)
 
     for appointment in booked:
@@ -189,7 +193,7 @@ def test_a_piece_stops_when_its_invocation_runs_short_of_time_and_the_next_resum
     monkeypatch.setattr(notifications, "enqueue", lambda ids: None)
     booked = appointments_on_one_day(4)
     at_istanbul(booked[0].start.astimezone(ISTANBUL).date() - timedelta(days=1), 10)
-    message = {"job": fanout.REMINDERS, "directorate": FATIH.id, "at": clock.now().isoformat(), "day": notifications.reminder_day(clock.now())}
+    message = {"job": fanout.REMINDERS, "directorate": HERE.id, "at": clock.now().isoformat(), "day": notifications.reminder_day(clock.now())}
     reminded = lambda: {a.appointment_id for a in booked if Appointment.get(a.appointment_id).checkin_code_hash}  # noqa: E731
 
     # Time is asked before starting and after each item; it runs short after the second item:
