@@ -134,7 +134,7 @@ class Applicant(Model):
     # The person closed their online account (services/closure.py): sign-in and messages ended.
     closed_at = UTCDateTimeAttribute(null=True)
     # A closed account's identity taken over by the person's new account once its lock had ended
-    # (services/closure.py `take_over`): the new account's id. The new account names it `reopened_from`.
+    # (services/people.py `take_over`): the new account's id. The new account names it `reopened_from`.
     reopened_by = UnicodeAttribute(null=True)
     reopened_from = UnicodeAttribute(null=True)
     document_type = UnicodeAttribute()

@@ -4,7 +4,8 @@ directorate) book for a person who cannot or does not use the portal.
 The person is identified by the registry: document number AND birth date. A wrong birth date gets
 the same answer as an unknown number, so the pair cannot be used to learn who is registered. The
 person is booked on the one applicant item that holds their identity (`services/people.py`): their
-online account if they have one, otherwise an offline item carrying the contact the caller gave.
+online account if they have one, otherwise an offline item carrying the contact the caller gave
+(one that takes over from an account the person closed, once its lock has ended).
 The booking itself is `booking.book_for`, the path of every online booking (province, eligibility
 on the day, 30-day lock, finality, one transaction with the audit record and the notifications),
 with one difference: it may take a kept-back place (`domain/kept_back.py`), internal ones first.
@@ -20,6 +21,7 @@ from chalicelib.clock import clock
 from chalicelib.contract import AppointmentOut, AssistedBookingRequest
 from chalicelib.domain import calendar
 from chalicelib.domain.catalogue import Directorate, Service, directorates_in, find_directorate
+from chalicelib.domain.closure import CLOSED
 from chalicelib.domain.errors import Forbidden, NotFound, ValidationFailed
 from chalicelib.domain.roles import Caller, Role
 from chalicelib.observability import logger
@@ -49,7 +51,7 @@ class Person:
     given_name: str
     family_name: str
     province: str
-    has_account: bool  # booked on their online account (messages go to its phone and email)
+    has_account: bool  # booked on their online account (messages go to its phone and email); not a closed one
 
 
 def registered(document_number: str, birth_date: date) -> ResidentRecord:
@@ -69,7 +71,7 @@ def identify(document_number: str, birth_date: date) -> tuple[ResidentRecord, Pe
     holder = people.claimed_by(document_number)
     return resident, Person(
         document_number=resident.document_number, given_name=resident.given_name or "", family_name=resident.family_name or "",
-        province=resident.province, has_account=holder is not None and holder.status != people.OFFLINE,
+        province=resident.province, has_account=holder is not None and holder.status not in (people.OFFLINE, CLOSED),
     )
 
 
@@ -118,9 +120,10 @@ def book(caller: Caller, request: AssistedBookingRequest) -> AppointmentOut:
         if own is None or own.id != directorate.id:
             raise Forbidden("Staff book at their own directorate only.")
     person = people.claimed_by(resident.document_number)
-    if person is None:
+    if person is None or person.status == CLOSED:  # a closed account sends nothing: they give a contact
         if request.phone is None:
             raise ValidationFailed("This person has no online account: give a mobile number to send the confirmation to.", field="phone")
+        # An offline item; or the closed account still, while its lock runs (the booking refuses then).
         person = people.person_for(resident, phone=request.phone, email=request.email,
                                    language=request.language or DEFAULT_LANGUAGE, now=clock.now())
     elif request.phone is not None:  # someone booked for before: the contact they give now

@@ -20,18 +20,17 @@ person asked for no more messages; the portal's closure page says so before they
 the appointments they keep stand (the reference, or the document at the counter, is all they need:
 a check-in code is optional).
 
-The identity stays claimed by the closed account with its lock; a new account of the same person
-takes it over once the lock has ended (`freed_holder`, `take_over`, called by sign-up's activation).
+The identity stays claimed by the closed account with its lock. Once the lock has ended the
+person's next item takes it over (`people.take_over`): a new online account (sign-up's
+activation), or an offline item when the phone line, the counter or a guardian books for them.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from pynamodb.exceptions import TransactWriteError
 
 from chalicelib.adapters.dynamo import condition_failed, transaction
-from chalicelib.adapters.tables import Applicant, IdentityClaim, WebSession
+from chalicelib.adapters.tables import Applicant, WebSession
 from chalicelib.clock import clock
 from chalicelib.contract import AccountClosed
 from chalicelib.domain import closure as rules
@@ -40,7 +39,7 @@ from chalicelib.domain.errors import NotFound, ValidationFailed
 from chalicelib.domain.lockout import lock_in_force
 from chalicelib.domain.roles import Caller, Role
 from chalicelib.observability import logger
-from chalicelib.services import assignment, audit, people, phone_accounts, revocation
+from chalicelib.services import assignment, audit, phone_accounts, revocation
 
 ATTEMPTS = 3
 
@@ -120,38 +119,3 @@ def end_sessions(account_id: str) -> int:
         WebSession(session.session_id).delete()
         ended += 1
     return ended
-
-
-# -- a new account of the same person, once the lock has ended -----------------------------------
-
-
-def freed_holder(holder: Applicant | None, now: datetime) -> Applicant | None:
-    """`holder` (the item that claims an identity) if it is a closed account whose lock has ended."""
-    if holder is not None and rules.identity_freed(holder.status, holder.locked_until, now):
-        return holder
-    return None
-
-
-def take_over(write, claim_key: str, closed: Applicant, account_id: str, now: datetime) -> list:
-    """Add to `write` what hands the identity from a closed account to the person's new account:
-    the claim moves (only if the closed account still holds it), the closed account names its
-    successor (only if still closed, with the lock as read: a lock set meanwhile, say by a no-show
-    recorded this minute, fails the transaction). Returns the new account's actions: its
-    predecessor, and a lock still set on it (none in force, or the identity would not be freed)."""
-    write.update(IdentityClaim(claim_key), actions=[IdentityClaim.applicant_id.set(account_id)],
-                 condition=IdentityClaim.applicant_id == closed.applicant_id)
-    unchanged = Applicant.locked_until.does_not_exist() if closed.locked_until is None else Applicant.locked_until == closed.locked_until
-    write.update(closed, actions=[Applicant.reopened_by.set(account_id), Applicant.updated_at.set(now)],
-                 condition=(Applicant.status == rules.CLOSED) & unchanged & Applicant.reopened_by.does_not_exist())
-    actions = [Applicant.reopened_from.set(closed.applicant_id)]
-    if closed.locked_until is not None:
-        actions.append(Applicant.locked_until.set(closed.locked_until))  # the lock history binds the new account
-    return actions
-
-
-def after_take_over(closed_id: str, account_id: str) -> int:
-    """The person's appointments follow them to the new account (they carry the lock history: a
-    late no-show or corrected mark locks the new account); each move is conditional, so a repeat
-    moves each once."""
-    return people.move_appointments(closed_id, account_id)
-

@@ -49,7 +49,7 @@ from chalicelib.domain.errors import NotEligible, ValidationFailed
 from chalicelib.i18n import text
 from chalicelib.observability import logger
 from chalicelib.services import limits as counters
-from chalicelib.services import closure, code_sms, codes, email_feedback, people, phone_accounts, sign_ins, signup
+from chalicelib.services import code_sms, codes, email_feedback, people, phone_accounts, sign_ins, signup
 from chalicelib.domain.closure import CLOSED
 from chalicelib.domain import sign_ins as sign_in_kinds
 from chalicelib.services.registry import find_resident, identity_claim, permit_in_force
@@ -155,7 +155,7 @@ def _claimed_account(number: str) -> Applicant | None:
 def _held_by_closed_account(number: str) -> bool:
     """Whether a closed account holds this identity still (its lock has not ended)."""
     holder = people.claimed_by(number)
-    return holder is not None and holder.status == CLOSED and closure.freed_holder(holder, clock.now()) is None
+    return holder is not None and holder.status == CLOSED and people.freed_holder(holder, clock.now()) is None
 
 
 def _sign_in_to(applicant: Applicant) -> SignedIn | EmailToConfirm:

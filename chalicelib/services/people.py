@@ -9,6 +9,11 @@ already has an online account is booked on that account (never on a second item)
 
 Messages about a dependant go to the guardian (`guardian_id`), naming the person they concern;
 messages about anyone else booked for go to the contact the agent or counter recorded.
+
+A closed online account holds its person's identity until its lock has ended
+(`domain/closure.py`); then the person's next item takes it over (`take_over`), with their
+appointments and lock history: a new online account, or an offline item when someone books for
+them (a person who closed their account still needs the directorate).
 """
 
 from __future__ import annotations
@@ -18,11 +23,12 @@ from datetime import datetime
 
 from pynamodb.exceptions import TransactWriteError
 
-from chalicelib.adapters.dynamo import NamedTransaction, update_if
+from chalicelib.adapters.dynamo import NamedTransaction, condition_failed, transaction, update_if
 from chalicelib.adapters.tables import Applicant, Appointment, IdentityClaim, ResidentRecord
+from chalicelib.domain import closure
+from chalicelib.domain.identity import document_type_of
 from chalicelib.domain.roles import Caller
 from chalicelib.services import audit
-from chalicelib.domain.identity import document_type_of
 from chalicelib.services.registry import identity_claim
 
 OFFLINE = "offline"  # an applicant item with no login: booked for by a guardian, an agent or staff
@@ -85,6 +91,37 @@ def move_appointments(offline_id: str, account_id: str) -> int:
     )
 
 
+def freed_holder(holder: Applicant | None, now: datetime) -> Applicant | None:
+    """`holder` (the item that claims an identity) if it is a closed account whose lock has ended."""
+    if holder is not None and closure.identity_freed(holder.status, holder.locked_until, now):
+        return holder
+    return None
+
+
+def take_over(write, claim_key: str, closed: Applicant, successor_id: str, now: datetime) -> list:
+    """Add to `write` what hands the identity from a closed account to the person's next item:
+    the claim moves (only if the closed account still holds it), the closed account names its
+    successor (only if still closed, with the lock as read: a lock set meanwhile, say by a no-show
+    recorded this minute, fails the transaction). Returns the successor's actions: its
+    predecessor, and a lock still set on it (none in force, or the identity would not be freed).
+    After the transaction, `move_appointments` hands over the appointments."""
+    write.update(IdentityClaim(claim_key), actions=[IdentityClaim.applicant_id.set(successor_id)],
+                 condition=IdentityClaim.applicant_id == closed.applicant_id)
+    unchanged = Applicant.locked_until.does_not_exist() if closed.locked_until is None else Applicant.locked_until == closed.locked_until
+    write.update(closed, actions=[Applicant.reopened_by.set(successor_id), Applicant.updated_at.set(now)],
+                 condition=(Applicant.status == closure.CLOSED) & unchanged & Applicant.reopened_by.does_not_exist())
+    return [getattr(Applicant, name).set(value) for name, value in _inherited(closed).items()]
+
+
+def _inherited(closed: Applicant) -> dict[str, object]:
+    """What the successor of a closed account carries: its predecessor, and a lock still set on
+    it (none in force, or the identity would not be freed): the lock history binds the person."""
+    inherited: dict[str, object] = {"reopened_from": closed.applicant_id}
+    if closed.locked_until is not None:
+        inherited["locked_until"] = closed.locked_until
+    return inherited
+
+
 def person_for(
     resident: ResidentRecord,
     *,
@@ -96,9 +133,11 @@ def person_for(
 ) -> Applicant:
     """The applicant item that stands for `resident`: whoever holds the identity already, or a
     new offline person, created and claimed in one transaction (the first of two concurrent
-    callers wins; the other reads the winner's item)."""
+    callers wins; the other reads the winner's item). A closed account whose lock has ended
+    holds it no more: the new offline person takes it over (`take_over`)."""
     existing = claimed_by(resident.document_number)
-    if existing is not None:
+    closed = freed_holder(existing, now)
+    if existing is not None and closed is None:
         return existing
     person = Applicant(
         f"offline-{uuid.uuid4()}",
@@ -119,7 +158,10 @@ def person_for(
         created_at=now,
         updated_at=now,
     )
-    claim = IdentityClaim(identity_claim(resident.document_number), applicant_id=person.applicant_id, created_at=now)
+    claim_key = identity_claim(resident.document_number)
+    if closed is not None:
+        return _succeeding(closed, person, claim_key, now)
+    claim = IdentityClaim(claim_key, applicant_id=person.applicant_id, created_at=now)
     write = NamedTransaction()
     try:
         with write:
@@ -132,6 +174,26 @@ def person_for(
         if winner is None:
             raise
         return winner
+    return person
+
+
+def _succeeding(closed: Applicant, person: Applicant, claim_key: str, now: datetime) -> Applicant:
+    """The new offline `person` takes the identity over from the closed account, then its
+    appointments (so a no-show recorded on one of them later locks the person, not the account
+    they closed). If the take-over fails, someone else's item holds the identity now, or the
+    closed account was locked meanwhile: that item is the person."""
+    for name, value in _inherited(closed).items():
+        setattr(person, name, value)
+    try:
+        with transaction() as write:
+            take_over(write, claim_key, closed, person.applicant_id, now)  # its actions are set on `person` above
+            write.save(person, condition=Applicant.applicant_id.does_not_exist())
+    except TransactWriteError as error:
+        winner = claimed_by(person.document_number) if condition_failed(error) else None
+        if winner is None:
+            raise
+        return winner
+    move_appointments(closed.applicant_id, person.applicant_id)
     return person
 
 

@@ -35,7 +35,7 @@ from chalicelib.observability import logger
 from chalicelib.services import code_sms, codes, phone_accounts, privacy_notice
 from chalicelib.services import limits as counters
 from chalicelib.services.accounts import ACTIVE, PENDING, applicant_or_none
-from chalicelib.services import closure, people
+from chalicelib.services import people
 from chalicelib.domain.closure import CLOSED
 from chalicelib.domain.identity import document_type_of
 from chalicelib.services.registry import details_of, find_resident, identity_claim, permit_in_force
@@ -93,7 +93,7 @@ def _claimed(claim_key: str) -> bool:
     """Whether an online account holds the identity. A person the phone line, the counter or a
     guardian booked for holds it through an offline item with no login: they may still open an
     account, which takes the item over (`people.adopt_in`, at activation). So may a person whose
-    closed account's lock has ended (`closure.take_over`, at activation)."""
+    closed account's lock has ended (`people.take_over`, at activation)."""
     try:
         claim = IdentityClaim.get(claim_key, consistent_read=True)
     except IdentityClaim.DoesNotExist:
@@ -102,7 +102,7 @@ def _claimed(claim_key: str) -> bool:
     if holder is None:
         return True  # a claim whose account is gone (a sign-up that failed half-way) still holds
     # A closed account holds it until its lock has ended (domain/closure.py); then it is the person's again.
-    return holder.status != people.OFFLINE and closure.freed_holder(holder, clock.now()) is None
+    return holder.status != people.OFFLINE and people.freed_holder(holder, clock.now()) is None
 
 
 def count_sign_up_on(phone: str, now: datetime) -> None:
@@ -240,13 +240,13 @@ def activate(applicant: Applicant, pending: verification.PendingCode, now: datet
     claim_key = identity_claim(applicant.document_number)
     holder = people.claimed_by(applicant.document_number)
     offline = holder if holder is not None and holder.status == people.OFFLINE else None  # booked for by phone, at the counter or as a child
-    closed = closure.freed_holder(holder, now)  # the person's closed account, its lock ended
+    closed = people.freed_holder(holder, now)  # the person's closed account, its lock ended
     try:
         with transaction() as write:
             if offline is not None:
                 taken_over = people.adopt_in(write, claim_key, offline, applicant.applicant_id, now)
             elif closed is not None:
-                taken_over = closure.take_over(write, claim_key, closed, applicant.applicant_id, now)
+                taken_over = people.take_over(write, claim_key, closed, applicant.applicant_id, now)
             else:
                 claim = IdentityClaim(claim_key, applicant_id=applicant.applicant_id, created_at=now)
                 write.save(claim, condition=IdentityClaim.claim.does_not_exist())
@@ -276,7 +276,7 @@ def activate(applicant: Applicant, pending: verification.PendingCode, now: datet
     if offline is not None:
         people.move_appointments(offline.applicant_id, applicant.applicant_id)
     if closed is not None:
-        closure.after_take_over(closed.applicant_id, applicant.applicant_id)
+        people.move_appointments(closed.applicant_id, applicant.applicant_id)  # with their lock history
     wiring.accounts().add_to_group(applicant.email, Role.APPLICANT.value)
     return True
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from moto.core import DEFAULT_ACCOUNT_ID
@@ -22,13 +22,13 @@ from chalicelib import wiring
 from chalicelib.adapters.cognito import InvalidCredentials
 from chalicelib.adapters.tables import Applicant, Appointment, AssignmentRequest, AuditRecord, IdentityClaim, Notification, WebSession
 from chalicelib.clock import clock
-from chalicelib.contract import AssignmentRequestIn, ConfirmRequest, ImportResidentsRequest, SignupRequest
+from chalicelib.contract import AssignmentRequestIn, AssistedBookingRequest, ConfirmRequest, ImportResidentsRequest, SignupRequest
 from chalicelib.domain.calendar import ISTANBUL, is_working_day
 from chalicelib.domain.catalogue import directorates_in
-from chalicelib.domain.errors import DuplicateAccount, LockedOut, Unauthenticated
+from chalicelib.domain.errors import DuplicateAccount, LockedOut, Unauthenticated, ValidationFailed
 from chalicelib.domain.lockout import LOCK_PERIOD
 from chalicelib.domain.roles import Caller, Role
-from chalicelib.services import accounts, assignment, attendance, audit, closure, notifications, revocation, signup
+from chalicelib.services import accounts, assignment, assisted, attendance, audit, closure, notifications, people, revocation, signup
 from chalicelib.services.catalogue import extend_slot_horizon
 from chalicelib.services.registry import identity_claim
 from chalicelib.contract import LoginRequest
@@ -222,16 +222,69 @@ def test_a_lock_set_on_the_closed_account_while_the_new_one_is_confirmed_keeps_t
     closure.close(person)
     email, phone = f"race.{uuid.uuid4().hex[:8]}@example.net", f"+90555{uuid.uuid4().int % 10**7:07d}"
     code = sign_up(number, email, phone)  # no lock: the identity is free to take
-    real_take_over = closure.take_over
+    real_take_over = people.take_over
 
     def locked_meanwhile(write, claim_key, closed, account_id, now):
         Applicant(person.account_id).update(actions=[Applicant.locked_until.set(now + LOCK_PERIOD)])
         return real_take_over(write, claim_key, closed, account_id, now)
 
-    monkeypatch.setattr(closure, "take_over", locked_meanwhile)
+    monkeypatch.setattr(people, "take_over", locked_meanwhile)
     with pytest.raises(DuplicateAccount):
         signup.confirm(ConfirmRequest(email=email, code=code))
     assert IdentityClaim.get(identity_claim(number), consistent_read=True).applicant_id == person.account_id
+
+
+AGENT = Caller("agent-7", frozenset({Role.AGENT}))
+
+
+def by_phone(number: str, slot_id: str, phone: str) -> AssistedBookingRequest:
+    return AssistedBookingRequest.model_validate({
+        "document_number": number, "birth_date": "1985-03-02", "slot_id": slot_id, "service": "address_registration",
+        "channel": "phone", "phone": phone, "language": "uk",
+    })
+
+
+def test_a_person_who_closed_their_account_is_booked_by_the_phone_line_once_the_lock_has_ended(province):
+    """Closing the account ends the online service, not the person's need of the directorate.
+    The phone line asks them for a contact (the closed account is sent nothing), refuses while
+    the lock runs, and after it books them on an offline item that takes the identity over, with
+    the appointments and lock history. Opening an account later takes that item over in turn."""
+    number = resident(province)
+    person, _, old_phone = open_account(number)
+    booked_at = clock.now()
+    first = book(person, a_slot(person, province).slot_id)
+    closure.close(person)
+
+    _, seen = assisted.identify(number, date(1985, 3, 2))
+    assert not seen.has_account  # the agent asks for a phone: the closed account's is not written to
+    with pytest.raises(ValidationFailed):
+        assisted.book(AGENT, by_phone(number, a_slot(person, province, after_days=4).slot_id, phone=None))
+    with pytest.raises(LockedOut):  # closing never frees anyone to book sooner, by phone neither
+        assisted.book(AGENT, by_phone(number, a_slot(person, province, after_days=4).slot_id, "0532 444 55 66"))
+    assert IdentityClaim.get(identity_claim(number), consistent_read=True).applicant_id == person.account_id
+
+    travel_to(booked_at + LOCK_PERIOD + timedelta(minutes=1))
+    extend_slot_horizon(only=directorates_in(province))
+    slot_id, asked_at = a_slot(person, province).slot_id, clock.now()
+    second = assisted.book(AGENT, by_phone(number, slot_id, "0532 444 55 66"))
+
+    offline = Applicant.get(second.applicant_id, consistent_read=True)
+    assert (offline.status, offline.phone, offline.reopened_from) == (people.OFFLINE, "+905324445566", person.account_id)
+    assert asked_at <= offline.locked_until - LOCK_PERIOD <= clock.now()  # this booking's lock binds the person
+    assert Applicant.get(person.account_id, consistent_read=True).reopened_by == offline.applicant_id
+    assert IdentityClaim.get(identity_claim(number), consistent_read=True).applicant_id == offline.applicant_id
+    assert Appointment.get(first.appointment_id).applicant_id == offline.applicant_id  # the history follows the person
+    for notice in Notification.by_applicant.query(offline.applicant_id):
+        notifications.deliver(notice.notification_id)
+    assert [body for body in sms_to("+905324445566") if second.reference in body]  # the confirmation, to the phone given now
+    assert not [body for body in sms_to(old_phone) if second.reference in body]
+
+    # Later they open an account again: it adopts the offline item, appointments and lock.
+    again, _, _ = open_account(number)
+    assert IdentityClaim.get(identity_claim(number), consistent_read=True).applicant_id == again.account_id
+    assert Appointment.get(second.appointment_id).applicant_id == again.account_id
+    with pytest.raises(LockedOut):
+        book(again, a_slot(again, province).slot_id)
 
 
 def test_a_waiting_assignment_request_is_withdrawn_without_a_message(province):
