@@ -117,6 +117,12 @@ def slot_changes_delivered(api: "Api", runs: int = 200) -> None:
     raise AssertionError("the slots' stream did not drain")
 
 
+# How long a call may take before the test calls it hung. A guard, never a performance bound
+# (bench/ measures those): a pump run that drains a fresh stack's slot stream or runs a clock
+# move's fan-out jobs has taken over 60 s on two busy cores (a CI run failed on 60).
+HANG_GUARD_SECONDS = 300
+
+
 class Api:
     def __init__(self, base_url: str) -> None:
         self.base_url = base_url
@@ -133,7 +139,7 @@ class Api:
         headers = kwargs.pop("headers", {})
         if token:
             headers["Authorization"] = f"Bearer {token}"
-        return self.session.request(method, self.base_url + path, headers=headers, timeout=60, **kwargs)
+        return self.session.request(method, self.base_url + path, headers=headers, timeout=HANG_GUARD_SECONDS, **kwargs)
 
     def get(self, path: str, token: str | None = None, **kwargs) -> requests.Response:
         return self.request("GET", path, token, **kwargs)
