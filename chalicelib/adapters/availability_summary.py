@@ -18,6 +18,7 @@ from chalicelib.domain.calendar import from_wall_time
 
 BUILT = "#built"  # the sort key of a directorate's "summary complete" item; sorts before any day
 KEEP_PAST_DAYS = 2  # DynamoDB's TTL removes a summary day this long after it
+DAYS_PER_PAGE = 3  # a weekend and a full day ahead of the first with a place still fit one page
 
 
 def built_item(directorate_id: str) -> tuple[str, str]:
@@ -69,10 +70,16 @@ def offers(directorate_id: str, service: str, first: date, last: date) -> list[t
     ]
 
 
-def days_with_places(directorate_id: str, first: date, last: date) -> list[date]:
-    """The days from `first` to `last` with a public place left in some slot."""
-    items = AvailabilityDay.query(directorate_id, AvailabilityDay.day.between(first.isoformat(), last.isoformat()))
-    return [date.fromisoformat(item.day) for item in items if any(entry.left > 0 for entry in entries_of(item).values())]
+def first_day_with_places(directorate_id: str, first: date, last: date) -> date | None:
+    """The first day from `first` to `last` with a public place left in some slot. The days are
+    read in order, a few per page, until one has a place: usually the first page (a day item
+    holds a day's every slot, so reading the whole horizon cost twenty times as much)."""
+    items = AvailabilityDay.query(directorate_id, AvailabilityDay.day.between(first.isoformat(), last.isoformat()),
+                                  page_size=DAYS_PER_PAGE)
+    for item in items:
+        if any(entry.left > 0 for entry in entries_of(item).values()):
+            return date.fromisoformat(item.day)
+    return None
 
 
 class Contended(Exception):

@@ -147,7 +147,8 @@ def sample_wait(directorate_id: str) -> None:
     if hour in waits:
         return
     last = today + timedelta(days=get_settings().slot_horizon_days)
-    wait = rules.days_to_first_free_place(today, summary_store.days_with_places(directorate_id, today + timedelta(days=1), last))
+    first = summary_store.first_day_with_places(directorate_id, today + timedelta(days=1), last)
+    wait = rules.days_to_first_free_place(today, [first] if first else [])
     if wait is None:
         return
     waits[hour] = wait

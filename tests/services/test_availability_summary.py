@@ -10,10 +10,11 @@ from __future__ import annotations
 import itertools
 import time
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
+from chalicelib.adapters import availability_summary as store
 from chalicelib.adapters.tables import AvailabilityDay, Slot
 from chalicelib.clock import clock
 from chalicelib.contract import AvailabilityQuery, ClosureRequest, SlotCapacityRequest
@@ -185,3 +186,26 @@ def test_a_record_written_well_before_the_rebuild_is_not_folded_again(stream):
     fresh = dict(stale, dynamodb={**stale["dynamodb"], "ApproximateCreationDateTime": int(time.time())})
     deliver([fresh])
     assert offered()[slot_id] == before + 3
+
+
+def test_the_first_day_with_a_place_is_found_past_a_run_of_full_days_longer_than_a_page():
+    """The statistics' wait sample reads the summary a few days a page and stops at the first day
+    with a public place; days with every place taken (more than a page of them) are passed over,
+    and a horizon with no place at all is no day."""
+    key = f"test-{uuid.uuid4().hex[:8]}"  # a summary of its own, no directorate's
+
+    def day(on: date, *lefts: int) -> None:
+        AvailabilityDay(key, on.isoformat(), slots={
+            f"{on.isoformat()}T{9 + i:02d}:00": {"end": f"{on.isoformat()}T{9 + i:02d}:15", "services": [SERVICE], "left": left, "v": "1"}
+            for i, left in enumerate(lefts)
+        }).save()
+
+    first = date(2027, 3, 1)
+    full_days = store.DAYS_PER_PAGE + 2
+    for n in range(full_days):
+        day(first + timedelta(days=n), 0, 0)
+    assert store.first_day_with_places(key, first, first + timedelta(days=20)) is None
+    day(first + timedelta(days=full_days + 1), 0, 3)  # a day with no item (a weekend) before it
+    day(first + timedelta(days=full_days + 2), 5)
+    assert store.first_day_with_places(key, first, first + timedelta(days=20)) == first + timedelta(days=full_days + 1)
+    assert store.first_day_with_places(key, first, first + timedelta(days=full_days)) is None  # past `last`: not seen
