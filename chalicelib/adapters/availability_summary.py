@@ -13,7 +13,7 @@ from pynamodb.exceptions import PutError, TransactWriteError
 from chalicelib.adapters.dynamo import condition_failed, transaction
 
 from chalicelib.adapters.tables import AvailabilityDay
-from chalicelib.domain.availability_summary import Entry
+from chalicelib.domain.availability_summary import Entry, has_public_place
 from chalicelib.domain.calendar import from_wall_time
 
 BUILT = "#built"  # the sort key of a directorate's "summary complete" item; sorts before any day
@@ -77,7 +77,7 @@ def first_day_with_places(directorate_id: str, first: date, last: date) -> date 
     items = AvailabilityDay.query(directorate_id, AvailabilityDay.day.between(first.isoformat(), last.isoformat()),
                                   page_size=DAYS_PER_PAGE)
     for item in items:
-        if any(entry.left > 0 for entry in entries_of(item).values()):
+        if has_public_place(entries_of(item)):
             return date.fromisoformat(item.day)
     return None
 

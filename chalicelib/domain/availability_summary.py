@@ -36,6 +36,11 @@ def version_of(sequence_number: str | int) -> str:
     return text.zfill(VERSION_DIGITS)
 
 
+def has_public_place(entries: Mapping[str, "Entry"]) -> bool:
+    """Whether a summary day offers a public place in some slot (any service)."""
+    return any(entry.left > 0 for entry in entries.values())
+
+
 @dataclass(frozen=True)
 class Entry:
     """One slot as a summary day holds it."""

@@ -80,10 +80,9 @@ def assigned_share(totals: Mapping[str, int]) -> float | None:
     return round(totals["assigned"] / totals["booked"], 3) if totals.get("booked") else None
 
 
-def days_to_first_free_place(today: date, free_days: Iterable[date]) -> int | None:
-    """Days from `today` to the first day with a public place left (None: no place at all)."""
-    ahead = sorted(d for d in free_days if d > today)
-    return (ahead[0] - today).days if ahead else None
+def days_to_first_free_place(today: date, first_free: date | None) -> int | None:
+    """Days from `today` to the first day after it with a public place left (None: no place at all)."""
+    return (first_free - today).days if first_free is not None and first_free > today else None
 
 
 def median_wait(samples: Iterable[int]) -> float | None:

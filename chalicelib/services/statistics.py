@@ -148,7 +148,7 @@ def sample_wait(directorate_id: str) -> None:
         return
     last = today + timedelta(days=get_settings().slot_horizon_days)
     first = summary_store.first_day_with_places(directorate_id, today + timedelta(days=1), last)
-    wait = rules.days_to_first_free_place(today, [first] if first else [])
+    wait = rules.days_to_first_free_place(today, first)
     if wait is None:
         return
     waits[hour] = wait

@@ -32,6 +32,7 @@ def test_the_share_served_in_assigned_mode_and_the_median_wait():
     totals = {"booked": 4, "assigned": 1}
     assert rules.assigned_share(totals) == 0.25 and rules.assigned_share({"booked": 0, "assigned": 0}) is None
     today = date(2026, 12, 2)
-    assert rules.days_to_first_free_place(today, [date(2026, 12, 9), date(2026, 12, 4), today]) == 2
-    assert rules.days_to_first_free_place(today, []) is None
+    assert rules.days_to_first_free_place(today, date(2026, 12, 4)) == 2
+    assert rules.days_to_first_free_place(today, today) is None  # today is never offered
+    assert rules.days_to_first_free_place(today, None) is None
     assert rules.median_wait([2, 9, 3]) == 3.0 and rules.median_wait([]) is None
