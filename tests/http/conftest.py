@@ -18,7 +18,7 @@ import requests
 
 from chalicelib.local.stack import LOAD_TEST_RATE_LIMITS
 from tests.clock_at import chosen_moment
-from tests.http.client import ADMIN_EMAIL, ADMIN_PASSWORD, Api
+from tests.http.client import ADMIN_EMAIL, ADMIN_PASSWORD, HANG_GUARD_SECONDS, Api
 
 ROOT = Path(__file__).resolve().parents[2]
 STARTUP_SECONDS = 180
@@ -73,7 +73,9 @@ def start_stack(env: dict[str, str], server_log: Path) -> tuple[subprocess.Popen
         time.sleep(0.2)  # polling for readiness, not papering over a race
     moment = chosen_moment(datetime.fromisoformat(requests.get(f"{url}/local/clock", timeout=5).json()["now"]))
     if moment is not None:  # TEST_ISTANBUL_TIME (tests/clock_at.py): the stack's clock starts there
-        assert requests.post(f"{url}/local/clock", json={"to": moment.isoformat()}, timeout=30).status_code == 200
+        # Hours ahead, the move runs every schedule those hours owe: minutes on two busy cores.
+        moved = requests.post(f"{url}/local/clock", json={"to": moment.isoformat()}, timeout=HANG_GUARD_SECONDS)
+        assert moved.status_code == 200
     return process, url
 
 
