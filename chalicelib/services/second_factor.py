@@ -92,7 +92,9 @@ def answer(request: MfaRequest) -> LoginResponse:
             attempts_left=MAX_CODE_ATTEMPTS - int(challenge.attempts),
         ) from None
     except ChallengeExpired:
-        _close(challenge)
+        # Cognito's session is spent: expired, or used by a right answer sent at the same time.
+        # That answer closes the challenge itself and must find it still open; this one leaves
+        # it as it is (it expires on its own) and only asks to sign in again.
         raise _sign_in_again() from None
     # Of two right answers sent at once, the one that closes the challenge gets the token.
     if not _close(challenge) or expires_in <= 0:
