@@ -50,6 +50,12 @@ def a_working_day(after_days: int = 3) -> date:
     return day
 
 
+def the_working_day_after(day: date) -> date:
+    """The first working day after `day`: never `day` itself, as `a_working_day(n + 1)` would be
+    when the days between are closed (on a Tuesday, +4 and +6 both roll on to Monday)."""
+    return a_working_day((day - clock.today()).days + 1)
+
+
 def scarce(directorate, day: date, places: int) -> str:
     """Only `places` appointments left on `day` (all in its first slot); returns that slot's key."""
     keys = [s.start for s in Slot.query(directorate.id, Slot.start.startswith(day.isoformat()))]
@@ -364,7 +370,7 @@ def test_a_closure_cancels_restores_locks_notifies_and_serves_its_victims_first(
     assert all(lock is not None for lock in locks_before)
 
     # Others wait for the one place left on the next working day.
-    next_day = a_working_day(5)
+    next_day = the_working_day_after(day)
     scarce(directorate, next_day, places=2)
     waiting = [applicant(province=province) for _ in range(3)]
     for person in waiting:
@@ -419,7 +425,7 @@ def test_victims_are_served_before_earlier_windows(province):
     [slot] = [s for s in free_slots(victim, directorate, days=21) if s.start.astimezone(ISTANBUL).date() == day][:1]
     book(victim, slot.slot_id)
     # Every other place in the horizon is gone but one.
-    later = a_working_day(6)
+    later = the_working_day_after(the_working_day_after(day))
     for item in Slot.query(directorate.id):
         if item.start[:10] != later.isoformat():
             item.update(actions=[Slot.capacity.set(item.booked)])
