@@ -18,7 +18,7 @@ import threading
 import uuid
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
@@ -57,13 +57,16 @@ def remaining_of(api: Api, token: str, directorate: str) -> dict[str, int]:
     return {slot["slot_id"]: slot["remaining"] for slot in open_slots(api, token, directorate)}
 
 
-def untouched_slots(api: Api, token: str, directorate: str, count: int) -> list[dict]:
+def untouched_slots(api: Api, token: str, directorate: str, count: int, on_or_after: date | None = None) -> list[dict]:
     """`count` slots nobody has booked or resized yet: their remaining is the directorate's
-    usual capacity (the remaining most slots on offer share)."""
+    usual capacity (the remaining most slots on offer share); from the Istanbul day
+    `on_or_after` on, when one is given (for a test that moves the clock on by hours)."""
     slots = open_slots(api, token, directorate)
     assert slots, f"no open slots at {directorate}"
     [(capacity, _)] = Counter(slot["remaining"] for slot in slots).most_common(1)
     fresh = [slot for slot in slots if slot["remaining"] == capacity]
+    if on_or_after is not None:
+        fresh = [slot for slot in fresh if instant(slot["start"]).astimezone(ISTANBUL).date() >= on_or_after]
     assert len(fresh) >= count, f"only {len(fresh)} untouched slots left at {directorate}"
     return fresh[:count]
 

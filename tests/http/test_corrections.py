@@ -78,7 +78,10 @@ def test_a_corrected_no_show_and_a_lifted_lock_restore_booking(api: Api, base_ur
 
 def test_a_place_given_back_is_booked_by_someone_else_after_the_delay_and_its_giver_stays_locked(api: Api, base_url: str, admin_token: str):
     giver, taker = one(base_url, province="34"), one(base_url, province="34")
-    slot = untouched_slots(api, giver.token, DIRECTORATE, 1)[0]
+    # Two days on at least: the clock moves 96 minutes on below, and late in the evening that
+    # would make tomorrow's slot today's, no longer bookable.
+    day_after_tomorrow = (service_now(api) + timedelta(days=2)).date()
+    slot = untouched_slots(api, giver.token, DIRECTORATE, 1, on_or_after=day_after_tomorrow)[0]
     assert set_capacity(api, admin_token, slot["slot_id"], 1).status_code == 200
     booked = book(api, giver.token, slot["slot_id"])
     assert booked.status_code == 201, booked.text
