@@ -18,13 +18,13 @@ from chalicelib.contract import AssignmentRequestIn, AvailabilityQuery, ClosureR
 from chalicelib.clock import clock
 from chalicelib.domain import assignment as rules
 from chalicelib.domain import reminders
-from chalicelib.domain.calendar import ISTANBUL, is_working_day
+from chalicelib.domain.calendar import ISTANBUL
 from chalicelib.domain.catalogue import PROVINCES, directorates_in, find_directorate
 from chalicelib.domain.errors import AppointmentFinal, AssignedMode, LockedOut, NotFound, RequestPending, WrongProvince
 from chalicelib.domain.roles import Caller, Role
 from chalicelib.services import assignment, audit, booking, closures, demand, waiting
 from chalicelib.services.catalogue import extend_slot_horizon
-from tests.services.world import applicant, book, free_slots, staff_of
+from tests.services.world import a_working_day, applicant, book, free_slots, staff_of, the_working_day_after
 
 ADMIN = Caller("admin-1", frozenset({Role.ADMIN}))
 # Provinces with one directorate each, handed out one per test.
@@ -41,19 +41,6 @@ def province(aws, frozen_clock):
 
 def merkez(province: str):
     return find_directorate(f"{province}-merkez")
-
-
-def a_working_day(after_days: int = 3) -> date:
-    day = clock.today() + timedelta(days=after_days)
-    while not is_working_day(day):
-        day += timedelta(days=1)
-    return day
-
-
-def the_working_day_after(day: date) -> date:
-    """The first working day after `day`: never `day` itself, as `a_working_day(n + 1)` would be
-    when the days between are closed (on a Tuesday, +4 and +6 both roll on to Monday)."""
-    return a_working_day((day - clock.today()).days + 1)
 
 
 def scarce(directorate, day: date, places: int) -> str:

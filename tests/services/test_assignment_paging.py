@@ -18,13 +18,12 @@ from chalicelib.adapters.tables import Applicant, Appointment, AssignmentRequest
 from chalicelib.clock import clock
 from chalicelib.contract import AssignmentRequestIn
 from chalicelib.domain import assignment as rules
-from chalicelib.domain.calendar import is_working_day
 from chalicelib.domain.catalogue import directorates_in, find_directorate
 from chalicelib.resources import assignments_queue_name
 from chalicelib.services import assignment, waiting
 from chalicelib.services.catalogue import extend_slot_horizon
 from chalicelib.settings import get_settings
-from tests.services.world import a_province_of_its_own, applicant
+from tests.services.world import a_province_of_its_own, a_working_day, applicant
 
 # A province of one directorate per test, no other module's (world.a_province_of_its_own): its
 # queue is this test's alone.
@@ -36,13 +35,6 @@ def province(aws, frozen_clock):
     extend_slot_horizon(only=directorates_in(code))
     _drain_assignment_messages()
     return code
-
-
-def a_working_day(after_days: int = 3) -> date:
-    day = clock.today() + timedelta(days=after_days)
-    while not is_working_day(day):
-        day += timedelta(days=1)
-    return day
 
 
 def places_on(province: str, day: date, morning: int, afternoon: int) -> None:

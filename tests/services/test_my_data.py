@@ -45,8 +45,7 @@ def a_life(person, slot_index: int = 0) -> dict:
                    nationality="SY", updated_at=clock.now()).save()
     filed = assignment.request_assignment(person, AssignmentRequestIn.model_validate({"service": "address_registration", "directorate": FATIH.id}))
     assignment.withdraw_request(person, filed.request_id)
-    # Room for the two at one time: other modules in this worker book Fatih's first days too.
-    slots = [s for s in free_slots(person) if s.remaining >= 2]
+    slots = free_slots(person, room=2)  # the two at one time
     child = child_of(person, "Zeynep")
     [dependant] = family.my_dependants(person)
     together = family.book_together(person, BookingRequest(slot_id=slots[slot_index].slot_id, service="address_registration",

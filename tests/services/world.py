@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 
 from chalicelib.adapters.tables import Applicant, StaffMember
 from chalicelib.contract import AvailabilityQuery, BookingRequest
 from chalicelib.clock import clock
+from chalicelib.domain.calendar import is_working_day
 from chalicelib.domain.catalogue import PROVINCES, directorates_in, find_directorate
 from chalicelib.domain.roles import Caller, Role
 from chalicelib.services import booking
@@ -48,9 +49,24 @@ def staff_of(directorate) -> Caller:
     return Caller(account_id, frozenset({Role.STAFF}))
 
 
-def free_slots(caller, directorate=FATIH, service="address_registration", days=14):
+def free_slots(caller, directorate=FATIH, service="address_registration", days=14, room=1):
+    """The slots on offer with at least `room` places left: other modules in this worker book
+    Fatih's first days too, so a test that seats several people at one time asks for room."""
     query = AvailabilityQuery.model_validate({"directorate": directorate.id, "service": service, "days": days})
-    return booking.availability(caller, query).slots
+    return [slot for slot in booking.availability(caller, query).slots if slot.remaining >= room]
+
+
+def a_working_day(after_days: int = 3) -> date:
+    day = clock.today() + timedelta(days=after_days)
+    while not is_working_day(day):
+        day += timedelta(days=1)
+    return day
+
+
+def the_working_day_after(day: date) -> date:
+    """The first working day after `day`: never `day` itself, as `a_working_day(n + 1)` would be
+    when the days between are closed (on a Tuesday, +4 and +6 both roll on to Monday)."""
+    return a_working_day((day - clock.today()).days + 1)
 
 
 def slot_owing_confirmation_only(caller, directorate=FATIH):
