@@ -32,8 +32,8 @@ def chosen_moment(now: datetime) -> datetime | None:
         moment += timedelta(days=1)
     if weekday:
         name = weekday[0][:3].capitalize()
-        if name not in WEEKDAYS:
-            raise ValueError(f"{VARIABLE}={chosen!r}: the weekday is one of {', '.join(WEEKDAYS)}")
+        if len(weekday) > 1 or name not in WEEKDAYS:
+            raise ValueError(f"{VARIABLE}={chosen!r}: give HH:MM, or one weekday ({', '.join(WEEKDAYS)}) and HH:MM")
         moment += timedelta(days=(WEEKDAYS.index(name) - moment.weekday()) % 7)
     return moment
 
