@@ -23,7 +23,7 @@ from chalicelib.resources import assignments_queue_name
 from chalicelib.services import assignment, waiting
 from chalicelib.services.catalogue import extend_slot_horizon
 from chalicelib.settings import get_settings
-from tests.services.world import a_province_of_its_own, a_working_day, applicant
+from tests.services.world import a_province_of_its_own, a_working_day, at_the_start_of_a_window, applicant
 
 # A province of one directorate per test, no other module's (world.a_province_of_its_own): its
 # queue is this test's alone.
@@ -34,6 +34,7 @@ def province(aws, frozen_clock):
     code = a_province_of_its_own()
     extend_slot_horizon(only=directorates_in(code))
     _drain_assignment_messages()
+    at_the_start_of_a_window()  # the test's filings fall in one window
     return code
 
 

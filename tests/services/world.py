@@ -10,8 +10,10 @@ from chalicelib.contract import AvailabilityQuery, BookingRequest
 from chalicelib.clock import clock
 from chalicelib.domain.calendar import is_working_day
 from chalicelib.domain.catalogue import PROVINCES, directorates_in, find_directorate
+from chalicelib.domain.assignment import window_of
 from chalicelib.domain.roles import Caller, Role
 from chalicelib.services import booking
+from chalicelib.settings import get_settings
 
 FATIH = find_directorate("34-fatih")
 MERKEZ = find_directorate("34-merkez")
@@ -27,6 +29,17 @@ _OWN_PROVINCES = iter([p.code for p in reversed(PROVINCES) if len(directorates_i
 
 def a_province_of_its_own() -> str:
     return next(_OWN_PROVINCES)
+
+
+def at_the_start_of_a_window() -> None:
+    """Moves the clock to one second past the next assignment window's start.
+
+    The clock runs on with real time, and a test's filings take seconds: begun late in a window,
+    they fell into two, and a test of one window's draw failed (CI, 40 filings across 08:50:00).
+    From a window's start, they have the whole window (minutes) to land in it."""
+    minutes = get_settings().assignment_window_minutes
+    now = clock.now()
+    clock.travel(window_of(now, minutes) + timedelta(minutes=minutes, seconds=1) - now)
 
 
 def applicant(province="34", status="residence_permit", valid_days=400, language="en") -> Caller:
