@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import boto3
 import pytest
+import requests
 
 from chalicelib import wiring
 from chalicelib.clock import clock
@@ -18,8 +19,20 @@ REGION = "eu-west-3"
 
 
 @pytest.fixture(scope="session")
-def aws():
-    with pytest.MonkeyPatch.context() as env, Emulator() as emulator:
+def emulator():
+    with Emulator() as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def aws(emulator):
+    """An empty AWS for each test module: moto's state is reset and the resources provisioned
+    again, so that no module meets what another left in its worker (a slot filled at Fatih, a
+    message on a queue, a province's demand mode). Three CI failures came from such leftovers,
+    each in a different module."""
+    reply = requests.post(f"{emulator.endpoint_url}/moto-api/reset", timeout=60)
+    assert reply.status_code == 200, reply.text
+    with pytest.MonkeyPatch.context() as env:
         env.setenv("AWS_ENDPOINT_URL", emulator.endpoint_url)
         for name in ("AWS_DEFAULT_REGION", "AWS_REGION"):
             env.setenv(name, REGION)
