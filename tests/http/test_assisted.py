@@ -123,7 +123,9 @@ def test_unused_kept_back_places_reach_the_public_inside_the_release_window(own_
 
     assert (public().get(kept), public().get(other)) == (1, None)
     # Default window: 24 h before the day's first slot, drawn in the 6 hours before that.
-    _move_clock(api, first - timedelta(hours=30, minutes=1))
+    # An hour before the window opens: the move runs days of schedules, minutes of real time on
+    # which the stack's clock runs on too.
+    _move_clock(api, first - timedelta(hours=31))
     assert api.post("/local/pump").status_code == 200
     assert (public().get(kept), public().get(other)) == (1, None)  # not yet: before the window
     _move_clock(api, first - timedelta(hours=24) + timedelta(minutes=6))
