@@ -35,6 +35,7 @@ class StreamReader:
         self.account_id = account_id
         self._lock = lock  # the emulator's lock, when moto serves other threads meanwhile
         self._positions: dict[str, dict[str, int]] = {}  # table -> consumer -> next sequence number
+        self._read: dict[str, Any] = {}  # table -> the shard those positions are in
 
     def arn(self, table_name: str) -> str:
         return stand_in_stream_arn(table_name, self.region)
@@ -43,47 +44,54 @@ class StreamReader:
         """`consumer` reads `table_name`'s stream from the records written from now on (or from
         the oldest one kept, when it is the table's first consumer)."""
         with self._lock or nullcontext():
-            shard = self._shard(table_name)
-            consumers = self._positions.setdefault(table_name, {})
-            if consumer not in consumers:
-                oldest = min(consumers.values(), default=shard.starting_sequence_number if shard else 0)
-                consumers[consumer] = oldest
+            self._follow(table_name, consumer)
 
     def take(self, table_name: str, consumer: str, limit: int = 100) -> list[dict[str, Any]]:
         """Up to `limit` records after `consumer`'s position, oldest first ([] when the table
         has no stream, or does not exist yet)."""
-        self.subscribe(table_name, consumer)
         with self._lock or nullcontext():
-            shard = self._shard(table_name)
+            shard = self._follow(table_name, consumer)
             if shard is None:
                 return []
-            position = self._positions[table_name][consumer]
-            if position < shard.starting_sequence_number:  # the table was made again
-                position = self._positions[table_name][consumer] = shard.starting_sequence_number
-            first = position - shard.starting_sequence_number
+            first = self._positions[table_name][consumer] - shard.starting_sequence_number
             fresh = [item.to_json() for item in shard.items[first:first + limit]]
         return [self._lambda_record(r, table_name) for r in fresh]
 
     def advance(self, table_name: str, consumer: str, count: int) -> None:
         """`consumer` is done with the first `count` records `take` gave it."""
         with self._lock or nullcontext():
+            shard = self._shard(table_name)
+            if shard is None or shard is not self._read.get(table_name):
+                return  # the records taken were the old table's: nothing of the new one is done
             consumers = self._positions[table_name]
             consumers[consumer] += count
-            shard = self._shard(table_name)
-            if shard is not None:
-                done = min(consumers.values()) - shard.starting_sequence_number
-                if done > 0:
-                    del shard.items[:done]
-                    shard.starting_sequence_number += done
+            done = min(consumers.values()) - shard.starting_sequence_number
+            if done > 0:
+                del shard.items[:done]
+                shard.starting_sequence_number += done
 
     def pending(self, table_name: str, consumer: str) -> int:
         """How many records `consumer` has not moved past yet."""
-        self.subscribe(table_name, consumer)
         with self._lock or nullcontext():
-            shard = self._shard(table_name)
+            shard = self._follow(table_name, consumer)
             if shard is None:
                 return 0
             return shard.starting_sequence_number + len(shard.items) - self._positions[table_name][consumer]
+
+    def _follow(self, table_name: str, consumer: str) -> Any:
+        """The table's shard, with `consumer` subscribed to it (under the lock)."""
+        shard = self._shard(table_name)
+        consumers = self._positions.setdefault(table_name, {})
+        if shard is not None and shard is not self._read.get(table_name):
+            # The table is new, or was made again: a new shard, whose numbers moto starts at the
+            # same value again, below where the old shard's readers had got to. Every reader
+            # starts at its beginning.
+            self._read[table_name] = shard
+            for reader in consumers:
+                consumers[reader] = shard.starting_sequence_number
+        if consumer not in consumers:
+            consumers[consumer] = min(consumers.values(), default=shard.starting_sequence_number if shard else 0)
+        return shard
 
     def _shard(self, table_name: str) -> Any:
         table = dynamodb_backends[self.account_id][self.region].tables.get(table_name)

@@ -136,6 +136,45 @@ def test_every_handler_of_a_table_gets_every_change_and_moto_lets_go_of_what_all
         assert dynamodb_backends["123456789012"][REGION].tables[table].stream_shard.items == []
 
 
+def test_a_table_made_again_is_read_from_its_first_change(emulator, clients, table):
+    """A test module's fresh tables, or a local stack whose tables are made again: moto numbers
+    the new stream from the same value as the old one, below where the old one's reader got to.
+    The reader must not wait for the new stream to catch up, losing every change before."""
+    reader = StreamReader(REGION, emulator.lock)
+    for key in "abc":
+        put(clients, table, key)
+    assert len(reader.take(table, "outbox")) == 3
+    reader.advance(table, "outbox", 3)
+
+    dynamodb, _ = clients
+    definition = dynamodb.describe_table(TableName=table)["Table"]
+    dynamodb.delete_table(TableName=table)
+    dynamodb.create_table(
+        TableName=table, BillingMode="PAY_PER_REQUEST", KeySchema=definition["KeySchema"],
+        AttributeDefinitions=definition["AttributeDefinitions"],
+        StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
+    )
+    put(clients, table, "d")
+
+    assert [r["dynamodb"]["Keys"]["k"]["S"] for r in reader.take(table, "outbox")] == ["d"]
+    assert reader.pending(table, "outbox") == 1
+    reader.advance(table, "outbox", 1)
+    assert reader.take(table, "outbox") == [] and reader.pending(table, "outbox") == 0
+
+
+def test_a_reader_that_came_before_its_table_reads_its_first_change(emulator, clients):
+    reader = StreamReader(REGION, emulator.lock)
+    name = f"t-{uuid.uuid4().hex[:8]}"
+    assert reader.take(name, "outbox") == []  # no table yet
+    clients[0].create_table(
+        TableName=name, BillingMode="PAY_PER_REQUEST", KeySchema=[{"AttributeName": "k", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "k", "AttributeType": "S"}],
+        StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
+    )
+    put(clients, name, "a")
+    assert [r["dynamodb"]["Keys"]["k"]["S"] for r in reader.take(name, "outbox")] == ["a"]
+
+
 def test_powertools_reads_the_event_and_its_partial_failures_are_honoured(emulator, clients, table):
     """The app's handlers use Powertools' BatchProcessor for streams: it must accept the
     pump's records and report a failure by sequence number."""
