@@ -20,10 +20,10 @@ MERKEZ = find_directorate("34-merkez")
 ADMIN = Caller("admin-1", frozenset({Role.ADMIN}))
 
 
-# Provinces of one directorate each, from the end of the list, for the modules whose tests need a
-# province of their own (a queue, a demand mode, its places): one process hands each out once, so
-# two modules that run in one worker never share one (tests/services/test_assignment.py takes
-# its own from the start of the list).
+# Provinces of one directorate each, from the end of the list, for the tests that need a province
+# of their own (a queue, a demand mode, its places): each module starts with empty tables
+# (conftest.aws), and within it one process hands each province out once, so no two tests share
+# one (tests/services/test_assignment.py takes its own from the start of the list).
 _OWN_PROVINCES = iter([p.code for p in reversed(PROVINCES) if len(directorates_in(p.code)) == 1 and p.code not in {"34", "06", "35", "27", "43"}])
 
 
@@ -63,7 +63,7 @@ def staff_of(directorate) -> Caller:
 
 
 def free_slots(caller, directorate=FATIH, service="address_registration", days=14, room=1):
-    """The slots on offer with at least `room` places left: other modules in this worker book
+    """The slots on offer with at least `room` places left: the module's earlier tests book
     Fatih's first days too, so a test that seats several people at one time asks for room."""
     query = AvailabilityQuery.model_validate({"directorate": directorate.id, "service": service, "days": days})
     return [slot for slot in booking.availability(caller, query).slots if slot.remaining >= room]
